@@ -1,0 +1,24 @@
+import { render, screen } from '@testing-library/react';
+import App from './App';
+
+describe('App', () => {
+  it('renders the sign-in page with the app title', async () => {
+    process.env = {
+      NODE_ENV: 'test',
+      APP_CONFIG: [
+        {
+          data: {
+            app: { title: 'Knot test' },
+            backend: { baseUrl: 'http://localhost:7007' },
+          },
+          context: 'test',
+        },
+      ] as any,
+    };
+
+    render(App.createRoot());
+
+    // Without a session the app asks the user to sign in (guest in dev).
+    expect(await screen.findByText('Knot test')).toBeInTheDocument();
+  });
+});

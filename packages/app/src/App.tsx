@@ -1,0 +1,20 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
+import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
+import orgPlugin from '@backstage/plugin-org/alpha';
+import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import knotPlugin from '@internal/plugin-knot';
+import { navModule } from './modules/nav';
+
+export default createApp({
+  features: [
+    catalogPlugin,
+    scaffolderPlugin,
+    kubernetesPlugin,
+    orgPlugin,
+    userSettingsPlugin,
+    knotPlugin,
+    navModule,
+  ],
+});

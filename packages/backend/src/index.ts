@@ -1,0 +1,40 @@
+/*
+ * The Knot portal backend: Backstage's new backend system with the plugins
+ * Knot builds on, plus Knot's own backend plugin.
+ */
+
+import { createBackend } from '@backstage/backend-defaults';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// Scaffolder: Knot's service templates are Software Templates.
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+
+// Auth. The guest provider serves local development until Knot's own OIDC
+// provider takes over sign-in.
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+
+// Catalog: users, teams (Groups), templates and deployed services.
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// Permissions.
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// Kubernetes tab for the services users deploy.
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Knot.
+backend.add(import('@internal/plugin-knot-backend'));
+
+backend.start();

@@ -1,0 +1,7 @@
+/**
+ * The Knot backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { knotPlugin as default } from './plugin';

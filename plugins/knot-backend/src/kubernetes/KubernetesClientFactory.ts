@@ -1,0 +1,70 @@
+import type { Config } from '@backstage/config';
+import type * as k8s from '@kubernetes/client-node';
+
+type ClientNode = typeof k8s;
+
+/**
+ * Loads the kubeconfig Knot acts with and creates API clients from it.
+ *
+ * `@kubernetes/client-node` is ESM-only, so it is loaded with a dynamic
+ * import from this CommonJS package, as Backstage's kubernetes-backend does.
+ */
+export class KubernetesClientFactory {
+  private loaded?: Promise<{ lib: ClientNode; kubeConfig: k8s.KubeConfig }>;
+  private serverUrl?: string;
+
+  static fromConfig(config: Config): KubernetesClientFactory {
+    return new KubernetesClientFactory(
+      config.getOptionalString('knot.kubernetes.kubeconfig'),
+      config.getOptionalString('knot.kubernetes.context'),
+    );
+  }
+
+  constructor(
+    private readonly kubeconfigPath?: string,
+    private readonly context?: string,
+  ) {}
+
+  /** The API server URL for messages; before the first load, where it comes from. */
+  server(): string {
+    return (
+      this.serverUrl ??
+      this.kubeconfigPath ??
+      process.env.KUBECONFIG ??
+      'the default kubeconfig'
+    );
+  }
+
+  async kubeConfig(): Promise<k8s.KubeConfig> {
+    return (await this.load()).kubeConfig;
+  }
+
+  async makeClient<T extends k8s.ApiType>(
+    api: (lib: ClientNode) => k8s.ApiConstructor<T>,
+  ): Promise<T> {
+    const { lib, kubeConfig } = await this.load();
+    return kubeConfig.makeApiClient(api(lib));
+  }
+
+  private load() {
+    this.loaded ??= (async () => {
+      const lib: ClientNode = await import('@kubernetes/client-node');
+      const kubeConfig = new lib.KubeConfig();
+      if (this.kubeconfigPath) {
+        kubeConfig.loadFromFile(this.kubeconfigPath);
+      } else {
+        kubeConfig.loadFromDefault();
+      }
+      if (this.context) {
+        kubeConfig.setCurrentContext(this.context);
+      }
+      this.serverUrl = kubeConfig.getCurrentCluster()?.server;
+      return { lib, kubeConfig };
+    })();
+    // A failed load (missing file) is retried on the next call.
+    this.loaded.catch(() => {
+      this.loaded = undefined;
+    });
+    return this.loaded;
+  }
+}

@@ -1,0 +1,25 @@
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { knotPlugin } from './plugin';
+import { describeWithCluster, testKubeconfig } from './testing/cluster';
+
+describeWithCluster('knotPlugin against the real cluster', () => {
+  it('reports the API server reachable, with its version', async () => {
+    const { server } = await startTestBackend({
+      features: [knotPlugin],
+      config: { knot: { kubernetes: { kubeconfig: testKubeconfig() } } },
+    });
+    const response = await request(server)
+      .get('/api/knot/health')
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(200);
+    expect(response.body.kubernetes).toEqual({
+      reachable: true,
+      server: expect.stringMatching(/^https:\/\//),
+      version: expect.stringMatching(/^v1\.\d+\.\d+/),
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import {
+  mockCredentials,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { knotPlugin } from './plugin';
+
+describe('knotPlugin', () => {
+  async function startWithKubeconfig(kubeconfig: string) {
+    const { server } = await startTestBackend({
+      features: [knotPlugin],
+      config: {
+        knot: { kubernetes: { kubeconfig, healthTimeoutMs: 1000 } },
+      },
+    });
+    return server;
+  }
+
+  it('refuses unauthenticated health requests with 401', async () => {
+    const server = await startWithKubeconfig('/nonexistent/kubeconfig');
+    const response = await request(server)
+      .get('/api/knot/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(response.status).toBe(401);
+  });
+
+  it('reports an unreachable cluster without failing', async () => {
+    const server = await startWithKubeconfig('/nonexistent/kubeconfig');
+    const response = await request(server)
+      .get('/api/knot/health')
+      .set('Authorization', mockCredentials.user.header());
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      kubernetes: { reachable: false, error: expect.any(String) },
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { createRouter } from './service/router';
+import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
+import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
+import { readPackageVersion } from './packageVersion';
+
+/**
+ * The Knot backend plugin, mounted at `/api/knot`.
+ *
+ * @public
+ */
+export const knotPlugin = createBackendPlugin({
+  pluginId: 'knot',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        httpRouter: coreServices.httpRouter,
+      },
+      async init({ config, logger, httpRouter }) {
+        const kubernetes = KubernetesClientFactory.fromConfig(config);
+        const probe = new KubernetesHealthProbe(
+          kubernetes,
+          config.getOptionalNumber('knot.kubernetes.healthTimeoutMs') ?? 3000,
+        );
+        logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
+        // Every route requires Backstage credentials (the default policy):
+        // nothing is added with addAuthPolicy here on purpose.
+        httpRouter.use(
+          await createRouter({ version: readPackageVersion(), probe }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,14 @@
+/** The answer of `GET /api/knot/health`. */
+export interface KnotHealth {
+  /** Always `ok` when the backend answers at all. */
+  status: 'ok';
+  /** The version of the Knot backend plugin. */
+  version: string;
+  /** Whether the configured Kubernetes API server answered. */
+  kubernetes: KubernetesHealth;
+}
+
+/** Reachability of the Kubernetes API server as seen by the Knot backend. */
+export type KubernetesHealth =
+  | { reachable: true; server: string; version: string }
+  | { reachable: false; server?: string; error: string };

@@ -1,0 +1,64 @@
+import {
+  Content,
+  Header,
+  InfoCard,
+  Page,
+  Progress,
+  StructuredMetadataTable,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { knotApiRef } from '../../api/KnotApi';
+
+/** The Knot landing page: what Knot is and whether its backend is healthy. */
+export function KnotPage() {
+  return (
+    <Page themeId="tool">
+      <Header
+        title="Knot"
+        subtitle="Your data-science services, files and teams on Kubernetes"
+      />
+      <Content>
+        <Typography paragraph>
+          Launch notebooks and other services from templates into your own
+          namespace, manage your private and shared files, and work in teams —
+          all behind one sign-in.
+        </Typography>
+        <PlatformStatus />
+      </Content>
+    </Page>
+  );
+}
+
+function PlatformStatus() {
+  const knotApi = useApi(knotApiRef);
+  const { value, loading, error } = useAsync(() => knotApi.getHealth(), []);
+
+  if (loading) {
+    return <Progress />;
+  }
+  if (error || !value) {
+    return (
+      <WarningPanel
+        title="The Knot backend did not answer"
+        message={error?.message ?? 'No answer'}
+      />
+    );
+  }
+  const k8s = value.kubernetes;
+  return (
+    <InfoCard title="Platform status">
+      <StructuredMetadataTable
+        metadata={{
+          'Knot version': value.version,
+          Kubernetes: k8s.reachable
+            ? `reachable (${k8s.version})`
+            : `unreachable: ${k8s.error}`,
+          'API server': k8s.server ?? 'not configured',
+        }}
+      />
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { KnotPage } from './KnotPage';

@@ -1,0 +1,8 @@
+/**
+ * The Knot frontend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { knotPlugin as default } from './plugin';
+export { knotApiRef, type KnotApi } from './api/KnotApi';
