@@ -1,5 +1,6 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
@@ -9,8 +10,12 @@ import { describeWithCluster, testKubeconfig } from './testing/cluster';
 describeWithCluster('knotPlugin against the real cluster', () => {
   it('reports the API server reachable, with its version', async () => {
     const { server } = await startTestBackend({
-      features: [knotPlugin],
-      config: { knot: { kubernetes: { kubeconfig: testKubeconfig() } } },
+      features: [
+        knotPlugin,
+        mockServices.rootConfig.factory({
+          data: { knot: { kubernetes: { kubeconfig: testKubeconfig() } } },
+        }),
+      ],
     });
     const response = await request(server)
       .get('/api/knot/health')

@@ -1,5 +1,6 @@
 import {
   mockCredentials,
+  mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
@@ -8,10 +9,12 @@ import { knotPlugin } from './plugin';
 describe('knotPlugin', () => {
   async function startWithKubeconfig(kubeconfig: string) {
     const { server } = await startTestBackend({
-      features: [knotPlugin],
-      config: {
-        knot: { kubernetes: { kubeconfig, healthTimeoutMs: 1000 } },
-      },
+      features: [
+        knotPlugin,
+        mockServices.rootConfig.factory({
+          data: { knot: { kubernetes: { kubeconfig, healthTimeoutMs: 1000 } } },
+        }),
+      ],
     });
     return server;
   }

@@ -1,14 +1,8 @@
 import type { Config } from '@backstage/config';
 import type * as k8s from '@kubernetes/client-node';
+import { loadClientNode, type ClientNode } from './loadClientNode';
 
-type ClientNode = typeof k8s;
-
-/**
- * Loads the kubeconfig Knot acts with and creates API clients from it.
- *
- * `@kubernetes/client-node` is ESM-only, so it is loaded with a dynamic
- * import from this CommonJS package, as Backstage's kubernetes-backend does.
- */
+/** Loads the kubeconfig Knot acts with and creates API clients from it. */
 export class KubernetesClientFactory {
   private loaded?: Promise<{ lib: ClientNode; kubeConfig: k8s.KubeConfig }>;
   private serverUrl?: string;
@@ -48,7 +42,7 @@ export class KubernetesClientFactory {
 
   private load() {
     this.loaded ??= (async () => {
-      const lib: ClientNode = await import('@kubernetes/client-node');
+      const lib = loadClientNode();
       const kubeConfig = new lib.KubeConfig();
       if (this.kubeconfigPath) {
         kubeConfig.loadFromFile(this.kubeconfigPath);

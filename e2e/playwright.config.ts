@@ -1,0 +1,34 @@
+import { defineConfig } from '@playwright/test';
+import { resolve } from 'node:path';
+
+/**
+ * End-to-end tests in Debian's headless Chromium (no browser downloads here)
+ * against a portal that scripts/test starts on http://localhost:3000.
+ */
+export default defineConfig({
+  testDir: './tests',
+  outputDir: resolve(__dirname, 'output/results'),
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: process.env.KNOT_E2E_URL ?? 'http://localhost:3000',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.KNOT_CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+});

@@ -1,0 +1,47 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { knotPlugin } from './plugin';
+import { createTestDatabases } from './testing/databases';
+
+const databases = createTestDatabases();
+
+describe('knotPlugin on each supported database', () => {
+  it.each(databases.eachSupportedId())(
+    'starts and answers on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const { server } = await startTestBackend({
+        features: [
+          knotPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              knot: {
+                kubernetes: {
+                  kubeconfig: '/nonexistent',
+                  healthTimeoutMs: 500,
+                },
+              },
+            },
+          }),
+        ],
+      });
+      const response = await request(server)
+        .get('/api/knot/health')
+        .set('Authorization', mockCredentials.user.header());
+      expect(response.status).toBe(200);
+      // The database really is the one named: PostgreSQL answers version().
+      if (databaseId.startsWith('POSTGRES')) {
+        const { rows } = await knex.raw('select version()');
+        expect(rows[0].version).toMatch(/^PostgreSQL/);
+      } else {
+        const rows = await knex.raw('select sqlite_version() as v');
+        expect(rows[0].v).toMatch(/^3\./);
+      }
+    },
+  );
+});
