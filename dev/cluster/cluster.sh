@@ -13,6 +13,7 @@
 #                       remembered per data dir); the other components use fixed
 #                       offsets from it (etcd +10/+11, kcm +20, sched +21, kwok +22)
 #   KNOT_CLUSTER_NODES  number of fake kwok nodes (default 2)
+#   KNOT_APISERVER_ARGS extra kube-apiserver flags (word-split), e.g. --feature-gates=...
 #   KNOT_KIND_CONFIG, KNOT_KIND_IMAGE, KNOT_KIND_NAME  for KNOT_CLUSTER=kind
 set -euo pipefail
 
@@ -68,7 +69,7 @@ go_env() {
 have_binaries() {
   [[ -x $KUBE_BIN/kube-apiserver && -x $KUBE_BIN/kube-controller-manager &&
      -x $KUBE_BIN/kube-scheduler && -x $KUBE_BIN/kubectl &&
-     -x $ETCD_BIN/etcd && -x $KWOK_BIN/kwok && -x $HELM_BIN/helm ]]
+     -x $ETCD_BIN/etcd && -x $KWOK_BIN/kwok && -f $KWOK_BIN/stages.yaml && -x $HELM_BIN/helm ]]
 }
 
 # Builds into a temp dir and renames it into place so an interrupted build
@@ -378,6 +379,9 @@ cmd_up_local() {
   if cluster_up; then log "already up ($DATA)"; return 0; fi
   have_binaries || cmd_build
   local t0=$SECONDS
+  # A failed `up` stops whatever it started (logs stay in the data dir).
+  UP_OK=false
+  trap '$UP_OK || { log "up failed; stopping components (logs: $DATA/logs)"; stop_all; }' EXIT
   mkdir -p "$DATA"/{run,logs,etcd}; chmod 700 "$DATA/etcd" # etcd warns otherwise
   stop_all # a half-up cluster (crash, reboot) is restarted from scratch
   pick_ports
@@ -397,6 +401,7 @@ cmd_up_local() {
 
   # --endpoint-reconciler-type=none: the apiserver refuses to publish a
   # loopback address as the `kubernetes` service endpoint otherwise.
+  # shellcheck disable=SC2086 # KNOT_APISERVER_ARGS is a word-split flag list
   start kube-apiserver "$KUBE_BIN/kube-apiserver" \
     --bind-address "$HOST" --advertise-address "$HOST" --secure-port "$API_PORT" \
     --etcd-servers "http://$HOST:$ETCD_CLIENT_PORT" --endpoint-reconciler-type none \
@@ -410,7 +415,7 @@ cmd_up_local() {
     --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
     --requestheader-extra-headers-prefix X-Remote-Extra- \
     --proxy-client-cert-file "$p/front-proxy-client.crt" --proxy-client-key-file "$p/front-proxy-client.key" \
-    --profiling=false --v 1
+    --profiling=false --v 1 ${KNOT_APISERVER_ARGS:-}
   wait_for "kube-apiserver /readyz" 60 readyz
 
   # Leader election off: single instance, and a restart would otherwise wait
@@ -436,6 +441,7 @@ cmd_up_local() {
   fake_nodes | kubectl_admin apply -f - >/dev/null
   wait_for "default ServiceAccount" 60 kubectl_admin -n default get serviceaccount default
   wait_for "Ready fake nodes" 60 kubectl_admin wait --for=condition=Ready node -l type=kwok --timeout 1s
+  UP_OK=true
   log "up in $((SECONDS - t0))s: apiserver https://$HOST:$API_PORT, data dir $DATA"
   log "use it with: eval \"\$($0 env)\""
 }
