@@ -157,7 +157,9 @@ cmd_build() {
   [[ -x $GO ]] || die "go not found (set GO=/path/to/go)"
   have_binaries && return 0
   mkdir -p "$CACHE"
-  exec 8>"$CACHE/build.lock"; flock 8 # parallel builds would share the .tmp dirs
+  exec 8>"$CACHE/build.lock" # parallel builds would share the .tmp dirs
+  flock -w 1800 8 || die "another build holds $CACHE/build.lock"
+  have_binaries && return 0 # built meanwhile by the lock holder
   build_etcd
   build_kwok
   build_goinstall "$HELM_BIN" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" helm \
@@ -253,9 +255,18 @@ running() {
 start() { # <name> <binary> <args...>
   local name="$1"; shift
   running "$name" && return 0
-  # setsid: the cluster must survive the shell (and Ctrl-C) that ran `up`.
-  # 8>&- 9>&-: don't leak the build/data-dir lock fds into the daemons.
-  setsid "$@" >"$DATA/logs/$name.log" 2>&1 </dev/null 8>&- 9>&- &
+  (
+    # Close every inherited fd above 2 (our lock fds, a caller's pipes): a
+    # daemon must never hold the data-dir lock or keep a caller's pipe open.
+    local fd
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if ((fd > 2)); then eval "exec $fd>&-"; fi
+    done
+    # setsid: the cluster must survive the shell (and Ctrl-C) that ran `up`.
+    # It doesn't fork here (we're not a group leader), so $! is the daemon.
+    exec setsid "$@" >"$DATA/logs/$name.log" 2>&1 </dev/null
+  ) &
   echo $! >"$(pidfile "$name")"
 }
 
@@ -366,7 +377,7 @@ pick_ports() {
 lock_data_dir() {
   mkdir -p "$(dirname "$DATA")"
   exec 9>"$DATA.lock"
-  flock 9
+  flock -w 300 9 || die "another cluster.sh up/down on $DATA is still running (lock $DATA.lock)"
 }
 
 # ------------------------------------------------------------- commands ----
