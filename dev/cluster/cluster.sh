@@ -24,6 +24,9 @@ source "$HERE/versions.env"
 MODE="${KNOT_CLUSTER:-local}"
 CACHE="${KNOT_CACHE_DIR:-$HOME/.cache/knot}"
 DATA="${KNOT_CLUSTER_DIR:-$HOME/.cache/knot/cluster/default}"
+# Absolute, no trailing slash: the path is matched against daemons' command lines.
+[[ $DATA == /* ]] || DATA="$PWD/$DATA"
+DATA="${DATA%/}"
 # The apiserver port is chosen once per data dir (first free of 16443,
 # 16543, ... unless KNOT_APISERVER_PORT is set) and remembered in it, so a
 # second data dir gets its own ports and `env`/`status` need no variables.
