@@ -488,7 +488,7 @@ cmd_up_kind() {
   if kind get clusters 2>/dev/null | grep -qx "$KIND_NAME"; then
     kind export kubeconfig --name "$KIND_NAME" --kubeconfig "$KUBECONFIG_FILE"
   else
-    kind create cluster --name "$KIND_NAME" --config "${KNOT_KIND_CONFIG:-$HERE/kind-config.yaml}" \
+    kind create cluster --name "$KIND_NAME" --config "${KNOT_KIND_CONFIG:-$HERE/../../e2e/kind-config.yaml}" \
       --image "${KNOT_KIND_IMAGE:-kindest/node:$KUBE_VERSION}" --kubeconfig "$KUBECONFIG_FILE" --wait 120s
   fi
 }

@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { knotPlugin } from './plugin';
-import { describeWithCluster, testKubeconfig } from './testing/cluster';
+import { describeWithCluster, testKubeconfig } from './__testUtils__/cluster';
 
 describeWithCluster('knotPlugin against the real cluster', () => {
   it('reports the API server reachable, with its version', async () => {

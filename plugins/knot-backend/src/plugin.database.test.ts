@@ -5,7 +5,7 @@ import {
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { knotPlugin } from './plugin';
-import { createTestDatabases } from './testing/databases';
+import { createTestDatabases } from './__testUtils__/databases';
 
 const databases = createTestDatabases();
 
@@ -34,14 +34,12 @@ describe('knotPlugin on each supported database', () => {
         .get('/api/knot/health')
         .set('Authorization', mockCredentials.user.header());
       expect(response.status).toBe(200);
-      // The database really is the one named: PostgreSQL answers version().
-      if (databaseId.startsWith('POSTGRES')) {
-        const { rows } = await knex.raw('select version()');
-        expect(rows[0].version).toMatch(/^PostgreSQL/);
-      } else {
-        const rows = await knex.raw('select sqlite_version() as v');
-        expect(rows[0].v).toMatch(/^3\./);
-      }
+      // The database really is the one named: ask it for its version.
+      const isPostgres = databaseId.startsWith('POSTGRES');
+      const version: string = isPostgres
+        ? (await knex.raw('select version() as v')).rows[0].v
+        : (await knex.raw('select sqlite_version() as v'))[0].v;
+      expect(version).toMatch(isPostgres ? /^PostgreSQL/ : /^3\./);
     },
   );
 });

@@ -9,7 +9,7 @@ function knotApiAnswering(health: () => Promise<KnotHealth>): KnotApi {
 }
 
 describe('KnotPage', () => {
-  it('shows the heading and the reachable cluster version', async () => {
+  it('shows what Knot is and the reachable cluster version', async () => {
     const api = knotApiAnswering(async () => ({
       status: 'ok',
       version: '0.1.0',
@@ -22,7 +22,9 @@ describe('KnotPage', () => {
     renderInTestApp(<KnotPage />, { apis: [[knotApiRef, api]] });
 
     expect(
-      await screen.findByRole('heading', { name: 'Knot', level: 1 }),
+      await screen.findByRole('heading', {
+        name: 'Your data-science services, files and teams on Kubernetes',
+      }),
     ).toBeInTheDocument();
     expect(await screen.findByText('reachable (v1.34.1)')).toBeInTheDocument();
     expect(screen.getByText('https://127.0.0.1:16443')).toBeInTheDocument();

@@ -1,8 +1,6 @@
 import {
   Content,
-  Header,
   InfoCard,
-  Page,
   Progress,
   StructuredMetadataTable,
   WarningPanel,
@@ -12,23 +10,23 @@ import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 
-/** The Knot landing page: what Knot is and whether its backend is healthy. */
+/**
+ * The Knot landing page: what Knot is and whether its backend is healthy.
+ * The app frame renders the page heading from the plugin's title.
+ */
 export function KnotPage() {
   return (
-    <Page themeId="tool">
-      <Header
-        title="Knot"
-        subtitle="Your data-science services, files and teams on Kubernetes"
-      />
-      <Content>
-        <Typography paragraph>
-          Launch notebooks and other services from templates into your own
-          namespace, manage your private and shared files, and work in teams —
-          all behind one sign-in.
-        </Typography>
-        <PlatformStatus />
-      </Content>
-    </Page>
+    <Content>
+      <Typography variant="h5" component="h2" gutterBottom>
+        Your data-science services, files and teams on Kubernetes
+      </Typography>
+      <Typography paragraph>
+        Launch notebooks and other services from templates into your own
+        namespace, manage your private and shared files, and work in teams — all
+        behind one sign-in.
+      </Typography>
+      <PlatformStatus />
+    </Content>
   );
 }
 
