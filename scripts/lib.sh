@@ -5,7 +5,7 @@ KNOT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$KNOT_ROOT/scripts/toolchain.sh"
 
 # Run-time files of this checkout (generated config, logs, SQLite): gitignored.
-KNOT_RUN_DIR="$KNOT_ROOT/.knot"
+KNOT_RUN_DIR="${KNOT_RUN_DIR:-$KNOT_ROOT/.knot}"
 mkdir -p "$KNOT_RUN_DIR"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,6 +1,12 @@
 export interface Config {
   /** Knot: all admin configuration of the platform lives under this key. */
   knot?: {
+    /**
+     * Prefix of user and team namespaces (`<prefix><name>`).
+     * @default knot-
+     */
+    namespacePrefix?: string;
+
     kubernetes?: {
       /**
        * Path of the kubeconfig file Knot uses to reach the cluster. When
@@ -16,5 +22,40 @@ export interface Config {
        */
       healthTimeoutMs?: number;
     };
+
+    /** How users' services are exposed. */
+    ingress?: {
+      /**
+       * The domain services live under: `<service>-<user>.<domain>`.
+       * @default localtest.me
+       */
+      domain?: string;
+      /**
+       * The portal's own URL, handed to services as `knot.ingressUrl`.
+       * Defaults to `app.baseUrl`.
+       */
+      url?: string;
+    };
+
+    /** Identity: users, sign-up, the first admin, the OIDC provider. */
+    identity?: {};
+
+    /** The private and shared data domains. */
+    storage?: {
+      /**
+       * Folder on the backend's filesystem holding one sub-folder per
+       * profile: the private domain.
+       * @default .knot/storage/private (development)
+       */
+      privateDir?: string;
+      /**
+       * Folder on the backend's filesystem holding the shared domain.
+       * @default .knot/storage/shared (development)
+       */
+      sharedDir?: string;
+    };
+
+    /** Service templates (Helm charts) and their deployment. */
+    services?: {};
   };
 }

@@ -1,8 +1,11 @@
 /**
- * Types and constants shared by the Knot frontend and backend plugins.
+ * Types and constants shared by the Knot frontend and backend plugins, the
+ * webhook and the OIDC provider.
  *
  * @packageDocumentation
  */
 
+export * from './environment';
 export * from './health';
 export * from './labels';
+export * from './profiles';

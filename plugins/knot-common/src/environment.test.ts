@@ -1,0 +1,19 @@
+import { KNOT_VALUE_NAMES, knotClaimName, knotEnvName } from './environment';
+
+describe('Knot value names', () => {
+  it('spell environment variables in upper snake case', () => {
+    expect(knotEnvName('privateDir')).toBe('KNOT_PRIVATE_DIR');
+    expect(knotEnvName('argoWorkflowsUrl')).toBe('KNOT_ARGO_WORKFLOWS_URL');
+    expect(knotEnvName('username')).toBe('KNOT_USERNAME');
+  });
+
+  it('spell OIDC claims in lower snake case', () => {
+    expect(knotClaimName('ingressUrl')).toBe('knot_ingress_url');
+    expect(knotClaimName('namespace')).toBe('knot_namespace');
+  });
+
+  it('map every value to a distinct name', () => {
+    const envs = new Set(KNOT_VALUE_NAMES.map(knotEnvName));
+    expect(envs.size).toBe(KNOT_VALUE_NAMES.length);
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Naming of a profile's Kubernetes objects. A profile is a Knot user or team
+ * (a team is just another Knot user that members can act as).
+ */
+
+/** The default prefix of user and team namespaces (`knot-<name>`). */
+export const DEFAULT_NAMESPACE_PREFIX = 'knot-';
+
+/** The PVC in every profile namespace that holds the profile's private folder. */
+export const PRIVATE_VOLUME_CLAIM = 'knot-private';
+/** The PVC in every profile namespace that binds the shared folder. */
+export const SHARED_VOLUME_CLAIM = 'knot-shared';
+
+/** Where the data domains appear inside containers. */
+export const PRIVATE_MOUNT_PATH = '/private';
+export const SHARED_MOUNT_PATH = '/shared';
+export const DATASETS_MOUNT_PATH = '/mnt/datasets';
+
+/** The namespace of a profile. */
+export function profileNamespace(
+  profile: string,
+  prefix: string = DEFAULT_NAMESPACE_PREFIX,
+): string {
+  return `${prefix}${profile}`;
+}
+
+/** The cluster-wide PV names of a profile's private and shared volumes. */
+export function privateVolumeName(profile: string): string {
+  return `knot-private-${profile}`;
+}
+export function sharedVolumeName(profile: string): string {
+  return `knot-shared-${profile}`;
+}
+
+/**
+ * Usernames become namespace and hostname parts, so they must be DNS labels;
+ * with the `knot-` prefix and `<service>-` hostnames, keep them short.
+ */
+export const USERNAME_PATTERN = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
+
+/** Names that would clash with system namespaces or Knot's own hostnames. */
+export const RESERVED_USERNAMES: readonly string[] = [
+  'admin',
+  'api',
+  'default',
+  'kube',
+  'knot',
+  'root',
+  'system',
+  'www',
+];
