@@ -18,6 +18,8 @@ export interface WebhookConfigurationOptions {
   timeoutSeconds?: number;
   /** @default Fail: an unreachable webhook must not let pods through bare. */
   failurePolicy?: 'Fail' | 'Ignore';
+  /** Extra namespace labels to require (tests use it to stay apart). */
+  extraNamespaceLabels?: Record<string, string>;
 }
 
 const WORKLOAD_RULES = [
