@@ -181,13 +181,14 @@ describeWithCluster('knot-webhook against the real API server', () => {
     await core.createNamespace({ body: { metadata: { name: plain } } });
     await core.createNamespace({ body: { metadata: { name: unlabelled } } });
     // Pods need the namespaces' default service accounts to exist.
-    for (const namespace of [alice, plain, unlabelled]) {
-      await eventually(
-        `the default service account of ${namespace}`,
-        async () =>
-          core.readNamespacedServiceAccount({ namespace, name: 'default' }),
-      );
-    }
+    const api = core;
+    await Promise.all(
+      [alice, plain, unlabelled].map(namespace =>
+        eventually(`the default service account of ${namespace}`, async () =>
+          api.readNamespacedServiceAccount({ namespace, name: 'default' }),
+        ),
+      ),
+    );
     await boundClaim(alice, 'knot-private');
     await boundClaim(alice, 'knot-shared');
     await boundClaim(alice, 'mnist');
@@ -355,6 +356,7 @@ describeWithCluster('knot-webhook against the real API server', () => {
       },
     });
     expectKnot(deployment.spec!.template.spec!, false);
+    expect(claimsOf(deployment.spec!.template.spec!)).not.toContain('mnist');
   });
 
   it("refuses a hostPath outside the allowlist with the webhook's message", async () => {
