@@ -3,10 +3,11 @@ import { NO_AUTH_LABEL, NO_DATASETS_LABEL } from '@internal/plugin-knot-common';
 import type { WebhookConfig } from '../config';
 import type { DatasetLister } from '../datasets/DatasetLister';
 import { injectAuthAnnotations } from '../mutation/ingressAuth';
-import { buildInjection, namespaceUser } from '../mutation/injection';
+import { InjectionCache, namespaceUser } from '../mutation/injection';
 import { injectIntoPodSpec } from '../mutation/podSpec';
 import {
   MalformedObjectError,
+  copyAlongPodSpec,
   hasPodTemplate,
   isIngress,
   isObject,
@@ -24,6 +25,8 @@ export interface MutateDeps {
   config: WebhookConfig;
   datasets: DatasetLister;
 }
+
+const injections = new InjectionCache();
 
 function optedOut(labels: Record<string, unknown>, label: string): boolean {
   // Any value counts (`knot-no-datasets: "true"`, `""`, ...) except "false".
@@ -76,19 +79,27 @@ export async function mutate(
     return deny(uid, `request.object must be a ${kind.kind} object`, 400);
   }
 
-  const mutated = structuredClone(object);
+  let mutated: Record<string, any>;
   try {
     if (ingress) {
       if (optedOut(labelsOf(object), NO_AUTH_LABEL)) return allow(uid);
+      // Only metadata is written to (annotations are replaced as a whole).
+      mutated = {
+        ...object,
+        metadata: isObject(object.metadata)
+          ? { ...object.metadata }
+          : object.metadata,
+      };
       injectAuthAnnotations(mutated, config.auth);
     } else {
+      mutated = copyAlongPodSpec(kind, object);
       const template = podTemplateOf(kind, mutated);
       const names = optedOut(template.labels, NO_DATASETS_LABEL)
         ? []
         : await datasets.list(namespace);
       injectIntoPodSpec(
         template.spec,
-        buildInjection(config, user, namespace, names),
+        injections.get(config, user, namespace, names),
       );
     }
   } catch (error) {

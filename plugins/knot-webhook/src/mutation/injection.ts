@@ -100,3 +100,30 @@ export function buildInjection(
   }
   return injection;
 }
+
+/**
+ * Remembers the injection of each namespace and dataset list: building it
+ * (env names, volume names) costs more than applying it. Injections are
+ * never modified after being built.
+ */
+export class InjectionCache {
+  private readonly entries = new Map<
+    string,
+    { config: WebhookConfig; injection: PodInjection }
+  >();
+
+  get(
+    config: WebhookConfig,
+    username: string,
+    namespace: string,
+    datasets: readonly string[],
+  ) {
+    const key = `${namespace}\u0000${datasets.join('\u0000')}`;
+    const hit = this.entries.get(key);
+    if (hit && hit.config === config) return hit.injection;
+    const injection = buildInjection(config, username, namespace, datasets);
+    if (this.entries.size >= 1000) this.entries.clear();
+    this.entries.set(key, { config, injection });
+    return injection;
+  }
+}

@@ -38,20 +38,22 @@ function injectIntoContainer(
       ),
   );
   if (added.length > 0) {
-    container.volumeMounts = [...mounts, ...added.map(m => ({ ...m }))];
+    container.volumeMounts = [...mounts, ...added];
   }
 
   const env = arrayAt(container, 'env', where);
   const addedEnv = injection.env.filter(e => !env.some(v => v.name === e.name));
   if (addedEnv.length > 0) {
-    container.env = [...env, ...addedEnv.map(e => ({ ...e }))];
+    container.env = [...env, ...addedEnv];
   }
 }
 
 /**
  * Adds Knot's volumes, mounts and KNOT_* variables to a pod spec, in place.
  * Anything already present (by name, or by mount path) is left as it is, so
- * running it again changes nothing.
+ * running it again changes nothing. The spec and its containers must be
+ * copies (see copyAlongPodSpec); the injection's objects are shared, not
+ * copied, as nothing writes to them afterwards.
  */
 export function injectIntoPodSpec(
   spec: Record<string, any>,
@@ -62,7 +64,7 @@ export function injectIntoPodSpec(
     v => !volumes.some(existing => existing.name === v.name),
   );
   if (newVolumes.length > 0) {
-    spec.volumes = [...volumes, ...newVolumes.map(v => structuredClone(v))];
+    spec.volumes = [...volumes, ...newVolumes];
   }
 
   const containers = arrayAt(spec, 'containers', 'spec');

@@ -41,6 +41,31 @@ export function labelsOf(object: Record<string, any>): Record<string, unknown> {
 }
 
 /**
+ * A copy of the object that shares everything with the original except the
+ * objects on the way to the pod spec, the spec and its containers: those are
+ * what the mutation writes to. compare() skips shared subtrees, so this is
+ * much cheaper than a deep clone of the whole object.
+ */
+export function copyAlongPodSpec(
+  gvk: GroupVersionKind,
+  object: Record<string, any>,
+) {
+  const copy = { ...object };
+  let at: Record<string, any> = copy;
+  for (const step of [...POD_TEMPLATE_PATHS[key(gvk)], 'spec']) {
+    if (!isObject(at[step])) return copy;
+    at[step] = { ...at[step] };
+    at = at[step];
+  }
+  for (const field of ['containers', 'initContainers']) {
+    if (Array.isArray(at[field])) {
+      at[field] = at[field].map((c: unknown) => (isObject(c) ? { ...c } : c));
+    }
+  }
+  return copy;
+}
+
+/**
  * The pod template of an object (for a Pod, the Pod itself): the object
  * holding `metadata` and `spec`. Throws MalformedObjectError when missing.
  */
