@@ -1,15 +1,432 @@
 import request from 'supertest';
 import { createWebhookApp } from './app';
+import { resolveConfig } from './config';
+import { StaticDatasetLister } from './datasets/DatasetLister';
+import {
+  applyAnswer,
+  deployment,
+  ingress,
+  patchOf,
+  pod,
+  podSpec,
+  review,
+} from './__testUtils__/reviews';
+
+const config = resolveConfig({
+  ingress: { domain: 'example.org', url: 'https://knot.example.org' },
+  auth: {
+    url: 'http://knot-backend:7007/api/knot/forward-auth',
+    signinUrl: 'https://knot.example.org/signin',
+  },
+  hostPathAllowlist: ['/data', '/scratch/'],
+  urls: { argoWorkflowsUrl: 'https://argo.example.org' },
+});
+const datasets = new StaticDatasetLister({
+  'knot-alice': ['mnist', 'big.data.set'],
+});
+const app = createWebhookApp({ config, datasets });
+
+async function mutate(body: unknown) {
+  const res = await request(app)
+    .post('/mutate')
+    .send(body as object);
+  expect(res.status).toBe(200);
+  return res.body.response;
+}
+
+async function validate(body: unknown) {
+  const res = await request(app)
+    .post('/validate')
+    .send(body as object);
+  expect(res.status).toBe(200);
+  return res.body.response;
+}
+
+const expectedEnv = [
+  { name: 'KNOT_USERNAME', value: 'alice' },
+  { name: 'KNOT_NAMESPACE', value: 'knot-alice' },
+  { name: 'KNOT_INGRESS_URL', value: 'https://knot.example.org' },
+  { name: 'KNOT_PRIVATE_DIR', value: '/private' },
+  { name: 'KNOT_SHARED_DIR', value: '/shared' },
+  { name: 'KNOT_ARGO_WORKFLOWS_URL', value: 'https://argo.example.org' },
+];
 
 describe('knot-webhook app', () => {
-  it('answers /healthz', async () => {
-    const response = await request(createWebhookApp()).get('/healthz');
-    expect(response.status).toBe(200);
-    expect(response.body).toEqual({ status: 'ok' });
+  it('answers the probes and metrics', async () => {
+    expect((await request(app).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(app).get('/readyz')).status).toBe(200);
+    const notReady = createWebhookApp({ config, ready: () => false });
+    expect((await request(notReady).get('/readyz')).status).toBe(503);
+    await mutate(review(pod()));
+    await request(app).post('/validate').send({ nope: 1 });
+    const metrics = await request(app).get('/metrics');
+    expect(metrics.text).toContain(
+      'knot_webhook_requests_total{route="mutate",code="200"}',
+    );
+    expect(metrics.text).toContain(
+      'knot_webhook_requests_total{route="validate",code="400"}',
+    );
+    expect(metrics.text).toContain(
+      'knot_webhook_request_duration_seconds_bucket',
+    );
+    expect(metrics.text).toContain('knot_webhook_denials_total');
   });
 
   it('answers 404 to unknown routes', async () => {
-    const response = await request(createWebhookApp()).get('/nope');
-    expect(response.status).toBe(404);
+    expect((await request(app).get('/nope')).status).toBe(404);
+  });
+});
+
+describe('/mutate on pods and workloads', () => {
+  it('adds volumes, mounts and KNOT_* env to a Pod', async () => {
+    const object = pod(
+      podSpec({ env: [{ name: 'KNOT_USERNAME', value: 'mine' }] }),
+    );
+    const response = await mutate(review(object, { uid: 'abc' }));
+    expect(response).toMatchObject({
+      uid: 'abc',
+      allowed: true,
+      patchType: 'JSONPatch',
+    });
+    const result = applyAnswer(object, response);
+    expect(result.spec.volumes).toEqual([
+      {
+        name: 'knot-private',
+        persistentVolumeClaim: { claimName: 'knot-private' },
+      },
+      {
+        name: 'knot-shared',
+        persistentVolumeClaim: { claimName: 'knot-shared' },
+      },
+      {
+        name: expect.stringMatching(/^knot-ds-[0-9a-f]{16}$/),
+        persistentVolumeClaim: { claimName: 'big.data.set' },
+      },
+      { name: 'knot-ds-mnist', persistentVolumeClaim: { claimName: 'mnist' } },
+    ]);
+    const [container] = result.spec.containers;
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual([
+      '/private',
+      '/shared',
+      '/mnt/datasets/big.data.set',
+      '/mnt/datasets/mnist',
+    ]);
+    // The user's own KNOT_USERNAME is kept.
+    expect(container.env).toEqual([
+      { name: 'KNOT_USERNAME', value: 'mine' },
+      ...expectedEnv.slice(1),
+    ]);
+  });
+
+  it.each(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job'])(
+    'mutates the pod template of a %s',
+    async kind => {
+      const object = { ...deployment(), kind };
+      const result = applyAnswer(object, await mutate(review(object)));
+      expect(result.spec.template.spec.volumes).toHaveLength(4);
+      expect(result.spec.template.spec.containers[0].env).toEqual(expectedEnv);
+    },
+  );
+
+  it('mutates the job template of a CronJob', async () => {
+    const object = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c' },
+      spec: {
+        schedule: '* * * * *',
+        jobTemplate: { spec: { template: { spec: podSpec() } } },
+      },
+    };
+    const result = applyAnswer(object, await mutate(review(object)));
+    expect(
+      result.spec.jobTemplate.spec.template.spec.containers[0].env,
+    ).toEqual(expectedEnv);
+  });
+
+  it('mutates every container and init container', async () => {
+    const object = pod({
+      initContainers: [{ name: 'init', image: 'x' }],
+      containers: [
+        { name: 'a', image: 'x' },
+        {
+          name: 'b',
+          image: 'x',
+          volumeMounts: [{ name: 'mine', mountPath: '/private' }],
+        },
+      ],
+      volumes: [{ name: 'mine', emptyDir: {} }],
+    } as any);
+    const result = applyAnswer(object, await mutate(review(object)));
+    expect(result.spec.volumes[0]).toEqual({ name: 'mine', emptyDir: {} });
+    expect(result.spec.initContainers[0].volumeMounts).toHaveLength(4);
+    expect(result.spec.containers[0].volumeMounts).toHaveLength(4);
+    // The user's own mount at /private is kept, no second mount there.
+    expect(
+      result.spec.containers[1].volumeMounts.map((m: any) => m.mountPath),
+    ).toEqual([
+      '/private',
+      '/shared',
+      '/mnt/datasets/big.data.set',
+      '/mnt/datasets/mnist',
+    ]);
+    expect(result.spec.containers[1].volumeMounts[0].name).toBe('mine');
+  });
+
+  it('is idempotent: an already mutated object gets no patch', async () => {
+    for (const object of [pod(), deployment()]) {
+      const once = applyAnswer(object, await mutate(review(object)));
+      const again = await mutate(review(once));
+      expect(again).toEqual({ uid: 'uid-1', allowed: true });
+      expect(patchOf(again)).toEqual([]);
+    }
+  });
+
+  it('skips datasets for objects or templates labelled knot-no-datasets', async () => {
+    const labelled = deployment({ 'knot-no-datasets': 'true' });
+    const a = applyAnswer(labelled, await mutate(review(labelled)));
+    expect(a.spec.template.spec.volumes.map((v: any) => v.name)).toEqual([
+      'knot-private',
+      'knot-shared',
+    ]);
+    const bare = pod(podSpec(), { 'knot-no-datasets': '' });
+    const b = applyAnswer(bare, await mutate(review(bare)));
+    expect(b.spec.volumes).toHaveLength(2);
+  });
+
+  it('leaves namespaces that are not Knot profiles alone', async () => {
+    expect(await mutate(review(pod(), { namespace: 'default' }))).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+    expect(await mutate(review(pod(), { namespace: 'knot-' }))).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+  });
+
+  it('allows deletes and other kinds without a patch', async () => {
+    expect(await mutate(review(pod(), { operation: 'DELETE' }))).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+    expect(
+      await mutate(
+        review(cm, { kind: { group: '', version: 'v1', kind: 'ConfigMap' } }),
+      ),
+    ).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+  });
+
+  it('denies pod objects it cannot read, with 400', async () => {
+    for (const object of [
+      { kind: 'Pod', metadata: {} },
+      pod({ containers: 'x' } as any),
+      pod({ containers: [] } as any),
+      pod({ containers: [{ name: 'a', env: {} }] } as any),
+      pod({ containers: [{ name: 'a' }], volumes: [1] } as any),
+    ]) {
+      const response = await mutate(review(object));
+      expect(response.allowed).toBe(false);
+      expect(response.status.code).toBe(400);
+      expect(response.patch).toBeUndefined();
+    }
+    const response = await mutate(
+      review(null, { kind: { group: '', version: 'v1', kind: 'Pod' } }),
+    );
+    expect(response).toMatchObject({ allowed: false, status: { code: 400 } });
+  });
+
+  it('denies with 500 when datasets cannot be listed', async () => {
+    const broken = createWebhookApp({
+      config,
+      datasets: { list: async () => Promise.reject(new Error('API down')) },
+    });
+    const res = await request(broken).post('/mutate').send(review(pod()));
+    expect(res.status).toBe(200);
+    expect(res.body.response).toMatchObject({
+      allowed: false,
+      status: { code: 500 },
+    });
+    expect(res.body.response.status.message).toContain('API down');
+  });
+});
+
+describe('/mutate on ingresses', () => {
+  it('adds the forward-auth annotations', async () => {
+    const object = ingress(['web-alice.example.org']);
+    const result = applyAnswer(object, await mutate(review(object)));
+    expect(result.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/auth-url':
+        'http://knot-backend:7007/api/knot/forward-auth',
+      'nginx.ingress.kubernetes.io/auth-signin':
+        'https://knot.example.org/signin',
+      'nginx.ingress.kubernetes.io/auth-response-headers': 'X-Knot-User',
+    });
+    expect(Object.keys(result.metadata.annotations).join()).not.toContain(
+      'snippet',
+    );
+    expect(await mutate(review(result))).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+  });
+
+  it('points at Vouch when configured', async () => {
+    const vouch = createWebhookApp({
+      config: resolveConfig({
+        auth: { mode: 'vouch', url: 'https://vouch.example.org/' },
+      }),
+    });
+    const object = ingress(['web-alice.localtest.me']);
+    const res = await request(vouch).post('/mutate').send(review(object));
+    const result = applyAnswer(object, res.body.response);
+    expect(
+      result.metadata.annotations['nginx.ingress.kubernetes.io/auth-url'],
+    ).toBe('https://vouch.example.org/validate');
+    expect(
+      result.metadata.annotations['nginx.ingress.kubernetes.io/auth-signin'],
+    ).toMatch(
+      /^https:\/\/vouch\.example\.org\/login\?url=\$scheme:\/\/\$http_host\$request_uri/,
+    );
+    expect(
+      result.metadata.annotations[
+        'nginx.ingress.kubernetes.io/auth-response-headers'
+      ],
+    ).toBe('X-Vouch-User');
+  });
+
+  it('leaves ingresses labelled knot-no-auth alone', async () => {
+    const object = ingress(['web-alice.example.org'], {
+      'knot-no-auth': 'true',
+    });
+    expect(await mutate(review(object))).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+  });
+});
+
+describe('/validate', () => {
+  it('allows hostPaths inside the allowlist', async () => {
+    for (const path of ['/data', '/data/x', '/scratch/y/z', '/scratch']) {
+      const object = pod(podSpec({}) as any);
+      (object.spec as any).volumes = [{ name: 'h', hostPath: { path } }];
+      expect(await validate(review(object))).toEqual({
+        uid: 'uid-1',
+        allowed: true,
+      });
+    }
+  });
+
+  it('denies hostPaths outside the allowlist, naming path and allowlist', async () => {
+    for (const path of ['/etc', '/data/../etc', '/database', 'data', '/']) {
+      const object = deployment({}, {
+        ...podSpec(),
+        volumes: [{ name: 'h', hostPath: { path } }],
+      } as any);
+      const response = await validate(review(object));
+      expect(response.allowed).toBe(false);
+      expect(response.status.code).toBe(403);
+      expect(response.status.message).toContain(`mounts ${path},`);
+      expect(response.status.message).toContain('/data, /scratch/');
+    }
+  });
+
+  it('says so when no host path is allowed', async () => {
+    const strict = createWebhookApp({ config: resolveConfig({}) });
+    const object = pod({
+      ...podSpec(),
+      volumes: [{ name: 'h', hostPath: { path: '/tmp' } }],
+    } as any);
+    const res = await request(strict).post('/validate').send(review(object));
+    expect(res.body.response.status.message).toContain(
+      'no host paths are allowed',
+    );
+  });
+
+  it("allows the user's own hostnames and denies others'", async () => {
+    expect(
+      await validate(
+        review(ingress(['web-alice.example.org', 'a-b-alice.EXAMPLE.org'])),
+      ),
+    ).toEqual({
+      uid: 'uid-1',
+      allowed: true,
+    });
+    for (const host of [
+      'web-bob.example.org',
+      'alice.example.org',
+      'web-alice.other.org',
+      'x.web-alice.example.org',
+      undefined,
+    ]) {
+      const response = await validate(review(ingress([host])));
+      expect(response.allowed).toBe(false);
+      expect(response.status.message).toContain('<name>-alice.example.org');
+    }
+    const tls = ingress(['web-alice.example.org']) as any;
+    tls.spec.tls = [{ hosts: ['web-bob.example.org'] }];
+    expect((await validate(review(tls))).status.message).toContain(
+      '"web-bob.example.org"',
+    );
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['not JSON', '{"apiVersion":'],
+    ['a JSON array', '[]'],
+    ['a JSON string', '"x"'],
+    [
+      'the wrong version',
+      JSON.stringify({
+        ...review(pod()),
+        apiVersion: 'admission.k8s.io/v1beta1',
+      }),
+    ],
+    [
+      'no request',
+      JSON.stringify({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+      }),
+    ],
+    [
+      'no uid',
+      JSON.stringify({
+        ...review(pod()),
+        request: { ...review(pod()).request, uid: 7 },
+      }),
+    ],
+    [
+      'no kind',
+      JSON.stringify({
+        ...review(pod()),
+        request: { ...review(pod()).request, kind: 'Pod' },
+      }),
+    ],
+  ])('answers 400 to %s', async (_what, body) => {
+    for (const route of ['/mutate', '/validate']) {
+      const res = await request(app)
+        .post(route)
+        .set('content-type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toEqual(expect.any(String));
+    }
+  });
+
+  it('answers 413 to oversized bodies', async () => {
+    const small = createWebhookApp({
+      config: { ...config, maxBodyBytes: 1000 },
+    });
+    const res = await request(small)
+      .post('/mutate')
+      .send(review(pod(podSpec({ image: 'x'.repeat(2000) }))));
+    expect(res.status).toBe(413);
   });
 });

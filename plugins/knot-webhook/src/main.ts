@@ -1,10 +1,43 @@
 // Entry point of `yarn workspace @internal/plugin-knot-webhook start`.
 import { createWebhookApp } from './app';
+import { loadConfig } from './config';
+import { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
+import { startWebhookServer } from './server/startWebhookServer';
 
-const port = Number(process.env.KNOT_WEBHOOK_PORT ?? 8443);
-const host = process.env.KNOT_WEBHOOK_HOST ?? '127.0.0.1';
+/* eslint-disable no-console */
+async function main() {
+  const config = loadConfig();
+  const { certFile, keyFile, host, port } = config.server;
+  if (!certFile || !keyFile) {
+    throw new Error(
+      'set KNOT_WEBHOOK_CERT_FILE and KNOT_WEBHOOK_KEY_FILE (or server.certFile/keyFile): the API server only calls webhooks over HTTPS',
+    );
+  }
+  const app = createWebhookApp({
+    config,
+    datasets: KubernetesDatasetLister.fromKubeconfig(
+      config.kubeconfig,
+      config.datasetCacheMs,
+    ),
+    logError: error => console.error('knot-webhook:', error),
+  });
+  const server = await startWebhookServer({
+    app,
+    certFile,
+    keyFile,
+    host,
+    port,
+    log: message => console.log(`knot-webhook: ${message}`),
+  });
+  console.log(`knot-webhook listening on https://${host}:${server.port}`);
+  const stop = () => {
+    server.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
 
-createWebhookApp().listen(port, host, () => {
-  // eslint-disable-next-line no-console
-  console.log(`knot-webhook listening on http://${host}:${port}`);
+main().catch(error => {
+  console.error(`knot-webhook: ${error.message ?? error}`);
+  process.exit(1);
 });

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// Load test of the webhook's /mutate against a trivial HTTPS echo server, in
+// the same run, from this process (autocannon) while each server runs in its
+// own process, over TLS on loopback:
+//   1. throughput at saturation (CONNECTIONS connections, DURATION seconds);
+//   2. latency at a fixed 1,000 requests/s.
+// Usage: bench/webhook/run.sh   (env: DURATION=10 CONNECTIONS=10 RATE=1000)
+import { execFileSync, fork } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { review } from './review.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const duration = Number(process.env.DURATION ?? 10);
+const connections = Number(process.env.CONNECTIONS ?? 10);
+const rate = Number(process.env.RATE ?? 1000);
+
+function devCert(dir) {
+  const o = (...args) => execFileSync('openssl', args, { stdio: 'pipe' });
+  const f = n => path.join(dir, n);
+  o('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('ca.key'));
+  o(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    f('ca.key'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=bench-ca',
+    '-out',
+    f('ca.crt'),
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  );
+  o(
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    f('tls.key'),
+  );
+  o(
+    'req',
+    '-new',
+    '-key',
+    f('tls.key'),
+    '-subj',
+    '/CN=bench',
+    '-out',
+    f('tls.csr'),
+  );
+  fs.writeFileSync(
+    f('ext'),
+    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
+  );
+  o(
+    'x509',
+    '-req',
+    '-in',
+    f('tls.csr'),
+    '-CA',
+    f('ca.crt'),
+    '-CAkey',
+    f('ca.key'),
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    f('ext'),
+    '-out',
+    f('tls.crt'),
+  );
+  return {
+    ca: fs.readFileSync(f('ca.crt')),
+    cert: f('tls.crt'),
+    key: f('tls.key'),
+  };
+}
+
+function start(script, args, execArgv = []) {
+  const child = fork(script, args, {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    // nodeTransform sends its own `watch` messages on the same channel.
+    child.on('message', m => m?.port && resolve({ child, port: m.port }));
+    child.once('exit', code =>
+      reject(new Error(`${script} exited with ${code}`)),
+    );
+  });
+}
+
+function post(port, ca, body) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/mutate',
+        method: 'POST',
+        ca,
+        headers: { 'content-type': 'application/json' },
+      },
+      res => {
+        let text = '';
+        res.on('data', c => (text += c));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function load(port, ca, body, extra) {
+  return autocannon({
+    url: `https://127.0.0.1:${port}/mutate`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    connections,
+    duration,
+    tlsOptions: { ca },
+    ...extra,
+  });
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-webhook-bench-'));
+const children = [];
+try {
+  const certs = devCert(dir);
+  const body = JSON.stringify(review);
+  const echo = await start(path.join(here, 'echoServer.mjs'), [
+    certs.cert,
+    certs.key,
+  ]);
+  children.push(echo.child);
+  const hook = await start(
+    path.join(here, 'webhookServer.ts'),
+    [certs.cert, certs.key],
+    [
+      '--require',
+      path.join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+    ],
+  );
+  children.push(hook.child);
+
+  // The webhook really mutates this request.
+  const answer = await post(hook.port, certs.ca, body);
+  const ops = JSON.parse(
+    Buffer.from(answer.response.patch, 'base64').toString(),
+  );
+  console.log(
+    `/mutate answers allowed=${answer.response.allowed} with ${ops.length} patch operations; body ${body.length} bytes`,
+  );
+
+  // Warm both up (JIT, TLS sessions), then measure.
+  await load(echo.port, certs.ca, body, { duration: 2 });
+  await load(hook.port, certs.ca, body, { duration: 2 });
+  const results = {};
+  for (const [name, port] of [
+    ['echo', echo.port],
+    ['webhook', hook.port],
+  ]) {
+    const max = await load(port, certs.ca, body);
+    const fixed = await load(port, certs.ca, body, { overallRate: rate });
+    results[name] = { max, fixed };
+  }
+
+  const row = (name, r) =>
+    `${name.padEnd(8)} ${r.max.requests.average
+      .toFixed(0)
+      .padStart(9)} req/s  p50 ${String(r.max.latency.p50).padStart(
+      5,
+    )} ms  p99 ${String(r.max.latency.p99).padStart(
+      5,
+    )} ms | at ${rate}/s: ${r.fixed.requests.average
+      .toFixed(0)
+      .padStart(5)} req/s  p50 ${String(r.fixed.latency.p50).padStart(
+      5,
+    )} ms  p99 ${String(r.fixed.latency.p99).padStart(5)} ms  errors ${
+      r.max.errors + r.max.non2xx + r.fixed.errors + r.fixed.non2xx
+    }`;
+  console.log(
+    `\nTLS loopback, ${connections} connections, ${duration} s per measurement, ${
+      os.cpus().length
+    } CPUs`,
+  );
+  console.log(
+    `server   saturated throughput, latency              | fixed rate`,
+  );
+  console.log(row('echo', results.echo));
+  console.log(row('webhook', results.webhook));
+  const ratio =
+    results.webhook.max.requests.average / results.echo.max.requests.average;
+  console.log(
+    `\nthroughput ratio webhook/echo: ${ratio.toFixed(
+      2,
+    )}x (goal >= 0.8x); webhook p99 at ${rate}/s: ${
+      results.webhook.fixed.latency.p99
+    } ms (goal <= 5 ms)`,
+  );
+} finally {
+  for (const child of children) child.kill();
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,126 @@
+import { compare } from 'fast-json-patch';
+import { NO_AUTH_LABEL, NO_DATASETS_LABEL } from '@internal/plugin-knot-common';
+import type { WebhookConfig } from '../config';
+import type { DatasetLister } from '../datasets/DatasetLister';
+import { injectAuthAnnotations } from '../mutation/ingressAuth';
+import { InjectionCache, namespaceUser } from '../mutation/injection';
+import { injectIntoPodSpec } from '../mutation/podSpec';
+import {
+  MalformedObjectError,
+  copyAlongPodSpec,
+  hasPodTemplate,
+  isIngress,
+  isObject,
+  labelsOf,
+  podTemplateOf,
+} from '../mutation/podTemplates';
+import {
+  type AdmissionRequest,
+  type AdmissionResponse,
+  allow,
+  deny,
+} from './types';
+
+export interface MutateDeps {
+  config: WebhookConfig;
+  datasets: DatasetLister;
+}
+
+const injections = new InjectionCache();
+
+function optedOut(labels: Record<string, unknown>, label: string): boolean {
+  // Any value counts (`knot-no-datasets: "true"`, `""`, ...) except "false".
+  return (
+    Object.prototype.hasOwnProperty.call(labels, label) &&
+    labels[label] !== 'false'
+  );
+}
+
+/** The namespace of the request, from the request or else the object. */
+export function requestNamespace(
+  request: AdmissionRequest,
+): string | undefined {
+  if (request.namespace) return request.namespace;
+  const object = request.object;
+  const ns =
+    isObject(object) && isObject(object.metadata)
+      ? object.metadata.namespace
+      : undefined;
+  return typeof ns === 'string' ? ns : undefined;
+}
+
+/**
+ * Answers /mutate: Knot's storage, datasets and KNOT_* variables into pod
+ * specs, SSO annotations onto ingresses. The patch is the difference between
+ * the object and its mutated copy (fast-json-patch), so an object that has
+ * everything already gets no patch.
+ */
+export async function mutate(
+  request: AdmissionRequest,
+  { config, datasets }: MutateDeps,
+): Promise<AdmissionResponse> {
+  const { uid, kind } = request;
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') {
+    return allow(uid);
+  }
+  const pods = hasPodTemplate(kind);
+  const ingress = isIngress(kind);
+  if (!pods && !ingress) {
+    return allow(uid);
+  }
+  const namespace = requestNamespace(request);
+  const user = namespaceUser(namespace, config.namespacePrefix);
+  if (!user || !namespace) {
+    // Not a profile namespace: never touched.
+    return allow(uid);
+  }
+  const object = request.object;
+  if (!isObject(object)) {
+    return deny(uid, `request.object must be a ${kind.kind} object`, 400);
+  }
+
+  let mutated: Record<string, any>;
+  try {
+    if (ingress) {
+      if (optedOut(labelsOf(object), NO_AUTH_LABEL)) return allow(uid);
+      // Only metadata is written to (annotations are replaced as a whole).
+      mutated = {
+        ...object,
+        metadata: isObject(object.metadata)
+          ? { ...object.metadata }
+          : object.metadata,
+      };
+      injectAuthAnnotations(mutated, config.auth);
+    } else {
+      mutated = copyAlongPodSpec(kind, object);
+      const template = podTemplateOf(kind, mutated);
+      const names = optedOut(template.labels, NO_DATASETS_LABEL)
+        ? []
+        : await datasets.list(namespace);
+      injectIntoPodSpec(
+        template.spec,
+        injections.get(config, user, namespace, names),
+      );
+    }
+  } catch (error) {
+    if (error instanceof MalformedObjectError) {
+      return deny(
+        uid,
+        `${kind.kind} rejected by the Knot webhook: ${error.message}`,
+        400,
+      );
+    }
+    throw error;
+  }
+
+  const patch = compare(object, mutated);
+  if (patch.length === 0) {
+    return allow(uid);
+  }
+  return {
+    uid,
+    allowed: true,
+    patchType: 'JSONPatch',
+    patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
+  };
+}

@@ -1,0 +1,222 @@
+import fs from 'node:fs';
+import YAML from 'yaml';
+import {
+  DEFAULT_NAMESPACE_PREFIX,
+  PRIVATE_MOUNT_PATH,
+  SHARED_MOUNT_PATH,
+} from '@internal/plugin-knot-common';
+
+/** How ingresses are put behind single sign-on. */
+export type AuthConfig =
+  | {
+      /** Knot backend's forward-auth endpoint (`/api/knot/forward-auth`). */
+      mode: 'forward-auth';
+      /** `auth-url`: where ingress-nginx asks whether a request may pass. */
+      url: string;
+      /** `auth-signin`: where the browser is sent when it may not. */
+      signinUrl: string;
+      /** `auth-response-headers`: headers copied from the auth answer. */
+      responseHeaders: string[];
+    }
+  | {
+      /** Vouch Proxy, as the original Knot did (`/validate`, `/login`). */
+      mode: 'vouch';
+      /** Vouch's public URL, e.g. `https://vouch.example.com`. */
+      url: string;
+      responseHeaders: string[];
+    };
+
+/** Everything the webhook needs to know; see README.md for the file format. */
+export interface WebhookConfig {
+  /** Profile namespaces are `<prefix><username>`. */
+  namespacePrefix: string;
+  ingress: {
+    /** Services live at `<anything>-<user>.<domain>`. */
+    domain: string;
+    /** Handed to containers as KNOT_INGRESS_URL (the portal's URL). */
+    url: string;
+  };
+  auth: AuthConfig;
+  /** KNOT_PRIVATE_DIR / KNOT_SHARED_DIR; also where the PVCs are mounted. */
+  privateDir: string;
+  sharedDir: string;
+  /** Optional KNOT_* URLs (seeds' table), set only when configured. */
+  urls: {
+    argoWorkflowsUrl?: string;
+    privateRegistryUrl?: string;
+    publicRegistryUrl?: string;
+    privateRepoUrl?: string;
+    publicRepoUrl?: string;
+  };
+  /** Host paths pods may mount (each entry and everything below it). */
+  hostPathAllowlist: string[];
+  /** How long the Dataset list of a namespace is reused. */
+  datasetCacheMs: number;
+  /** Requests larger than this are refused with 413. */
+  maxBodyBytes: number;
+  server: {
+    host: string;
+    port: number;
+    certFile?: string;
+    keyFile?: string;
+  };
+  /** Kubeconfig for listing Datasets; default lookup when unset. */
+  kubeconfig?: string;
+}
+
+const URL_KEYS = [
+  'argoWorkflowsUrl',
+  'privateRegistryUrl',
+  'publicRegistryUrl',
+  'privateRepoUrl',
+  'publicRepoUrl',
+] as const;
+
+function str(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new Error(`knot-webhook config: ${what} must be a string`);
+  }
+  return value;
+}
+
+function list(value: unknown, what: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    return value
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean);
+  }
+  if (Array.isArray(value) && value.every(v => typeof v === 'string')) {
+    return value as string[];
+  }
+  throw new Error(`knot-webhook config: ${what} must be a list of strings`);
+}
+
+function num(value: unknown, what: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) {
+    throw new Error(`knot-webhook config: ${what} must be a number`);
+  }
+  return n;
+}
+
+/**
+ * Builds the configuration from an object (a parsed file), with environment
+ * variables (KNOT_WEBHOOK_*) taking precedence, and checks it.
+ */
+export function resolveConfig(
+  input: any = {},
+  env: NodeJS.ProcessEnv = {},
+): WebhookConfig {
+  const domain =
+    str(env.KNOT_WEBHOOK_INGRESS_DOMAIN, 'KNOT_WEBHOOK_INGRESS_DOMAIN') ??
+    str(input.ingress?.domain, 'ingress.domain') ??
+    'localtest.me';
+  const ingressUrl =
+    str(env.KNOT_WEBHOOK_INGRESS_URL, 'KNOT_WEBHOOK_INGRESS_URL') ??
+    str(input.ingress?.url, 'ingress.url') ??
+    `https://${domain}`;
+
+  const vouchUrl =
+    str(env.KNOT_WEBHOOK_VOUCH_URL, 'KNOT_WEBHOOK_VOUCH_URL') ??
+    (input.auth?.mode === 'vouch'
+      ? str(input.auth?.url, 'auth.url')
+      : undefined);
+  const responseHeaders = list(
+    env.KNOT_WEBHOOK_AUTH_RESPONSE_HEADERS ?? input.auth?.responseHeaders,
+    'auth.responseHeaders',
+  );
+  let auth: AuthConfig;
+  if (vouchUrl) {
+    auth = {
+      mode: 'vouch',
+      url: vouchUrl.replace(/\/+$/, ''),
+      responseHeaders: responseHeaders ?? ['X-Vouch-User'],
+    };
+  } else {
+    auth = {
+      mode: 'forward-auth',
+      url:
+        str(env.KNOT_WEBHOOK_AUTH_URL, 'KNOT_WEBHOOK_AUTH_URL') ??
+        str(input.auth?.url, 'auth.url') ??
+        `${ingressUrl.replace(/\/+$/, '')}/api/knot/forward-auth`,
+      signinUrl:
+        str(env.KNOT_WEBHOOK_AUTH_SIGNIN_URL, 'KNOT_WEBHOOK_AUTH_SIGNIN_URL') ??
+        str(input.auth?.signinUrl, 'auth.signinUrl') ??
+        `${ingressUrl.replace(
+          /\/+$/,
+          '',
+        )}/api/knot/forward-auth/signin?rd=$scheme://$http_host$escaped_request_uri`,
+      responseHeaders: responseHeaders ?? ['X-Knot-User'],
+    };
+  }
+
+  const urls: WebhookConfig['urls'] = {};
+  for (const key of URL_KEYS) {
+    const value = str(input.urls?.[key], `urls.${key}`);
+    if (value) urls[key] = value;
+  }
+
+  const allowlist =
+    list(
+      env.KNOT_WEBHOOK_HOSTPATH_ALLOWLIST,
+      'KNOT_WEBHOOK_HOSTPATH_ALLOWLIST',
+    ) ??
+    list(input.hostPathAllowlist, 'hostPathAllowlist') ??
+    [];
+  for (const entry of allowlist) {
+    if (!entry.startsWith('/')) {
+      throw new Error(
+        `knot-webhook config: hostPathAllowlist entry "${entry}" must be an absolute path`,
+      );
+    }
+  }
+
+  const prefix =
+    str(env.KNOT_WEBHOOK_NAMESPACE_PREFIX, 'KNOT_WEBHOOK_NAMESPACE_PREFIX') ??
+    str(input.namespacePrefix, 'namespacePrefix') ??
+    DEFAULT_NAMESPACE_PREFIX;
+
+  return {
+    namespacePrefix: prefix,
+    ingress: { domain: domain.toLowerCase(), url: ingressUrl },
+    auth,
+    privateDir: str(input.privateDir, 'privateDir') ?? PRIVATE_MOUNT_PATH,
+    sharedDir: str(input.sharedDir, 'sharedDir') ?? SHARED_MOUNT_PATH,
+    urls,
+    hostPathAllowlist: allowlist,
+    datasetCacheMs: num(input.datasetCacheMs, 'datasetCacheMs') ?? 5000,
+    maxBodyBytes: num(input.maxBodyBytes, 'maxBodyBytes') ?? 6 * 1024 * 1024,
+    server: {
+      host:
+        str(env.KNOT_WEBHOOK_HOST, 'KNOT_WEBHOOK_HOST') ??
+        str(input.server?.host, 'server.host') ??
+        '0.0.0.0',
+      port:
+        num(env.KNOT_WEBHOOK_PORT, 'KNOT_WEBHOOK_PORT') ??
+        num(input.server?.port, 'server.port') ??
+        8443,
+      certFile:
+        str(env.KNOT_WEBHOOK_CERT_FILE, 'KNOT_WEBHOOK_CERT_FILE') ??
+        str(input.server?.certFile, 'server.certFile'),
+      keyFile:
+        str(env.KNOT_WEBHOOK_KEY_FILE, 'KNOT_WEBHOOK_KEY_FILE') ??
+        str(input.server?.keyFile, 'server.keyFile'),
+    },
+    kubeconfig:
+      str(env.KNOT_WEBHOOK_KUBECONFIG, 'KNOT_WEBHOOK_KUBECONFIG') ??
+      str(input.kubeconfig, 'kubeconfig'),
+  };
+}
+
+/** Reads the file named by KNOT_WEBHOOK_CONFIG (JSON or YAML), then the env. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): WebhookConfig {
+  const file = env.KNOT_WEBHOOK_CONFIG;
+  const input = file ? YAML.parse(fs.readFileSync(file, 'utf8')) ?? {} : {};
+  return resolveConfig(input, env);
+}

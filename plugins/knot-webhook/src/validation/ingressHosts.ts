@@ -1,0 +1,70 @@
+import { MalformedObjectError, isObject } from '../mutation/podTemplates';
+
+/** Every hostname an ingress claims (rules and TLS sections). */
+export function ingressHosts(
+  ingress: Record<string, any>,
+): (string | undefined)[] {
+  const spec = ingress.spec;
+  if (spec === undefined || spec === null) return [];
+  if (!isObject(spec)) throw new MalformedObjectError('spec must be an object');
+  const hosts: (string | undefined)[] = [];
+  const rules = spec.rules ?? [];
+  if (!Array.isArray(rules))
+    throw new MalformedObjectError('spec.rules must be a list');
+  for (const rule of rules) {
+    if (!isObject(rule))
+      throw new MalformedObjectError('spec.rules must be a list of objects');
+    hosts.push(
+      typeof rule.host === 'string' && rule.host !== '' ? rule.host : undefined,
+    );
+  }
+  const tls = spec.tls ?? [];
+  if (!Array.isArray(tls))
+    throw new MalformedObjectError('spec.tls must be a list');
+  for (const entry of tls) {
+    if (!isObject(entry))
+      throw new MalformedObjectError('spec.tls must be a list of objects');
+    const names = entry.hosts ?? [];
+    if (!Array.isArray(names))
+      throw new MalformedObjectError('spec.tls[].hosts must be a list');
+    for (const name of names) {
+      hosts.push(typeof name === 'string' && name !== '' ? name : undefined);
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Whether `host` is one of the user's hostnames, `<anything>-<user>.<domain>`,
+ * where `<anything>` is a single DNS label part.
+ */
+export function isUserHost(
+  host: string,
+  user: string,
+  domain: string,
+): boolean {
+  const suffix = `-${user}.${domain}`.toLowerCase();
+  const h = host.toLowerCase();
+  if (!h.endsWith(suffix)) return false;
+  const head = h.slice(0, h.length - suffix.length);
+  return (
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(head) || /^[a-z0-9]$/.test(head)
+  );
+}
+
+/** The denial message for the first host the user may not claim, if any. */
+export function checkIngressHosts(
+  ingress: Record<string, any>,
+  user: string,
+  domain: string,
+): string | undefined {
+  for (const host of ingressHosts(ingress)) {
+    if (host === undefined) {
+      return `Ingress rules must name a host of the form <name>-${user}.${domain}; a rule without a host would catch every hostname`;
+    }
+    if (!isUserHost(host, user, domain)) {
+      return `Ingress host "${host}" is not allowed: ${user}'s services must use hosts of the form <name>-${user}.${domain}`;
+    }
+  }
+  return undefined;
+}
