@@ -1,4 +1,5 @@
 import type { Config } from '@backstage/config';
+import { stringMap } from './ProvisioningConfig';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 
 /**
@@ -13,14 +14,11 @@ export class ConfigProfileSource implements ProfileSource {
     const entries =
       this.config.getOptionalConfigArray('knot.provisioning.profiles') ?? [];
     return entries.map(entry => {
-      const quota = entry.getOptionalConfig('quota');
       return {
         name: entry.getString('name'),
         isTeam: entry.getOptionalBoolean('isTeam') ?? false,
         active: entry.getOptionalBoolean('active') ?? true,
-        quota: quota
-          ? Object.fromEntries(quota.keys().map(k => [k, quota.getString(k)]))
-          : undefined,
+        quota: stringMap(entry, 'quota'),
       };
     });
   }

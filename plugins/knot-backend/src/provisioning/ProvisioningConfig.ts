@@ -39,9 +39,27 @@ export interface ProvisioningConfig {
   concurrency: number;
 }
 
-function stringMap(config?: Config): Record<string, string> | undefined {
-  if (!config) return undefined;
-  return Object.fromEntries(config.keys().map(k => [k, config.getString(k)]));
+/**
+ * A string map read whole: its keys may contain dots (`limits.cpu`), which
+ * path-based getters would take for nesting.
+ */
+export function stringMap(
+  config: Config | undefined,
+  key: string,
+): Record<string, string> | undefined {
+  const value = config?.getOptional<Record<string, unknown>>(key);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(`${key} must be a map of strings`);
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => {
+      if (typeof v !== 'string' && typeof v !== 'number') {
+        throw new InputError(`${key}.${k} must be a string`);
+      }
+      return [k, String(v)];
+    }),
+  );
 }
 
 /** Reads `knot.namespacePrefix`, `knot.storage` and `knot.provisioning`. */
@@ -77,9 +95,7 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       driver: volumeConfig!.getString('csi.driver'),
       volumeHandlePrefix:
         volumeConfig!.getOptionalString('csi.volumeHandlePrefix') ?? '',
-      volumeAttributes:
-        stringMap(volumeConfig!.getOptionalConfig('csi.volumeAttributes')) ??
-        {},
+      volumeAttributes: stringMap(volumeConfig!, 'csi.volumeAttributes') ?? {},
     };
   } else {
     throw new InputError(
@@ -99,10 +115,10 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
     deleteFoldersOnRemoval:
       storage?.getOptionalBoolean('deleteFoldersOnRemoval') ?? false,
     podSecurity: provisioning?.getOptionalString('podSecurity') ?? 'baseline',
-    quota: stringMap(provisioning?.getOptionalConfig('quota')),
+    quota: stringMap(provisioning, 'quota'),
     limitRange: limitRange && {
-      default: stringMap(limitRange.getOptionalConfig('default')),
-      defaultRequest: stringMap(limitRange.getOptionalConfig('defaultRequest')),
+      default: stringMap(limitRange, 'default'),
+      defaultRequest: stringMap(limitRange, 'defaultRequest'),
     },
     frequencyMinutes: provisioning?.getOptionalNumber('frequencyMinutes') ?? 5,
     concurrency: provisioning?.getOptionalNumber('concurrency') ?? 16,

@@ -265,13 +265,15 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
         `kept Folder ${path.join(privateDir, bob)}`,
       ].sort(),
     );
-    for (const name of [`knot-private-${bob}`, `knot-shared-${bob}`]) {
-      await eventually(`PV ${name} gone`, async () =>
-        (await statusCode(() => core.readPersistentVolume({ name }))) === 404
-          ? true
-          : undefined,
-      );
-    }
+    await Promise.all(
+      [`knot-private-${bob}`, `knot-shared-${bob}`].map(name =>
+        eventually(`PV ${name} gone`, async () =>
+          (await statusCode(() => core.readPersistentVolume({ name }))) === 404
+            ? true
+            : undefined,
+        ),
+      ),
+    );
     await eventually(
       `namespace ${bobNs} gone`,
       async () =>
