@@ -1,3 +1,4 @@
+import https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import { loadClientNode } from '../kubernetes/loadClientNode';
@@ -27,6 +28,39 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /**
+ * A KubernetesObjectApi whose requests share one keep-alive agent.
+ * client-node makes a new agent (a new TLS handshake) for every request,
+ * which dominates the cost of a reconcile touching thousands of objects.
+ */
+function keepAliveObjectApi(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
+  const lib = loadClientNode();
+  let agent: https.Agent | undefined;
+  const auth = {
+    getName: () => 'default',
+    async applySecurityAuthentication(context: k8s.RequestContext) {
+      // Headers (tokens) per request as usual; then reuse the first agent's
+      // TLS options (CA, client cert) in a shared keep-alive agent.
+      await kc.applySecurityAuthentication(context);
+      const fresh = context.getAgent() as https.Agent | undefined;
+      if (fresh instanceof https.Agent) {
+        agent ??= new https.Agent({
+          ...(fresh as unknown as { options: https.AgentOptions }).options,
+          keepAlive: true,
+          maxSockets: 64,
+        });
+        context.setAgent(agent);
+      }
+    },
+  };
+  const configuration = lib.createConfiguration({
+    baseServer: new lib.ServerConfiguration(kc.getCurrentCluster()!.server, {}),
+    authMethods: { default: auth },
+  });
+  const api = new lib.KubernetesObjectApi(configuration);
+  return api;
+}
+
+/**
  * Generic object access (apply, list, delete) for any kind, on one shared
  * KubernetesObjectApi so API discovery is done once.
  */
@@ -36,9 +70,7 @@ export class KubeObjects {
   constructor(private readonly clients: KubernetesClientFactory) {}
 
   private client(): Promise<k8s.KubernetesObjectApi> {
-    this.api ??= this.clients.kubeConfig().then(kc => {
-      return loadClientNode().KubernetesObjectApi.makeApiClient(kc);
-    });
+    this.api ??= this.clients.kubeConfig().then(keepAliveObjectApi);
     this.api.catch(() => {
       this.api = undefined;
     });
