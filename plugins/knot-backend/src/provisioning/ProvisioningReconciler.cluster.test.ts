@@ -88,6 +88,25 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** A CoreV1Api acting with a fresh token of alice's `knot` ServiceAccount. */
+  async function aliceClient(): Promise<k8s.CoreV1Api> {
+    const token = await core.createNamespacedServiceAccountToken({
+      namespace: aliceNs,
+      name: 'knot',
+      body: { spec: { audiences: [], expirationSeconds: 600 } },
+    });
+    const cluster = (await clients.kubeConfig()).getCurrentCluster()!;
+    const lib = loadClientNode();
+    const kc = new lib.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [cluster],
+      users: [{ name: 'alice', token: token.status!.token }],
+      contexts: [{ name: 'alice', cluster: cluster.name, user: 'alice' }],
+      currentContext: 'alice',
+    });
+    return kc.makeApiClient(lib.CoreV1Api);
+  }
+
   const bound = (namespace: string, name: string) =>
     eventually(`${namespace}/${name} Bound`, async () => {
       const pvc = await core.readNamespacedPersistentVolumeClaim({
@@ -160,22 +179,7 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
   });
 
   it("alice's ServiceAccount token works in her namespace only", async () => {
-    const token = await core.createNamespacedServiceAccountToken({
-      namespace: aliceNs,
-      name: 'knot',
-      body: { spec: { audiences: [], expirationSeconds: 600 } },
-    });
-    const admin = await clients.kubeConfig();
-    const cluster = admin.getCurrentCluster()!;
-    const lib = loadClientNode();
-    const kc = new lib.KubeConfig();
-    kc.loadFromOptions({
-      clusters: [cluster],
-      users: [{ name: 'alice', token: token.status!.token }],
-      contexts: [{ name: 'alice', cluster: cluster.name, user: 'alice' }],
-      currentContext: 'alice',
-    });
-    const asAlice = kc.makeApiClient(lib.CoreV1Api);
+    const asAlice = await aliceClient();
 
     const pod = await asAlice.createNamespacedPod({
       namespace: aliceNs,
@@ -293,5 +297,57 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
       'Active',
     );
     expect((await reconciler.reconcileAll()).actions).toEqual([]);
+  });
+
+  it('deactivating alice stops her workloads and rights, reactivating restores them', async () => {
+    const probe = {
+      metadata: { name: 'worker' },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    };
+    await core.createNamespacedPod({ namespace: aliceNs, body: probe });
+    profiles = profiles.map(p =>
+      p.name === alice ? { ...p, active: false } : p,
+    );
+
+    const off = await reconciler.reconcileProfile(alice);
+    expect(
+      off.actions.map(a => `${a.action} ${a.kind} ${a.name}`).sort(),
+    ).toEqual(
+      [
+        `created ResourceQuota ${aliceNs}/knot-quota`,
+        `deleted Pod ${aliceNs}/worker`,
+        `deleted RoleBinding ${aliceNs}/knot`,
+      ].sort(),
+    );
+    const asAlice = await aliceClient();
+    expect(
+      await statusCode(() => asAlice.listNamespacedPod({ namespace: aliceNs })),
+    ).toBe(403);
+    // Even an admin cannot start pods there now: the quota allows none.
+    expect(
+      await statusCode(() =>
+        core.createNamespacedPod({
+          namespace: aliceNs,
+          body: { ...probe, metadata: { name: 'again' } },
+        }),
+      ),
+    ).toBe(403);
+    expect((await bound(aliceNs, 'knot-private')).status?.phase).toBe('Bound');
+
+    profiles = profiles.map(p =>
+      p.name === alice ? { ...p, active: true } : p,
+    );
+    const on = await reconciler.reconcileProfile(alice);
+    expect(
+      on.actions.map(a => `${a.action} ${a.kind} ${a.name}`).sort(),
+    ).toEqual(
+      [
+        `created RoleBinding ${aliceNs}/knot`,
+        `deleted ResourceQuota ${aliceNs}/knot-quota`,
+      ].sort(),
+    );
+    expect(
+      await statusCode(() => asAlice.listNamespacedPod({ namespace: aliceNs })),
+    ).toBe(200);
   });
 });

@@ -380,19 +380,22 @@ export class ProvisioningReconciler {
   ) {
     const pods = await this.kube.list('v1', 'Pod', '', namespace);
     await Promise.all(
-      pods.map(async pod => {
-        if (
-          await this.kube.delete('v1', 'Pod', pod.metadata!.name!, namespace)
-        ) {
-          actions.push({
-            profile,
-            kind: 'Pod',
-            name: `${namespace}/${pod.metadata!.name}`,
-            action: 'deleted',
-            detail: 'profile deactivated',
-          });
-        }
-      }),
+      // Pods already terminating were handled by an earlier reconcile.
+      pods
+        .filter(pod => !pod.metadata?.deletionTimestamp)
+        .map(async pod => {
+          if (
+            await this.kube.delete('v1', 'Pod', pod.metadata!.name!, namespace)
+          ) {
+            actions.push({
+              profile,
+              kind: 'Pod',
+              name: `${namespace}/${pod.metadata!.name}`,
+              action: 'deleted',
+              detail: 'profile deactivated',
+            });
+          }
+        }),
     );
   }
 
