@@ -6,6 +6,7 @@ import {
   OWNER_LABEL,
   PRIVATE_VOLUME_CLAIM,
   SHARED_VOLUME_CLAIM,
+  USERNAME_PATTERN,
   profileNamespace,
   type ProfileProvisioningStatus,
   type ProvisioningAction,
@@ -235,6 +236,15 @@ export class ProvisioningReconciler {
         action: 'failed',
         detail: errorMessage(error),
       });
+    // Names become namespace names and folder paths: never trust the source.
+    if (!USERNAME_PATTERN.test(profile)) {
+      fail(
+        'Profile',
+        profile,
+        new Error(`invalid name, must match ${USERNAME_PATTERN}`),
+      );
+      return;
+    }
     try {
       const manifests = profileManifests(target, this.options.config);
       await this.ensureFolder(profile, actions);
