@@ -53,6 +53,88 @@ export interface Config {
        * @default .knot/storage/shared (development)
        */
       sharedDir?: string;
+      /**
+       * Whether removing a profile also deletes its private folder. Default:
+       * keep it (the admin deletes it by hand).
+       * @default false
+       */
+      deleteFoldersOnRemoval?: boolean;
+      /** Where the PVs of the private and shared domains point. */
+      volume?: {
+        /**
+         * `hostPath` (single node, the local default: the folders above),
+         * `nfs` (server + paths) or `csi` (driver + volumeHandle prefix).
+         * @default hostPath
+         */
+        type?: 'hostPath' | 'nfs' | 'csi';
+        /**
+         * Nominal size of each PV/PVC (hostPath and NFS do not enforce it).
+         * @default 10Gi
+         */
+        capacity?: string;
+        /** Node paths; default to `privateDir` and `sharedDir`. */
+        hostPath?: { privatePath?: string; sharedPath?: string };
+        /** Private PVs use `<privatePath>/<name>`; shared ones `sharedPath`. */
+        nfs?: { server: string; privatePath: string; sharedPath: string };
+        /**
+         * volumeHandle is `<volumeHandlePrefix><PV name>`; attribute values
+         * may contain `{name}` (the profile) and `{domain}` (private/shared).
+         */
+        csi?: {
+          driver: string;
+          volumeHandlePrefix?: string;
+          volumeAttributes?: { [key: string]: string };
+        };
+      };
+    };
+
+    /** Per-profile namespaces, RBAC, quotas and volumes (the reconciler). */
+    provisioning?: {
+      /**
+       * Minutes between two reconciles of every profile (the first runs at
+       * startup).
+       * @default 5
+       */
+      frequencyMinutes?: number;
+      /**
+       * Profiles reconciled in parallel.
+       * @default 16
+       */
+      concurrency?: number;
+      /**
+       * Whether the periodic reconcile removes the namespaces and PVs of
+       * profiles the profile source no longer lists.
+       * @default true
+       */
+      removeOrphans?: boolean;
+      /**
+       * Pod Security Admission level enforced in profile namespaces
+       * (`baseline` forbids hostPath volumes); empty to enforce none.
+       * @default baseline
+       */
+      podSecurity?: string;
+      /** Default ResourceQuota `hard` values of every profile namespace. */
+      quota?: { [resource: string]: string };
+      /** Default container requests/limits (a LimitRange) per namespace. */
+      limitRange?: {
+        default?: { [resource: string]: string };
+        defaultRequest?: { [resource: string]: string };
+      };
+      /**
+       * TEMPORARY (development, until the identity store provides
+       * profiles): the profiles to provision.
+       */
+      profiles?: Array<{
+        name: string;
+        isTeam?: boolean;
+        active?: boolean;
+        quota?: { [resource: string]: string };
+      }>;
+      /**
+       * TEMPORARY (until the identity store knows admins): usernames allowed
+       * to use the provisioning admin routes.
+       */
+      admins?: string[];
     };
 
     /** Service templates (Helm charts) and their deployment. */

@@ -6,6 +6,7 @@ import { createRouter } from './service/router';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
+import { createProvisioning } from './provisioning/createProvisioning';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -20,8 +21,18 @@ export const knotPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        scheduler: coreServices.scheduler,
       },
-      async init({ config, logger, httpRouter }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        httpAuth,
+        userInfo,
+        scheduler,
+      }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
           kubernetes,
@@ -30,8 +41,20 @@ export const knotPlugin = createBackendPlugin({
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
         // Every route requires Backstage credentials (the default policy):
         // nothing is added with addAuthPolicy here on purpose.
+        const provisioning = await createProvisioning({
+          config,
+          logger,
+          kubernetes,
+          scheduler,
+          httpAuth,
+          userInfo,
+        });
         httpRouter.use(
-          await createRouter({ version: readPackageVersion(), probe }),
+          await createRouter({
+            version: readPackageVersion(),
+            probe,
+            provisioning,
+          }),
         );
       },
     });

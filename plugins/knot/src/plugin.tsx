@@ -5,9 +5,12 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import HubIcon from '@material-ui/icons/DeviceHub';
+import StorageIcon from '@material-ui/icons/Storage';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
-import { rootRouteRef } from './routes';
+import { provisioningApiRef } from './api/ProvisioningApi';
+import { ProvisioningClient } from './api/ProvisioningClient';
+import { provisioningRouteRef, rootRouteRef } from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -29,6 +32,31 @@ const knotPage = PageBlueprint.make({
   },
 });
 
+const provisioningApi = ApiBlueprint.make({
+  name: 'provisioning',
+  params: defineParams =>
+    defineParams({
+      api: provisioningApiRef,
+      deps: { fetchApi: fetchApiRef },
+      factory: ({ fetchApi }) => new ProvisioningClient(fetchApi),
+    }),
+});
+
+/** Admin: per-profile namespaces, volumes and quotas. */
+const adminProvisioningPage = PageBlueprint.make({
+  name: 'provisioning',
+  params: {
+    path: '/knot/admin/provisioning',
+    routeRef: provisioningRouteRef,
+    title: 'Provisioning',
+    icon: <StorageIcon />,
+    loader: () =>
+      import('./components/AdminProvisioningPage').then(m => (
+        <m.AdminProvisioningPage />
+      )),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -39,5 +67,5 @@ export const knotPlugin = createFrontendPlugin({
   title: 'Knot',
   icon: <HubIcon />,
   routes: { root: rootRouteRef },
-  extensions: [knotApi, knotPage],
+  extensions: [knotApi, knotPage, provisioningApi, adminProvisioningPage],
 });

@@ -2,3 +2,6 @@ import { createRouteRef } from '@backstage/frontend-plugin-api';
 
 /** The Knot landing page. */
 export const rootRouteRef = createRouteRef();
+
+/** Admin: provisioning of user and team namespaces. */
+export const provisioningRouteRef = createRouteRef();

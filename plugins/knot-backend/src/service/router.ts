@@ -2,10 +2,15 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { KnotHealth } from '@internal/plugin-knot-common';
 import type { KubernetesHealthProbe } from '../kubernetes/KubernetesHealthProbe';
+import {
+  createProvisioningRouter,
+  type ProvisioningRouterOptions,
+} from './provisioningRouter';
 
 export interface RouterOptions {
   version: string;
   probe: Pick<KubernetesHealthProbe, 'check'>;
+  provisioning?: ProvisioningRouterOptions;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -23,6 +28,10 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  if (options.provisioning) {
+    router.use(createProvisioningRouter(options.provisioning));
+  }
 
   return router;
 }

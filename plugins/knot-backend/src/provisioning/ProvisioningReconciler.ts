@@ -1,0 +1,477 @@
+import fs from 'node:fs/promises';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  MANAGED_BY_KNOT,
+  MANAGED_BY_LABEL,
+  OWNER_LABEL,
+  PRIVATE_VOLUME_CLAIM,
+  SHARED_VOLUME_CLAIM,
+  USERNAME_PATTERN,
+  profileNamespace,
+  type ProfileProvisioningStatus,
+  type ProvisioningAction,
+  type ReconcileReport,
+} from '@internal/plugin-knot-common';
+import { findDrift } from './drift';
+import { KubeObjects, errorMessage, type LiveObject } from './KubeObjects';
+import {
+  KNOT_QUOTA,
+  privateFolder,
+  profileManifests,
+  type KnotObject,
+} from './manifests';
+import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
+import type { ProvisioningConfig } from './ProvisioningConfig';
+
+/** The kinds Knot creates, listed by label to see what exists. */
+const KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
+  ['v1', 'Namespace'],
+  ['v1', 'PersistentVolume'],
+  ['v1', 'ServiceAccount'],
+  ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+  ['v1', 'PersistentVolumeClaim'],
+  ['v1', 'ResourceQuota'],
+  ['v1', 'LimitRange'],
+];
+
+function key(kind: string, name: string, namespace?: string): string {
+  return `${kind}/${namespace ?? ''}/${name}`;
+}
+
+function displayName(object: {
+  metadata?: { name?: string; namespace?: string };
+}) {
+  const { name, namespace } = object.metadata ?? {};
+  return namespace ? `${namespace}/${name}` : `${name}`;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+async function forEachLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(limit, items.length)) },
+    async () => {
+      while (next < items.length) {
+        await fn(items[next++]);
+      }
+    },
+  );
+  await Promise.all(workers);
+}
+
+/** What exists in the cluster, keyed by kind/namespace/name. */
+type Observed = Map<string, LiveObject>;
+
+/**
+ * Makes the cluster match the profile source: for every profile its
+ * namespace, ServiceAccount + RoleBinding, quota, private/shared PV + PVC and
+ * private folder; removes the objects of profiles that no longer exist.
+ *
+ * Idempotent and stateless (any replica may run it): it lists what Knot
+ * manages by label, applies (server-side, field manager `knot`) only what is
+ * missing or drifted, and reports each change. A reconcile with nothing to do
+ * makes no write request.
+ */
+export class ProvisioningReconciler {
+  private readonly kube: KubeObjects;
+
+  constructor(
+    private readonly options: {
+      kube: KubeObjects;
+      source: ProfileSource;
+      config: ProvisioningConfig;
+      logger: LoggerService;
+    },
+  ) {
+    this.kube = options.kube;
+  }
+
+  /** Reconciles every profile and removes leftovers of deleted ones. */
+  async reconcileAll(): Promise<ReconcileReport> {
+    return this.run(async actions => {
+      const targets = await this.options.source.listProfiles();
+      const observed = await this.observe(
+        `${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT}`,
+      );
+      await this.ensureSharedDir();
+      await forEachLimit(targets, this.options.config.concurrency, t =>
+        this.reconcileTarget(t, observed, actions),
+      );
+      const wanted = new Set(targets.map(t => t.name));
+      const orphans = new Set<string>();
+      for (const object of this.options.config.removeOrphans
+        ? observed.values()
+        : []) {
+        const owner = object.metadata?.labels?.[OWNER_LABEL];
+        if (owner && !wanted.has(owner) && this.ownsObject(owner, object)) {
+          orphans.add(owner);
+        }
+      }
+      await forEachLimit([...orphans], this.options.config.concurrency, name =>
+        this.removeProfile(name, observed, actions),
+      );
+      return targets.length + orphans.size;
+    });
+  }
+
+  /** Reconciles one profile: after a change to that user or team. */
+  async reconcileProfile(name: string): Promise<ReconcileReport> {
+    return this.run(async actions => {
+      const target = (await this.options.source.listProfiles()).find(
+        t => t.name === name,
+      );
+      const observed = await this.observe(
+        `${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT},${OWNER_LABEL}=${name}`,
+      );
+      if (target) {
+        await this.ensureSharedDir();
+        await this.reconcileTarget(target, observed, actions);
+      } else {
+        await this.removeProfile(name, observed, actions);
+      }
+      return 1;
+    });
+  }
+
+  /** Namespace, volume binding and quota of every profile, for admins. */
+  async status(): Promise<ProfileProvisioningStatus[]> {
+    const targets = await this.options.source.listProfiles();
+    const observed = await this.observe(
+      `${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT}`,
+    );
+    return targets.map(t => {
+      const ns = profileNamespace(t.name, this.options.config.namespacePrefix);
+      const namespace = observed.get(key('Namespace', ns));
+      const claim = (name: string) =>
+        observed.get(key('PersistentVolumeClaim', name, ns))?.status?.phase ??
+        'Missing';
+      const quota = observed.get(key('ResourceQuota', KNOT_QUOTA, ns));
+      return {
+        name: t.name,
+        isTeam: t.isTeam,
+        active: t.active,
+        namespace: ns,
+        namespacePhase: namespace
+          ? namespace.status?.phase ?? 'Active'
+          : 'Missing',
+        privateVolume: claim(PRIVATE_VOLUME_CLAIM),
+        sharedVolume: claim(SHARED_VOLUME_CLAIM),
+        quota: quota && {
+          hard: quota.status?.hard ?? quota.spec?.hard ?? {},
+          used: quota.status?.used ?? {},
+        },
+      };
+    });
+  }
+
+  private async run(
+    body: (actions: ProvisioningAction[]) => Promise<number>,
+  ): Promise<ReconcileReport> {
+    const started = Date.now();
+    const actions: ProvisioningAction[] = [];
+    const profiles = await body(actions);
+    for (const a of actions) {
+      this.options.logger.info(
+        `provisioning: ${a.action} ${a.kind} ${a.name}${
+          a.detail ? ` (${a.detail})` : ''
+        }`,
+      );
+    }
+    return {
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      profiles,
+      actions,
+    };
+  }
+
+  private async observe(labelSelector: string): Promise<Observed> {
+    const observed: Observed = new Map();
+    await Promise.all(
+      KINDS.map(async ([apiVersion, kind]) => {
+        for (const item of await this.kube.list(
+          apiVersion,
+          kind,
+          labelSelector,
+        )) {
+          observed.set(
+            key(kind, item.metadata!.name!, item.metadata?.namespace),
+            item,
+          );
+        }
+      }),
+    );
+    return observed;
+  }
+
+  /** Whether a Knot object belongs to a profile of this instance's prefix. */
+  private ownsObject(owner: string, object: LiveObject): boolean {
+    const ns = profileNamespace(owner, this.options.config.namespacePrefix);
+    if (object.kind === 'PersistentVolume' || !object.metadata?.namespace) {
+      const claimNs = object.spec?.claimRef?.namespace;
+      return object.metadata?.name === ns || claimNs === ns;
+    }
+    return object.metadata.namespace === ns;
+  }
+
+  private async ensureSharedDir() {
+    await fs.mkdir(this.options.config.sharedDir, { recursive: true });
+  }
+
+  private async reconcileTarget(
+    target: ProvisioningTarget,
+    observed: Observed,
+    actions: ProvisioningAction[],
+  ): Promise<void> {
+    const profile = target.name;
+    const fail = (kind: string, name: string, error: unknown) =>
+      actions.push({
+        profile,
+        kind,
+        name,
+        action: 'failed',
+        detail: errorMessage(error),
+      });
+    // Names become namespace names and folder paths: never trust the source.
+    if (!USERNAME_PATTERN.test(profile)) {
+      fail(
+        'Profile',
+        profile,
+        new Error(`invalid name, must match ${USERNAME_PATTERN}`),
+      );
+      return;
+    }
+    try {
+      const manifests = profileManifests(target, this.options.config);
+      await this.ensureFolder(profile, actions);
+      const ns = await this.ensure(
+        profile,
+        manifests.namespace,
+        observed,
+        actions,
+      );
+      if (!ns) return;
+      const applied = new Map<string, LiveObject>();
+      await Promise.all([
+        ...[...manifests.objects, ...manifests.claims].map(async o => {
+          const live = await this.ensure(profile, o, observed, actions);
+          if (live)
+            applied.set(
+              key(o.kind, o.metadata.name, o.metadata.namespace),
+              live,
+            );
+        }),
+        ...manifests.absent.map(async a => {
+          if (!observed.has(key(a.kind, a.name, a.namespace))) return;
+          try {
+            if (
+              await this.kube.delete(a.apiVersion, a.kind, a.name, a.namespace)
+            ) {
+              actions.push({
+                profile,
+                kind: a.kind,
+                name: `${a.namespace}/${a.name}`,
+                action: 'deleted',
+                detail: 'not wanted for this profile',
+              });
+            }
+          } catch (error) {
+            fail(a.kind, `${a.namespace}/${a.name}`, error);
+          }
+        }),
+      ]);
+      // A PV whose claim was deleted keeps the old claim's uid and stays
+      // Released: forget the uid so the PV controller binds the new claim.
+      for (const claim of manifests.claims) {
+        const pvc = applied.get(
+          key(
+            'PersistentVolumeClaim',
+            claim.metadata.name,
+            claim.metadata.namespace,
+          ),
+        );
+        const pvName = (claim.spec as { volumeName: string }).volumeName;
+        const pv = applied.get(key('PersistentVolume', pvName));
+        const uid = pv?.spec?.claimRef?.uid;
+        if (pvc && pv && uid && uid !== pvc.metadata?.uid) {
+          try {
+            await this.kube.mergePatch(
+              { apiVersion: 'v1', kind: 'PersistentVolume', name: pvName },
+              {
+                spec: { claimRef: { uid: null, resourceVersion: null } },
+              },
+            );
+            actions.push({
+              profile,
+              kind: 'PersistentVolume',
+              name: pvName,
+              action: 'updated',
+              detail: 'released from a deleted claim, re-bound',
+            });
+          } catch (error) {
+            fail('PersistentVolume', pvName, error);
+          }
+        }
+      }
+      if (!target.active) {
+        await this.stopPods(profile, ns.metadata!.name!, actions);
+      }
+    } catch (error) {
+      fail('Profile', profile, error);
+    }
+  }
+
+  /**
+   * Applies `desired` when it is missing or drifted; returns the live object
+   * (undefined when applying failed, recorded as a failed action).
+   */
+  private async ensure(
+    profile: string,
+    desired: KnotObject,
+    observed: Observed,
+    actions: ProvisioningAction[],
+  ): Promise<LiveObject | undefined> {
+    const existing = observed.get(
+      key(desired.kind, desired.metadata.name, desired.metadata.namespace),
+    );
+    const drift =
+      existing &&
+      findDrift(desired, {
+        ...existing,
+        apiVersion: desired.apiVersion,
+        kind: desired.kind,
+      });
+    if (existing && !drift) return existing;
+    try {
+      const live = await this.kube.apply(desired);
+      actions.push({
+        profile,
+        kind: desired.kind,
+        name: displayName(desired),
+        action: existing ? 'updated' : 'created',
+        detail: drift ? `drift at ${drift}` : undefined,
+      });
+      return live;
+    } catch (error) {
+      actions.push({
+        profile,
+        kind: desired.kind,
+        name: displayName(desired),
+        action: 'failed',
+        detail: errorMessage(error),
+      });
+      return undefined;
+    }
+  }
+
+  private async ensureFolder(profile: string, actions: ProvisioningAction[]) {
+    const folder = privateFolder(this.options.config, profile);
+    try {
+      const stat = await fs.stat(folder);
+      if (stat.isDirectory()) return;
+    } catch {
+      // missing: created below
+    }
+    // Owner-only: other users' names and files stay hidden on the backend.
+    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+    await fs.chmod(folder, 0o700);
+    actions.push({ profile, kind: 'Folder', name: folder, action: 'created' });
+  }
+
+  /** A deactivated profile runs nothing: its quota forbids new pods. */
+  private async stopPods(
+    profile: string,
+    namespace: string,
+    actions: ProvisioningAction[],
+  ) {
+    const pods = await this.kube.list('v1', 'Pod', '', namespace);
+    await Promise.all(
+      // Pods already terminating were handled by an earlier reconcile.
+      pods
+        .filter(pod => !pod.metadata?.deletionTimestamp)
+        .map(async pod => {
+          if (
+            await this.kube.delete('v1', 'Pod', pod.metadata!.name!, namespace)
+          ) {
+            actions.push({
+              profile,
+              kind: 'Pod',
+              name: `${namespace}/${pod.metadata!.name}`,
+              action: 'deleted',
+              detail: 'profile deactivated',
+            });
+          }
+        }),
+    );
+  }
+
+  /**
+   * Removes a deleted profile: its namespace (with everything in it) and its
+   * PVs. The data stays on the volume source (Retain); the private folder is
+   * deleted only when `knot.storage.deleteFoldersOnRemoval` is true.
+   */
+  private async removeProfile(
+    profile: string,
+    observed: Observed,
+    actions: ProvisioningAction[],
+  ) {
+    const ns = profileNamespace(profile, this.options.config.namespacePrefix);
+    const doomed: Array<[string, string, string]> = [['v1', 'Namespace', ns]];
+    for (const object of observed.values()) {
+      if (
+        object.metadata?.labels?.[OWNER_LABEL] === profile &&
+        !object.metadata.namespace &&
+        object.spec?.claimRef?.namespace === ns
+      ) {
+        doomed.push(['v1', 'PersistentVolume', object.metadata.name!]);
+      }
+    }
+    await Promise.all(
+      doomed.map(async ([apiVersion, kind, name]) => {
+        const existing = observed.get(key(kind, name));
+        if (!existing || existing.metadata?.deletionTimestamp) return;
+        try {
+          if (await this.kube.delete(apiVersion, kind, name)) {
+            actions.push({ profile, kind, name, action: 'deleted' });
+          }
+        } catch (error) {
+          actions.push({
+            profile,
+            kind,
+            name,
+            action: 'failed',
+            detail: errorMessage(error),
+          });
+        }
+      }),
+    );
+    const folder = privateFolder(this.options.config, profile);
+    const exists = await fs
+      .stat(folder)
+      .then(() => true)
+      .catch(() => false);
+    if (!exists) return;
+    if (this.options.config.deleteFoldersOnRemoval) {
+      await fs.rm(folder, { recursive: true, force: true });
+      actions.push({
+        profile,
+        kind: 'Folder',
+        name: folder,
+        action: 'deleted',
+      });
+    } else if (observed.has(key('Namespace', ns))) {
+      // Reported once, when the profile's objects go.
+      actions.push({
+        profile,
+        kind: 'Folder',
+        name: folder,
+        action: 'kept',
+        detail: 'knot.storage.deleteFoldersOnRemoval is false',
+      });
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { ConfigReader } from '@backstage/config';
+import { profileManifests } from './manifests';
+import { readProvisioningConfig } from './ProvisioningConfig';
+
+function config(knot: object) {
+  return readProvisioningConfig(new ConfigReader({ knot }));
+}
+
+const alice = { name: 'alice', isTeam: false, active: true };
+
+describe('profileManifests', () => {
+  const hostPath = config({
+    storage: { privateDir: '/data/private', sharedDir: '/data/shared' },
+  });
+
+  it('names and labels everything by the shared contract', () => {
+    const m = profileManifests(alice, hostPath);
+    expect(m.namespace.metadata).toEqual({
+      name: 'knot-alice',
+      labels: {
+        'app.kubernetes.io/managed-by': 'knot',
+        'knot/owner': 'alice',
+        knot: 'enabled',
+        'pod-security.kubernetes.io/enforce': 'baseline',
+      },
+    });
+    const all = [...m.objects, ...m.claims];
+    expect(all.map(o => `${o.kind} ${o.metadata.name}`)).toEqual([
+      'ServiceAccount knot',
+      'RoleBinding knot',
+      'PersistentVolume knot-private-alice',
+      'PersistentVolume knot-shared-alice',
+      'PersistentVolumeClaim knot-private',
+      'PersistentVolumeClaim knot-shared',
+    ]);
+    for (const o of all) {
+      expect(o.metadata.labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'knot',
+        'knot/owner': 'alice',
+      });
+    }
+    // No quota or limits configured: none may linger.
+    expect(m.absent.map(a => a.kind)).toEqual(['ResourceQuota', 'LimitRange']);
+  });
+
+  it('pre-binds each PV to its PVC, private folder per profile', () => {
+    const m = profileManifests(alice, hostPath);
+    const [, , privatePv, sharedPv] = m.objects as any[];
+    expect(privatePv.spec).toMatchObject({
+      accessModes: ['ReadWriteMany'],
+      claimRef: { namespace: 'knot-alice', name: 'knot-private' },
+      hostPath: { path: '/data/private/alice' },
+    });
+    expect(sharedPv.spec.hostPath.path).toBe('/data/shared');
+    expect((m.claims[0] as any).spec).toMatchObject({
+      volumeName: 'knot-private-alice',
+      storageClassName: '',
+    });
+  });
+
+  it('points PVs at NFS or CSI when configured', () => {
+    const nfs = profileManifests(
+      alice,
+      config({
+        storage: {
+          volume: {
+            type: 'nfs',
+            nfs: { server: 'nfs.example', privatePath: '/p', sharedPath: '/s' },
+          },
+        },
+      }),
+    );
+    expect((nfs.objects[2] as any).spec.nfs).toEqual({
+      server: 'nfs.example',
+      path: '/p/alice',
+    });
+    const csi = profileManifests(
+      alice,
+      config({
+        storage: {
+          volume: {
+            type: 'csi',
+            csi: {
+              driver: 'nfs.csi.k8s.io',
+              volumeHandlePrefix: 'h-',
+              volumeAttributes: { subDir: '{domain}/{name}' },
+            },
+          },
+        },
+      }),
+    );
+    expect((csi.objects[2] as any).spec.csi).toEqual({
+      driver: 'nfs.csi.k8s.io',
+      volumeHandle: 'h-knot-private-alice',
+      volumeAttributes: { subDir: 'private/alice' },
+    });
+  });
+
+  it('refuses an unknown volume type', () => {
+    expect(() => config({ storage: { volume: { type: 'ceph' } } })).toThrow(
+      /hostPath, nfs or csi/,
+    );
+  });
+
+  it('merges quota overrides over defaults, and stops a deactivated profile', () => {
+    const c = config({
+      provisioning: {
+        quota: { pods: '20', 'limits.cpu': '8' },
+        limitRange: { default: { cpu: '1' } },
+      },
+    });
+    const m = profileManifests({ ...alice, quota: { pods: '50' } }, c);
+    const quota = m.objects.find(o => o.kind === 'ResourceQuota') as any;
+    expect(quota.spec.hard).toEqual({ pods: '50', 'limits.cpu': '8' });
+    expect(m.objects.some(o => o.kind === 'LimitRange')).toBe(true);
+
+    const off = profileManifests({ ...alice, active: false }, c);
+    expect(
+      (off.objects.find(o => o.kind === 'ResourceQuota') as any).spec.hard.pods,
+    ).toBe('0');
+    expect(off.objects.some(o => o.kind === 'RoleBinding')).toBe(false);
+    expect(off.absent.map(a => a.kind)).toEqual(['RoleBinding']);
+  });
+});

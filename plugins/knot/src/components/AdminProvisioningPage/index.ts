@@ -1,0 +1,1 @@
+export { AdminProvisioningPage } from './AdminProvisioningPage';
