@@ -6,6 +6,10 @@ import { createRouter } from './service/router';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
+import { createFilesRouter } from './service/filesRouter';
+import { FileStorage } from './files/FileStorage';
+import { SignedInUserProfileResolver } from './profiles/SignedInUserProfileResolver';
+import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -20,8 +24,10 @@ export const knotPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
       },
-      async init({ config, logger, httpRouter }) {
+      async init({ config, logger, httpRouter, httpAuth, userInfo }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
           kubernetes,
@@ -30,8 +36,18 @@ export const knotPlugin = createBackendPlugin({
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
         // Every route requires Backstage credentials (the default policy):
         // nothing is added with addAuthPolicy here on purpose.
+        const resolver = new SignedInUserProfileResolver(
+          httpAuth,
+          userInfo,
+          config.getOptionalString('knot.namespacePrefix') ??
+            DEFAULT_NAMESPACE_PREFIX,
+        );
+        const files = createFilesRouter({
+          resolver,
+          storage: FileStorage.fromConfig(config),
+        });
         httpRouter.use(
-          await createRouter({ version: readPackageVersion(), probe }),
+          await createRouter({ version: readPackageVersion(), probe, files }),
         );
       },
     });

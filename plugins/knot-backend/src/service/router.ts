@@ -6,6 +6,8 @@ import type { KubernetesHealthProbe } from '../kubernetes/KubernetesHealthProbe'
 export interface RouterOptions {
   version: string;
   probe: Pick<KubernetesHealthProbe, 'check'>;
+  /** The file API (`/files/...`), see filesRouter.ts. */
+  files?: express.Router;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -23,6 +25,8 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  if (options.files) router.use('/files', options.files);
 
   return router;
 }
