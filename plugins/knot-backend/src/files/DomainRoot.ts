@@ -29,14 +29,34 @@ export class DomainRoot {
     try {
       real = await fs.realpath(path.join(this.realRoot, ...names));
     } catch (error) {
+      // Whether something exists behind a link out of the domain is none
+      // of the caller's business: answer as for an existing one.
+      await this.refuseOutside(names.slice(0, -1), names);
       throw fsError(error, this.shown(names));
     }
     if (!isWithin(this.realRoot, real)) {
-      throw new NotAllowedError(
-        `${this.shown(names)} leads outside ${this.shown([])}`,
-      );
+      throw this.outside(names);
     }
     return real;
+  }
+
+  /** Refuses when the deepest existing ancestor lies outside the domain. */
+  private async refuseOutside(ancestor: string[], names: string[]) {
+    for (let n = ancestor.length; n > 0; n--) {
+      const real = await fs
+        .realpath(path.join(this.realRoot, ...ancestor.slice(0, n)))
+        .catch(() => undefined);
+      if (real !== undefined) {
+        if (!isWithin(this.realRoot, real)) throw this.outside(names);
+        return;
+      }
+    }
+  }
+
+  private outside(names: string[]): Error {
+    return new NotAllowedError(
+      `${this.shown(names)} leads outside ${this.shown([])}`,
+    );
   }
 
   /** The real path of an existing folder. */

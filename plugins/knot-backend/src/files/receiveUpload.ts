@@ -35,6 +35,7 @@ export async function receiveUpload(
     parser = busboy({
       headers: req.headers,
       preservePath: true,
+      defParamCharset: 'utf8',
       limits: {
         files: MAX_FILES_PER_UPLOAD,
         fields: 100,

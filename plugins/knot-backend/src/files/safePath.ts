@@ -77,7 +77,11 @@ function decodedForms(name: string): string[] {
     try {
       next = decodeURIComponent(current);
     } catch {
-      break; // not valid percent-encoding: a literal name
+      // `50% off` is a literal name; `%c0%ae` (overlong UTF-8) is an attack.
+      if (/%[0-9a-f]{2}/i.test(current)) {
+        throw new InputError('Names may not contain invalid percent-encoding');
+      }
+      break;
     }
     if (next === current) {
       break;
