@@ -1,13 +1,18 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
   fetchApiRef,
+  identityApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import HubIcon from '@material-ui/icons/DeviceHub';
+import FolderIcon from '@material-ui/icons/Folder';
+import { filesApiRef } from './api/FilesApi';
+import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
-import { rootRouteRef } from './routes';
+import { filesRouteRef, rootRouteRef } from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -29,6 +34,31 @@ const knotPage = PageBlueprint.make({
   },
 });
 
+const filesApi = ApiBlueprint.make({
+  name: 'files',
+  params: defineParams =>
+    defineParams({
+      api: filesApiRef,
+      deps: {
+        fetchApi: fetchApiRef,
+        discoveryApi: discoveryApiRef,
+        identityApi: identityApiRef,
+      },
+      factory: deps => new FilesClient(deps),
+    }),
+});
+
+const filesPage = PageBlueprint.make({
+  name: 'files',
+  params: {
+    path: '/files',
+    routeRef: filesRouteRef,
+    title: 'Files',
+    icon: <FolderIcon />,
+    loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -38,6 +68,6 @@ export const knotPlugin = createFrontendPlugin({
   pluginId: 'knot',
   title: 'Knot',
   icon: <HubIcon />,
-  routes: { root: rootRouteRef },
-  extensions: [knotApi, knotPage],
+  routes: { root: rootRouteRef, files: filesRouteRef },
+  extensions: [knotApi, knotPage, filesApi, filesPage],
 });

@@ -87,3 +87,12 @@ export function snapshot(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/**
+ * Attach options that keep a relative path in the multipart file name
+ * (supertest's form-data takes the basename of `filename`; `filepath` is
+ * kept but missing from supertest's types).
+ */
+export function filePath(relative: string): { filename: string } {
+  return { filepath: relative } as unknown as { filename: string };
+}

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import request from 'supertest';
 import {
+  filePath,
   snapshot,
   startFilesBackend,
   type FilesBackend,
@@ -184,7 +185,7 @@ describe('file API safety', () => {
         await as(
           request(b.server)
             .post(api('/private/upload'))
-            .attach('file', Buffer.from('EVIL'), { filepath: `${p}/evil.txt` }),
+            .attach('file', Buffer.from('EVIL'), filePath(`${p}/evil.txt`)),
         ),
       );
       await check(

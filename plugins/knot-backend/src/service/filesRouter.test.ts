@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { startFilesBackend, type FilesBackend } from '../__testUtils__/files';
+import {
+  filePath,
+  startFilesBackend,
+  type FilesBackend,
+} from '../__testUtils__/files';
 
 describe('files API', () => {
   let b: FilesBackend;
@@ -47,7 +51,7 @@ describe('files API', () => {
       .set('Authorization', alice)
       .attach('file', Buffer.from('hello'), 'b.txt')
       .attach('file', Buffer.alloc(3000, 1), 'a.bin')
-      .attach('file', Buffer.from('deep'), { filepath: 'project/data/c.txt' });
+      .attach('file', Buffer.from('deep'), filePath('project/data/c.txt'));
     expect(up.status).toBe(200);
     expect(up.body.uploaded).toEqual(
       expect.arrayContaining([
