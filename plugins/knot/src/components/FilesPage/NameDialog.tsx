@@ -30,7 +30,6 @@ export function NameDialog(props: {
         <DialogTitle>{title}</DialogTitle>
         <DialogContent>
           <TextField
-            autoFocus
             fullWidth
             label="Name"
             value={name}
