@@ -30,6 +30,7 @@ export function NameDialog(props: {
         <DialogTitle>{title}</DialogTitle>
         <DialogContent>
           <TextField
+            id="knot-files-name"
             fullWidth
             label="Name"
             value={name}
