@@ -44,13 +44,15 @@ export interface Config {
     storage?: {
       /**
        * Folder on the backend's filesystem holding one sub-folder per
-       * profile: the private domain.
-       * @default .knot/storage/private (development)
+       * profile (`<privateDir>/<profile>`, created 0700): the private domain.
+       * Relative paths are resolved against the backend's working directory.
+       * Unset: the file API answers 503. app-config.yaml sets
+       * `../../.knot/storage/private` for development.
        */
       privateDir?: string;
       /**
-       * Folder on the backend's filesystem holding the shared domain.
-       * @default .knot/storage/shared (development)
+       * Folder on the backend's filesystem holding the shared domain, the
+       * same for every profile. Relative as `privateDir`.
        */
       sharedDir?: string;
       /**

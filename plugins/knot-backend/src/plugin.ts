@@ -7,6 +7,10 @@ import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
 import { createProvisioning } from './provisioning/createProvisioning';
+import { createFilesRouter } from './service/filesRouter';
+import { FileStorage } from './files/FileStorage';
+import { SignedInUserProfileResolver } from './profiles/SignedInUserProfileResolver';
+import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -49,11 +53,22 @@ export const knotPlugin = createBackendPlugin({
           httpAuth,
           userInfo,
         });
+        const resolver = new SignedInUserProfileResolver(
+          httpAuth,
+          userInfo,
+          config.getOptionalString('knot.namespacePrefix') ??
+            DEFAULT_NAMESPACE_PREFIX,
+        );
+        const files = createFilesRouter({
+          resolver,
+          storage: FileStorage.fromConfig(config),
+        });
         httpRouter.use(
           await createRouter({
             version: readPackageVersion(),
             probe,
             provisioning,
+            files,
           }),
         );
       },

@@ -6,6 +6,7 @@
  */
 
 export * from './environment';
+export * from './files';
 export * from './health';
 export * from './labels';
 export * from './profiles';

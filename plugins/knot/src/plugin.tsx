@@ -1,16 +1,21 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
   fetchApiRef,
+  identityApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import HubIcon from '@material-ui/icons/DeviceHub';
+import FolderIcon from '@material-ui/icons/Folder';
 import StorageIcon from '@material-ui/icons/Storage';
+import { filesApiRef } from './api/FilesApi';
+import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
-import { provisioningRouteRef, rootRouteRef } from './routes';
+import { filesRouteRef, provisioningRouteRef, rootRouteRef } from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -57,6 +62,31 @@ const adminProvisioningPage = PageBlueprint.make({
   },
 });
 
+const filesApi = ApiBlueprint.make({
+  name: 'files',
+  params: defineParams =>
+    defineParams({
+      api: filesApiRef,
+      deps: {
+        fetchApi: fetchApiRef,
+        discoveryApi: discoveryApiRef,
+        identityApi: identityApiRef,
+      },
+      factory: deps => new FilesClient(deps),
+    }),
+});
+
+const filesPage = PageBlueprint.make({
+  name: 'files',
+  params: {
+    path: '/files',
+    routeRef: filesRouteRef,
+    title: 'Files',
+    icon: <FolderIcon />,
+    loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -66,6 +96,17 @@ export const knotPlugin = createFrontendPlugin({
   pluginId: 'knot',
   title: 'Knot',
   icon: <HubIcon />,
-  routes: { root: rootRouteRef },
-  extensions: [knotApi, knotPage, provisioningApi, adminProvisioningPage],
+  routes: {
+    root: rootRouteRef,
+    files: filesRouteRef,
+    provisioning: provisioningRouteRef,
+  },
+  extensions: [
+    knotApi,
+    knotPage,
+    filesApi,
+    filesPage,
+    provisioningApi,
+    adminProvisioningPage,
+  ],
 });

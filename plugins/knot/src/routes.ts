@@ -5,3 +5,6 @@ export const rootRouteRef = createRouteRef();
 
 /** Admin: provisioning of user and team namespaces. */
 export const provisioningRouteRef = createRouteRef();
+
+/** The file browser (private and shared folders). */
+export const filesRouteRef = createRouteRef();

@@ -11,6 +11,8 @@ export interface RouterOptions {
   version: string;
   probe: Pick<KubernetesHealthProbe, 'check'>;
   provisioning?: ProvisioningRouterOptions;
+  /** The file API (`/files/...`), see filesRouter.ts. */
+  files?: express.Router;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -32,6 +34,7 @@ export async function createRouter(
   if (options.provisioning) {
     router.use(createProvisioningRouter(options.provisioning));
   }
+  if (options.files) router.use('/files', options.files);
 
   return router;
 }

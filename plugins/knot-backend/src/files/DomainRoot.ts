@@ -1,0 +1,128 @@
+import { NotAllowedError, InputError } from '@backstage/errors';
+import { constants } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { containerPath, type FileDomain } from '@internal/plugin-knot-common';
+import { fsError } from './fsErrors';
+import { isWithin } from './safePath';
+
+/**
+ * One data domain of one profile: a real folder on the backend's filesystem.
+ * Every path a request names is resolved here, with realpath, so that no
+ * symlink can lead outside the folder. Names must come from
+ * `parseRelativePath` (no separators, no `..`).
+ */
+export class DomainRoot {
+  constructor(readonly domain: FileDomain, readonly realRoot: string) {}
+
+  /** The path as users see it inside containers (`/private/a/b`). */
+  shown(names: string[]): string {
+    return containerPath(this.domain, names.join('/'));
+  }
+
+  /**
+   * The real path of an existing entry. Symlinks are followed, but only as
+   * long as they stay inside the domain (403 otherwise).
+   */
+  async existing(names: string[]): Promise<string> {
+    let real: string;
+    try {
+      real = await fs.realpath(path.join(this.realRoot, ...names));
+    } catch (error) {
+      // Whether something exists behind a link out of the domain is none
+      // of the caller's business: answer as for an existing one.
+      await this.refuseOutside(names.slice(0, -1), names);
+      throw fsError(error, this.shown(names));
+    }
+    if (!isWithin(this.realRoot, real)) {
+      throw this.outside(names);
+    }
+    return real;
+  }
+
+  /** Refuses when the deepest existing ancestor lies outside the domain. */
+  private async refuseOutside(ancestor: string[], names: string[]) {
+    for (let n = ancestor.length; n > 0; n--) {
+      const real = await fs
+        .realpath(path.join(this.realRoot, ...ancestor.slice(0, n)))
+        .catch(() => undefined);
+      if (real !== undefined) {
+        if (!isWithin(this.realRoot, real)) throw this.outside(names);
+        return;
+      }
+    }
+  }
+
+  private outside(names: string[]): Error {
+    return new NotAllowedError(
+      `${this.shown(names)} leads outside ${this.shown([])}`,
+    );
+  }
+
+  /** The real path of an existing folder. */
+  async folder(names: string[]): Promise<string> {
+    const real = await this.existing(names);
+    const stat = await fs.stat(real);
+    if (!stat.isDirectory()) {
+      throw new InputError(`${this.shown(names)} is not a folder`);
+    }
+    return real;
+  }
+
+  /**
+   * An entry itself, not followed: its real parent folder joined with its
+   * name. For operations on the name (create, rename, delete), which then
+   * never touch what a symlink points to.
+   */
+  async entry(names: string[]): Promise<string> {
+    if (names.length === 0) {
+      throw new InputError(`This cannot be done to ${this.shown([])} itself`);
+    }
+    const parent = await this.folder(names.slice(0, -1));
+    return path.join(parent, names[names.length - 1]);
+  }
+
+  /**
+   * Creates the missing folders of `names` one at a time, each checked, and
+   * returns the real path of the last one.
+   */
+  async ensureFolder(names: string[]): Promise<string> {
+    let real = this.realRoot;
+    for (let i = 0; i < names.length; i++) {
+      const next = path.join(real, names[i]);
+      try {
+        await fs.mkdir(next);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw fsError(error, this.shown(names.slice(0, i + 1)));
+        }
+      }
+      real = await this.folder(names.slice(0, i + 1));
+    }
+    return real;
+  }
+
+  /** Whether a real path may be read (for entries found while walking). */
+  contains(real: string): boolean {
+    return isWithin(this.realRoot, real);
+  }
+
+  /** Opens an existing regular file for reading without following a final symlink swapped in meanwhile. */
+  async openFile(
+    names: string[],
+  ): Promise<{ real: string; handle: fs.FileHandle }> {
+    const real = await this.existing(names);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+    } catch (error) {
+      throw fsError(error, this.shown(names));
+    }
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      await handle.close();
+      throw new InputError(`${this.shown(names)} is not a file`);
+    }
+    return { real, handle };
+  }
+}

@@ -1,0 +1,65 @@
+import type { Config } from '@backstage/config';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  USERNAME_PATTERN,
+  type FileDomain,
+} from '@internal/plugin-knot-common';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { DomainRoot } from './DomainRoot';
+
+/**
+ * Where the data domains live on the backend's filesystem: the private
+ * domain of profile `p` is `<privateDir>/<p>` (created 0700 on first use),
+ * the shared domain is `sharedDir`. Relative directories in config are
+ * resolved against the backend's working directory, like
+ * `backend.database.connection.directory` (packages/backend in development).
+ */
+export class FileStorage {
+  static fromConfig(config: Config): FileStorage {
+    const dir = (key: string) => {
+      const value = config.getOptionalString(`knot.storage.${key}`);
+      return value === undefined ? undefined : path.resolve(value);
+    };
+    return new FileStorage(dir('privateDir'), dir('sharedDir'));
+  }
+
+  constructor(
+    private readonly privateDir: string | undefined,
+    private readonly sharedDir: string | undefined,
+  ) {}
+
+  /** The domain root of a profile, created if missing. */
+  async root(profile: string, domain: string): Promise<DomainRoot> {
+    if (domain === 'private') {
+      if (!USERNAME_PATTERN.test(profile)) {
+        // Names come from the resolver; this only guards the path join.
+        throw new InputError('This profile has no private folder');
+      }
+      const base = this.configured('privateDir', this.privateDir);
+      await fs.mkdir(base, { recursive: true, mode: 0o711 });
+      const own = path.join(base, profile);
+      await fs.mkdir(own, { recursive: true, mode: 0o700 });
+      return this.domainRoot('private', own);
+    }
+    if (domain === 'shared') {
+      const shared = this.configured('sharedDir', this.sharedDir);
+      await fs.mkdir(shared, { recursive: true });
+      return this.domainRoot('shared', shared);
+    }
+    throw new InputError(`Unknown folder '${domain}': use private or shared`);
+  }
+
+  private configured(key: string, value: string | undefined): string {
+    if (!value) {
+      throw new ServiceUnavailableError(
+        `File storage is not configured (knot.storage.${key})`,
+      );
+    }
+    return value;
+  }
+
+  private async domainRoot(domain: FileDomain, dir: string) {
+    return new DomainRoot(domain, await fs.realpath(dir));
+  }
+}
