@@ -36,5 +36,17 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Knot.
 backend.add(import('@internal/plugin-knot-backend'));
+// Knot services: chart Templates and release Components in the catalog, the
+// knot:helm:install scaffolder action.
+backend.add(
+  import('@internal/plugin-knot-backend').then(m => ({
+    default: m.knotServicesCatalogModule,
+  })),
+);
+backend.add(
+  import('@internal/plugin-knot-backend').then(m => ({
+    default: m.knotServicesScaffolderModule,
+  })),
+);
 
 backend.start();
