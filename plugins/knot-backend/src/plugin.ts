@@ -6,6 +6,10 @@ import { createRouter } from './service/router';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
+import { profileAccessServiceRef } from './profiles/ProfileAccess';
+import { SignedInUserProfileResolver } from './profiles/SignedInUserProfileResolver';
+import { createServicesFeature } from './services/feature';
+import { namespacePrefixFromConfig } from './services/settings';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -20,18 +24,51 @@ export const knotPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        auth: coreServices.auth,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        access: profileAccessServiceRef,
       },
-      async init({ config, logger, httpRouter }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        auth,
+        httpAuth,
+        userInfo,
+        access,
+      }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
           kubernetes,
           config.getOptionalNumber('knot.kubernetes.healthTimeoutMs') ?? 3000,
         );
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
-        // Every route requires Backstage credentials (the default policy):
-        // nothing is added with addAuthPolicy here on purpose.
+        // Every route requires Backstage credentials (the default policy),
+        // except forward-auth, which the ingress calls and checks sessions itself.
+        httpRouter.addAuthPolicy({
+          path: '/forward-auth',
+          allow: 'unauthenticated',
+        });
+        const services = createServicesFeature({
+          config,
+          kubernetes,
+          auth,
+          httpAuth,
+          access,
+          profiles: new SignedInUserProfileResolver(
+            httpAuth,
+            userInfo,
+            namespacePrefixFromConfig(config),
+          ),
+          warn: m => logger.warn(m),
+        });
         httpRouter.use(
-          await createRouter({ version: readPackageVersion(), probe }),
+          await createRouter({
+            version: readPackageVersion(),
+            probe,
+            services,
+          }),
         );
       },
     });

@@ -6,6 +6,8 @@ import type { KubernetesHealthProbe } from '../kubernetes/KubernetesHealthProbe'
 export interface RouterOptions {
   version: string;
   probe: Pick<KubernetesHealthProbe, 'check'>;
+  /** Services (helm releases) and their forward-auth, see plugin.ts. */
+  services?: express.Router;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -23,6 +25,8 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  if (options.services) router.use(options.services);
 
   return router;
 }
