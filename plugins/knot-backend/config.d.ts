@@ -91,7 +91,7 @@ export interface Config {
         /**
          * Where anonymous browsers are sent to sign in; `rd` is appended
          * with the URL they asked for.
-         * @default app.baseUrl
+         * @default <app.baseUrl>/service-sign-in
          */
         signInUrl?: string;
         /**

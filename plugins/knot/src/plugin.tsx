@@ -7,7 +7,12 @@ import {
 import HubIcon from '@material-ui/icons/DeviceHub';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
-import { rootRouteRef } from './routes';
+import CloudIcon from '@material-ui/icons/Cloud';
+import {
+  rootRouteRef,
+  serviceSignInRouteRef,
+  servicesRouteRef,
+} from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -29,6 +34,31 @@ const knotPage = PageBlueprint.make({
   },
 });
 
+const servicesPage = PageBlueprint.make({
+  name: 'services',
+  params: {
+    path: '/services',
+    routeRef: servicesRouteRef,
+    title: 'Services',
+    icon: <CloudIcon />,
+    loader: () =>
+      import('./components/ServicesPage').then(m => <m.ServicesPage />),
+  },
+});
+
+// No title: not in the sidebar, only reached through forward-auth redirects.
+const serviceSignInPage = PageBlueprint.make({
+  name: 'service-sign-in',
+  params: {
+    path: '/service-sign-in',
+    routeRef: serviceSignInRouteRef,
+    loader: () =>
+      import('./components/ServiceSignInPage').then(m => (
+        <m.ServiceSignInPage />
+      )),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -38,6 +68,10 @@ export const knotPlugin = createFrontendPlugin({
   pluginId: 'knot',
   title: 'Knot',
   icon: <HubIcon />,
-  routes: { root: rootRouteRef },
-  extensions: [knotApi, knotPage],
+  routes: {
+    root: rootRouteRef,
+    services: servicesRouteRef,
+    serviceSignIn: serviceSignInRouteRef,
+  },
+  extensions: [knotApi, knotPage, servicesPage, serviceSignInPage],
 });

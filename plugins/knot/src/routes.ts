@@ -2,3 +2,9 @@ import { createRouteRef } from '@backstage/frontend-plugin-api';
 
 /** The Knot landing page. */
 export const rootRouteRef = createRouteRef();
+
+/** The Services page: the acting profile's deployed services. */
+export const servicesRouteRef = createRouteRef();
+
+/** Where forward-auth sends anonymous browsers to pick up a session. */
+export const serviceSignInRouteRef = createRouteRef();

@@ -5,6 +5,7 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
 import type { HostOwnerResolver } from '../forwardAuth/HostOwnerResolver';
 import type { SessionVerifier } from '../forwardAuth/SessionVerifier';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
@@ -89,7 +90,21 @@ export function createForwardAuthRouter(
       sameSite: 'lax',
       expires: expiresAt,
     });
-    res.status(204).end();
+    // Only back to a service under the domain: no open redirect.
+    const rd = typeof req.body?.rd === 'string' ? req.body.rd : undefined;
+    let redirect: string | undefined;
+    if (rd) {
+      const url = URL.canParse(rd) ? new URL(rd) : undefined;
+      if (
+        !url ||
+        !['http:', 'https:'].includes(url.protocol) ||
+        !url.hostname.endsWith(`.${options.domain}`)
+      ) {
+        throw new InputError(`Not a Knot service URL: ${rd}`);
+      }
+      redirect = url.toString();
+    }
+    res.json({ redirect });
   });
 
   return router;
