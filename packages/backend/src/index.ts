@@ -4,6 +4,10 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  knotServicesCatalogModule,
+  knotServicesScaffolderModule,
+} from '@internal/plugin-knot-backend';
 
 const backend = createBackend();
 
@@ -38,15 +42,7 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 backend.add(import('@internal/plugin-knot-backend'));
 // Knot services: chart Templates and release Components in the catalog, the
 // knot:helm:install scaffolder action.
-backend.add(
-  import('@internal/plugin-knot-backend').then(m => ({
-    default: m.knotServicesCatalogModule,
-  })),
-);
-backend.add(
-  import('@internal/plugin-knot-backend').then(m => ({
-    default: m.knotServicesScaffolderModule,
-  })),
-);
+backend.add(knotServicesCatalogModule);
+backend.add(knotServicesScaffolderModule);
 
 backend.start();
