@@ -64,6 +64,11 @@ export interface Config {
        */
       chartsDir?: string;
       /**
+       * How long the list of charts is reused before folders are read again.
+       * @default 30
+       */
+      chartsCacheSeconds?: number;
+      /**
        * The helm binary; looked up on PATH when not a path.
        * @default helm
        */

@@ -3,10 +3,26 @@ import type { ChartInfo, ChartSource } from './ChartSource';
 
 /** All chart sources together; the newest version of each chart first. */
 export class ChartCatalog {
-  constructor(private readonly sources: ChartSource[]) {}
+  private cached?: { at: number; charts: Promise<ChartInfo[]> };
+
+  /** `ttlMs`: how long a listing is reused (installs look charts up each time). */
+  constructor(
+    private readonly sources: ChartSource[],
+    private readonly ttlMs = 0,
+  ) {}
 
   /** Every chart version offered (hidden ones left out). */
   async list(): Promise<ChartInfo[]> {
+    if (this.cached && Date.now() - this.cached.at < this.ttlMs) {
+      return this.cached.charts;
+    }
+    const charts = this.load();
+    this.cached = { at: Date.now(), charts };
+    charts.catch(() => (this.cached = undefined));
+    return charts;
+  }
+
+  private async load(): Promise<ChartInfo[]> {
     const all = (await Promise.all(this.sources.map(s => s.list()))).flat();
     return all
       .filter(c => !c.hidden)

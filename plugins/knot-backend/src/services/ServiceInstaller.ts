@@ -7,13 +7,19 @@ import {
 import { profileNamespace } from '@internal/plugin-knot-common';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
 import type { ChartCatalog } from './ChartCatalog';
-import type { Helm } from './Helm';
+import { HelmError, type Helm } from './Helm';
 import { KNOT_VALUES_KEY } from './valuesSchema';
 import { knotValues, serviceUrl, type ExposureSettings } from './knotValues';
 import { RELEASE_NAME_PATTERN } from './templateFromChart';
 
 /** Release labels (helm `--labels`) that let Knot find releases by chart. */
 export const RELEASE_CHART_LABEL = 'knot-chart';
+
+/** What the installer reads of a namespace before a singleton install. */
+export interface ReleaseLookup {
+  /** Helm releases of a namespace, with the chart label Knot gave them. */
+  releases(namespace: string): Promise<{ name: string; chart?: string }[]>;
+}
 
 export interface InstallRequest {
   /** The signed-in user's entity ref. */
@@ -48,7 +54,7 @@ export class ServiceInstaller {
     private readonly access: ProfileAccess,
     private readonly exposure: ExposureSettings,
     private readonly namespacePrefix: string,
-    private readonly namespaceExists: (namespace: string) => Promise<boolean>,
+    private readonly cluster: ReleaseLookup,
   ) {}
 
   /** The profile the actor asked for, after checking it may act as it. */
@@ -77,51 +83,65 @@ export class ServiceInstaller {
         } is offered`,
       );
     }
-    if (!(await this.namespaceExists(namespace))) {
-      throw new NotFoundError(
-        `Profile '${profile}' has no namespace ${namespace} yet (is it activated?)`,
-      );
-    }
-    const existing = await this.helm.list(namespace);
+    // Only singletons look at the namespace first; otherwise helm itself
+    // says whether the name is free or the namespace missing, which keeps
+    // the install as fast as a bare `helm install`.
+    const taken = new Set<string>();
     if (chart.singleton) {
-      const same = await this.helm.list(
-        namespace,
-        `${RELEASE_CHART_LABEL}=${chart.name}`,
-      );
+      const existing = await this.cluster.releases(namespace);
+      const same = existing.filter(r => r.chart === chart.name);
       if (same.length) {
         throw new ConflictError(
           `${chart.title} can be deployed once per profile and '${profile}' already runs it as '${same[0].name}'`,
         );
       }
+      existing.forEach(r => taken.add(r.name));
     }
-    const release = uniqueName(
-      request.name,
-      new Set(existing.map(r => r.name)),
-    );
     const { [KNOT_VALUES_KEY]: _internal, ...userValues } =
       request.values ?? {};
-    const values = {
-      ...userValues,
-      [KNOT_VALUES_KEY]: knotValues({
-        release,
-        profile,
-        namespace,
-        exposure: this.exposure,
-      }),
-    };
-    request.onLine?.(
-      `Deploying ${chart.name} ${chart.version} as ${release} in ${namespace}`,
-    );
-    await this.helm.install({
-      release,
-      namespace,
-      chart: chart.helmRef.chart,
-      repo: chart.helmRef.repo,
-      version: chart.helmRef.version ?? chart.version,
-      values,
-      labels: { [RELEASE_CHART_LABEL]: chart.name },
-      onLine: request.onLine,
-    });
+    let release = uniqueName(request.name, taken);
+    for (let attempt = 0; ; attempt++) {
+      request.onLine?.(
+        `Deploying ${chart.name} ${chart.version} as ${release} in ${namespace}`,
+      );
+      try {
+        await this.helm.install({
+          release,
+          namespace,
+          chart: chart.helmRef.chart,
+          repo: chart.helmRef.repo,
+          version: chart.helmRef.version ?? chart.version,
+          values: {
+            ...userValues,
+            [KNOT_VALUES_KEY]: knotValues({
+              release,
+              profile,
+              namespace,
+              exposure: this.exposure,
+            }),
+          },
+          labels: { [RELEASE_CHART_LABEL]: chart.name },
+          onLine: request.onLine,
+        });
+        break;
+      } catch (e) {
+        const stderr = e instanceof HelmError ? e.stderr : '';
+        if (/namespaces? "[^"]+" not found/.test(stderr)) {
+          throw new NotFoundError(
+            `Profile '${profile}' has no namespace ${namespace} yet (is it activated?)`,
+          );
+        }
+        if (
+          /cannot re-use a name that is still in use/.test(stderr) &&
+          attempt < 50
+        ) {
+          taken.add(release);
+          release = uniqueName(request.name, taken);
+          continue;
+        }
+        throw e;
+      }
+    }
     return {
       release,
       namespace,

@@ -8,7 +8,11 @@ import { LocalChartSource } from './LocalChartSource';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
 import { exposureFromConfig } from './knotValues';
-import { ServiceInstaller } from './ServiceInstaller';
+import {
+  RELEASE_CHART_LABEL,
+  ServiceInstaller,
+  type ReleaseLookup,
+} from './ServiceInstaller';
 
 /** The bundled charts: `charts/` at the repository root. */
 function defaultChartsDir(): string {
@@ -24,9 +28,10 @@ export function chartCatalogFromConfig(
 ): ChartCatalog {
   const dir =
     config.getOptionalString('knot.services.chartsDir') ?? defaultChartsDir();
-  return new ChartCatalog([
-    new LocalChartSource(path.resolve(dir), 'bundled', warn),
-  ]);
+  return new ChartCatalog(
+    [new LocalChartSource(path.resolve(dir), 'bundled', warn)],
+    (config.getOptionalNumber('knot.services.chartsCacheSeconds') ?? 30) * 1000,
+  );
 }
 
 export function helmFromConfig(config: Config): Helm {
@@ -43,17 +48,32 @@ export function namespacePrefixFromConfig(config: Config): string {
   );
 }
 
-/** Whether a namespace exists (a profile's namespace is made by provisioning). */
-export function namespaceExistsCheck(kubernetes: KubernetesClientFactory) {
-  return async (namespace: string): Promise<boolean> => {
-    const core = await kubernetes.makeClient(lib => lib.CoreV1Api);
-    try {
-      await core.readNamespace({ name: namespace });
-      return true;
-    } catch (e) {
-      if ((e as { code?: number }).code === 404) return false;
-      throw e;
-    }
+/**
+ * Helm releases read from the API server: helm keeps each
+ * release revision in a Secret labelled `owner=helm`, `name=<release>` plus
+ * the `--labels` given at install.
+ */
+export function clusterReleaseLookup(
+  kubernetes: KubernetesClientFactory,
+): ReleaseLookup {
+  return {
+    async releases(namespace) {
+      const core = await kubernetes.makeClient(lib => lib.CoreV1Api);
+      const secrets = await core.listNamespacedSecret({
+        namespace,
+        labelSelector: 'owner=helm',
+      });
+      const byName = new Map<string, { name: string; chart?: string }>();
+      for (const s of secrets.items) {
+        const labels = s.metadata?.labels ?? {};
+        if (!labels.name || labels.status === 'uninstalled') continue;
+        byName.set(labels.name, {
+          name: labels.name,
+          chart: labels[RELEASE_CHART_LABEL],
+        });
+      }
+      return [...byName.values()];
+    },
   };
 }
 
@@ -69,6 +89,6 @@ export function createServiceInstaller(
     access,
     exposureFromConfig(config),
     namespacePrefixFromConfig(config),
-    namespaceExistsCheck(KubernetesClientFactory.fromConfig(config)),
+    clusterReleaseLookup(KubernetesClientFactory.fromConfig(config)),
   );
 }
