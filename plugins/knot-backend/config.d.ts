@@ -140,6 +140,56 @@ export interface Config {
     };
 
     /** Service templates (Helm charts) and their deployment. */
-    services?: {};
+    services?: {
+      /**
+       * Folder of global charts, one unpacked chart per sub-folder; relative
+       * paths are resolved from the backend's working directory.
+       * @default the repository's charts/ folder
+       */
+      chartsDir?: string;
+      /**
+       * How long the list of charts is reused before folders are read again.
+       * @default 30
+       */
+      chartsCacheSeconds?: number;
+      /**
+       * The helm binary; looked up on PATH when not a path.
+       * @default helm
+       */
+      helmPath?: string;
+      /**
+       * Owner of the generated Templates.
+       * @default group:default/knot-admins
+       */
+      templateOwner?: string;
+      /**
+       * Scheme of service URLs (`<scheme>://<service>-<user>.<domain>/`).
+       * @default https
+       */
+      urlScheme?: string;
+      /** Platform URLs handed to charts as knot.* values when set. */
+      urls?: {
+        argoWorkflowsUrl?: string;
+        privateRegistryUrl?: string;
+        publicRegistryUrl?: string;
+        privateRepoUrl?: string;
+        publicRepoUrl?: string;
+      };
+      /** Forward-auth of users' services (the ingress auth-url). */
+      forwardAuth?: {
+        /**
+         * Where anonymous browsers are sent to sign in; `rd` is appended
+         * with the URL they asked for.
+         * @default <app.baseUrl>/service-sign-in
+         */
+        signInUrl?: string;
+        /**
+         * Name of the cookie holding the Backstage token on the service
+         * domain (scoped to the parent domain).
+         * @default knot_session
+         */
+        cookieName?: string;
+      };
+    };
   };
 }

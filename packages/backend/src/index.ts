@@ -4,6 +4,10 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  knotServicesCatalogModule,
+  knotServicesScaffolderModule,
+} from '@internal/plugin-knot-backend';
 
 const backend = createBackend();
 
@@ -36,5 +40,9 @@ backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Knot.
 backend.add(import('@internal/plugin-knot-backend'));
+// Knot services: chart Templates and release Components in the catalog, the
+// knot:helm:install scaffolder action.
+backend.add(knotServicesCatalogModule);
+backend.add(knotServicesScaffolderModule);
 
 backend.start();

@@ -5,3 +5,12 @@
  */
 
 export { knotPlugin as default } from './plugin';
+export {
+  knotServicesCatalogModule,
+  knotServicesScaffolderModule,
+} from './services/modules';
+export {
+  profileAccessServiceRef,
+  SelfOnlyProfileAccess,
+  type ProfileAccess,
+} from './profiles/ProfileAccess';

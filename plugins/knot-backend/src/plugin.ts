@@ -9,8 +9,10 @@ import { readPackageVersion } from './packageVersion';
 import { createProvisioning } from './provisioning/createProvisioning';
 import { createFilesRouter } from './service/filesRouter';
 import { FileStorage } from './files/FileStorage';
+import { profileAccessServiceRef } from './profiles/ProfileAccess';
 import { SignedInUserProfileResolver } from './profiles/SignedInUserProfileResolver';
-import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
+import { createServicesFeature } from './services/feature';
+import { namespacePrefixFromConfig } from './services/settings';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -25,17 +27,21 @@ export const knotPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
+        access: profileAccessServiceRef,
       },
       async init({
         config,
         logger,
         httpRouter,
+        auth,
         httpAuth,
         userInfo,
         scheduler,
+        access,
       }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
@@ -43,8 +49,12 @@ export const knotPlugin = createBackendPlugin({
           config.getOptionalNumber('knot.kubernetes.healthTimeoutMs') ?? 3000,
         );
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
-        // Every route requires Backstage credentials (the default policy):
-        // nothing is added with addAuthPolicy here on purpose.
+        const profiles = new SignedInUserProfileResolver(
+          httpAuth,
+          userInfo,
+          namespacePrefixFromConfig(config),
+        );
+
         const provisioning = await createProvisioning({
           config,
           logger,
@@ -53,22 +63,33 @@ export const knotPlugin = createBackendPlugin({
           httpAuth,
           userInfo,
         });
-        const resolver = new SignedInUserProfileResolver(
-          httpAuth,
-          userInfo,
-          config.getOptionalString('knot.namespacePrefix') ??
-            DEFAULT_NAMESPACE_PREFIX,
-        );
         const files = createFilesRouter({
-          resolver,
+          resolver: profiles,
           storage: FileStorage.fromConfig(config),
         });
+        // Every route requires Backstage credentials (the default policy),
+        // except forward-auth, which the ingress calls and checks sessions itself.
+        httpRouter.addAuthPolicy({
+          path: '/forward-auth',
+          allow: 'unauthenticated',
+        });
+        const services = createServicesFeature({
+          config,
+          kubernetes,
+          auth,
+          httpAuth,
+          access,
+          profiles,
+          warn: m => logger.warn(m),
+        });
+
         httpRouter.use(
           await createRouter({
             version: readPackageVersion(),
             probe,
             provisioning,
             files,
+            services,
           }),
         );
       },

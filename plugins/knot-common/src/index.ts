@@ -11,3 +11,4 @@ export * from './health';
 export * from './labels';
 export * from './profiles';
 export * from './provisioning';
+export * from './services';

@@ -13,9 +13,16 @@ import { filesApiRef } from './api/FilesApi';
 import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
+import CloudIcon from '@material-ui/icons/Cloud';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
-import { filesRouteRef, provisioningRouteRef, rootRouteRef } from './routes';
+import {
+  filesRouteRef,
+  provisioningRouteRef,
+  rootRouteRef,
+  serviceSignInRouteRef,
+  servicesRouteRef,
+} from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -62,6 +69,31 @@ const adminProvisioningPage = PageBlueprint.make({
   },
 });
 
+const servicesPage = PageBlueprint.make({
+  name: 'services',
+  params: {
+    path: '/services',
+    routeRef: servicesRouteRef,
+    title: 'Services',
+    icon: <CloudIcon />,
+    loader: () =>
+      import('./components/ServicesPage').then(m => <m.ServicesPage />),
+  },
+});
+
+// No title: not in the sidebar, only reached through forward-auth redirects.
+const serviceSignInPage = PageBlueprint.make({
+  name: 'service-sign-in',
+  params: {
+    path: '/service-sign-in',
+    routeRef: serviceSignInRouteRef,
+    loader: () =>
+      import('./components/ServiceSignInPage').then(m => (
+        <m.ServiceSignInPage />
+      )),
+  },
+});
+
 const filesApi = ApiBlueprint.make({
   name: 'files',
   params: defineParams =>
@@ -100,12 +132,16 @@ export const knotPlugin = createFrontendPlugin({
     root: rootRouteRef,
     files: filesRouteRef,
     provisioning: provisioningRouteRef,
+    services: servicesRouteRef,
+    serviceSignIn: serviceSignInRouteRef,
   },
   extensions: [
     knotApi,
     knotPage,
     filesApi,
     filesPage,
+    servicesPage,
+    serviceSignInPage,
     provisioningApi,
     adminProvisioningPage,
   ],

@@ -8,3 +8,9 @@ export const provisioningRouteRef = createRouteRef();
 
 /** The file browser (private and shared folders). */
 export const filesRouteRef = createRouteRef();
+
+/** The Services page: the acting profile's deployed services. */
+export const servicesRouteRef = createRouteRef();
+
+/** Where forward-auth sends anonymous browsers to pick up a session. */
+export const serviceSignInRouteRef = createRouteRef();

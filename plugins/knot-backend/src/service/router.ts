@@ -13,6 +13,8 @@ export interface RouterOptions {
   provisioning?: ProvisioningRouterOptions;
   /** The file API (`/files/...`), see filesRouter.ts. */
   files?: express.Router;
+  /** Services (helm releases) and their forward-auth, see plugin.ts. */
+  services?: express.Router;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -35,6 +37,7 @@ export async function createRouter(
     router.use(createProvisioningRouter(options.provisioning));
   }
   if (options.files) router.use('/files', options.files);
+  if (options.services) router.use(options.services);
 
   return router;
 }

@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+
+// The guest user's profile namespace, as provisioning would create it.
+const namespace = 'knot-guest';
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, { encoding: 'utf8' });
+}
+
+test.beforeAll(() => {
+  try {
+    kubectl('get', 'namespace', namespace);
+  } catch {
+    kubectl('create', 'namespace', namespace);
+  }
+  kubectl('label', '--overwrite', 'namespace', namespace, 'knot=enabled');
+});
+
+test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', async ({
+  page,
+}) => {
+  const name = `e2e${Date.now().toString(36).slice(-6)}`;
+  const message = `Hello from e2e ${name}`;
+
+  await page.goto('/create');
+  await page.getByRole('button', { name: 'Enter' }).click();
+
+  // The Template generated from charts/hello-kubernetes.
+  const title = page.getByRole('heading', {
+    name: 'Hello Kubernetes',
+    exact: true,
+  });
+  await expect(title).toBeVisible({ timeout: 90_000 });
+  // The nearest ancestor of the title holding a Choose button is its card.
+  await title
+    .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]')
+    .getByRole('button', { name: 'Choose' })
+    .click();
+
+  const nameField = page.getByLabel('Name', { exact: false }).first();
+  await nameField.fill(name);
+  await page.getByRole('button', { name: 'Next' }).click();
+
+  const messageField = page.getByLabel('Message', { exact: false }).first();
+  await expect(messageField).toHaveValue('Hello from Knot!');
+  await messageField.fill(message);
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+
+  // The task ran knot:helm:install and links to the service.
+  await expect(
+    page.getByRole('link', { name: 'Open the service' }),
+  ).toBeVisible({
+    timeout: 90_000,
+  });
+  await page.screenshot({
+    path: resolve(__dirname, '../output/services-task.png'),
+    fullPage: true,
+  });
+
+  await page.goto('/services');
+  const row = page.getByRole('row').filter({ hasText: name });
+  await expect(row.getByText('Running')).toBeVisible({ timeout: 60_000 });
+  await expect(row.getByText(`${name}-guest.`)).toBeVisible();
+  await page.screenshot({
+    path: resolve(__dirname, '../output/services-page.png'),
+    fullPage: true,
+  });
+
+  // Detail: the values it was deployed with.
+  await row.getByRole('button', { name, exact: true }).click();
+  const detail = page.getByRole('dialog');
+  await expect(detail.getByText(`Service ${name}`)).toBeVisible();
+  await expect(detail.getByText(message, { exact: false })).toBeVisible();
+  await detail.getByRole('button', { name: 'Close' }).click();
+
+  // Delete, with confirmation.
+  await row.getByRole('button', { name: `Delete ${name}` }).click();
+  await page.getByRole('button', { name: 'Confirm delete' }).click();
+  await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0, {
+    timeout: 30_000,
+  });
+  expect(
+    kubectl('get', 'deployments', '-n', namespace, '-o', 'name'),
+  ).not.toContain(`/${name}`);
+});

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** A free loopback TCP port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: string) {
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) {
+      throw new Error(
+        `nginx exited: ${await fs.readFile(log, 'utf8').catch(() => '')}`,
+      );
+    }
+    const open = await new Promise<boolean>(resolve => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error('nginx did not start listening');
+}
+
+/**
+ * Debian's nginx (built with auth_request) configured as an ingress would
+ * be: every request to the upstream first asks Knot's forward-auth; a 401
+ * becomes a redirect to the sign-in URL forward-auth names.
+ */
+export async function startForwardAuthNginx(options: {
+  backendPort: number;
+  upstreamPort: number;
+}): Promise<{ port: number; stop: () => Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-nginx-'));
+  const port = await freePort();
+  const log = path.join(dir, 'error.log');
+  await fs.writeFile(
+    path.join(dir, 'nginx.conf'),
+    `
+worker_processes 1;
+error_log ${log} warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    location = /_knot_auth {
+      internal;
+      proxy_pass http://127.0.0.1:${options.backendPort}/api/knot/forward-auth;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Forwarded-Host $host;
+      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+    }
+    location / {
+      auth_request /_knot_auth;
+      auth_request_set $knot_user $upstream_http_x_knot_user;
+      auth_request_set $knot_signin $upstream_http_location;
+      error_page 401 = @knot_signin;
+      proxy_set_header X-Knot-User $knot_user;
+      proxy_pass http://127.0.0.1:${options.upstreamPort};
+    }
+    location @knot_signin {
+      return 302 $knot_signin;
+    }
+  }
+}
+`,
+  );
+  const child = spawn(
+    '/usr/sbin/nginx',
+    [
+      '-p',
+      dir,
+      '-c',
+      path.join(dir, 'nginx.conf'),
+      '-e',
+      log,
+      '-g',
+      'daemon off; master_process off;',
+    ],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(port, child, log);
+  return {
+    port,
+    stop: async () => {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}

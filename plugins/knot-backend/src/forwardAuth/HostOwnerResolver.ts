@@ -1,0 +1,66 @@
+import {
+  USERNAME_PATTERN,
+  profileNamespace,
+} from '@internal/plugin-knot-common';
+import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+
+/** Which profile owns the service at a hostname. */
+export interface HostOwnerResolver {
+  ownerOf(host: string): Promise<string | undefined>;
+}
+
+/**
+ * `<service>-<profile>.<domain>`: both parts may hold dashes, so every split
+ * whose tail is a valid username is a candidate, and the owner is the one
+ * whose namespace holds an Ingress for the host. Answers are cached briefly:
+ * forward-auth runs on every request to a service.
+ */
+export class IngressHostOwnerResolver implements HostOwnerResolver {
+  private readonly cache = new Map<string, { owner?: string; at: number }>();
+
+  constructor(
+    private readonly kubernetes: KubernetesClientFactory,
+    private readonly domain: string,
+    private readonly namespacePrefix: string,
+    private readonly ttlMs = 10_000,
+  ) {}
+
+  /** Candidate profiles of a host, longest service name first. */
+  candidates(host: string): string[] {
+    const suffix = `.${this.domain}`;
+    const name = host.toLowerCase().replace(/:\d+$/, '');
+    if (!name.endsWith(suffix)) return [];
+    const label = name.slice(0, -suffix.length);
+    if (label.includes('.')) return [];
+    const out: string[] = [];
+    for (let i = label.length - 1; i > 0; i--) {
+      if (label[i] !== '-') continue;
+      const profile = label.slice(i + 1);
+      if (label.slice(0, i) && USERNAME_PATTERN.test(profile))
+        out.push(profile);
+    }
+    return out;
+  }
+
+  async ownerOf(host: string): Promise<string | undefined> {
+    const key = host.toLowerCase().replace(/:\d+$/, '');
+    const cached = this.cache.get(key);
+    if (cached && Date.now() - cached.at < this.ttlMs) return cached.owner;
+    const networking = await this.kubernetes.makeClient(
+      lib => lib.NetworkingV1Api,
+    );
+    let owner: string | undefined;
+    for (const profile of this.candidates(key)) {
+      const namespace = profileNamespace(profile, this.namespacePrefix);
+      const ingresses = await networking
+        .listNamespacedIngress({ namespace })
+        .catch(() => ({ items: [] }));
+      if (ingresses.items.some(i => i.spec?.rules?.some(r => r.host === key))) {
+        owner = profile;
+        break;
+      }
+    }
+    this.cache.set(key, { owner, at: Date.now() });
+    return owner;
+  }
+}

@@ -1,0 +1,48 @@
+import type { AuthService } from '@backstage/backend-plugin-api';
+import type { Request } from 'express';
+
+/**
+ * Who the browser behind a forward-auth request is. Today: a Backstage user
+ * token; identity's OIDC session can implement the same interface.
+ */
+export interface SessionVerifier {
+  /** The signed-in user's entity ref, or undefined for an anonymous request. */
+  userOf(req: Request): Promise<string | undefined>;
+}
+
+/** Reads a cookie from the raw header (no cookie-parser in the chain). */
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * Accepts a Backstage user token as `Authorization: Bearer` or in the
+ * `knot_session` cookie the session endpoint sets on the services' domain.
+ */
+export class BackstageTokenSessionVerifier implements SessionVerifier {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookieName: string,
+  ) {}
+
+  async userOf(req: Request): Promise<string | undefined> {
+    const bearer = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const token = bearer ?? readCookie(req, this.cookieName);
+    if (!token) return undefined;
+    try {
+      const credentials = await this.auth.authenticate(token, {
+        allowLimitedAccess: true,
+      });
+      return this.auth.isPrincipal(credentials, 'user')
+        ? credentials.principal.userEntityRef
+        : undefined;
+    } catch {
+      // Expired or forged: treated as anonymous, so the browser signs in again.
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** One release as `helm list -o json` prints it. */
+export interface HelmRelease {
+  name: string;
+  namespace: string;
+  revision: string;
+  updated: string;
+  status: string;
+  chart: string;
+  app_version: string;
+}
+
+export class HelmError extends Error {
+  constructor(message: string, readonly stderr: string) {
+    super(message);
+    this.name = 'HelmError';
+  }
+}
+
+/** Runs the real `helm` binary against Knot's cluster. */
+export class Helm {
+  constructor(
+    private readonly binary: string,
+    private readonly kubeconfig?: string,
+    private readonly kubeContext?: string,
+  ) {}
+
+  /** Runs helm; each output line goes to `onLine` as it arrives. */
+  run(
+    args: string[],
+    onLine?: (line: string) => void,
+  ): Promise<{ stdout: string; stderr: string }> {
+    const env = { ...process.env };
+    if (this.kubeconfig) env.KUBECONFIG = this.kubeconfig;
+    const fullArgs = this.kubeContext
+      ? [...args, '--kube-context', this.kubeContext]
+      : args;
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.binary, fullArgs, {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      const lines = (chunk: string) => {
+        if (onLine) {
+          chunk
+            .split('\n')
+            .filter(l => l.trim())
+            .forEach(onLine);
+        }
+      };
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+        lines(d);
+      });
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        lines(d);
+      });
+      child.on('error', e =>
+        reject(new HelmError(`cannot run ${this.binary}: ${e.message}`, '')),
+      );
+      child.on('close', code => {
+        if (code === 0) resolve({ stdout, stderr });
+        else {
+          const reason = stderr.trim().split('\n').pop() ?? `exit ${code}`;
+          reject(new HelmError(`helm ${args[0]} failed: ${reason}`, stderr));
+        }
+      });
+    });
+  }
+
+  async list(namespace: string, selector?: string): Promise<HelmRelease[]> {
+    const args = ['list', '-n', namespace, '--all', '-o', 'json'];
+    if (selector) args.push('--selector', selector);
+    const { stdout } = await this.run(args);
+    return JSON.parse(stdout || '[]') as HelmRelease[];
+  }
+
+  async install(options: {
+    release: string;
+    namespace: string;
+    chart: string;
+    repo?: string;
+    version?: string;
+    values: unknown;
+    labels?: Record<string, string>;
+    upgrade?: boolean;
+    onLine?: (line: string) => void;
+  }): Promise<string> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-helm-'));
+    try {
+      // JSON is YAML: helm reads it as a values file.
+      const valuesFile = path.join(dir, 'values.json');
+      await fs.writeFile(valuesFile, JSON.stringify(options.values));
+      const args = [
+        options.upgrade ? 'upgrade' : 'install',
+        options.release,
+        options.chart,
+        '-n',
+        options.namespace,
+        '-f',
+        valuesFile,
+      ];
+      if (options.upgrade) args.push('--reuse-values');
+      if (options.repo) args.push('--repo', options.repo);
+      if (
+        options.version &&
+        (options.repo || options.chart.startsWith('oci://'))
+      ) {
+        args.push('--version', options.version);
+      }
+      const labels = Object.entries(options.labels ?? {});
+      if (labels.length && !options.upgrade) {
+        args.push('--labels', labels.map(([k, v]) => `${k}=${v}`).join(','));
+      }
+      return (await this.run(args, options.onLine)).stdout;
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async uninstall(release: string, namespace: string): Promise<void> {
+    await this.run(['uninstall', release, '-n', namespace]);
+  }
+
+  async getValues(release: string, namespace: string): Promise<unknown> {
+    const { stdout } = await this.run([
+      'get',
+      'values',
+      release,
+      '-n',
+      namespace,
+      '-o',
+      'json',
+    ]);
+    return JSON.parse(stdout || '{}');
+  }
+}

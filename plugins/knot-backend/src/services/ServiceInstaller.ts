@@ -1,0 +1,167 @@
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import { profileNamespace } from '@internal/plugin-knot-common';
+import type { ProfileAccess } from '../profiles/ProfileAccess';
+import type { ChartCatalog } from './ChartCatalog';
+import { HelmError, type Helm } from './Helm';
+import { KNOT_VALUES_KEY } from './valuesSchema';
+import { knotValues, serviceUrl, type ExposureSettings } from './knotValues';
+import { RELEASE_NAME_PATTERN } from './templateFromChart';
+
+/** Release labels (helm `--labels`) that let Knot find releases by chart. */
+export const RELEASE_CHART_LABEL = 'knot-chart';
+
+/** What the installer reads of a namespace before a singleton install. */
+export interface ReleaseLookup {
+  /** Helm releases of a namespace, with the chart label Knot gave them. */
+  releases(namespace: string): Promise<{ name: string; chart?: string }[]>;
+}
+
+export interface InstallRequest {
+  /** The signed-in user's entity ref. */
+  actor: string;
+  /** Profile to deploy as; the actor itself when empty. */
+  profile?: string;
+  chart: string;
+  version?: string;
+  name: string;
+  values?: Record<string, unknown>;
+  onLine?: (line: string) => void;
+}
+
+export interface InstallResult {
+  release: string;
+  namespace: string;
+  profile: string;
+  url: string;
+  entityRef: string;
+}
+
+const MAX_RELEASE_LENGTH = 20;
+
+/**
+ * Deploys charts into profiles' namespaces: checks the profile, picks a free
+ * release name, refuses a second singleton, adds the internal knot.* values.
+ */
+export class ServiceInstaller {
+  constructor(
+    private readonly helm: Helm,
+    private readonly charts: ChartCatalog,
+    private readonly access: ProfileAccess,
+    private readonly exposure: ExposureSettings,
+    private readonly namespacePrefix: string,
+    private readonly cluster: ReleaseLookup,
+  ) {}
+
+  /** The profile the actor asked for, after checking it may act as it. */
+  async profileFor(actor: string, requested?: string): Promise<string> {
+    const self = actor.replace(/^.*\//, '');
+    const profile = requested?.trim() || self;
+    if (!(await this.access.canActAs(actor, profile))) {
+      throw new NotAllowedError(`You may not act as profile '${profile}'`);
+    }
+    return profile;
+  }
+
+  async install(request: InstallRequest): Promise<InstallResult> {
+    if (!new RegExp(RELEASE_NAME_PATTERN).test(request.name)) {
+      throw new InputError(
+        `Invalid service name '${request.name}': use up to ${MAX_RELEASE_LENGTH} lower-case letters, digits and dashes, starting with a letter`,
+      );
+    }
+    const profile = await this.profileFor(request.actor, request.profile);
+    const namespace = profileNamespace(profile, this.namespacePrefix);
+    const chart = await this.charts.find(request.chart, request.version);
+    if (!chart) {
+      throw new NotFoundError(
+        `No chart '${request.chart}'${
+          request.version ? ` version ${request.version}` : ''
+        } is offered`,
+      );
+    }
+    // Only singletons look at the namespace first; otherwise helm itself
+    // says whether the name is free or the namespace missing, which keeps
+    // the install as fast as a bare `helm install`.
+    const taken = new Set<string>();
+    if (chart.singleton) {
+      const existing = await this.cluster.releases(namespace);
+      const same = existing.filter(r => r.chart === chart.name);
+      if (same.length) {
+        throw new ConflictError(
+          `${chart.title} can be deployed once per profile and '${profile}' already runs it as '${same[0].name}'`,
+        );
+      }
+      existing.forEach(r => taken.add(r.name));
+    }
+    const { [KNOT_VALUES_KEY]: _internal, ...userValues } =
+      request.values ?? {};
+    let release = uniqueName(request.name, taken);
+    for (let attempt = 0; ; attempt++) {
+      request.onLine?.(
+        `Deploying ${chart.name} ${chart.version} as ${release} in ${namespace}`,
+      );
+      try {
+        await this.helm.install({
+          release,
+          namespace,
+          chart: chart.helmRef.chart,
+          repo: chart.helmRef.repo,
+          version: chart.helmRef.version ?? chart.version,
+          values: {
+            ...userValues,
+            [KNOT_VALUES_KEY]: knotValues({
+              release,
+              profile,
+              namespace,
+              exposure: this.exposure,
+            }),
+          },
+          labels: { [RELEASE_CHART_LABEL]: chart.name },
+          onLine: request.onLine,
+        });
+        break;
+      } catch (e) {
+        const stderr = e instanceof HelmError ? e.stderr : '';
+        if (/namespaces? "[^"]+" not found/.test(stderr)) {
+          throw new NotFoundError(
+            `Profile '${profile}' has no namespace ${namespace} yet (is it activated?)`,
+          );
+        }
+        if (
+          /cannot re-use a name that is still in use/.test(stderr) &&
+          attempt < 50
+        ) {
+          taken.add(release);
+          release = uniqueName(request.name, taken);
+          continue;
+        }
+        throw e;
+      }
+    }
+    return {
+      release,
+      namespace,
+      profile,
+      url: serviceUrl(release, profile, this.exposure),
+      entityRef: `component:default/${releaseComponentName(profile, release)}`,
+    };
+  }
+}
+
+/** The catalog name of a release's Component. */
+export function releaseComponentName(profile: string, release: string): string {
+  return `${release}-${profile}`;
+}
+
+/** `name`, or `name-2`, `name-3`… when the profile already has it. */
+export function uniqueName(name: string, taken: Set<string>): string {
+  if (!taken.has(name)) return name;
+  for (let i = 2; ; i++) {
+    const candidate = `${name}-${i}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { describeWithCluster, testKubeconfig } from '../__testUtils__/cluster';
+import {
+  createProfileNamespace,
+  testUsername,
+} from '../__testUtils__/profiles';
+import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+import { SelfOnlyProfileAccess } from '../profiles/ProfileAccess';
+import { createHelmInstallAction } from './helmInstallAction';
+import { createServiceInstaller, helmFromConfig } from './settings';
+
+const config = () =>
+  new ConfigReader({
+    app: { baseUrl: 'http://portal.test' },
+    knot: {
+      kubernetes: { kubeconfig: testKubeconfig() },
+      ingress: { domain: 'knot.test' },
+      services: {
+        chartsDir: path.resolve(__dirname, '../../../../charts'),
+        urlScheme: 'https',
+        urls: { argoWorkflowsUrl: 'https://argo.knot.test' },
+      },
+    },
+  });
+
+function run(input: Record<string, unknown>, user?: string) {
+  const logger = mockServices.logger.mock();
+  const ctx = createMockActionContext({
+    input: input as any,
+    logger,
+    user: user ? { ref: `user:default/${user}` } : undefined,
+  });
+  const action = createHelmInstallAction(
+    createServiceInstaller(config(), new SelfOnlyProfileAccess(), () => {}),
+  );
+  return { ctx, logger, done: action.handler(ctx as any) };
+}
+
+jest.setTimeout(120_000);
+
+describeWithCluster(
+  'knot:helm:install against the real cluster and helm',
+  () => {
+    const user = testUsername('svc');
+    let profile: Awaited<ReturnType<typeof createProfileNamespace>>;
+
+    beforeAll(async () => {
+      profile = await createProfileNamespace(testKubeconfig()!, user);
+    });
+    afterAll(async () => {
+      const helm = helmFromConfig(config());
+      for (const r of await helm.list(profile.namespace)) {
+        await helm.uninstall(r.name, profile.namespace);
+      }
+      await profile.remove();
+    });
+
+    it('installs hello-kubernetes into the profile namespace with the knot values', async () => {
+      const { ctx, logger, done } = run(
+        {
+          chart: 'hello-kubernetes',
+          name: 'hello',
+          values: { message: 'Hi there', knot: { hostname: 'evil.example' } },
+        },
+        user,
+      );
+      await done;
+      expect(ctx.output).toHaveBeenCalledWith('release', 'hello');
+      expect(ctx.output).toHaveBeenCalledWith('namespace', `knot-${user}`);
+      expect(ctx.output).toHaveBeenCalledWith(
+        'url',
+        `https://hello-${user}.knot.test/`,
+      );
+      expect(ctx.output).toHaveBeenCalledWith(
+        'entityRef',
+        `component:default/hello-${user}`,
+      );
+      // helm's own output is streamed to the task log.
+      const logged = (logger.info as jest.Mock).mock.calls
+        .map(c => c[0])
+        .join('\n');
+      expect(logged).toContain('STATUS: deployed');
+
+      const kubernetes = new KubernetesClientFactory(testKubeconfig());
+      const apps = await kubernetes.makeClient(lib => lib.AppsV1Api);
+      const deployment = await apps.readNamespacedDeployment({
+        name: 'hello',
+        namespace: `knot-${user}`,
+      });
+      const env = deployment.spec!.template.spec!.containers[0].env!;
+      expect(env).toEqual(
+        expect.arrayContaining([
+          { name: 'MESSAGE', value: 'Hi there' },
+          { name: 'KNOT_HOSTNAME', value: `hello-${user}.knot.test` },
+        ]),
+      );
+      expect(
+        deployment.spec!.template.metadata!.labels![
+          'backstage.io/kubernetes-id'
+        ],
+      ).toBe('hello');
+      const networking = await kubernetes.makeClient(
+        lib => lib.NetworkingV1Api,
+      );
+      const ingress = await networking.readNamespacedIngress({
+        name: 'hello',
+        namespace: `knot-${user}`,
+      });
+      expect(ingress.spec!.rules![0].host).toBe(`hello-${user}.knot.test`);
+
+      const values = (await helmFromConfig(config()).getValues(
+        'hello',
+        `knot-${user}`,
+      )) as any;
+      expect(values.knot).toMatchObject({
+        enabled: true,
+        hostname: `hello-${user}.knot.test`,
+        username: user,
+        namespace: `knot-${user}`,
+        ingressUrl: 'http://portal.test',
+        privateDir: '/private',
+        privateVolume: 'knot-private',
+        sharedDir: '/shared',
+        sharedVolume: 'knot-shared',
+        argoWorkflowsUrl: 'https://argo.knot.test',
+      });
+    });
+
+    it('adds a suffix when the release name is taken', async () => {
+      const { ctx, done } = run(
+        { chart: 'hello-kubernetes', name: 'hello' },
+        user,
+      );
+      await done;
+      expect(ctx.output).toHaveBeenCalledWith('release', 'hello-2');
+    });
+
+    it('installs a singleton chart once per profile', async () => {
+      await run({ chart: 'file-browser', name: 'files' }, user).done;
+      await expect(
+        run({ chart: 'file-browser', name: 'files' }, user).done,
+      ).rejects.toThrow(
+        `File Browser can be deployed once per profile and '${user}' already runs it as 'files'`,
+      );
+    });
+
+    it('refuses other profiles, unknown charts, bad names and missing namespaces', async () => {
+      await expect(
+        run({ chart: 'hello-kubernetes', name: 'x', profile: 'someone' }, user)
+          .done,
+      ).rejects.toThrow("You may not act as profile 'someone'");
+      await expect(
+        run({ chart: 'nope', name: 'x' }, user).done,
+      ).rejects.toThrow("No chart 'nope' is offered");
+      await expect(
+        run({ chart: 'hello-kubernetes', name: 'Bad_Name' }, user).done,
+      ).rejects.toThrow("Invalid service name 'Bad_Name'");
+      await expect(
+        run({ chart: 'hello-kubernetes', name: 'x' }, 'nobody0').done,
+      ).rejects.toThrow("Profile 'nobody0' has no namespace knot-nobody0 yet");
+      await expect(
+        run({ chart: 'hello-kubernetes', name: 'x' }).done,
+      ).rejects.toThrow('needs a signed-in user');
+    });
+  },
+);

@@ -1,0 +1,62 @@
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type { ServiceInstaller } from './ServiceInstaller';
+
+/**
+ * `knot:helm:install`: deploys an offered chart with the real helm into the
+ * acting profile's namespace. The acting user is the task's initiator.
+ */
+export function createHelmInstallAction(installer: ServiceInstaller) {
+  return createTemplateAction({
+    id: 'knot:helm:install',
+    description:
+      "Deploys a Knot chart into the acting profile's namespace with helm",
+    schema: {
+      input: {
+        chart: z => z.string().describe('Chart name as offered by Knot'),
+        version: z =>
+          z.string().optional().describe('Chart version; newest when omitted'),
+        name: z =>
+          z.string().describe('Release name; a suffix is added on clash'),
+        profile: z =>
+          z
+            .string()
+            .optional()
+            .describe('User or team to deploy as; the initiator when empty'),
+        values: z =>
+          z
+            .record(z.string(), z.unknown())
+            .optional()
+            .describe("The chart's values"),
+      },
+      output: {
+        release: z => z.string(),
+        namespace: z => z.string(),
+        url: z => z.string(),
+        entityRef: z => z.string(),
+      },
+    },
+    async handler(ctx) {
+      const actor = ctx.user?.ref;
+      if (!actor) {
+        throw new InputError(
+          'knot:helm:install needs a signed-in user to act for',
+        );
+      }
+      const result = await installer.install({
+        actor,
+        profile: ctx.input.profile,
+        chart: ctx.input.chart,
+        version: ctx.input.version,
+        name: ctx.input.name,
+        values: ctx.input.values as Record<string, unknown> | undefined,
+        onLine: line => ctx.logger.info(line),
+      });
+      ctx.logger.info(`Service ${result.release} is at ${result.url}`);
+      ctx.output('release', result.release);
+      ctx.output('namespace', result.namespace);
+      ctx.output('url', result.url);
+      ctx.output('entityRef', result.entityRef);
+    },
+  });
+}

@@ -1,0 +1,80 @@
+import type { Config } from '@backstage/config';
+import {
+  PRIVATE_MOUNT_PATH,
+  PRIVATE_VOLUME_CLAIM,
+  SHARED_MOUNT_PATH,
+  SHARED_VOLUME_CLAIM,
+} from '@internal/plugin-knot-common';
+
+/** Optional platform URLs handed to charts when the admin configures them. */
+const OPTIONAL_URLS = [
+  'argoWorkflowsUrl',
+  'privateRegistryUrl',
+  'publicRegistryUrl',
+  'privateRepoUrl',
+  'publicRepoUrl',
+] as const;
+
+/** Where services are exposed, from config. */
+export interface ExposureSettings {
+  domain: string;
+  scheme: string;
+  ingressUrl: string;
+  optionalUrls: Record<string, string>;
+}
+
+export function exposureFromConfig(config: Config): ExposureSettings {
+  const optionalUrls: Record<string, string> = {};
+  for (const key of OPTIONAL_URLS) {
+    const value = config.getOptionalString(`knot.services.urls.${key}`);
+    if (value) optionalUrls[key] = value;
+  }
+  return {
+    domain: config.getOptionalString('knot.ingress.domain') ?? 'localtest.me',
+    scheme: config.getOptionalString('knot.services.urlScheme') ?? 'https',
+    ingressUrl:
+      config.getOptionalString('knot.ingress.url') ??
+      config.getOptionalString('app.baseUrl') ??
+      '',
+    optionalUrls,
+  };
+}
+
+/** `<release>-<profile>.<domain>` (seeds: "Service exposure"). */
+export function serviceHostname(
+  release: string,
+  profile: string,
+  exposure: ExposureSettings,
+): string {
+  return `${release}-${profile}.${exposure.domain}`;
+}
+
+export function serviceUrl(
+  release: string,
+  profile: string,
+  exposure: ExposureSettings,
+): string {
+  return `${exposure.scheme}://${serviceHostname(release, profile, exposure)}/`;
+}
+
+/** The internal `knot.*` values of one release (seeds: "Service templates"). */
+export function knotValues(options: {
+  release: string;
+  profile: string;
+  namespace: string;
+  exposure: ExposureSettings;
+}): Record<string, unknown> {
+  const { release, profile, namespace, exposure } = options;
+  return {
+    enabled: true,
+    hostname: serviceHostname(release, profile, exposure),
+    username: profile,
+    namespace,
+    ingressUrl: exposure.ingressUrl,
+    privateDir: PRIVATE_MOUNT_PATH,
+    privateVolume: PRIVATE_VOLUME_CLAIM,
+    sharedDir: SHARED_MOUNT_PATH,
+    sharedVolume: SHARED_VOLUME_CLAIM,
+    ...exposure.optionalUrls,
+  };
+}

@@ -1,0 +1,62 @@
+import type { KnotService, ServiceState } from '@internal/plugin-knot-common';
+import type { HelmRelease } from './Helm';
+
+/** The label helm charts put on their objects (and Knot's bundled ones do). */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/** helm prints `2026-11-23 01:58:54.349131 +0000 UTC`. */
+export function parseHelmTime(value: string): string {
+  const m = value.match(
+    /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)? ([+-]\d{2})(\d{2})/,
+  );
+  if (!m) return value;
+  const millis = m[3] ? m[3].slice(0, 4).padEnd(4, '0') : '';
+  return new Date(`${m[1]}T${m[2]}${millis}${m[4]}:${m[5]}`).toISOString();
+}
+
+/** `hello-kubernetes-1.0.0` → name and version. */
+export function splitChart(chart: string): { name: string; version: string } {
+  const m = chart.match(/^(.+?)-(v?\d+\.\d+\.\d+.*)$/);
+  return m ? { name: m[1], version: m[2] } : { name: chart, version: '' };
+}
+
+export interface WorkloadCounts {
+  desired: number;
+  ready: number;
+}
+
+export function serviceState(
+  helmStatus: string,
+  workloads: WorkloadCounts | undefined,
+): ServiceState {
+  if (helmStatus === 'failed') return 'Failed';
+  if (helmStatus.startsWith('pending')) return 'Starting';
+  if (helmStatus !== 'deployed') return 'Unknown';
+  if (!workloads || workloads.ready >= workloads.desired) return 'Running';
+  return 'Starting';
+}
+
+export function toKnotService(
+  release: HelmRelease,
+  profile: string,
+  workloads: WorkloadCounts | undefined,
+  url: string,
+  entityRef: string,
+): KnotService {
+  const chart = splitChart(release.chart);
+  return {
+    name: release.name,
+    namespace: release.namespace,
+    profile,
+    chart: chart.name,
+    chartVersion: chart.version,
+    appVersion: release.app_version,
+    revision: Number(release.revision),
+    helmStatus: release.status,
+    state: serviceState(release.status, workloads),
+    ready: workloads ? `${workloads.ready}/${workloads.desired}` : '0/0',
+    updated: parseHelmTime(release.updated),
+    url,
+    entityRef,
+  };
+}

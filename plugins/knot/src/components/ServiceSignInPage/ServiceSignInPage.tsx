@@ -1,0 +1,30 @@
+import { useEffect } from 'react';
+import { Content, Progress, WarningPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { knotApiRef } from '../../api/KnotApi';
+
+/**
+ * Where forward-auth sends anonymous browsers (`?rd=<service URL>`): the app's
+ * sign-in has happened by the time this renders, so it asks the backend for a
+ * session cookie on the services' domain and goes back to the service.
+ */
+export function ServiceSignInPage() {
+  const knotApi = useApi(knotApiRef);
+  const rd = new URLSearchParams(window.location.search).get('rd') ?? undefined;
+  const session = useAsync(() => knotApi.startServiceSession(rd), [rd]);
+  useEffect(() => {
+    if (session.value?.redirect) window.location.assign(session.value.redirect);
+  }, [session.value]);
+  if (session.error) {
+    return (
+      <Content>
+        <WarningPanel
+          title="Could not open the service"
+          message={session.error.message}
+        />
+      </Content>
+    );
+  }
+  return <Progress />;
+}

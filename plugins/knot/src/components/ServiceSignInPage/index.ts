@@ -1,0 +1,1 @@
+export { ServiceSignInPage } from './ServiceSignInPage';

@@ -1,0 +1,75 @@
+import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import type { KnotService } from '@internal/plugin-knot-common';
+import { knotApiRef, type KnotApi } from '../../api/KnotApi';
+import { age, ServicesPage } from './ServicesPage';
+
+const hello: KnotService = {
+  name: 'hello',
+  namespace: 'knot-alice',
+  profile: 'alice',
+  chart: 'hello-kubernetes',
+  chartVersion: '1.0.0',
+  appVersion: '1.10',
+  revision: 1,
+  helmStatus: 'deployed',
+  state: 'Running',
+  ready: '1/1',
+  updated: new Date(Date.now() - 3 * 60_000).toISOString(),
+  url: 'https://hello-alice.knot.test/',
+  entityRef: 'component:default/hello-alice',
+};
+
+function api(items: KnotService[]) {
+  const deleteService = jest.fn(async (name: string) => {
+    items.splice(
+      items.findIndex(s => s.name === name),
+      1,
+    );
+  });
+  const knotApi = {
+    listServices: async () => ({ items: [...items] }),
+    getServiceValues: async () => ({ values: { message: 'Hi' } }),
+    deleteService,
+  } as Partial<KnotApi> as KnotApi;
+  return { knotApi, deleteService };
+}
+
+// The first render of the app frame is slow on a shared machine.
+jest.setTimeout(30_000);
+
+describe('ServicesPage', () => {
+  it('lists services with status, age and address, and shows detail', async () => {
+    const { knotApi } = api([hello]);
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    expect(await screen.findByText('Running')).toBeInTheDocument();
+    expect(screen.getByText('hello-kubernetes 1.0.0')).toBeInTheDocument();
+    expect(screen.getByText('3m')).toBeInTheDocument();
+    expect(
+      screen.getByText('https://hello-alice.knot.test/'),
+    ).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'hello' }));
+    expect(await screen.findByText('Service hello')).toBeInTheDocument();
+    expect(await screen.findByText(/"message": "Hi"/)).toBeInTheDocument();
+  });
+
+  it('deletes only after confirmation', async () => {
+    const { knotApi, deleteService } = api([hello]);
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Delete hello' }),
+    );
+    expect(await screen.findByText('Delete hello?')).toBeInTheDocument();
+    expect(deleteService).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Confirm delete' }));
+    await waitFor(() => expect(deleteService).toHaveBeenCalledWith('hello'));
+    expect(await screen.findByText('No services yet.')).toBeInTheDocument();
+  });
+
+  it('formats ages', () => {
+    const now = Date.parse('2026-01-02T00:00:00Z');
+    expect(age('2026-01-01T23:59:30Z', now)).toBe('30s');
+    expect(age('2026-01-01T22:00:00Z', now)).toBe('2h');
+    expect(age('2025-12-30T00:00:00Z', now)).toBe('3d');
+  });
+});

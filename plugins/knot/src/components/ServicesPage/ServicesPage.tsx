@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import {
+  Content,
+  Link,
+  Progress,
+  StructuredMetadataTable,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import type { KnotService } from '@internal/plugin-knot-common';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useInterval from 'react-use/esm/useInterval';
+import { knotApiRef } from '../../api/KnotApi';
+
+/** How often the list refreshes, so status stays live. */
+const REFRESH_MS = 5000;
+
+/** "3m", "2h", "5d" since an ISO time. */
+export function age(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86400)}d`;
+}
+
+const stateColor: Record<string, 'primary' | 'secondary' | 'default'> = {
+  Running: 'primary',
+  Failed: 'secondary',
+};
+
+/** The acting profile's services: status, age, address; detail and delete. */
+export function ServicesPage() {
+  const knotApi = useApi(knotApiRef);
+  const list = useAsyncRetry(() => knotApi.listServices(), [knotApi]);
+  const [detail, setDetail] = useState<KnotService>();
+  const [deleting, setDeleting] = useState<KnotService>();
+  const [deleteError, setDeleteError] = useState<string>();
+  useInterval(list.retry, REFRESH_MS);
+
+  const confirmDelete = async () => {
+    if (!deleting) return;
+    try {
+      await knotApi.deleteService(deleting.name);
+      setDeleting(undefined);
+      setDeleteError(undefined);
+      list.retry();
+    } catch (e) {
+      setDeleteError((e as Error).message);
+    }
+  };
+
+  if (list.loading && !list.value) return <Progress />;
+  if (list.error && !list.value) {
+    return (
+      <Content>
+        <WarningPanel
+          title="Could not list your services"
+          message={list.error.message}
+        />
+      </Content>
+    );
+  }
+  const items = list.value?.items ?? [];
+  return (
+    <Content>
+      <Typography paragraph>
+        Services you deployed from <Link to="/create">templates</Link>. Each one
+        is reachable only by you (or your team) at its address.
+      </Typography>
+      {items.length === 0 ? (
+        <Typography>No services yet.</Typography>
+      ) : (
+        <Table aria-label="Services">
+          <TableHead>
+            <TableRow>
+              <TableCell>Name</TableCell>
+              <TableCell>Chart</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Ready</TableCell>
+              <TableCell>Age</TableCell>
+              <TableCell>Address</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {items.map(s => (
+              <TableRow key={s.name}>
+                <TableCell>
+                  <Button size="small" onClick={() => setDetail(s)}>
+                    {s.name}
+                  </Button>
+                </TableCell>
+                <TableCell>
+                  {s.chart} {s.chartVersion}
+                </TableCell>
+                <TableCell>
+                  <Chip
+                    size="small"
+                    label={s.state}
+                    color={stateColor[s.state] ?? 'default'}
+                  />
+                </TableCell>
+                <TableCell>{s.ready}</TableCell>
+                <TableCell>{age(s.updated)}</TableCell>
+                <TableCell>
+                  <Link to={s.url} target="_blank">
+                    {s.url}
+                  </Link>
+                </TableCell>
+                <TableCell>
+                  <Button
+                    size="small"
+                    color="secondary"
+                    aria-label={`Delete ${s.name}`}
+                    onClick={() => setDeleting(s)}
+                  >
+                    Delete
+                  </Button>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+      {detail && (
+        <ServiceDetail service={detail} onClose={() => setDetail(undefined)} />
+      )}
+      <Dialog open={!!deleting} onClose={() => setDeleting(undefined)}>
+        <DialogTitle>Delete {deleting?.name}?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            The service and its workloads are removed (helm uninstall). Files in
+            your private and shared folders stay.
+          </DialogContentText>
+          {deleteError && (
+            <WarningPanel title="Delete failed" message={deleteError} />
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setDeleting(undefined)}>Cancel</Button>
+          <Button color="secondary" onClick={confirmDelete}>
+            Confirm delete
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </Content>
+  );
+}
+
+function ServiceDetail(props: { service: KnotService; onClose: () => void }) {
+  const { service, onClose } = props;
+  const knotApi = useApi(knotApiRef);
+  const values = useAsync(
+    () => knotApi.getServiceValues(service.name),
+    [service.name],
+  );
+  const [, kindAndNs, name] =
+    service.entityRef.match(/^(\w+):(?:[^/]+\/)?(.+)$/) ?? [];
+  return (
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth>
+      <DialogTitle>Service {service.name}</DialogTitle>
+      <DialogContent>
+        <StructuredMetadataTable
+          metadata={{
+            Chart: `${service.chart} ${service.chartVersion}`,
+            'App version': service.appVersion,
+            Status: `${service.state} (helm: ${service.helmStatus}, revision ${service.revision})`,
+            Ready: service.ready,
+            Namespace: service.namespace,
+            Address: service.url,
+            Deployed: new Date(service.updated).toLocaleString(),
+          }}
+        />
+        <Typography variant="h6">Values</Typography>
+        {values.loading && <Progress />}
+        {values.error && (
+          <WarningPanel title="No values" message={values.error.message} />
+        )}
+        {values.value && (
+          <pre aria-label="Values">
+            {JSON.stringify(values.value.values, null, 2)}
+          </pre>
+        )}
+        {kindAndNs && (
+          <Link to={`/catalog/default/${kindAndNs}/${name}`}>
+            Open in the catalog (workloads in the Kubernetes tab)
+          </Link>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
