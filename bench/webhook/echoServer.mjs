@@ -10,7 +10,11 @@ const answer = JSON.stringify({
   response: { uid: '705ab4f5-6393-11e8-b7cc-42010a800002', allowed: true },
 });
 const server = https.createServer(
-  { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) },
+  {
+    cert: fs.readFileSync(certFile),
+    key: fs.readFileSync(keyFile),
+    noDelay: true,
+  },
   (req, res) => {
     req.resume();
     req.on('end', () => {

@@ -3,6 +3,7 @@ import type { WebhookConfig } from './config';
 import { resolveConfig } from './config';
 import { mutate } from './admission/mutate';
 import { BadReviewError, parseReview } from './admission/parseReview';
+import { BodyError, readJsonBody } from './admission/readJsonBody';
 import type {
   AdmissionResponse,
   AdmissionReviewResponse,
@@ -53,9 +54,6 @@ export function createWebhookApp(
       .send(await metrics.registry.metrics());
   });
 
-  // The API server always sends JSON; parse whatever the content type says.
-  const json = express.json({ limit: config.maxBodyBytes, type: () => true });
-
   const admission =
     (
       route: 'mutate' | 'validate',
@@ -64,19 +62,21 @@ export function createWebhookApp(
     async (req: express.Request, res: express.Response) => {
       const end = metrics.latency.startTimer({ route });
       let code = 200;
+      let body: unknown;
       try {
         let response: AdmissionResponse;
         try {
-          response = await handle(req.body);
+          body = await readJsonBody(req, config.maxBodyBytes);
+          response = await handle(body);
         } catch (error) {
-          if (error instanceof BadReviewError) {
-            code = 400;
-            res.status(400).json({ error: error.message });
+          if (error instanceof BadReviewError || error instanceof BodyError) {
+            code = error instanceof BodyError ? error.status : 400;
+            res.status(code).json({ error: error.message });
             return;
           }
           // A bug must not let an object through unmutated or unchecked.
           logError(error);
-          const uid = (req.body as any)?.request?.uid as string;
+          const uid = (body as any)?.request?.uid as string;
           response = deny(
             uid,
             `the Knot webhook failed: ${String(error)}`,
@@ -108,42 +108,14 @@ export function createWebhookApp(
 
   app.post(
     '/mutate',
-    json,
     admission('mutate', async body =>
       mutate(parseReview(body), { config, datasets }),
     ),
   );
   app.post(
     '/validate',
-    json,
     admission('validate', async body => validate(parseReview(body), config)),
   );
 
-  // Body parser errors (bad JSON, too large) are the client's: 4xx, counted.
-  app.use(
-    (
-      error: any,
-      req: express.Request,
-      res: express.Response,
-      _next: express.NextFunction,
-    ) => {
-      const status =
-        typeof error?.status === 'number' &&
-        error.status >= 400 &&
-        error.status < 500
-          ? error.status
-          : 500;
-      if (status === 500) logError(error);
-      const route = req.path === '/validate' ? 'validate' : 'mutate';
-      metrics.requests.inc({ route, code: status });
-      const messages: Record<number, string> = {
-        400: 'malformed JSON body',
-        413: `request body larger than ${config.maxBodyBytes} bytes`,
-      };
-      res
-        .status(status)
-        .json({ error: messages[status] ?? String(error?.message ?? error) });
-    },
-  );
   return app;
 }

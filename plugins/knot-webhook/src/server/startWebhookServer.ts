@@ -43,7 +43,11 @@ export async function startWebhookServer(
 ): Promise<WebhookServer> {
   const log = options.log ?? (() => {});
   const { certFile, keyFile } = options;
-  const server = https.createServer(readPair(certFile, keyFile), options.app);
+  // noDelay: answers are small and latency-bound; Nagle would hold them.
+  const server = https.createServer(
+    { ...readPair(certFile, keyFile), noDelay: true },
+    options.app,
+  );
   // Many API server replicas keep connections open: let them.
   server.keepAliveTimeout = 65_000;
 

@@ -47,9 +47,7 @@ export function isUserHost(
   const h = host.toLowerCase();
   if (!h.endsWith(suffix)) return false;
   const head = h.slice(0, h.length - suffix.length);
-  return (
-    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(head) || /^[a-z0-9]$/.test(head)
-  );
+  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(head);
 }
 
 /** The denial message for the first host the user may not claim, if any. */
