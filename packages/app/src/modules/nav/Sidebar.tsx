@@ -18,11 +18,16 @@ export const SidebarContent = NavContentBlueprint.make({
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
 
+      // Pages reached only through redirects, never from the sidebar.
+      nav.take('page:knot/service-sign-in');
+
       return (
         <Sidebar>
           <SidebarLogo />
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:knot')}
+            {nav.take('page:knot/services')}
+            {nav.take('page:knot/files')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
