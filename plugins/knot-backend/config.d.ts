@@ -64,6 +64,19 @@ export interface Config {
        */
       chartsDir?: string;
       /**
+       * Helm chart repositories (HTTP, with an index.yaml, e.g. Harbor's
+       * `https://harbor.example.com/chartrepo/<project>`) whose charts are
+       * offered next to the bundled ones. OCI registries are not read yet.
+       */
+      repositories?: Array<{
+        url: string;
+        /**
+         * How many of the newest versions of each chart to offer.
+         * @default 3
+         */
+        maxVersions?: number;
+      }>;
+      /**
        * How long the list of charts is reused before folders are read again.
        * @default 30
        */
