@@ -109,7 +109,7 @@ export interface Config {
         /**
          * Where anonymous browsers are sent to sign in; `rd` is appended
          * with the URL they asked for.
-         * @default <app.baseUrl>/service-sign-in
+         * @default <app.baseUrl>/services/sign-in
          */
         signInUrl?: string;
         /**

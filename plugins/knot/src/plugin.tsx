@@ -8,11 +8,7 @@ import HubIcon from '@material-ui/icons/DeviceHub';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import CloudIcon from '@material-ui/icons/Cloud';
-import {
-  rootRouteRef,
-  serviceSignInRouteRef,
-  servicesRouteRef,
-} from './routes';
+import { rootRouteRef, servicesRouteRef } from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -41,21 +37,9 @@ const servicesPage = PageBlueprint.make({
     routeRef: servicesRouteRef,
     title: 'Services',
     icon: <CloudIcon />,
+    // Also serves /services/sign-in, where forward-auth sends browsers.
     loader: () =>
-      import('./components/ServicesPage').then(m => <m.ServicesPage />),
-  },
-});
-
-// No title: not in the sidebar, only reached through forward-auth redirects.
-const serviceSignInPage = PageBlueprint.make({
-  name: 'service-sign-in',
-  params: {
-    path: '/service-sign-in',
-    routeRef: serviceSignInRouteRef,
-    loader: () =>
-      import('./components/ServiceSignInPage').then(m => (
-        <m.ServiceSignInPage />
-      )),
+      import('./components/ServicesPage').then(m => <m.ServicesRoutes />),
   },
 });
 
@@ -71,7 +55,6 @@ export const knotPlugin = createFrontendPlugin({
   routes: {
     root: rootRouteRef,
     services: servicesRouteRef,
-    serviceSignIn: serviceSignInRouteRef,
   },
-  extensions: [knotApi, knotPage, servicesPage, serviceSignInPage],
+  extensions: [knotApi, knotPage, servicesPage],
 });

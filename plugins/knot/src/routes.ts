@@ -5,6 +5,3 @@ export const rootRouteRef = createRouteRef();
 
 /** The Services page: the acting profile's deployed services. */
 export const servicesRouteRef = createRouteRef();
-
-/** Where forward-auth sends anonymous browsers to pick up a session. */
-export const serviceSignInRouteRef = createRouteRef();
