@@ -84,7 +84,11 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', 
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0, {
     timeout: 30_000,
   });
-  expect(
-    kubectl('get', 'deployments', '-n', namespace, '-o', 'name'),
-  ).not.toContain(`/${name}`);
+  // helm uninstall deleted the Deployment (the API server may show it
+  // terminating for a moment).
+  await expect
+    .poll(() => kubectl('get', 'deployments', '-n', namespace, '-o', 'name'), {
+      timeout: 60_000,
+    })
+    .not.toContain(`/${name}`);
 });
