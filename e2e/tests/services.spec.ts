@@ -21,6 +21,8 @@ test.beforeAll(() => {
 test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', async ({
   page,
 }) => {
+  // A deploy on a loaded machine (controllers, kwok) takes a while.
+  test.setTimeout(300_000);
   const name = `e2e${Date.now().toString(36).slice(-6)}`;
   const message = `Hello from e2e ${name}`;
 
@@ -62,7 +64,7 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', 
 
   await page.goto('/services');
   const row = page.getByRole('row').filter({ hasText: name });
-  await expect(row.getByText('Running')).toBeVisible({ timeout: 60_000 });
+  await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
   await expect(row.getByText(`${name}-guest.`)).toBeVisible();
   await page.screenshot({
     path: resolve(__dirname, '../output/services-page.png'),
@@ -82,7 +84,11 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', 
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0, {
     timeout: 30_000,
   });
-  expect(
-    kubectl('get', 'deployments', '-n', namespace, '-o', 'name'),
-  ).not.toContain(`/${name}`);
+  // helm uninstall deleted the Deployment (the API server may show it
+  // terminating for a moment).
+  await expect
+    .poll(() => kubectl('get', 'deployments', '-n', namespace, '-o', 'name'), {
+      timeout: 60_000,
+    })
+    .not.toContain(`/${name}`);
 });

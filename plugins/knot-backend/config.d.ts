@@ -148,6 +148,19 @@ export interface Config {
        */
       chartsDir?: string;
       /**
+       * Helm chart repositories (HTTP, with an index.yaml, e.g. Harbor's
+       * `https://harbor.example.com/chartrepo/<project>`) whose charts are
+       * offered next to the bundled ones. OCI registries are not read yet.
+       */
+      repositories?: Array<{
+        url: string;
+        /**
+         * How many of the newest versions of each chart to offer.
+         * @default 3
+         */
+        maxVersions?: number;
+      }>;
+      /**
        * How long the list of charts is reused before folders are read again.
        * @default 30
        */
@@ -180,7 +193,7 @@ export interface Config {
         /**
          * Where anonymous browsers are sent to sign in; `rd` is appended
          * with the URL they asked for.
-         * @default <app.baseUrl>/service-sign-in
+         * @default <app.baseUrl>/services/sign-in
          */
         signInUrl?: string;
         /**

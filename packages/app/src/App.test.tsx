@@ -1,6 +1,9 @@
 import { render, screen } from '@testing-library/react';
 import App from './App';
 
+// Loading the whole app is slow on a loaded machine.
+jest.setTimeout(120_000);
+
 describe('App', () => {
   it('renders the sign-in page with the app title', async () => {
     process.env = {
@@ -19,6 +22,8 @@ describe('App', () => {
     render(App.createRoot());
 
     // Without a session the app asks the user to sign in (guest in dev).
-    expect(await screen.findByText('Knot test')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Knot test', undefined, { timeout: 60_000 }),
+    ).toBeInTheDocument();
   });
 });

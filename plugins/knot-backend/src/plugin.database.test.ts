@@ -9,6 +9,9 @@ import { createTestDatabases } from './__testUtils__/databases';
 
 const databases = createTestDatabases();
 
+// Starting a backend on a fresh database is slow on a loaded machine.
+jest.setTimeout(60_000);
+
 describe('knotPlugin on each supported database', () => {
   it.each(databases.eachSupportedId())(
     'starts and answers on %p',

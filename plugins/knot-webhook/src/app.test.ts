@@ -264,7 +264,8 @@ describe('/mutate on ingresses', () => {
         'http://knot-backend:7007/api/knot/forward-auth',
       'nginx.ingress.kubernetes.io/auth-signin':
         'https://knot.example.org/signin',
-      'nginx.ingress.kubernetes.io/auth-response-headers': 'X-Knot-User',
+      'nginx.ingress.kubernetes.io/auth-response-headers':
+        'X-Knot-User,X-Knot-Profile',
     });
     expect(Object.keys(result.metadata.annotations).join()).not.toContain(
       'snippet',

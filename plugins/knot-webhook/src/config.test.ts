@@ -12,7 +12,7 @@ describe('webhook config', () => {
       auth: {
         mode: 'forward-auth',
         url: 'https://localtest.me/api/knot/forward-auth',
-        responseHeaders: ['X-Knot-User'],
+        responseHeaders: ['X-Knot-User', 'X-Knot-Profile'],
       },
       privateDir: '/private',
       sharedDir: '/shared',

@@ -149,8 +149,9 @@ export function resolveConfig(
         `${ingressUrl.replace(
           /\/+$/,
           '',
-        )}/api/knot/forward-auth/signin?rd=$scheme://$http_host$escaped_request_uri`,
-      responseHeaders: responseHeaders ?? ['X-Knot-User'],
+        )}/services/sign-in?rd=$scheme://$http_host$escaped_request_uri`,
+      // The portal's sign-in page and the headers forward-auth answers with.
+      responseHeaders: responseHeaders ?? ['X-Knot-User', 'X-Knot-Profile'],
     };
   }
 

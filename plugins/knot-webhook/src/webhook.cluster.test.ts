@@ -413,7 +413,8 @@ describeWithCluster('knot-webhook against the real API server', () => {
     const own = await ingress('own', `web-alice.${domain}`);
     expect(own.metadata!.annotations).toMatchObject({
       'nginx.ingress.kubernetes.io/auth-url': `https://knot.${domain}/api/knot/forward-auth`,
-      'nginx.ingress.kubernetes.io/auth-response-headers': 'X-Knot-User',
+      'nginx.ingress.kubernetes.io/auth-response-headers':
+        'X-Knot-User,X-Knot-Profile',
     });
   });
 

@@ -20,7 +20,6 @@ import {
   filesRouteRef,
   provisioningRouteRef,
   rootRouteRef,
-  serviceSignInRouteRef,
   servicesRouteRef,
 } from './routes';
 
@@ -76,21 +75,9 @@ const servicesPage = PageBlueprint.make({
     routeRef: servicesRouteRef,
     title: 'Services',
     icon: <CloudIcon />,
+    // Also serves /services/sign-in, where forward-auth sends browsers.
     loader: () =>
-      import('./components/ServicesPage').then(m => <m.ServicesPage />),
-  },
-});
-
-// No title: not in the sidebar, only reached through forward-auth redirects.
-const serviceSignInPage = PageBlueprint.make({
-  name: 'service-sign-in',
-  params: {
-    path: '/service-sign-in',
-    routeRef: serviceSignInRouteRef,
-    loader: () =>
-      import('./components/ServiceSignInPage').then(m => (
-        <m.ServiceSignInPage />
-      )),
+      import('./components/ServicesPage').then(m => <m.ServicesRoutes />),
   },
 });
 
@@ -133,7 +120,6 @@ export const knotPlugin = createFrontendPlugin({
     files: filesRouteRef,
     provisioning: provisioningRouteRef,
     services: servicesRouteRef,
-    serviceSignIn: serviceSignInRouteRef,
   },
   extensions: [
     knotApi,
@@ -141,7 +127,6 @@ export const knotPlugin = createFrontendPlugin({
     filesApi,
     filesPage,
     servicesPage,
-    serviceSignInPage,
     provisioningApi,
     adminProvisioningPage,
   ],

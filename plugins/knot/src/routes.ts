@@ -11,6 +11,3 @@ export const filesRouteRef = createRouteRef();
 
 /** The Services page: the acting profile's deployed services. */
 export const servicesRouteRef = createRouteRef();
-
-/** Where forward-auth sends anonymous browsers to pick up a session. */
-export const serviceSignInRouteRef = createRouteRef();

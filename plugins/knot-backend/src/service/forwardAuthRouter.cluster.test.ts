@@ -141,7 +141,7 @@ describeWithCluster('forward-auth through nginx auth_request', () => {
   });
 
   it('redirects anonymous browsers and bad sessions to sign-in', async () => {
-    const expected = `http://portal.knot.test/service-sign-in?rd=${encodeURIComponent(
+    const expected = `http://portal.knot.test/services/sign-in?rd=${encodeURIComponent(
       `http://${host}/notebook?x=1`,
     )}`;
     const anonymous = await get(nginx.port, host);

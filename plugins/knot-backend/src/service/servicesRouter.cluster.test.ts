@@ -15,7 +15,7 @@ import { SelfOnlyProfileAccess } from '../profiles/ProfileAccess';
 import { createServiceInstaller } from '../services/settings';
 import { ConfigReader } from '@backstage/config';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const data = () => ({
   app: { baseUrl: 'http://portal.test' },
@@ -55,7 +55,7 @@ describeWithCluster('services API against the real cluster and helm', () => {
 
     // The Deployment becomes ready on the kwok node.
     let service: any;
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 120; i++) {
       const list = await request(server)
         .get('/api/knot/services')
         .set('Authorization', auth);

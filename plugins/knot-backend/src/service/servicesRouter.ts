@@ -27,27 +27,41 @@ export interface ServicesRouterOptions {
   charts: ChartCatalog;
 }
 
-/** Ready/desired replicas of each release's Deployments and StatefulSets. */
+/**
+ * Desired replicas of each release's Deployments and StatefulSets, and its
+ * ready pods (counted on the pods themselves: a workload's status lags behind
+ * its pods when the controller manager is busy).
+ */
 async function workloadCounts(
   kubernetes: KubernetesClientFactory,
   namespace: string,
 ): Promise<Map<string, WorkloadCounts>> {
   const apps = await kubernetes.makeClient(lib => lib.AppsV1Api);
-  const [deployments, statefulSets] = await Promise.all([
-    apps.listNamespacedDeployment({ namespace, labelSelector: INSTANCE_LABEL }),
-    apps.listNamespacedStatefulSet({
-      namespace,
-      labelSelector: INSTANCE_LABEL,
-    }),
+  const core = await kubernetes.makeClient(lib => lib.CoreV1Api);
+  const labelSelector = INSTANCE_LABEL;
+  const [deployments, statefulSets, pods] = await Promise.all([
+    apps.listNamespacedDeployment({ namespace, labelSelector }),
+    apps.listNamespacedStatefulSet({ namespace, labelSelector }),
+    core.listNamespacedPod({ namespace, labelSelector }),
   ]);
   const counts = new Map<string, WorkloadCounts>();
+  const entry = (release: string) => {
+    const c = counts.get(release) ?? { desired: 0, ready: 0 };
+    counts.set(release, c);
+    return c;
+  };
   for (const w of [...deployments.items, ...statefulSets.items]) {
     const release = w.metadata?.labels?.[INSTANCE_LABEL];
-    if (!release) continue;
-    const c = counts.get(release) ?? { desired: 0, ready: 0 };
-    c.desired += w.spec?.replicas ?? 1;
-    c.ready += w.status?.readyReplicas ?? 0;
-    counts.set(release, c);
+    if (release) entry(release).desired += w.spec?.replicas ?? 1;
+  }
+  for (const pod of pods.items) {
+    const release = pod.metadata?.labels?.[INSTANCE_LABEL];
+    const ready = pod.status?.conditions?.some(
+      c => c.type === 'Ready' && c.status === 'True',
+    );
+    if (release && ready && !pod.metadata?.deletionTimestamp) {
+      entry(release).ready += 1;
+    }
   }
   return counts;
 }

@@ -60,7 +60,7 @@ export function createServicesFeature(options: {
         config.getOptionalString('knot.services.forwardAuth.signInUrl') ??
         `${
           config.getOptionalString('app.baseUrl') ?? 'http://localhost:3000'
-        }/service-sign-in`,
+        }/services/sign-in`,
       cookieName,
       secureCookie: exposure.scheme === 'https',
     }),

@@ -4,6 +4,7 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
 import { ChartCatalog } from './ChartCatalog';
 import { Helm } from './Helm';
+import { HttpRepoChartSource } from './HttpRepoChartSource';
 import { LocalChartSource } from './LocalChartSource';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
@@ -28,8 +29,18 @@ export function chartCatalogFromConfig(
 ): ChartCatalog {
   const dir =
     config.getOptionalString('knot.services.chartsDir') ?? defaultChartsDir();
+  const helm = helmFromConfig(config);
+  const repositories = (
+    config.getOptionalConfigArray('knot.services.repositories') ?? []
+  ).map(
+    repo =>
+      new HttpRepoChartSource(repo.getString('url'), helm, {
+        maxVersions: repo.getOptionalNumber('maxVersions'),
+        warn,
+      }),
+  );
   return new ChartCatalog(
-    [new LocalChartSource(path.resolve(dir), 'bundled', warn)],
+    [new LocalChartSource(path.resolve(dir), 'bundled', warn), ...repositories],
     (config.getOptionalNumber('knot.services.chartsCacheSeconds') ?? 30) * 1000,
   );
 }

@@ -18,9 +18,6 @@ export const SidebarContent = NavContentBlueprint.make({
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
 
-      // Pages reached only through redirects, never from the sidebar.
-      nav.take('page:knot/service-sign-in');
-
       return (
         <Sidebar>
           <SidebarLogo />

@@ -36,7 +36,7 @@ function api(items: KnotService[]) {
 }
 
 // The first render of the app frame is slow on a shared machine.
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 describe('ServicesPage', () => {
   it('lists services with status, age and address, and shows detail', async () => {

@@ -1,1 +1,2 @@
 export { ServicesPage } from './ServicesPage';
+export { ServicesRoutes } from './ServicesRoutes';

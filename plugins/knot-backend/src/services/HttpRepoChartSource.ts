@@ -1,0 +1,106 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import semver from 'semver';
+import type { ChartInfo, ChartSource } from './ChartSource';
+import type { Helm } from './Helm';
+import { readChartDir } from './LocalChartSource';
+
+interface IndexEntry {
+  name: string;
+  version: string;
+  urls?: string[];
+}
+
+/**
+ * A classic Helm chart repository (`index.yaml` over HTTP, e.g. Harbor's or
+ * ChartMuseum's). The newest `maxVersions` versions of each chart are pulled
+ * with helm and unpacked once into a cache (chart versions are immutable), so
+ * the form is generated from the real values.yaml and installs need no network.
+ */
+export class HttpRepoChartSource implements ChartSource {
+  constructor(
+    private readonly url: string,
+    private readonly helm: Helm,
+    private readonly options: {
+      maxVersions?: number;
+      cacheDir?: string;
+      warn?: (message: string) => void;
+    } = {},
+  ) {}
+
+  private get cacheDir(): string {
+    const key = crypto
+      .createHash('sha256')
+      .update(this.url)
+      .digest('hex')
+      .slice(0, 16);
+    return path.join(
+      this.options.cacheDir ?? path.join(os.tmpdir(), 'knot-chart-cache'),
+      key,
+    );
+  }
+
+  async list(): Promise<ChartInfo[]> {
+    const base = this.url.endsWith('/') ? this.url : `${this.url}/`;
+    let index: { entries?: Record<string, IndexEntry[]> };
+    try {
+      const response = await fetch(new URL('index.yaml', base));
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      index = parseYaml(await response.text());
+    } catch (e) {
+      // One unreachable repository must not hide every other chart.
+      this.options.warn?.(
+        `Chart repository ${this.url}: ${(e as Error).message}`,
+      );
+      return [];
+    }
+    const charts: ChartInfo[] = [];
+    for (const versions of Object.values(index.entries ?? {})) {
+      const newest = [...versions]
+        .filter(v => v.urls?.length)
+        .sort((a, b) =>
+          semver.valid(a.version) && semver.valid(b.version)
+            ? semver.rcompare(a.version, b.version)
+            : b.version.localeCompare(a.version),
+        )
+        .slice(0, this.options.maxVersions ?? 3);
+      for (const entry of newest) {
+        try {
+          charts.push(await this.unpacked(entry, base));
+        } catch (e) {
+          this.options.warn?.(
+            `Skipping ${entry.name} ${entry.version} from ${this.url}: ${
+              (e as Error).message
+            }`,
+          );
+        }
+      }
+    }
+    return charts;
+  }
+
+  private async unpacked(entry: IndexEntry, base: string): Promise<ChartInfo> {
+    const dir = path.join(this.cacheDir, `${entry.name}-${entry.version}`);
+    const chartDir = path.join(dir, entry.name);
+    const ready = await fs.stat(path.join(chartDir, 'Chart.yaml')).then(
+      () => true,
+      () => false,
+    );
+    if (!ready) {
+      const partial = `${dir}.${process.pid}.${Date.now()}`;
+      await fs.mkdir(partial, { recursive: true });
+      try {
+        const tgz = new URL(entry.urls![0], base).toString();
+        await this.helm.run(['pull', tgz, '--untar', '--untardir', partial]);
+        await fs.rm(dir, { recursive: true, force: true });
+        await fs.rename(partial, dir);
+      } finally {
+        await fs.rm(partial, { recursive: true, force: true });
+      }
+    }
+    return readChartDir(chartDir, this.url);
+  }
+}

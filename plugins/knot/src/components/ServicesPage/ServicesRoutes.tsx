@@ -1,0 +1,13 @@
+import { Route, Routes } from 'react-router-dom';
+import { ServiceSignInPage } from '../ServiceSignInPage';
+import { ServicesPage } from './ServicesPage';
+
+/** `/services` and `/services/sign-in` (forward-auth's sign-in target). */
+export function ServicesRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<ServicesPage />} />
+      <Route path="/sign-in" element={<ServiceSignInPage />} />
+    </Routes>
+  );
+}
