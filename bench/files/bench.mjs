@@ -44,7 +44,8 @@ async function withPeakRss(work) {
 
 function request(method, url, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, resolve);
+    // A fresh connection each time: pauses between steps outlast keep-alive.
+    const req = http.request(url, { method, headers, agent: false }, resolve);
     req.on('error', reject);
     if (body) {
       body.on('error', reject);
