@@ -62,8 +62,8 @@ export async function listFolder(
   for (let i = 0; i < dirents.length; i += STAT_SLICE) {
     if (i > 0) await new Promise(resolve => setImmediate(resolve));
     for (const dirent of dirents.slice(i, i + STAT_SLICE)) {
-      const entry = describe(root, real, dirent, prefix);
-      if (entry) entries.push(entry);
+      const described = describe(root, real, dirent, prefix);
+      if (described) entries.push(described);
     }
   }
 
