@@ -55,6 +55,11 @@ export interface Config {
        * same for every profile. Relative as `privateDir`.
        */
       sharedDir?: string;
+      /**
+       * Storage quota of each profile's private folder, in MiB, enforced on
+       * upload (413 with the usage in the message). No quota when unset.
+       */
+      privateQuotaMiB?: number;
     };
 
     /** Service templates (Helm charts) and their deployment. */
