@@ -1,7 +1,12 @@
 // The measuring half of bench/files/run.sh (see there). Plain Node, no
 // dependencies: raw HTTP so that the client adds as little as possible.
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -23,7 +28,9 @@ const bytes = sizeMiB * 1024 * 1024;
 const base = `http://localhost:${port}/api`;
 
 const rss = () =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${args.pid}/status`, 'utf8'))[1]) * 1024;
+  Number(
+    /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${args.pid}/status`, 'utf8'))[1],
+  ) * 1024;
 
 /** Samples the backend's RSS every 20 ms while `work` runs. */
 async function withPeakRss(work) {
@@ -44,7 +51,8 @@ async function withPeakRss(work) {
 
 function request(method, url, { headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, resolve);
+    // A fresh connection each time: pauses between steps outlast keep-alive.
+    const req = http.request(url, { method, headers, agent: false }, resolve);
     req.on('error', reject);
     if (body) {
       body.on('error', reject);
@@ -82,7 +90,9 @@ execFileSync('head', ['-c', String(bytes), '/dev/urandom'], {
 });
 execFileSync('sync');
 // Make sure the guest's private folder exists (created on first use).
-await json(await request('GET', `${base}/knot/files/private/list`, { headers: auth }));
+await json(
+  await request('GET', `${base}/knot/files/private/list`, { headers: auth }),
+);
 const privateDir = path.join(dir, 'storage', 'private', 'guest');
 
 // --- cp on the same disk ----------------------------------------------------------
@@ -113,20 +123,29 @@ const upload = await withPeakRss(async () => {
     body,
   });
   body.write(head);
-  await pipeline(createReadStream(source, { highWaterMark: 1024 * 1024 }), body, {
-    end: false,
-  });
+  await pipeline(
+    createReadStream(source, { highWaterMark: 1024 * 1024 }),
+    body,
+    {
+      end: false,
+    },
+  );
   body.end(tail);
   const result = await json(await sent);
-  if (result.uploaded[0].size !== bytes) throw new Error('upload size mismatch');
+  if (result.uploaded[0].size !== bytes)
+    throw new Error('upload size mismatch');
 });
 
 // --- download --------------------------------------------------------------------
 const downloaded = path.join(dir, 'local', 'downloaded.bin');
 const download = await withPeakRss(async () => {
-  const res = await request('GET', `${base}/knot/files/private/download?path=big.bin`, {
-    headers: auth,
-  });
+  const res = await request(
+    'GET',
+    `${base}/knot/files/private/download?path=big.bin`,
+    {
+      headers: auth,
+    },
+  );
   if (res.statusCode !== 200) throw new Error(`download: ${res.statusCode}`);
   await pipeline(res, createWriteStream(downloaded));
 });
@@ -137,15 +156,22 @@ execFileSync('cmp', [source, path.join(privateDir, 'big.bin')]);
 const many = path.join(privateDir, 'many');
 await fs.mkdir(many);
 for (let i = 0; i < 10000; i++) {
-  await fs.writeFile(path.join(many, `file-${String(i).padStart(5, '0')}.txt`), `${i}`);
+  await fs.writeFile(
+    path.join(many, `file-${String(i).padStart(5, '0')}.txt`),
+    `${i}`,
+  );
 }
 const listings = [];
 for (let i = 0; i < 6; i++) {
   const started = process.hrtime.bigint();
   const listing = await json(
-    await request('GET', `${base}/knot/files/private/list?path=many&limit=10000`, {
-      headers: auth,
-    }),
+    await request(
+      'GET',
+      `${base}/knot/files/private/list?path=many&limit=10000`,
+      {
+        headers: auth,
+      },
+    ),
   );
   listings.push(Number(process.hrtime.bigint() - started) / 1e6);
   if (listing.entries.length !== 10000) throw new Error('listing incomplete');
@@ -154,9 +180,13 @@ const firstPage = [];
 for (let i = 0; i < 5; i++) {
   const started = process.hrtime.bigint();
   await json(
-    await request('GET', `${base}/knot/files/private/list?path=many&limit=100&sort=modified&order=desc`, {
-      headers: auth,
-    }),
+    await request(
+      'GET',
+      `${base}/knot/files/private/list?path=many&limit=100&sort=modified&order=desc`,
+      {
+        headers: auth,
+      },
+    ),
   );
   firstPage.push(Number(process.hrtime.bigint() - started) / 1e6);
 }
@@ -164,14 +194,40 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // --- report ----------------------------------------------------------------------
 const row = (label, seconds) =>
-  console.log(`  ${label.padEnd(36)} ${seconds.toFixed(2).padStart(7)} s  ${mibps(seconds).toFixed(0).padStart(6)} MiB/s`);
-console.log(`\nfile API bench, ${sizeMiB} MiB, same disk (${dir}), ${statSync(source).size} bytes`);
+  console.log(
+    `  ${label.padEnd(36)} ${seconds.toFixed(2).padStart(7)} s  ${mibps(seconds)
+      .toFixed(0)
+      .padStart(6)} MiB/s`,
+  );
+console.log(
+  `\nfile API bench, ${sizeMiB} MiB, same disk (${dir}), ${
+    statSync(source).size
+  } bytes`,
+);
 row('cp', cpPlain);
 row('cp + fsync', cpSync);
 row('upload through the backend (fsync)', upload.seconds);
 row('download through the backend', download.seconds);
-console.log(`  ratios: upload/cp ${(cpPlain / upload.seconds).toFixed(2)}×, upload/(cp+fsync) ${(cpSync / upload.seconds).toFixed(2)}×, download/cp ${(cpPlain / download.seconds).toFixed(2)}× (goal ≥ 0.5×)`);
-console.log(`  peak backend RSS growth: upload ${mib(upload.growth)}, download ${mib(download.growth)} (goal ≤ 64 MiB)`);
-console.log(`  list 10,000 entries (all in one page): first ${listings[0].toFixed(0)} ms, median ${median(listings.slice(1)).toFixed(0)} ms (goal ≤ 200 ms)`);
-console.log(`  list 10,000 entries (first 100 by date): median ${median(firstPage).toFixed(0)} ms`);
+console.log(
+  `  ratios: upload/cp ${(cpPlain / upload.seconds).toFixed(
+    2,
+  )}×, upload/(cp+fsync) ${(cpSync / upload.seconds).toFixed(
+    2,
+  )}×, download/cp ${(cpPlain / download.seconds).toFixed(2)}× (goal ≥ 0.5×)`,
+);
+console.log(
+  `  peak backend RSS growth: upload ${mib(upload.growth)}, download ${mib(
+    download.growth,
+  )} (goal ≤ 64 MiB)`,
+);
+console.log(
+  `  list 10,000 entries (all in one page): first ${listings[0].toFixed(
+    0,
+  )} ms, median ${median(listings.slice(1)).toFixed(0)} ms (goal ≤ 200 ms)`,
+);
+console.log(
+  `  list 10,000 entries (first 100 by date): median ${median(
+    firstPage,
+  ).toFixed(0)} ms`,
+);
 console.log('  File Browser comparison: not run (see bench/files/README.md)');

@@ -56,6 +56,11 @@ export interface Config {
        */
       sharedDir?: string;
       /**
+       * Storage quota of each profile's private folder, in MiB, enforced on
+       * upload (413 with the usage in the message). No quota when unset.
+       */
+      privateQuotaMiB?: number;
+      /**
        * Whether removing a profile also deletes its private folder. Default:
        * keep it (the admin deletes it by hand).
        * @default false

@@ -30,7 +30,9 @@ export interface FilesBackend {
  * folders: bob's holds a secret file, and a folder outside the storage holds
  * another. Requests authenticate as `user:default/<name>`.
  */
-export async function startFilesBackend(): Promise<FilesBackend> {
+export async function startFilesBackend(
+  storage: Record<string, unknown> = {},
+): Promise<FilesBackend> {
   const base = fs.realpathSync(
     fs.mkdtempSync(path.join(os.tmpdir(), 'knot-files-')),
   );
@@ -55,7 +57,7 @@ export async function startFilesBackend(): Promise<FilesBackend> {
         data: {
           knot: {
             kubernetes: { kubeconfig: '/nonexistent/kubeconfig' },
-            storage: { privateDir, sharedDir },
+            storage: { privateDir, sharedDir, ...storage },
           },
         },
       }),

@@ -13,7 +13,12 @@ import { isWithin } from './safePath';
  * `parseRelativePath` (no separators, no `..`).
  */
 export class DomainRoot {
-  constructor(readonly domain: FileDomain, readonly realRoot: string) {}
+  constructor(
+    readonly domain: FileDomain,
+    readonly realRoot: string,
+    /** Most bytes the domain may hold, enforced on upload; none if unset. */
+    readonly quotaBytes?: number,
+  ) {}
 
   /** The path as users see it inside containers (`/private/a/b`). */
   shown(names: string[]): string {

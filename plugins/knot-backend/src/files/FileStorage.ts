@@ -21,12 +21,18 @@ export class FileStorage {
       const value = config.getOptionalString(`knot.storage.${key}`);
       return value === undefined ? undefined : path.resolve(value);
     };
-    return new FileStorage(dir('privateDir'), dir('sharedDir'));
+    const quotaMiB = config.getOptionalNumber('knot.storage.privateQuotaMiB');
+    return new FileStorage(
+      dir('privateDir'),
+      dir('sharedDir'),
+      quotaMiB === undefined ? undefined : quotaMiB * 1024 * 1024,
+    );
   }
 
   constructor(
     private readonly privateDir: string | undefined,
     private readonly sharedDir: string | undefined,
+    private readonly privateQuotaBytes?: number,
   ) {}
 
   /** The domain root of a profile, created if missing. */
@@ -40,7 +46,7 @@ export class FileStorage {
       await fs.mkdir(base, { recursive: true, mode: 0o711 });
       const own = path.join(base, profile);
       await fs.mkdir(own, { recursive: true, mode: 0o700 });
-      return this.domainRoot('private', own);
+      return this.domainRoot('private', own, this.privateQuotaBytes);
     }
     if (domain === 'shared') {
       const shared = this.configured('sharedDir', this.sharedDir);
@@ -59,7 +65,7 @@ export class FileStorage {
     return value;
   }
 
-  private async domainRoot(domain: FileDomain, dir: string) {
-    return new DomainRoot(domain, await fs.realpath(dir));
+  private async domainRoot(domain: FileDomain, dir: string, quota?: number) {
+    return new DomainRoot(domain, await fs.realpath(dir), quota);
   }
 }

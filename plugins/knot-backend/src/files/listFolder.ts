@@ -7,7 +7,13 @@ import {
   type FileSortKey,
   type FileSortOrder,
 } from '@internal/plugin-knot-common';
-import type { Dirent, Stats } from 'node:fs';
+import {
+  lstatSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DomainRoot } from './DomainRoot';
@@ -21,6 +27,7 @@ export interface ListOptions {
 }
 
 const DEFAULT_LIMIT = 1000;
+const STAT_SLICE = 256;
 
 /**
  * Lists one folder: every entry is stat'ed (sizes and dates are part of the
@@ -48,9 +55,17 @@ export async function listFolder(
     d => !d.name.startsWith(UPLOAD_TEMP_PREFIX),
   );
   const prefix = names.length ? `${names.join('/')}/` : '';
-  const entries = (
-    await Promise.all(dirents.map(d => describe(root, real, d, prefix)))
-  ).filter((e): e is FileEntry => e !== undefined);
+  const entries: FileEntry[] = [];
+  // Synchronous stats in slices, yielding between them: 10,000 async stats
+  // cost ~5× more in thread-pool round trips than the stats themselves, and
+  // a slice of 256 keeps the event loop free for other requests.
+  for (let i = 0; i < dirents.length; i += STAT_SLICE) {
+    if (i > 0) await new Promise(resolve => setImmediate(resolve));
+    for (const dirent of dirents.slice(i, i + STAT_SLICE)) {
+      const described = describe(root, real, dirent, prefix);
+      if (described) entries.push(described);
+    }
+  }
 
   entries.sort(comparator(options.sort ?? 'name', options.order ?? 'asc'));
   return {
@@ -63,24 +78,29 @@ export async function listFolder(
   };
 }
 
-async function describe(
+function describe(
   root: DomainRoot,
   folder: string,
   dirent: Dirent,
   prefix: string,
-): Promise<FileEntry | undefined> {
+): FileEntry | undefined {
   const full = path.join(folder, dirent.name);
   let stats: Stats;
   let type: FileEntryType;
   try {
     if (dirent.isSymbolicLink()) {
-      const target = await fs.realpath(full).catch(() => undefined);
+      let target: string | undefined;
+      try {
+        target = realpathSync(full);
+      } catch {
+        target = undefined;
+      }
       if (!target || !root.contains(target)) {
         return entry(dirent.name, prefix, 'symlink', 0, new Date(0));
       }
-      stats = await fs.stat(target);
+      stats = statSync(target);
     } else {
-      stats = await fs.lstat(full);
+      stats = lstatSync(full);
     }
   } catch {
     return undefined; // removed while listing

@@ -6,10 +6,11 @@ import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { finished, PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DomainRoot } from './DomainRoot';
-import { fsError } from './fsErrors';
+import { diskUsage } from './diskUsage';
+import { fsError, HttpStatusError } from './fsErrors';
 import { parseRelativePath, UPLOAD_TEMP_PREFIX } from './safePath';
 
 /** Most files one upload request may carry. */
@@ -30,6 +31,7 @@ export async function receiveUpload(
   folder: string[],
 ): Promise<FileUploadResult> {
   await root.folder(folder);
+  const quota = await quotaTracker(req, root);
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -60,11 +62,12 @@ export async function receiveUpload(
       return;
     }
     writes.push(
-      writeFile(root, folder, info.filename, stream).then(
+      writeFile(root, folder, info.filename, stream, quota).then(
         result => {
           uploaded.push(result);
         },
         error => {
+          stream.unpipe();
           stream.resume(); // keep parsing, so that the request can finish
           fail(error);
         },
@@ -92,11 +95,50 @@ export async function receiveUpload(
   return { uploaded };
 }
 
+/**
+ * The optional quota of the domain: refuses an upload whose declared size
+ * cannot fit before reading it, and stops one whose bytes stop fitting.
+ */
+async function quotaTracker(req: IncomingMessage, root: DomainRoot) {
+  const quota = root.quotaBytes;
+  if (quota === undefined) {
+    return undefined;
+  }
+  const used = await diskUsage(root.realRoot);
+  const exceeded = (adding: number) =>
+    new HttpStatusError(
+      413,
+      `This upload (${formatMiB(
+        adding,
+      )}) does not fit in your storage quota: ` +
+        `${formatMiB(used)} of ${formatMiB(quota)} used`,
+    );
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (used + declared > quota) {
+    throw exceeded(declared);
+  }
+  let received = 0;
+  /** Counts the bytes of every file of the upload as they pass. */
+  return () =>
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        received += chunk.length;
+        if (used + received > quota) callback(exceeded(received));
+        else callback(null, chunk);
+      },
+    });
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 async function writeFile(
   root: DomainRoot,
   folder: string[],
   filename: string | undefined,
   stream: Readable,
+  meter: (() => Transform) | undefined,
 ): Promise<{ path: string; size: number }> {
   if (!filename) {
     throw new InputError('A file in the upload has no name');
@@ -116,7 +158,16 @@ async function writeFile(
       mode: 0o644,
       flush: true,
     });
-    await pipeline(stream, out);
+    // The part is piped, not handed to pipeline(): on a write error the
+    // part must stay readable so that it can be drained and the request
+    // answered; busboy stalls on a destroyed part. A part that ends early
+    // (connection lost) still fails the write.
+    const sink = meter ? meter() : new PassThrough();
+    stream.pipe(sink);
+    finished(stream, error => {
+      if (error) sink.destroy(error);
+    });
+    await pipeline(sink, out);
     if ((stream as Readable & { truncated?: boolean }).truncated) {
       throw new InputError(`${root.shown(names)} is too large`);
     }
