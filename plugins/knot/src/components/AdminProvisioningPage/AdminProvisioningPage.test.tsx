@@ -38,12 +38,18 @@ function api(overrides: Partial<ProvisioningApi> = {}): ProvisioningApi {
   };
 }
 
+// material-table renders slowly; on a loaded machine the defaults are too short.
+jest.setTimeout(30_000);
+const slow = { timeout: 10_000 };
+
 describe('AdminProvisioningPage', () => {
   it('shows namespace, volume binding and quota per profile', async () => {
     renderInTestApp(<AdminProvisioningPage />, {
       apis: [[provisioningApiRef, api()]],
     });
-    expect(await screen.findByText('knot-alice (Active)')).toBeInTheDocument();
+    expect(
+      await screen.findByText('knot-alice (Active)', {}, slow),
+    ).toBeInTheDocument();
     expect(screen.getByText('Bound')).toBeInTheDocument();
     expect(screen.getByText('Pending')).toBeInTheDocument();
     expect(screen.getByText('pods: 2/10')).toBeInTheDocument();
@@ -55,11 +61,13 @@ describe('AdminProvisioningPage', () => {
       apis: [[provisioningApiRef, api({ reconcile })]],
     });
     fireEvent.click(
-      await screen.findByRole('button', { name: 'Reconcile now' }),
+      await screen.findByRole('button', { name: 'Reconcile now' }, slow),
     );
     expect(
       await screen.findByText(
         'created PersistentVolumeClaim knot-alice/knot-private',
+        {},
+        slow,
       ),
     ).toBeInTheDocument();
     expect(
@@ -68,7 +76,9 @@ describe('AdminProvisioningPage', () => {
     expect(reconcile).toHaveBeenCalledWith(undefined);
 
     fireEvent.click(screen.getByRole('button', { name: 'Reconcile alice' }));
-    expect(await screen.findByText(/Reconciled 1 profile/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Reconciled 1 profile/, {}, slow),
+    ).toBeInTheDocument();
     expect(reconcile).toHaveBeenLastCalledWith('alice');
   });
 
@@ -92,11 +102,15 @@ describe('AdminProvisioningPage', () => {
       ],
     });
     expect(
-      await screen.findByText(/Only Knot admins may do this/),
+      await screen.findByText(/Only Knot admins may do this/, {}, slow),
     ).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Reconcile now' }));
     expect(
-      await screen.findByText('Everything was in place: nothing changed.'),
+      await screen.findByText(
+        'Everything was in place: nothing changed.',
+        {},
+        slow,
+      ),
     ).toBeInTheDocument();
   });
 });
