@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import type { ProfileProvisioningStatus } from '@internal/plugin-knot-common';
 import {
   provisioningApiRef,
@@ -33,6 +33,13 @@ function api(overrides: Partial<ProvisioningApi> = {}): ProvisioningApi {
           action: 'created',
         },
       ],
+    }),
+    listLeftoverFolders: async () => [],
+    deleteLeftoverFolder: async name => ({
+      profile: name,
+      kind: 'Folder',
+      name,
+      action: 'deleted',
     }),
     ...overrides,
   };
@@ -112,5 +119,47 @@ describe('AdminProvisioningPage', () => {
         slow,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('deletes a leftover folder only after the name is typed', async () => {
+    let left = ['bob'];
+    const deleteLeftoverFolder = jest.fn(async (name: string) => {
+      left = [];
+      return {
+        profile: name,
+        kind: 'Folder',
+        name,
+        action: 'deleted' as const,
+      };
+    });
+    renderInTestApp(<AdminProvisioningPage />, {
+      apis: [
+        [
+          provisioningApiRef,
+          api({ listLeftoverFolders: async () => left, deleteLeftoverFolder }),
+        ],
+      ],
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Delete folder of bob' }, slow),
+    );
+    const dialog = await screen.findByRole('dialog', {}, slow);
+    const confirm = within(dialog).getByRole('button', {
+      name: 'Delete folder',
+    });
+    expect(confirm).toBeDisabled();
+    fireEvent.change(within(dialog).getByLabelText('Name'), {
+      target: { value: 'bob' },
+    });
+    expect(confirm).toBeEnabled();
+    fireEvent.click(confirm);
+    expect(
+      await screen.findByText(
+        'None: every private folder belongs to a profile.',
+        {},
+        slow,
+      ),
+    ).toBeInTheDocument();
+    expect(deleteLeftoverFolder).toHaveBeenCalledWith('bob');
   });
 });
