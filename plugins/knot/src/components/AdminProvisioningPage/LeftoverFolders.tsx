@@ -79,7 +79,6 @@ export function LeftoverFolders() {
           </DialogContentText>
           <TextField
             id="knot-confirm-folder-name"
-            autoFocus
             fullWidth
             label="Name"
             value={typed}
