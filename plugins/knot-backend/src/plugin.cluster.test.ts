@@ -13,7 +13,15 @@ describeWithCluster('knotPlugin against the real cluster', () => {
       features: [
         knotPlugin,
         mockServices.rootConfig.factory({
-          data: { knot: { kubernetes: { kubeconfig: testKubeconfig() } } },
+          data: {
+            // Generous: this asserts reachability, not latency, on a busy machine.
+            knot: {
+              kubernetes: {
+                kubeconfig: testKubeconfig(),
+                healthTimeoutMs: 20_000,
+              },
+            },
+          },
         }),
       ],
     });

@@ -10,17 +10,17 @@ export class KubernetesHealthProbe {
 
   async check(): Promise<KubernetesHealth> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
     try {
-      const version = await Promise.race([
-        this.clients.makeClient(lib => lib.VersionApi).then(c => c.getCode()),
-        timeout,
-      ]);
+      // Loading the client and kubeconfig is not part of the time limit:
+      // only the API server's answer is.
+      const client = await this.clients.makeClient(lib => lib.VersionApi);
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${this.timeoutMs} ms`)),
+          this.timeoutMs,
+        );
+      });
+      const version = await Promise.race([client.getCode(), timeout]);
       return {
         reachable: true,
         server: this.clients.server(),
