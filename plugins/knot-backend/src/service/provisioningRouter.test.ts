@@ -3,13 +3,16 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { knotPlugin } from '../plugin';
 
 // The admin routes as mounted by the plugin, with the TEMPORARY config admin
 // check (`knot.provisioning.admins`); none of these requests reach the cluster.
 describe('provisioning admin routes', () => {
-  async function start(admins: string[]) {
+  async function start(admins: string[], privateDir = '/nonexistent/p') {
     const { server } = await startTestBackend({
       features: [
         knotPlugin,
@@ -17,7 +20,8 @@ describe('provisioning admin routes', () => {
           data: {
             knot: {
               kubernetes: { kubeconfig: '/nonexistent/kubeconfig' },
-              provisioning: { admins },
+              storage: { privateDir },
+              provisioning: { admins, profiles: [{ name: 'alice' }] },
             },
           },
         }),
@@ -48,5 +52,50 @@ describe('provisioning admin routes', () => {
       .send({ profile: '../etc' });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/must be a user or team name/);
+  });
+
+  it('deletes the folder of a removed profile only when confirmed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-folders-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'alice'));
+      fs.mkdirSync(path.join(dir, 'bob'));
+      fs.writeFileSync(path.join(dir, 'bob', 'data.csv'), '1,2');
+      const server = await start(['mock'], dir);
+      const auth = mockCredentials.user.header();
+
+      const list = await request(server)
+        .get('/api/knot/provisioning/folders')
+        .set('Authorization', auth);
+      expect(list.body).toEqual({ items: ['bob'] });
+
+      const unconfirmed = await request(server)
+        .delete('/api/knot/provisioning/folders/bob')
+        .set('Authorization', auth)
+        .send({ confirm: 'bo' });
+      expect(unconfirmed.status).toBe(400);
+      const existing = await request(server)
+        .delete('/api/knot/provisioning/folders/alice')
+        .set('Authorization', auth)
+        .send({ confirm: 'alice' });
+      expect(existing.status).toBe(409);
+      expect(fs.existsSync(path.join(dir, 'bob', 'data.csv'))).toBe(true);
+
+      const deleted = await request(server)
+        .delete('/api/knot/provisioning/folders/bob')
+        .set('Authorization', auth)
+        .send({ confirm: 'bob' });
+      expect(deleted.status).toBe(200);
+      expect(deleted.body).toMatchObject({ action: 'deleted', kind: 'Folder' });
+      expect(fs.existsSync(path.join(dir, 'bob'))).toBe(false);
+      expect(fs.existsSync(path.join(dir, 'alice'))).toBe(true);
+
+      const again = await request(server)
+        .delete('/api/knot/provisioning/folders/bob')
+        .set('Authorization', auth)
+        .send({ confirm: 'bob' });
+      expect(again.status).toBe(404);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -8,7 +8,11 @@ import type { ProvisioningReconciler } from '../provisioning/ProvisioningReconci
 export interface ProvisioningRouterOptions {
   reconciler: Pick<
     ProvisioningReconciler,
-    'status' | 'reconcileAll' | 'reconcileProfile'
+    | 'status'
+    | 'reconcileAll'
+    | 'reconcileProfile'
+    | 'leftoverFolders'
+    | 'deleteLeftoverFolder'
   >;
   requireAdmin: RequireAdmin;
 }
@@ -42,6 +46,21 @@ export function createProvisioningRouter(
       );
     }
     res.json(await reconciler.reconcileProfile(profile));
+  });
+
+  router.get('/provisioning/folders', async (_req, res) => {
+    res.json({ items: await reconciler.leftoverFolders() });
+  });
+
+  // Deleting data needs the name typed again: `{ "confirm": "<name>" }`.
+  router.delete('/provisioning/folders/:name', async (req, res) => {
+    const { name } = req.params;
+    if (req.body?.confirm !== name) {
+      throw new InputError(
+        `Confirm the deletion with { "confirm": "${name}" } in the body`,
+      );
+    }
+    res.json(await reconciler.deleteLeftoverFolder(name));
   });
 
   return router;

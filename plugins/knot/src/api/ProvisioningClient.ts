@@ -2,6 +2,7 @@ import type { FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   ProfileProvisioningStatus,
+  ProvisioningAction,
   ReconcileReport,
 } from '@internal/plugin-knot-common';
 import type { ProvisioningApi } from './ProvisioningApi';
@@ -23,6 +24,22 @@ export class ProvisioningClient implements ProvisioningApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(profile ? { profile } : {}),
     });
+  }
+
+  async listLeftoverFolders(): Promise<string[]> {
+    return (await this.call<{ items: string[] }>('/provisioning/folders'))
+      .items;
+  }
+
+  deleteLeftoverFolder(name: string): Promise<ProvisioningAction> {
+    return this.call<ProvisioningAction>(
+      `/provisioning/folders/${encodeURIComponent(name)}`,
+      {
+        method: 'DELETE',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ confirm: name }),
+      },
+    );
   }
 
   private async call<T>(path: string, init?: RequestInit): Promise<T> {

@@ -19,6 +19,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { provisioningApiRef } from '../../api/ProvisioningApi';
+import { LeftoverFolders } from './LeftoverFolders';
 
 function quotaText(p: ProfileProvisioningStatus): string {
   if (!p.quota) return 'none';
@@ -107,6 +108,7 @@ export function AdminProvisioningPage() {
           data={profiles.value ?? []}
         />
       )}
+      <LeftoverFolders />
     </Content>
   );
 }
