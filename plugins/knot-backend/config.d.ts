@@ -38,7 +38,19 @@ export interface Config {
     };
 
     /** Identity: users, sign-up, the first admin, the OIDC provider. */
-    identity?: {};
+    identity?: {
+      /** The first admin, created on first start if missing. */
+      admin?: {
+        /** The first admin's username (may be a reserved name such as `admin`). */
+        username?: string;
+        /**
+         * Name of the environment variable holding the first admin's
+         * password (the password itself never goes in a config file).
+         * @default KNOT_ADMIN_PASSWORD
+         */
+        passwordEnv?: string;
+      };
+    };
 
     /** The private and shared data domains. */
     storage?: {

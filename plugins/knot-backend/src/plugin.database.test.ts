@@ -9,6 +9,9 @@ import { createTestDatabases } from './__testUtils__/databases';
 
 const databases = createTestDatabases();
 
+// Migrations run at start-up: PostgreSQL under a loaded machine needs time.
+jest.setTimeout(60_000);
+
 describe('knotPlugin on each supported database', () => {
   it.each(databases.eachSupportedId())(
     'starts and answers on %p',

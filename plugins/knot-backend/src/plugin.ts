@@ -6,6 +6,9 @@ import { createRouter } from './service/router';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
+import { UserStore } from './users/UserStore';
+import { ensureFirstAdmin } from './users/firstAdmin';
+import { StoreProfileResolver } from './profiles/StoreProfileResolver';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -20,18 +23,36 @@ export const knotPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        database: coreServices.database,
+        httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
       },
-      async init({ config, logger, httpRouter }) {
+      async init({ config, logger, httpRouter, database, httpAuth, userInfo }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
           kubernetes,
           config.getOptionalNumber('knot.kubernetes.healthTimeoutMs') ?? 3000,
         );
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
+
+        // Identity: users and teams, the acting profile of every request.
+        const store = await UserStore.create({ database });
+        await ensureFirstAdmin(config, store, logger);
+        const profiles = new StoreProfileResolver(
+          httpAuth,
+          userInfo,
+          store,
+          config.getOptionalString('knot.namespacePrefix') ?? 'knot-',
+        );
+
         // Every route requires Backstage credentials (the default policy):
         // nothing is added with addAuthPolicy here on purpose.
         httpRouter.use(
-          await createRouter({ version: readPackageVersion(), probe }),
+          await createRouter({
+            version: readPackageVersion(),
+            probe,
+            users: { httpAuth, userInfo, store, profiles },
+          }),
         );
       },
     });

@@ -9,3 +9,4 @@ export * from './environment';
 export * from './health';
 export * from './labels';
 export * from './profiles';
+export * from './users';

@@ -2,10 +2,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { KnotHealth } from '@internal/plugin-knot-common';
 import type { KubernetesHealthProbe } from '../kubernetes/KubernetesHealthProbe';
+import { createUsersRouter, type UsersRouterOptions } from './usersRouter';
 
 export interface RouterOptions {
   version: string;
   probe: Pick<KubernetesHealthProbe, 'check'>;
+  users: UsersRouterOptions;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -23,6 +25,8 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  router.use(createUsersRouter(options.users));
 
   return router;
 }
