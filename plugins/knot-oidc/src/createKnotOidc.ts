@@ -87,6 +87,8 @@ function loadProvider(): typeof OidcProviderModule {
   return createRequire(__filename)('oidc-provider');
 }
 
+const DAY = 24 * 60 * 60;
+
 const SCOPE_CLAIMS = {
   openid: ['sub'],
   email: ['email'],
@@ -145,6 +147,15 @@ export async function createKnotOidc(
       _ctx: unknown,
       client: { grantTypeAllowed(type: string): boolean },
     ) => client.grantTypeAllowed('refresh_token'),
+    ttl: {
+      AuthorizationCode: 60,
+      Interaction: 60 * 60,
+      IdToken: 60 * 60,
+      AccessToken: 60 * 60,
+      Session: 14 * DAY,
+      Grant: 14 * DAY,
+      RefreshToken: 14 * DAY,
+    },
     interactions: {
       url: async (_ctx: unknown, interaction: { uid: string }) =>
         interactionPath(interaction.uid),
