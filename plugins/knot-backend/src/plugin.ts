@@ -9,6 +9,7 @@ import { readPackageVersion } from './packageVersion';
 import { UserStore } from './users/UserStore';
 import { ensureFirstAdmin } from './users/firstAdmin';
 import { StoreProfileResolver } from './profiles/StoreProfileResolver';
+import { createOidcRouter, OIDC_PATH } from './oidc/createOidcRouter';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`.
@@ -26,8 +27,17 @@ export const knotPlugin = createBackendPlugin({
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
+        discovery: coreServices.discovery,
       },
-      async init({ config, logger, httpRouter, database, httpAuth, userInfo }) {
+      async init({
+        config,
+        logger,
+        httpRouter,
+        database,
+        httpAuth,
+        userInfo,
+        discovery,
+      }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
           kubernetes,
@@ -44,9 +54,21 @@ export const knotPlugin = createBackendPlugin({
           store,
           config.getOptionalString('knot.namespacePrefix') ?? 'knot-',
         );
+        // The OIDC provider and its login pages are public by nature; mounted
+        // before the JSON API so no body parser runs in front of it.
+        const oidc = await createOidcRouter({
+          config,
+          database,
+          discovery,
+          logger,
+          store,
+        });
+        httpRouter.use(oidc.router);
+        httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
+        logger.info(`Knot OIDC issuer: ${oidc.issuer}`);
 
-        // Every route requires Backstage credentials (the default policy):
-        // nothing is added with addAuthPolicy here on purpose.
+        // Every other route requires Backstage credentials (the default
+        // policy).
         httpRouter.use(
           await createRouter({
             version: readPackageVersion(),

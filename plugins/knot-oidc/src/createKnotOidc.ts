@@ -51,6 +51,11 @@ export interface OidcClientConfig {
   tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post';
   /** Shown on the login and consent pages. */
   name?: string;
+  /**
+   * First-party clients (the portal itself) skip the consent page: the
+   * admin who configured them has consented for the users.
+   */
+  skipConsent?: boolean;
 }
 
 export interface KnotOidcOptions {
@@ -226,6 +231,10 @@ export async function createKnotOidc(
       send(res, 200, await loginView(uid, params));
       return;
     }
+    if (skipConsent.has(String(params.client_id))) {
+      await grantConsent(req, res, details);
+      return;
+    }
     send(
       res,
       200,
@@ -337,8 +346,15 @@ export async function createKnotOidc(
     );
   });
 
-  router.post('/interaction/:uid/confirm', form, async (req, res) => {
-    const details = await provider.interactionDetails(req, res);
+  const skipConsent = new Set(
+    options.clients.filter(c => c.skipConsent).map(c => c.clientId),
+  );
+
+  async function grantConsent(
+    req: express.Request,
+    res: express.Response,
+    details: Awaited<ReturnType<Provider['interactionDetails']>>,
+  ) {
     const { prompt, params, session } = details;
     if (prompt.name !== 'consent' || !session) {
       throw new errors.InvalidRequest('no consent is pending');
@@ -372,6 +388,10 @@ export async function createKnotOidc(
       { consent: details.grantId ? {} : { grantId } },
       { mergeWithLastSubmission: true },
     );
+  }
+
+  router.post('/interaction/:uid/confirm', form, async (req, res) => {
+    await grantConsent(req, res, await provider.interactionDetails(req, res));
   });
 
   router.post('/interaction/:uid/abort', form, async (req, res) => {
