@@ -224,6 +224,50 @@ export async function createKnotOidc(
       ...extra,
     });
 
+  const skipConsent = new Set(
+    options.clients.filter(c => c.skipConsent).map(c => c.clientId),
+  );
+
+  async function grantConsent(
+    req: express.Request,
+    res: express.Response,
+    details: Awaited<ReturnType<Provider['interactionDetails']>>,
+  ) {
+    const { prompt, params, session } = details;
+    if (prompt.name !== 'consent' || !session) {
+      throw new errors.InvalidRequest('no consent is pending');
+    }
+    const missing = prompt.details as {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+    const grant = details.grantId
+      ? (await provider.Grant.find(details.grantId))!
+      : new provider.Grant({
+          accountId: session.accountId,
+          clientId: String(params.client_id),
+        });
+    if (missing.missingOIDCScope) {
+      grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+    }
+    if (missing.missingOIDCClaims) {
+      grant.addOIDCClaims(missing.missingOIDCClaims);
+    }
+    for (const [indicator, scopes] of Object.entries(
+      missing.missingResourceScopes ?? {},
+    )) {
+      grant.addResourceScope(indicator, scopes.join(' '));
+    }
+    const grantId = await grant.save();
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: details.grantId ? {} : { grantId } },
+      { mergeWithLastSubmission: true },
+    );
+  }
+
   router.get('/interaction/:uid', async (req, res) => {
     const details = await provider.interactionDetails(req, res);
     const { uid, prompt, params, session } = details;
@@ -345,50 +389,6 @@ export async function createKnotOidc(
       }),
     );
   });
-
-  const skipConsent = new Set(
-    options.clients.filter(c => c.skipConsent).map(c => c.clientId),
-  );
-
-  async function grantConsent(
-    req: express.Request,
-    res: express.Response,
-    details: Awaited<ReturnType<Provider['interactionDetails']>>,
-  ) {
-    const { prompt, params, session } = details;
-    if (prompt.name !== 'consent' || !session) {
-      throw new errors.InvalidRequest('no consent is pending');
-    }
-    const missing = prompt.details as {
-      missingOIDCScope?: string[];
-      missingOIDCClaims?: string[];
-      missingResourceScopes?: Record<string, string[]>;
-    };
-    const grant = details.grantId
-      ? (await provider.Grant.find(details.grantId))!
-      : new provider.Grant({
-          accountId: session.accountId,
-          clientId: String(params.client_id),
-        });
-    if (missing.missingOIDCScope) {
-      grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-    }
-    if (missing.missingOIDCClaims) {
-      grant.addOIDCClaims(missing.missingOIDCClaims);
-    }
-    for (const [indicator, scopes] of Object.entries(
-      missing.missingResourceScopes ?? {},
-    )) {
-      grant.addResourceScope(indicator, scopes.join(' '));
-    }
-    const grantId = await grant.save();
-    await provider.interactionFinished(
-      req,
-      res,
-      { consent: details.grantId ? {} : { grantId } },
-      { mergeWithLastSubmission: true },
-    );
-  }
 
   router.post('/interaction/:uid/confirm', form, async (req, res) => {
     await grantConsent(req, res, await provider.interactionDetails(req, res));
