@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleKnotProfiles } from '@internal/plugin-knot-backend';
 import { authModuleKnotOidc } from './modules/knotOidcAuth';
 
 const backend = createBackend();
@@ -26,6 +27,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(catalogModuleKnotProfiles);
 
 // Permissions.
 backend.add(import('@backstage/plugin-permission-backend'));

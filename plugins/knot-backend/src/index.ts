@@ -5,3 +5,4 @@
  */
 
 export { knotPlugin as default } from './plugin';
+export { catalogModuleKnotProfiles } from './catalog/module';

@@ -7,7 +7,10 @@ import type { OidcClientConfig } from '@internal/plugin-knot-oidc';
  * so they follow `backend.baseUrl`.
  */
 export function readOidcClients(config: Config): OidcClientConfig[] {
-  const backend = config.getString('backend.baseUrl').replace(/\/$/, '');
+  const backend = (config.getOptionalString('backend.baseUrl') ?? '').replace(
+    /\/$/,
+    '',
+  );
   const absolute = (uri: string) =>
     uri.startsWith('/') ? `${backend}${uri}` : uri;
   return (

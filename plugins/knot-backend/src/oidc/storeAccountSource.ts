@@ -16,7 +16,8 @@ export function knotClaimsFor(
   const prefix = config.getOptionalString('knot.namespacePrefix') ?? 'knot-';
   const ingressUrl =
     config.getOptionalString('knot.ingress.url') ??
-    config.getString('app.baseUrl');
+    config.getOptionalString('app.baseUrl') ??
+    '';
   return username => {
     const values: KnotValues = {
       username,

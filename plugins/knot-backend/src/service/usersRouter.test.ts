@@ -220,6 +220,27 @@ describe.each(databases.eachSupportedId())('users API on %p', databaseId => {
     ).toBe(204);
   });
 
+  it('lists active profiles for the catalog, to services only', async () => {
+    const { server, store } = await start();
+    await store.createTeam('vision', ['alice', 'bob']);
+    const asUser = await request(server)
+      .get('/api/knot/catalog/profiles')
+      .set('Authorization', as('root'));
+    expect(asUser.status).toBe(403);
+    const response = await request(server)
+      .get('/api/knot/catalog/profiles')
+      .set('Authorization', mockCredentials.service.header());
+    expect(response.status).toBe(200);
+    // bob awaits approval: neither a User nor a team member yet.
+    expect(response.body).toEqual({
+      users: [
+        { username: 'alice', teams: ['vision'] },
+        { username: 'root', teams: [] },
+      ],
+      teams: [{ name: 'vision', members: ['alice'] }],
+    });
+  });
+
   it('changes the own password', async () => {
     const { server, store } = await start();
     const wrong = await request(server)

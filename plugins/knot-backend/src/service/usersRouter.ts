@@ -4,7 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import type { KnotMe } from '@internal/plugin-knot-common';
+import type { KnotCatalogProfiles, KnotMe } from '@internal/plugin-knot-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { UserStore } from '../users/UserStore';
@@ -82,6 +82,36 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
     }
     await store.changePassword(username, currentPassword, newPassword);
     res.status(204).end();
+  });
+
+  // --- the catalog's entity provider (service credentials only) -------------
+
+  router.get('/catalog/profiles', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const [activeProfiles, teams] = await Promise.all([
+      store.listActiveProfiles(),
+      store.listTeams(),
+    ]);
+    const active = new Set(activeProfiles.map(p => p.name));
+    const users = await store.listUsers();
+    const body: KnotCatalogProfiles = {
+      users: users
+        .filter(u => u.active)
+        .map(u => ({
+          username: u.username,
+          email: u.email,
+          teams: teams
+            .filter(t => t.members.includes(u.username))
+            .map(t => t.name),
+        })),
+      teams: teams
+        .filter(t => active.has(t.name))
+        .map(t => ({
+          name: t.name,
+          members: t.members.filter(m => active.has(m)),
+        })),
+    };
+    res.json(body);
   });
 
   // --- users (admins) -------------------------------------------------------
