@@ -5,9 +5,11 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import HubIcon from '@material-ui/icons/DeviceHub';
+import PersonIcon from '@material-ui/icons/Person';
+import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
-import { rootRouteRef } from './routes';
+import { accountRouteRef, adminRouteRef, rootRouteRef } from './routes';
 
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
@@ -29,6 +31,29 @@ const knotPage = PageBlueprint.make({
   },
 });
 
+const accountPage = PageBlueprint.make({
+  name: 'account',
+  params: {
+    path: '/knot-account',
+    routeRef: accountRouteRef,
+    title: 'Account',
+    icon: <PersonIcon />,
+    loader: () =>
+      import('./components/AccountPage').then(m => <m.AccountPage />),
+  },
+});
+
+const adminPage = PageBlueprint.make({
+  name: 'admin',
+  params: {
+    path: '/knot-admin',
+    routeRef: adminRouteRef,
+    title: 'Admin',
+    icon: <SupervisorAccountIcon />,
+    loader: () => import('./components/AdminPage').then(m => <m.AdminPage />),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -38,6 +63,10 @@ export const knotPlugin = createFrontendPlugin({
   pluginId: 'knot',
   title: 'Knot',
   icon: <HubIcon />,
-  routes: { root: rootRouteRef },
-  extensions: [knotApi, knotPage],
+  routes: {
+    root: rootRouteRef,
+    account: accountRouteRef,
+    admin: adminRouteRef,
+  },
+  extensions: [knotApi, knotPage, accountPage, adminPage],
 });

@@ -5,7 +5,7 @@ import { knotApiRef, type KnotApi } from '../../api/KnotApi';
 import { KnotPage } from './KnotPage';
 
 function knotApiAnswering(health: () => Promise<KnotHealth>): KnotApi {
-  return { getHealth: health };
+  return { getHealth: health } as Partial<KnotApi> as KnotApi;
 }
 
 describe('KnotPage', () => {
