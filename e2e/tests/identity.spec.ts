@@ -103,6 +103,6 @@ test.describe.serial('Knot identity', () => {
     ).toBeVisible();
 
     await page.goto('/knot-admin');
-    await expect(page.getByText('Only Knot admins may manage')).toBeVisible();
+    await expect(page.getByText('Admins only')).toBeVisible();
   });
 });
