@@ -52,7 +52,6 @@ function KnotSignInPage(props: SignInPageProps) {
   return (
     <SignInPage
       {...props}
-      title="Knot"
       align="center"
       providers={guest ? [knotProvider, 'guest'] : [knotProvider]}
     />
