@@ -8,6 +8,9 @@ function knotApiAnswering(health: () => Promise<KnotHealth>): KnotApi {
   return { getHealth: health } as Partial<KnotApi> as KnotApi;
 }
 
+// The first render loads the whole app frame: slow on a busy machine.
+jest.setTimeout(30_000);
+
 describe('KnotPage', () => {
   it('shows what Knot is and the reachable cluster version', async () => {
     const api = knotApiAnswering(async () => ({
