@@ -38,7 +38,46 @@ export interface Config {
     };
 
     /** Identity: users, sign-up, the first admin, the OIDC provider. */
-    identity?: {};
+    identity?: {
+      /** The first admin, created on first start if missing. */
+      admin?: {
+        /** The first admin's username (may be a reserved name such as `admin`). */
+        username?: string;
+        /**
+         * Name of the environment variable holding the first admin's
+         * password (the password itself never goes in a config file).
+         * @default KNOT_ADMIN_PASSWORD
+         */
+        passwordEnv?: string;
+      };
+      /**
+       * Knot's OpenID Connect provider, issuer `<backend>/api/knot/oidc`
+       * (discovery at `/api/knot/oidc/.well-known/openid-configuration`).
+       */
+      oidc?: {
+        /** The relying parties allowed to sign users in with Knot. */
+        clients?: Array<{
+          clientId: string;
+          /**
+           * Confidential clients have a secret; clients without one are
+           * public and must use PKCE.
+           * @visibility secret
+           */
+          clientSecret?: string;
+          /** Shown on the login and consent pages. */
+          name?: string;
+          /** Exact redirect URIs the client may use. */
+          redirectUris: string[];
+          postLogoutRedirectUris?: string[];
+          /** @default client_secret_basic */
+          tokenEndpointAuthMethod?:
+            | 'client_secret_basic'
+            | 'client_secret_post';
+          /** First-party clients (the portal) skip the consent page. */
+          skipConsent?: boolean;
+        }>;
+      };
+    };
 
     /** The private and shared data domains. */
     storage?: {

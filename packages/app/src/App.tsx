@@ -6,6 +6,7 @@ import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import knotPlugin from '@internal/plugin-knot';
 import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
   features: [
@@ -16,5 +17,6 @@ export default createApp({
     userSettingsPlugin,
     knotPlugin,
     navModule,
+    signInModule,
   ],
 });

@@ -5,9 +5,11 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import {
+  catalogModuleKnotProfiles,
   knotServicesCatalogModule,
   knotServicesScaffolderModule,
 } from '@internal/plugin-knot-backend';
+import { authModuleKnotOidc } from './modules/knotOidcAuth';
 
 const backend = createBackend();
 
@@ -17,9 +19,10 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // Scaffolder: Knot's service templates are Software Templates.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 
-// Auth. The guest provider serves local development until Knot's own OIDC
-// provider takes over sign-in.
+// Auth: sign-in through Knot's own OIDC provider (served by knot-backend).
+// The guest provider stays for local development only (app-config.yaml).
 backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(authModuleKnotOidc);
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 // Catalog: users, teams (Groups), templates and deployed services.
@@ -28,6 +31,7 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+backend.add(catalogModuleKnotProfiles);
 
 // Permissions.
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -14,3 +14,4 @@ export {
   SelfOnlyProfileAccess,
   type ProfileAccess,
 } from './profiles/ProfileAccess';
+export { catalogModuleKnotProfiles } from './catalog/module';

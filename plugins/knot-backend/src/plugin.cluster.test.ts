@@ -7,6 +7,9 @@ import request from 'supertest';
 import { knotPlugin } from './plugin';
 import { describeWithCluster, testKubeconfig } from './__testUtils__/cluster';
 
+// Start-up runs the user store and OIDC migrations: slow on a busy machine.
+jest.setTimeout(30_000);
+
 describeWithCluster('knotPlugin against the real cluster', () => {
   it('reports the API server reachable, with its version', async () => {
     const { server } = await startTestBackend({
@@ -20,6 +23,8 @@ describeWithCluster('knotPlugin against the real cluster', () => {
                 kubeconfig: testKubeconfig(),
                 healthTimeoutMs: 20_000,
               },
+              // Other suites share the cluster: never sweep their namespaces.
+              provisioning: { removeOrphans: false },
             },
           },
         }),

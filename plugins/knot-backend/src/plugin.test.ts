@@ -6,6 +6,9 @@ import {
 import request from 'supertest';
 import { knotPlugin } from './plugin';
 
+// Start-up runs the user store and OIDC migrations: slow on a busy machine.
+jest.setTimeout(30_000);
+
 describe('knotPlugin', () => {
   async function startWithKubeconfig(kubeconfig: string) {
     const { server } = await startTestBackend({

@@ -6,11 +6,17 @@ import { createRouter } from './service/router';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
+import { UserStore } from './users/UserStore';
+import { ensureFirstAdmin } from './users/firstAdmin';
+import { StoreProfileResolver } from './profiles/StoreProfileResolver';
+import { profileAccessServiceRef } from './profiles/ProfileAccess';
+import { createOidcRouter, OIDC_PATH } from './oidc/createOidcRouter';
 import { createProvisioning } from './provisioning/createProvisioning';
+import { ConfigProfileSource } from './provisioning/ConfigProfileSource';
+import { StoreProfileSource } from './provisioning/StoreProfileSource';
+import { storeAdminCheck } from './provisioning/storeAdminCheck';
 import { createFilesRouter } from './service/filesRouter';
 import { FileStorage } from './files/FileStorage';
-import { profileAccessServiceRef } from './profiles/ProfileAccess';
-import { SignedInUserProfileResolver } from './profiles/SignedInUserProfileResolver';
 import { createServicesFeature } from './services/feature';
 import { namespacePrefixFromConfig } from './services/settings';
 
@@ -27,6 +33,8 @@ export const knotPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         httpRouter: coreServices.httpRouter,
+        database: coreServices.database,
+        discovery: coreServices.discovery,
         auth: coreServices.auth,
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
@@ -37,6 +45,8 @@ export const knotPlugin = createBackendPlugin({
         config,
         logger,
         httpRouter,
+        database,
+        discovery,
         auth,
         httpAuth,
         userInfo,
@@ -49,12 +59,31 @@ export const knotPlugin = createBackendPlugin({
           config.getOptionalNumber('knot.kubernetes.healthTimeoutMs') ?? 3000,
         );
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
-        const profiles = new SignedInUserProfileResolver(
+
+        // Identity: users and teams, the acting profile of every request.
+        const store = await UserStore.create({ database });
+        await ensureFirstAdmin(config, store, logger);
+        const profiles = new StoreProfileResolver(
           httpAuth,
           userInfo,
+          store,
           namespacePrefixFromConfig(config),
         );
+        // The OIDC provider and its login pages are public by nature; mounted
+        // before the JSON API so no body parser runs in front of it.
+        const oidc = await createOidcRouter({
+          config,
+          database,
+          discovery,
+          logger,
+          store,
+        });
+        httpRouter.use(oidc.router);
+        httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
+        logger.info(`Knot OIDC issuer: ${oidc.issuer}`);
 
+        // Provisioning follows the user store: every change reconciles the
+        // profile it touched (the periodic run catches other replicas').
         const provisioning = await createProvisioning({
           config,
           logger,
@@ -62,13 +91,33 @@ export const knotPlugin = createBackendPlugin({
           scheduler,
           httpAuth,
           userInfo,
+          source: new StoreProfileSource(
+            store,
+            new ConfigProfileSource(config),
+          ),
+          requireAdmin: storeAdminCheck({
+            httpAuth,
+            userInfo,
+            store,
+            extraAdmins:
+              config.getOptionalStringArray('knot.provisioning.admins') ?? [],
+          }),
         });
+        store.onChange(async change => {
+          const report = await provisioning.reconciler.reconcileProfile(
+            change.profile,
+          );
+          logger.info(
+            `provisioning after ${change.kind} of ${change.profile}: ${report.actions.length} changes`,
+          );
+        });
+
         const files = createFilesRouter({
           resolver: profiles,
           storage: FileStorage.fromConfig(config),
         });
-        // Every route requires Backstage credentials (the default policy),
-        // except forward-auth, which the ingress calls and checks sessions itself.
+
+        // Forward-auth is called by the ingress and checks sessions itself.
         httpRouter.addAuthPolicy({
           path: '/forward-auth',
           allow: 'unauthenticated',
@@ -83,10 +132,13 @@ export const knotPlugin = createBackendPlugin({
           warn: m => logger.warn(m),
         });
 
+        // Every other route requires Backstage credentials (the default
+        // policy).
         httpRouter.use(
           await createRouter({
             version: readPackageVersion(),
             probe,
+            users: { httpAuth, userInfo, store, profiles },
             provisioning,
             files,
             services,

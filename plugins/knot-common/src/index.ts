@@ -12,3 +12,4 @@ export * from './labels';
 export * from './profiles';
 export * from './provisioning';
 export * from './services';
+export * from './users';

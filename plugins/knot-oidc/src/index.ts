@@ -1,8 +1,18 @@
 /**
  * Knot's OpenID Connect provider, built on `oidc-provider` and mounted by the
- * Knot backend. Skeleton: the provider itself arrives with the identity work.
+ * Knot backend: persistent storage on the backend's database, login,
+ * sign-up and consent pages.
  *
  * @packageDocumentation
  */
 
 export { oidcClaimNames, type KnotClaims } from './claims';
+export {
+  createKnotOidc,
+  migrateOidcDatabase,
+  type AccountSource,
+  type KnotAccount,
+  type KnotOidc,
+  type KnotOidcOptions,
+  type OidcClientConfig,
+} from './createKnotOidc';

@@ -16,7 +16,11 @@ import { KnotClient } from './api/KnotClient';
 import CloudIcon from '@material-ui/icons/Cloud';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import PersonIcon from '@material-ui/icons/Person';
+import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
 import {
+  accountRouteRef,
+  adminRouteRef,
   filesRouteRef,
   provisioningRouteRef,
   rootRouteRef,
@@ -40,6 +44,29 @@ const knotPage = PageBlueprint.make({
     title: 'Knot',
     icon: <HubIcon />,
     loader: () => import('./components/KnotPage').then(m => <m.KnotPage />),
+  },
+});
+
+const accountPage = PageBlueprint.make({
+  name: 'account',
+  params: {
+    path: '/knot-account',
+    routeRef: accountRouteRef,
+    title: 'Account',
+    icon: <PersonIcon />,
+    loader: () =>
+      import('./components/AccountPage').then(m => <m.AccountPage />),
+  },
+});
+
+const adminPage = PageBlueprint.make({
+  name: 'admin',
+  params: {
+    path: '/knot-admin',
+    routeRef: adminRouteRef,
+    title: 'Admin',
+    icon: <SupervisorAccountIcon />,
+    loader: () => import('./components/AdminPage').then(m => <m.AdminPage />),
   },
 });
 
@@ -120,13 +147,17 @@ export const knotPlugin = createFrontendPlugin({
     files: filesRouteRef,
     provisioning: provisioningRouteRef,
     services: servicesRouteRef,
+    account: accountRouteRef,
+    admin: adminRouteRef,
   },
   extensions: [
     knotApi,
     knotPage,
-    filesApi,
-    filesPage,
     servicesPage,
+    filesPage,
+    filesApi,
+    accountPage,
+    adminPage,
     provisioningApi,
     adminProvisioningPage,
   ],

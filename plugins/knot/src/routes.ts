@@ -11,3 +11,9 @@ export const filesRouteRef = createRouteRef();
 
 /** The Services page: the acting profile's deployed services. */
 export const servicesRouteRef = createRouteRef();
+
+/** The signed-in user's account: acting profile, password. */
+export const accountRouteRef = createRouteRef();
+
+/** Users and teams administration. */
+export const adminRouteRef = createRouteRef();

@@ -6,6 +6,7 @@ import {
   createProvisioningRouter,
   type ProvisioningRouterOptions,
 } from './provisioningRouter';
+import { createUsersRouter, type UsersRouterOptions } from './usersRouter';
 
 export interface RouterOptions {
   version: string;
@@ -15,6 +16,7 @@ export interface RouterOptions {
   files?: express.Router;
   /** Services (helm releases) and their forward-auth, see plugin.ts. */
   services?: express.Router;
+  users: UsersRouterOptions;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -38,6 +40,7 @@ export async function createRouter(
   }
   if (options.files) router.use('/files', options.files);
   if (options.services) router.use(options.services);
+  router.use(createUsersRouter(options.users));
 
   return router;
 }

@@ -1,9 +1,19 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   KnotHealth,
+  KnotMe,
   KnotServiceList,
   KnotServiceValues,
+  KnotTeam,
+  KnotUser,
 } from '@internal/plugin-knot-common';
+
+/** The profile a request acts as, as the backend resolved it. */
+export interface ActingProfile {
+  name: string;
+  actor: string;
+  namespace: string;
+}
 
 /** The Knot backend as the frontend sees it. */
 export interface KnotApi {
@@ -13,6 +23,32 @@ export interface KnotApi {
   deleteService(name: string): Promise<void>;
   /** Starts a session on the services' domain; answers where to go next. */
   startServiceSession(rd?: string): Promise<{ redirect?: string }>;
+
+  /** The signed-in user, their teams and the profiles they may act as. */
+  getMe(): Promise<KnotMe>;
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+
+  /**
+   * The profile every Knot call acts as (sent as `x-knot-profile`);
+   * undefined means the signed-in user. Kept in the browser's storage.
+   */
+  getSelectedProfile(): string | undefined;
+  selectProfile(name: string | undefined): void;
+  /** Asks the backend which profile calls act as (checks the selection). */
+  getActingProfile(): Promise<ActingProfile>;
+
+  listUsers(): Promise<KnotUser[]>;
+  updateUser(
+    username: string,
+    patch: { active?: boolean; admin?: boolean },
+  ): Promise<KnotUser>;
+  deleteUser(username: string): Promise<void>;
+
+  listTeams(): Promise<KnotTeam[]>;
+  createTeam(name: string): Promise<KnotTeam>;
+  deleteTeam(name: string): Promise<void>;
+  addTeamMember(team: string, username: string): Promise<KnotTeam>;
+  removeTeamMember(team: string, username: string): Promise<KnotTeam>;
 }
 
 export const knotApiRef = createApiRef<KnotApi>({ id: 'plugin.knot.api' });

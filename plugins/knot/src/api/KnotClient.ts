@@ -2,63 +2,161 @@ import type { FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   KnotHealth,
+  KnotMe,
   KnotServiceList,
   KnotServiceValues,
+  KnotTeam,
+  KnotUser,
 } from '@internal/plugin-knot-common';
-import type { KnotApi } from './KnotApi';
+import type { ActingProfile, KnotApi } from './KnotApi';
 
-/** Talks to knot-backend through the app's authenticated fetch. */
+/** The header knot-backend reads the acting profile from. */
+export const PROFILE_HEADER = 'x-knot-profile';
+const STORAGE_KEY = 'knot.profile';
+
+/**
+ * Talks to knot-backend through the app's authenticated fetch, sending the
+ * selected profile with every call.
+ */
 export class KnotClient implements KnotApi {
   private readonly fetchApi: FetchApi;
+  private readonly storage?: Storage;
 
-  constructor(options: { fetchApi: FetchApi }) {
+  constructor(options: { fetchApi: FetchApi; storage?: Storage }) {
     this.fetchApi = options.fetchApi;
+    this.storage =
+      options.storage ??
+      (typeof window !== 'undefined' ? window.localStorage : undefined);
   }
 
-  async getHealth(): Promise<KnotHealth> {
-    return this.get<KnotHealth>('/health');
+  getSelectedProfile(): string | undefined {
+    return this.storage?.getItem(STORAGE_KEY) ?? undefined;
   }
 
-  async listServices(): Promise<KnotServiceList> {
-    return this.get<KnotServiceList>('/services');
+  selectProfile(name: string | undefined): void {
+    if (name) {
+      this.storage?.setItem(STORAGE_KEY, name);
+    } else {
+      this.storage?.removeItem(STORAGE_KEY);
+    }
   }
 
-  async getServiceValues(name: string): Promise<KnotServiceValues> {
-    return this.get<KnotServiceValues>(
+  getHealth(): Promise<KnotHealth> {
+    return this.request<KnotHealth>('GET', '/health');
+  }
+
+  getMe(): Promise<KnotMe> {
+    return this.request<KnotMe>('GET', '/me');
+  }
+
+  async changePassword(currentPassword: string, newPassword: string) {
+    await this.request('POST', '/me/password', {
+      currentPassword,
+      newPassword,
+    });
+  }
+
+  getActingProfile(): Promise<ActingProfile> {
+    return this.request<ActingProfile>('GET', '/profile');
+  }
+
+  async listUsers(): Promise<KnotUser[]> {
+    return (await this.request<{ items: KnotUser[] }>('GET', '/users')).items;
+  }
+
+  updateUser(username: string, patch: { active?: boolean; admin?: boolean }) {
+    return this.request<KnotUser>(
+      'PATCH',
+      `/users/${encodeURIComponent(username)}`,
+      patch,
+    );
+  }
+
+  async deleteUser(username: string) {
+    await this.request('DELETE', `/users/${encodeURIComponent(username)}`);
+  }
+
+  async listTeams(): Promise<KnotTeam[]> {
+    return (await this.request<{ items: KnotTeam[] }>('GET', '/teams')).items;
+  }
+
+  createTeam(name: string) {
+    return this.request<KnotTeam>('POST', '/teams', { name });
+  }
+
+  async deleteTeam(name: string) {
+    await this.request('DELETE', `/teams/${encodeURIComponent(name)}`);
+  }
+
+  addTeamMember(team: string, username: string) {
+    return this.request<KnotTeam>(
+      'POST',
+      `/teams/${encodeURIComponent(team)}/members`,
+      { username },
+    );
+  }
+
+  removeTeamMember(team: string, username: string) {
+    return this.request<KnotTeam>(
+      'DELETE',
+      `/teams/${encodeURIComponent(team)}/members/${encodeURIComponent(
+        username,
+      )}`,
+    );
+  }
+
+  listServices(): Promise<KnotServiceList> {
+    return this.request<KnotServiceList>('GET', '/services');
+  }
+
+  getServiceValues(name: string): Promise<KnotServiceValues> {
+    return this.request<KnotServiceValues>(
+      'GET',
       `/services/${encodeURIComponent(name)}/values`,
     );
   }
 
   async deleteService(name: string): Promise<void> {
-    await this.send('DELETE', `/services/${encodeURIComponent(name)}`);
+    await this.request('DELETE', `/services/${encodeURIComponent(name)}`);
   }
 
   async startServiceSession(rd?: string): Promise<{ redirect?: string }> {
-    const response = await this.send('POST', '/forward-auth/session', { rd });
-    return response.status === 204 ? {} : response.json();
+    const answer = await this.request<{ redirect?: string } | undefined>(
+      'POST',
+      '/forward-auth/session',
+      { rd },
+    );
+    return answer ?? {};
   }
 
-  private async get<T>(path: string): Promise<T> {
-    return (await (await this.send('GET', path)).json()) as T;
-  }
-
-  private async send(
+  private async request<T>(
     method: string,
     path: string,
     body?: unknown,
-  ): Promise<Response> {
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    const profile = this.getSelectedProfile();
+    if (profile) {
+      headers[PROFILE_HEADER] = profile;
+    }
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
     // plugin:// URLs are resolved to the knot backend by the fetch API.
     const response = await this.fetchApi.fetch(`plugin://knot${path}`, {
       method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // The backend is another origin in development; forward-auth's session
+      // cookie must be accepted from it.
       credentials: 'include',
-      ...(body !== undefined && {
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }),
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return response;
+    if (response.status === 204) {
+      return undefined as T;
+    }
+    return (await response.json()) as T;
   }
 }

@@ -1,0 +1,108 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+// The portal scripts/test starts: first admin from scripts/start.
+const ADMIN_PASSWORD = process.env.KNOT_ADMIN_PASSWORD ?? 'knot-admin-password';
+const BACKEND = `http://localhost:${process.env.KNOT_BACKEND_PORT ?? 7007}`;
+
+const suffix = Date.now().toString(36);
+const user = `e2e-${suffix}`;
+const team = `t-${suffix}`;
+const password = 'e2e user password';
+
+/** Opens Knot's login page from the portal's sign-in page (a popup). */
+async function openKnotLogin(page: Page): Promise<Page> {
+  await page.goto('/');
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Sign In' }).first().click();
+  const login = await popup;
+  await expect(
+    login.getByRole('heading', { name: 'Sign in to Knot' }),
+  ).toBeVisible();
+  return login;
+}
+
+async function signIn(browser: Browser, username: string, secret: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const login = await openKnotLogin(page);
+  await login.getByLabel('Username').fill(username);
+  await login.getByLabel('Password').fill(secret);
+  await login.getByRole('button', { name: 'Sign in' }).click();
+  await login.waitForEvent('close');
+  return page;
+}
+
+test.describe.serial('Knot identity', () => {
+  test('a new user signs up and waits for approval', async ({ page }) => {
+    const login = await openKnotLogin(page);
+    await login.getByRole('link', { name: 'Create an account' }).click();
+    await login.getByLabel('Username').fill(user);
+    await login.getByLabel('E-mail').fill(`${user}@example.com`);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Create account' }).click();
+    await expect(login.getByRole('status')).toContainText(
+      'An admin must approve it',
+    );
+
+    // Taken names are refused with a clear message.
+    await login.getByRole('link', { name: 'Create an account' }).click();
+    await login.getByLabel('Username').fill(user);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Create account' }).click();
+    await expect(login.getByRole('alert')).toContainText('is already taken');
+    await login.getByRole('link', { name: 'Back to sign-in' }).click();
+
+    await login.getByLabel('Username').fill(user);
+    await login.getByLabel('Password').fill(password);
+    await login.getByRole('button', { name: 'Sign in' }).click();
+    await expect(login.getByRole('alert')).toContainText(
+      'awaiting approval by an admin',
+    );
+  });
+
+  test('the admin approves the user and puts them in a team', async ({
+    browser,
+  }) => {
+    const page = await signIn(browser, 'admin', ADMIN_PASSWORD);
+    await page.goto('/knot-admin');
+    const row = page.getByTestId(`user-${user}`);
+    await expect(row).toContainText('awaiting approval');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect(row).toContainText('active');
+
+    await page.getByLabel('Team name').fill(team);
+    await page.getByRole('button', { name: 'Create team' }).click();
+    const section = page.getByRole('region', { name: `Team ${team}` });
+    await section.getByLabel(`New member of ${team}`).fill(user);
+    await section.getByRole('button', { name: 'Add member' }).click();
+    await expect(section.getByText(user, { exact: true })).toBeVisible();
+  });
+
+  test('the user signs in, is no admin, and acts as the team', async ({
+    browser,
+  }) => {
+    const page = await signIn(browser, user, password);
+    const meRequest = page.waitForRequest(r =>
+      r.url().endsWith('/api/knot/me'),
+    );
+    await page.goto('/knot-account');
+    await expect(page.getByText(`Signed in as ${user}`)).toBeVisible();
+
+    // Not an admin: the API refuses, and so does the page.
+    const authorization = (await meRequest).headers().authorization;
+    const users = await page.request.get(`${BACKEND}/api/knot/users`, {
+      headers: { authorization },
+    });
+    expect(users.status()).toBe(403);
+
+    // Switch to the team's profile; the backend confirms it.
+    await page.getByRole('button', { name: /Acting profile/ }).click();
+    await page.getByRole('option', { name: team }).click();
+    await expect(
+      page.getByText(`Acting as ${team} (namespace knot-${team})`),
+    ).toBeVisible();
+
+    await page.goto('/knot-admin');
+    await expect(page.getByText('Admins only')).toBeVisible();
+  });
+});

@@ -1,0 +1,67 @@
+import type {
+  HttpAuthService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError } from '@backstage/errors';
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  profileNamespace,
+  USERNAME_PATTERN,
+} from '@internal/plugin-knot-common';
+import type { Request } from 'express';
+import type { UserStore } from '../users/UserStore';
+import {
+  PROFILE_HEADER,
+  type ActingProfile,
+  type ProfileResolver,
+} from './ProfileResolver';
+
+/**
+ * Resolves the acting profile from the user store: a user acts as themself,
+ * as any team they are a member of, or — if admin — as any active user or
+ * team (impersonation). Anything else is refused with 403.
+ */
+export class StoreProfileResolver implements ProfileResolver {
+  constructor(
+    private readonly httpAuth: HttpAuthService,
+    private readonly userInfo: UserInfoService,
+    private readonly store: Pick<UserStore, 'getUser' | 'isMember'>,
+    private readonly namespacePrefix: string,
+  ) {}
+
+  async resolve(req: Request): Promise<ActingProfile> {
+    const credentials = await this.httpAuth.credentials(req, {
+      allow: ['user'],
+    });
+    const { userEntityRef } = await this.userInfo.getUserInfo(credentials);
+    const actor = parseEntityRef(userEntityRef).name;
+    const requested = req.header(PROFILE_HEADER) || actor;
+    if (!USERNAME_PATTERN.test(requested)) {
+      throw new InputError(
+        `The ${PROFILE_HEADER} header '${requested}' is not a profile name`,
+      );
+    }
+    const actorAccount = await this.store.getUser(actor);
+    // A deactivated user keeps no rights, even with a live session. A
+    // signed-in user unknown to the store (e.g. development guest) may still
+    // act as themself.
+    if (actorAccount && !actorAccount.active) {
+      throw new NotAllowedError(`The account '${actor}' is not active`);
+    }
+    if (requested !== actor) {
+      const profile = await this.store.getUser(requested);
+      const allowed =
+        profile?.active &&
+        (actorAccount?.admin ||
+          (profile.team && (await this.store.isMember(requested, actor))));
+      if (!allowed) {
+        throw new NotAllowedError(`You may not act as profile '${requested}'`);
+      }
+    }
+    return {
+      name: requested,
+      actor,
+      namespace: profileNamespace(requested, this.namespacePrefix),
+    };
+  }
+}
