@@ -10,6 +10,7 @@ import type {
   FileUploadResult,
 } from '@internal/plugin-knot-common';
 import type { FilesApi, ListOptions, UploadHandle } from './FilesApi';
+import { profileHeaders } from './selectedProfile';
 
 /** The backend refused or failed: `message` is the backend's own words. */
 export class FilesError extends Error {
@@ -67,6 +68,9 @@ export class FilesClient implements FilesApi {
           })}`,
         );
         if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+        for (const [header, value] of Object.entries(profileHeaders())) {
+          xhr.setRequestHeader(header, value);
+        }
         xhr.upload.onprogress = e => onProgress(e.loaded, e.total || file.size);
         xhr.onload = () => {
           if (xhr.status >= 200 && xhr.status < 300) {
@@ -141,10 +145,11 @@ export class FilesClient implements FilesApi {
   ): Promise<Response> {
     const res = await this.deps.fetchApi.fetch(`plugin://knot/files${path}`, {
       method: init.method ?? 'GET',
-      ...(init.json !== undefined && {
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(init.json),
-      }),
+      headers: {
+        ...profileHeaders(),
+        ...(init.json !== undefined && { 'Content-Type': 'application/json' }),
+      },
+      ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
     });
     if (!res.ok) {
       const error = await ResponseError.fromResponse(res);

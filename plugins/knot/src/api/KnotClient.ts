@@ -10,9 +10,13 @@ import type {
 } from '@internal/plugin-knot-common';
 import type { ActingProfile, KnotApi } from './KnotApi';
 
-/** The header knot-backend reads the acting profile from. */
-export const PROFILE_HEADER = 'x-knot-profile';
-const STORAGE_KEY = 'knot.profile';
+import {
+  PROFILE_HEADER,
+  readSelectedProfile,
+  writeSelectedProfile,
+} from './selectedProfile';
+
+export { PROFILE_HEADER };
 
 /**
  * Talks to knot-backend through the app's authenticated fetch, sending the
@@ -30,15 +34,11 @@ export class KnotClient implements KnotApi {
   }
 
   getSelectedProfile(): string | undefined {
-    return this.storage?.getItem(STORAGE_KEY) ?? undefined;
+    return readSelectedProfile(this.storage);
   }
 
   selectProfile(name: string | undefined): void {
-    if (name) {
-      this.storage?.setItem(STORAGE_KEY, name);
-    } else {
-      this.storage?.removeItem(STORAGE_KEY);
-    }
+    writeSelectedProfile(name, this.storage);
   }
 
   getHealth(): Promise<KnotHealth> {
