@@ -167,8 +167,8 @@ export interface Config {
         defaultRequest?: { [resource: string]: string };
       };
       /**
-       * TEMPORARY (development, until the identity store provides
-       * profiles): the profiles to provision.
+       * Profiles provisioned besides the active users and teams of Knot's
+       * user store (development: the guest user, who is not in the store).
        */
       profiles?: Array<{
         name: string;
@@ -177,8 +177,8 @@ export interface Config {
         quota?: { [resource: string]: string };
       }>;
       /**
-       * TEMPORARY (until the identity store knows admins): usernames allowed
-       * to use the provisioning admin routes.
+       * Usernames allowed to use the provisioning admin routes besides the
+       * store's admins (development: the guest user).
        */
       admins?: string[];
     };

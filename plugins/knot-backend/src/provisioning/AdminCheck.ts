@@ -14,8 +14,8 @@ import type { Request } from 'express';
 export type RequireAdmin = (req: Request) => Promise<void>;
 
 /**
- * TEMPORARY admin check until the identity store exists: admins are the
- * usernames listed in `knot.provisioning.admins`.
+ * Admin check from config alone: admins are the usernames listed in
+ * `knot.provisioning.admins` (the default when no store check is given).
  */
 export function configAdminCheck(
   httpAuth: HttpAuthService,

@@ -3,9 +3,9 @@ import { stringMap } from './ProvisioningConfig';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 
 /**
- * TEMPORARY development source: profiles listed in app-config under
- * `knot.provisioning.profiles`. Replaced by the identity store's source when
- * users exist.
+ * Profiles listed in app-config under `knot.provisioning.profiles`: the
+ * static profiles provisioned besides the user store's (see
+ * StoreProfileSource), and the whole source in tests.
  */
 export class ConfigProfileSource implements ProfileSource {
   constructor(private readonly config: Config) {}

@@ -18,10 +18,10 @@ import { ProvisioningReconciler } from './ProvisioningReconciler';
  * Wires provisioning: the reconciler, its periodic run (which is also the
  * run at startup) and the admin routes' options.
  *
- * MERGE SEAM: `source` and `requireAdmin` default to TEMPORARY config-based
- * stand-ins (`knot.provisioning.profiles`, `knot.provisioning.admins`); the
- * identity store passes its own, and calls `reconciler.reconcileProfile(name)`
- * after every user or team change.
+ * `source` and `requireAdmin` default to config alone
+ * (`knot.provisioning.profiles`, `knot.provisioning.admins`); the plugin
+ * passes the user store's (StoreProfileSource, storeAdminCheck) and calls
+ * `reconciler.reconcileProfile(name)` after every user or team change.
  */
 export async function createProvisioning(options: {
   config: Config;
