@@ -6,20 +6,16 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { KnotCatalogProfiles } from '@internal/plugin-knot-common';
-import type {
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
+import type { DeferredEntity } from '@backstage/plugin-catalog-node';
 import { KNOT_PROFILES_LOCATION, profileEntities } from './profileEntities';
+import { ScheduledEntityProvider } from './ScheduledEntityProvider';
 
 /**
  * Emits Knot's active users and teams as User and Group entities. It runs in
  * the catalog plugin, so it asks the Knot plugin over HTTP (each plugin has
  * its own database), on a short schedule so approvals show up quickly.
  */
-export class KnotProfilesEntityProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-
+export class KnotProfilesEntityProvider extends ScheduledEntityProvider {
   constructor(
     private readonly options: {
       discovery: DiscoveryService;
@@ -27,33 +23,16 @@ export class KnotProfilesEntityProvider implements EntityProvider {
       logger: LoggerService;
       schedule: SchedulerServiceTaskRunner;
     },
-  ) {}
+  ) {
+    super(options.logger, options.schedule);
+  }
 
   getProviderName(): string {
     return 'knot-profiles';
   }
 
-  async connect(connection: EntityProviderConnection): Promise<void> {
-    this.connection = connection;
-    await this.options.schedule.run({
-      id: `${this.getProviderName()}:refresh`,
-      fn: async () => {
-        try {
-          await this.refresh();
-        } catch (error) {
-          this.options.logger.warn(
-            `Could not read Knot users and teams: ${(error as Error).message}`,
-          );
-        }
-      },
-    });
-  }
-
-  /** Replaces the provider's entities with the current users and teams. */
-  async refresh(): Promise<void> {
-    if (!this.connection) {
-      throw new Error('Not connected to the catalog');
-    }
+  /** The current active users and teams, from the Knot plugin. */
+  protected async readEntities(): Promise<DeferredEntity[]> {
     const { discovery, auth } = this.options;
     const { token } = await auth.getPluginRequestToken({
       onBehalfOf: await auth.getOwnServiceCredentials(),
@@ -67,12 +46,9 @@ export class KnotProfilesEntityProvider implements EntityProvider {
       throw await ResponseError.fromResponse(response);
     }
     const profiles = (await response.json()) as KnotCatalogProfiles;
-    await this.connection.applyMutation({
-      type: 'full',
-      entities: profileEntities(profiles).map(entity => ({
-        entity,
-        locationKey: KNOT_PROFILES_LOCATION,
-      })),
-    });
+    return profileEntities(profiles).map(entity => ({
+      entity,
+      locationKey: KNOT_PROFILES_LOCATION,
+    }));
   }
 }

@@ -2,39 +2,27 @@ import type {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
-import type {
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
+import type { DeferredEntity } from '@backstage/plugin-catalog-node';
+import { ScheduledEntityProvider } from '../catalog/ScheduledEntityProvider';
 import type { ChartCatalog } from './ChartCatalog';
 import { templateFromChart } from './templateFromChart';
 
 /** Emits one Software Template per offered chart version. */
-export class ChartTemplateProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-
+export class ChartTemplateProvider extends ScheduledEntityProvider {
   constructor(
     private readonly charts: ChartCatalog,
     private readonly owner: string,
-    private readonly logger: LoggerService,
-    private readonly schedule?: SchedulerServiceTaskRunner,
-  ) {}
+    logger: LoggerService,
+    schedule?: SchedulerServiceTaskRunner,
+  ) {
+    super(logger, schedule);
+  }
 
   getProviderName(): string {
     return 'knot-chart-templates';
   }
 
-  async connect(connection: EntityProviderConnection): Promise<void> {
-    this.connection = connection;
-    await this.schedule?.run({
-      id: `${this.getProviderName()}:refresh`,
-      fn: () => this.refresh(),
-    });
-  }
-
-  async refresh(): Promise<void> {
-    if (!this.connection)
-      throw new Error('ChartTemplateProvider not connected');
+  protected async readEntities(): Promise<DeferredEntity[]> {
     const charts = await this.charts.list();
     const seen = new Set<string>();
     const entities = charts.map(chart => {
@@ -50,7 +38,7 @@ export class ChartTemplateProvider implements EntityProvider {
         locationKey: `${this.getProviderName()}:${chart.source}`,
       };
     });
-    await this.connection.applyMutation({ type: 'full', entities });
     this.logger.info(`Knot offers ${entities.length} chart template(s)`);
+    return entities;
   }
 }

@@ -3,43 +3,31 @@ import type {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import type {
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
+import type { DeferredEntity } from '@backstage/plugin-catalog-node';
+import { ScheduledEntityProvider } from '../catalog/ScheduledEntityProvider';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
 import type { Helm, HelmRelease } from './Helm';
 import { serviceUrl, type ExposureSettings } from './knotValues';
 import { releaseComponentName } from './ServiceInstaller';
 
 /** Emits a catalog Component for every release in a profile namespace. */
-export class ReleaseComponentProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-
+export class ReleaseComponentProvider extends ScheduledEntityProvider {
   constructor(
     private readonly helm: Helm,
     private readonly access: ProfileAccess,
     private readonly exposure: ExposureSettings,
     private readonly namespacePrefix: string,
-    private readonly logger: LoggerService,
-    private readonly schedule?: SchedulerServiceTaskRunner,
-  ) {}
+    logger: LoggerService,
+    schedule?: SchedulerServiceTaskRunner,
+  ) {
+    super(logger, schedule);
+  }
 
   getProviderName(): string {
     return 'knot-service-releases';
   }
 
-  async connect(connection: EntityProviderConnection): Promise<void> {
-    this.connection = connection;
-    await this.schedule?.run({
-      id: `${this.getProviderName()}:refresh`,
-      fn: () => this.refresh(),
-    });
-  }
-
-  async refresh(): Promise<void> {
-    if (!this.connection)
-      throw new Error('ReleaseComponentProvider not connected');
+  protected async readEntities(): Promise<DeferredEntity[]> {
     const { stdout } = await this.helm.run([
       'list',
       '-A',
@@ -56,8 +44,8 @@ export class ReleaseComponentProvider implements EntityProvider {
         locationKey: this.getProviderName(),
       })),
     );
-    await this.connection.applyMutation({ type: 'full', entities });
     this.logger.debug(`Knot lists ${entities.length} service release(s)`);
+    return entities;
   }
 
   async componentOf(release: HelmRelease): Promise<Entity> {
