@@ -433,7 +433,9 @@ cmd_up_local() {
   wait_for "kube-apiserver /readyz" 60 readyz
 
   # Leader election off: single instance, and a restart would otherwise wait
-  # for the previous lease to expire (~15 s).
+  # for the previous lease to expire (~15 s). A long node grace period: on a
+  # starved 2-core machine kwok's heartbeats can lag past the 50 s default,
+  # and NotReady-tainted fake nodes would leave new pods Pending.
   start kube-controller-manager "$KUBE_BIN/kube-controller-manager" \
     --kubeconfig "$DATA/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig "$DATA/kube-controller-manager.kubeconfig" \
@@ -442,7 +444,8 @@ cmd_up_local() {
     --use-service-account-credentials --service-account-private-key-file "$p/sa.key" \
     --root-ca-file "$p/ca.crt" --cluster-signing-cert-file "$p/ca.crt" --cluster-signing-key-file "$p/ca.key" \
     --service-cluster-ip-range "$SERVICE_CIDR" --cluster-cidr "$POD_CIDR" --allocate-node-cidrs=false \
-    --controllers '*,bootstrapsigner,tokencleaner' --profiling=false --v 1
+    --controllers '*,bootstrapsigner,tokencleaner' --profiling=false --v 1 \
+    --node-monitor-grace-period 10m
   start kube-scheduler "$KUBE_BIN/kube-scheduler" \
     --kubeconfig "$DATA/kube-scheduler.kubeconfig" \
     --authentication-kubeconfig "$DATA/kube-scheduler.kubeconfig" \
