@@ -19,6 +19,7 @@ import {
   type AdmissionResponse,
   allow,
   deny,
+  denyMalformed,
 } from './types';
 
 export interface MutateDeps {
@@ -104,11 +105,7 @@ export async function mutate(
     }
   } catch (error) {
     if (error instanceof MalformedObjectError) {
-      return deny(
-        uid,
-        `${kind.kind} rejected by the Knot webhook: ${error.message}`,
-        400,
-      );
+      return denyMalformed(uid, kind.kind, error);
     }
     throw error;
   }

@@ -50,3 +50,19 @@ export function deny(
     status: { code, message, reason: reasonOf(code) },
   };
 }
+
+/**
+ * The 400 denial of an object the webhook cannot read (`MalformedObjectError`
+ * from `mutation/podTemplates`), worded the same by /mutate and /validate.
+ */
+export function denyMalformed(
+  uid: string,
+  kind: string,
+  error: Error,
+): AdmissionResponse {
+  return deny(
+    uid,
+    `${kind} rejected by the Knot webhook: ${error.message}`,
+    400,
+  );
+}

@@ -15,6 +15,7 @@ import {
   type AdmissionResponse,
   allow,
   deny,
+  denyMalformed,
 } from './types';
 
 /**
@@ -56,11 +57,7 @@ export function validate(
     return message ? deny(uid, message) : allow(uid);
   } catch (error) {
     if (error instanceof MalformedObjectError) {
-      return deny(
-        uid,
-        `${kind.kind} rejected by the Knot webhook: ${error.message}`,
-        400,
-      );
+      return denyMalformed(uid, kind.kind, error);
     }
     throw error;
   }
