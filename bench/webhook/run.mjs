@@ -7,7 +7,8 @@
 // A third server, express + JSON parsing + fixed answer, shows what the
 // framework alone costs.
 // Usage: bench/webhook/run.sh   (env: DURATION=10 CONNECTIONS=10 RATE=1000 ROUNDS=3)
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -23,71 +24,21 @@ const connections = Number(process.env.CONNECTIONS ?? 10);
 const rate = Number(process.env.RATE ?? 1000);
 const rounds = Number(process.env.ROUNDS ?? 3);
 
+// The webhook's own development CA helper (TypeScript, loaded through
+// Backstage's node transform like the servers below).
+const require = createRequire(import.meta.url);
+require('@backstage/cli/config/nodeTransform.cjs');
+const { createDevCertificates } = require(path.join(
+  root,
+  'plugins/knot-webhook/src/server/devCertificates.ts',
+));
+
 function devCert(dir) {
-  const o = (...args) => execFileSync('openssl', args, { stdio: 'pipe' });
-  const f = n => path.join(dir, n);
-  o('ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', f('ca.key'));
-  o(
-    'req',
-    '-x509',
-    '-new',
-    '-key',
-    f('ca.key'),
-    '-days',
-    '1',
-    '-subj',
-    '/CN=bench-ca',
-    '-out',
-    f('ca.crt'),
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign',
-  );
-  o(
-    'genpkey',
-    '-algorithm',
-    'EC',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-out',
-    f('tls.key'),
-  );
-  o(
-    'req',
-    '-new',
-    '-key',
-    f('tls.key'),
-    '-subj',
-    '/CN=bench',
-    '-out',
-    f('tls.csr'),
-  );
-  fs.writeFileSync(
-    f('ext'),
-    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
-  );
-  o(
-    'x509',
-    '-req',
-    '-in',
-    f('tls.csr'),
-    '-CA',
-    f('ca.crt'),
-    '-CAkey',
-    f('ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    f('ext'),
-    '-out',
-    f('tls.crt'),
-  );
+  const certs = createDevCertificates(dir);
   return {
-    ca: fs.readFileSync(f('ca.crt')),
-    cert: f('tls.crt'),
-    key: f('tls.key'),
+    ca: Buffer.from(certs.caPem),
+    cert: certs.certFile,
+    key: certs.keyFile,
   };
 }
 
