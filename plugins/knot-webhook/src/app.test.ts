@@ -75,6 +75,23 @@ describe('knot-webhook app', () => {
   it('answers 404 to unknown routes', async () => {
     expect((await request(app).get('/nope')).status).toBe(404);
   });
+
+  it("accepts the API server's ?timeout= query on admission paths", async () => {
+    const res = await request(app)
+      .post('/mutate?timeout=10s')
+      .send(review(pod()) as object);
+    expect(res.status).toBe(200);
+    expect(res.body.response.patch).toEqual(expect.any(String));
+    const checked = await request(app)
+      .post('/validate?timeout=10s')
+      .send(review(pod()) as object);
+    expect(checked.body.response.allowed).toBe(true);
+  });
+
+  it('answers 404 to admission paths with other methods', async () => {
+    expect((await request(app).get('/mutate')).status).toBe(404);
+    expect((await request(app).put('/validate')).status).toBe(404);
+  });
 });
 
 describe('/mutate on pods and workloads', () => {

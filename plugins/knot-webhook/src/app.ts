@@ -1,14 +1,14 @@
+import type { RequestListener } from 'node:http';
 import express from 'express';
 import type { WebhookConfig } from './config';
 import { resolveConfig } from './config';
 import { mutate } from './admission/mutate';
-import { BadReviewError, parseReview } from './admission/parseReview';
-import { BodyError, readJsonBody } from './admission/readJsonBody';
-import type {
-  AdmissionResponse,
-  AdmissionReviewResponse,
-} from './admission/types';
-import { deny } from './admission/types';
+import {
+  type AdmissionRoute,
+  createAdmissionHandler,
+} from './admission/admissionHandler';
+import { parseReview } from './admission/parseReview';
+import type { AdmissionResponse } from './admission/types';
 import { validate } from './admission/validate';
 import type { DatasetLister } from './datasets/DatasetLister';
 import { StaticDatasetLister } from './datasets/DatasetLister';
@@ -26,11 +26,11 @@ export interface WebhookAppOptions {
 
 /**
  * The webhook's HTTP application: `/mutate`, `/validate`, probes and
- * `/metrics`. Transport (HTTPS, certificate reloads) is the server's job.
+ * `/metrics`, as a Node request listener. Transport (HTTPS, certificate reloads) is the server's job.
  */
 export function createWebhookApp(
   options: WebhookAppOptions = {},
-): express.Express {
+): RequestListener {
   const config = options.config ?? resolveConfig();
   const datasets = options.datasets ?? new StaticDatasetLister();
   const metrics = options.metrics ?? new WebhookMetrics();
@@ -54,68 +54,41 @@ export function createWebhookApp(
       .send(await metrics.registry.metrics());
   });
 
-  const admission =
-    (
-      route: 'mutate' | 'validate',
-      handle: (body: unknown) => Promise<AdmissionResponse>,
-    ) =>
-    async (req: express.Request, res: express.Response) => {
-      const end = metrics.latency.startTimer({ route });
-      let code = 200;
-      let body: unknown;
-      try {
-        let response: AdmissionResponse;
-        try {
-          body = await readJsonBody(req, config.maxBodyBytes);
-          response = await handle(body);
-        } catch (error) {
-          if (error instanceof BadReviewError || error instanceof BodyError) {
-            code = error instanceof BodyError ? error.status : 400;
-            res.status(code).json({ error: error.message });
-            return;
-          }
-          // A bug must not let an object through unmutated or unchecked.
-          logError(error);
-          const uid = (body as any)?.request?.uid as string;
-          response = deny(
-            uid,
-            `the Knot webhook failed: ${String(error)}`,
-            500,
-          );
-        }
-        if (!response.allowed) {
-          metrics.denials.inc({ route, code: response.status?.code ?? 403 });
-        }
-        if (response.patch) metrics.patches.inc();
-        const review: AdmissionReviewResponse = {
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          response,
-        };
-        // One string for head and body: Node writes it as one TLS record,
-        // where res.json's Buffer costs a writev of two.
-        const text = JSON.stringify(review);
-        res.writeHead(200, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(text),
-        });
-        res.end(text);
-      } finally {
-        metrics.requests.inc({ route, code });
-        end();
-      }
-    };
-
-  app.post(
-    '/mutate',
-    admission('mutate', async body =>
+  const admission = (
+    route: AdmissionRoute,
+    handle: (body: unknown) => Promise<AdmissionResponse>,
+  ) =>
+    createAdmissionHandler({
+      route,
+      handle,
+      metrics,
+      maxBodyBytes: config.maxBodyBytes,
+      logError,
+    });
+  const routes: Record<string, ReturnType<typeof admission>> = {
+    '/mutate': admission('mutate', async body =>
       mutate(parseReview(body), { config, datasets }),
     ),
-  );
-  app.post(
-    '/validate',
-    admission('validate', async body => validate(parseReview(body), config)),
-  );
+    '/validate': admission('validate', async body =>
+      validate(parseReview(body), config),
+    ),
+  };
 
-  return app;
+  // Admission requests skip express (see createAdmissionHandler); the API
+  // server appends `?timeout=10s` to the path it is configured with.
+  return (req, res) => {
+    if (req.method === 'POST') {
+      const url = req.url ?? '';
+      const query = url.indexOf('?');
+      const handler = routes[query === -1 ? url : url.slice(0, query)];
+      if (handler) {
+        handler(req, res).catch(error => {
+          logError(error);
+          res.destroy();
+        });
+        return;
+      }
+    }
+    app(req, res);
+  };
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import type express from 'express';
+import type { RequestListener } from 'node:http';
 
 export interface WebhookServer {
   server: https.Server;
@@ -13,7 +13,7 @@ export interface WebhookServer {
 }
 
 export interface WebhookServerOptions {
-  app: express.Express;
+  app: RequestListener;
   certFile: string;
   keyFile: string;
   host: string;
