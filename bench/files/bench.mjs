@@ -1,6 +1,6 @@
 // The measuring half of bench/files/run.sh (see there). Plain Node, no
 // dependencies: raw HTTP so that the client adds as little as possible.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   createReadStream,
   createWriteStream,
@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -68,6 +69,95 @@ async function json(res) {
   return JSON.parse(text);
 }
 
+/** Runs curl; fails on HTTP errors; resolves to what it printed. */
+function curl(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('curl', ['-sS', '--fail-with-body', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', c => (out += c));
+    child.stderr.on('data', c => (err += c));
+    child.on('error', reject);
+    child.on('close', code =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`curl ${args.at(-1)}: ${err}${out}`)),
+    );
+  });
+}
+
+async function timed(work) {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+async function startNginx(root) {
+  await fs.mkdir(path.join(root, 'www'), { recursive: true });
+  await fs.mkdir(path.join(root, 'body'), { recursive: true });
+  const port = await new Promise(resolve => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const conf = path.join(root, 'nginx.conf');
+  const log = path.join(root, 'error.log');
+  await fs.writeFile(
+    conf,
+    `worker_processes 1;
+pid ${root}/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  sendfile on;
+  client_body_temp_path ${root}/body;
+  proxy_temp_path ${root}/body;
+  fastcgi_temp_path ${root}/body;
+  uwsgi_temp_path ${root}/body;
+  scgi_temp_path ${root}/body;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root}/www;
+    location / {
+      dav_methods PUT;
+      client_max_body_size 0;
+      client_body_buffer_size 1m;
+    }
+  }
+}
+`,
+  );
+  const child = spawn(
+    '/usr/sbin/nginx',
+    [
+      '-p',
+      root,
+      '-c',
+      conf,
+      '-e',
+      log,
+      '-g',
+      'daemon off; master_process off;',
+    ],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; ; i++) {
+    const up = await new Promise(resolve => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.on('connect', () => resolve(socket.end() && true));
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (i > 100 || child.exitCode !== null)
+      throw new Error(`nginx did not start: ${readFileSync(log, 'utf8')}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
 const time = fn => {
   const started = process.hrtime.bigint();
   fn();
@@ -85,9 +175,11 @@ const { backstageIdentity } = await json(
 const auth = { authorization: `Bearer ${backstageIdentity.token}` };
 const source = path.join(dir, 'local', 'source.bin');
 console.log(`creating a ${sizeMiB} MiB random file on ${dir}`);
+const sourceFile = await fs.open(source, 'w');
 execFileSync('head', ['-c', String(bytes), '/dev/urandom'], {
-  stdio: ['ignore', (await fs.open(source, 'w')).fd, 'inherit'],
+  stdio: ['ignore', sourceFile.fd, 'inherit'],
 });
+await sourceFile.close();
 execFileSync('sync');
 // Make sure the guest's private folder exists (created on first use).
 await json(
@@ -104,53 +196,57 @@ const cpSync = time(() => {
   execFileSync('sync', [path.join(dir, 'local', 'cp-sync.bin')]);
 });
 
+// Both servers get the same client, curl, which streams from and to disk
+// and costs less than a Node client; nginx runs after the backend so that
+// both read the source from the page cache.
+
 // --- upload ----------------------------------------------------------------------
-const boundary = `knotbench${Date.now()}`;
-const head = Buffer.from(
-  `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\n` +
-    'Content-Type: application/octet-stream\r\n\r\n',
-);
-const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
 const upload = await withPeakRss(async () => {
-  const { PassThrough } = await import('node:stream');
-  const body = new PassThrough();
-  const sent = request('POST', `${base}/knot/files/private/upload`, {
-    headers: {
-      ...auth,
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-      'content-length': String(head.length + bytes + tail.length),
-    },
-    body,
-  });
-  body.write(head);
-  await pipeline(
-    createReadStream(source, { highWaterMark: 1024 * 1024 }),
-    body,
-    {
-      end: false,
-    },
+  const result = JSON.parse(
+    await curl([
+      '-H',
+      `authorization: ${auth.authorization}`,
+      '-F',
+      `file=@${source};filename=big.bin;type=application/octet-stream`,
+      `${base}/knot/files/private/upload`,
+    ]),
   );
-  body.end(tail);
-  const result = await json(await sent);
   if (result.uploaded[0].size !== bytes)
     throw new Error('upload size mismatch');
 });
 
 // --- download --------------------------------------------------------------------
 const downloaded = path.join(dir, 'local', 'downloaded.bin');
-const download = await withPeakRss(async () => {
-  const res = await request(
-    'GET',
+const download = await withPeakRss(() =>
+  curl([
+    '-H',
+    `authorization: ${auth.authorization}`,
+    '-o',
+    downloaded,
     `${base}/knot/files/private/download?path=big.bin`,
-    {
-      headers: auth,
-    },
-  );
-  if (res.statusCode !== 200) throw new Error(`download: ${res.statusCode}`);
-  await pipeline(res, createWriteStream(downloaded));
-});
+  ]),
+);
 execFileSync('cmp', [source, downloaded]);
 execFileSync('cmp', [source, path.join(privateDir, 'big.bin')]);
+
+// --- the same transfers through nginx -------------------------------------------
+// A practical ceiling for an HTTP file server on this machine (and the
+// stand-in for File Browser, which cannot be built here): Debian's nginx,
+// WebDAV PUT into a temp file on the same disk then renamed (no fsync), and
+// a static GET with sendfile. Raw bodies: no multipart to parse.
+const nginx = await startNginx(path.join(dir, 'nginx'));
+let nginxUpload;
+let nginxDownload;
+try {
+  nginxUpload = await timed(() => curl(['-T', source, `${nginx.url}/big.bin`]));
+  const nginxCopy = path.join(dir, 'local', 'nginx-downloaded.bin');
+  nginxDownload = await timed(() =>
+    curl(['-o', nginxCopy, `${nginx.url}/big.bin`]),
+  );
+  execFileSync('cmp', [source, nginxCopy]);
+} finally {
+  nginx.stop();
+}
 
 // --- listing a 10,000-entry folder -------------------------------------------------
 const many = path.join(privateDir, 'many');
@@ -208,6 +304,8 @@ row('cp', cpPlain);
 row('cp + fsync', cpSync);
 row('upload through the backend (fsync)', upload.seconds);
 row('download through the backend', download.seconds);
+row('upload through nginx (PUT, no fsync)', nginxUpload);
+row('download through nginx (sendfile)', nginxDownload);
 console.log(
   `  ratios: upload/cp ${(cpPlain / upload.seconds).toFixed(
     2,
@@ -230,4 +328,10 @@ console.log(
     firstPage,
   ).toFixed(0)} ms`,
 );
-console.log('  File Browser comparison: not run (see bench/files/README.md)');
+console.log(
+  `  vs nginx: upload ${(nginxUpload / upload.seconds).toFixed(
+    2,
+  )}×, download ${(nginxDownload / download.seconds).toFixed(
+    2,
+  )}× (File Browser cannot be built here: see bench/files/README.md)`,
+);
