@@ -4,17 +4,22 @@
  * environment variables `KNOT_<UPPER_SNAKE>` and OIDC claims
  * `knot_<lower_snake>`.
  */
+/** The platform URLs an admin may configure; set only when configured. */
+export const KNOT_OPTIONAL_URL_NAMES = [
+  'argoWorkflowsUrl',
+  'privateRegistryUrl',
+  'publicRegistryUrl',
+  'privateRepoUrl',
+  'publicRepoUrl',
+] as const;
+
 export const KNOT_VALUE_NAMES = [
   'username',
   'namespace',
   'ingressUrl',
   'privateDir',
   'sharedDir',
-  'argoWorkflowsUrl',
-  'privateRegistryUrl',
-  'publicRegistryUrl',
-  'privateRepoUrl',
-  'publicRepoUrl',
+  ...KNOT_OPTIONAL_URL_NAMES,
 ] as const;
 
 export type KnotValueName = (typeof KNOT_VALUE_NAMES)[number];

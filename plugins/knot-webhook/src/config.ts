@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import {
   DEFAULT_NAMESPACE_PREFIX,
+  KNOT_OPTIONAL_URL_NAMES,
   PRIVATE_MOUNT_PATH,
   SHARED_MOUNT_PATH,
 } from '@internal/plugin-knot-common';
@@ -63,14 +64,6 @@ export interface WebhookConfig {
   /** Kubeconfig for listing Datasets; default lookup when unset. */
   kubeconfig?: string;
 }
-
-const URL_KEYS = [
-  'argoWorkflowsUrl',
-  'privateRegistryUrl',
-  'publicRegistryUrl',
-  'privateRepoUrl',
-  'publicRepoUrl',
-] as const;
 
 function str(value: unknown, what: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -156,7 +149,7 @@ export function resolveConfig(
   }
 
   const urls: WebhookConfig['urls'] = {};
-  for (const key of URL_KEYS) {
+  for (const key of KNOT_OPTIONAL_URL_NAMES) {
     const value = str(input.urls?.[key], `urls.${key}`);
     if (value) urls[key] = value;
   }

@@ -1,19 +1,11 @@
 import type { Config } from '@backstage/config';
 import {
+  KNOT_OPTIONAL_URL_NAMES,
   PRIVATE_MOUNT_PATH,
   PRIVATE_VOLUME_CLAIM,
   SHARED_MOUNT_PATH,
   SHARED_VOLUME_CLAIM,
 } from '@internal/plugin-knot-common';
-
-/** Optional platform URLs handed to charts when the admin configures them. */
-const OPTIONAL_URLS = [
-  'argoWorkflowsUrl',
-  'privateRegistryUrl',
-  'publicRegistryUrl',
-  'privateRepoUrl',
-  'publicRepoUrl',
-] as const;
 
 /** Where services are exposed, from config. */
 export interface ExposureSettings {
@@ -25,7 +17,7 @@ export interface ExposureSettings {
 
 export function exposureFromConfig(config: Config): ExposureSettings {
   const optionalUrls: Record<string, string> = {};
-  for (const key of OPTIONAL_URLS) {
+  for (const key of KNOT_OPTIONAL_URL_NAMES) {
     const value = config.getOptionalString(`knot.services.urls.${key}`);
     if (value) optionalUrls[key] = value;
   }
