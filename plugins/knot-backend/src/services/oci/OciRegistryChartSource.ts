@@ -166,7 +166,8 @@ export class OciRegistryChartSource implements ChartSource {
         await fs.rm(partial, { recursive: true, force: true });
       }
       chartDir = await singleSubdir(dir);
-      if (!chartDir) throw new Error(`the chart layer of ${repository} is empty`);
+      if (!chartDir)
+        throw new Error(`the chart layer of ${repository} is empty`);
     }
     return readChartDir(chartDir, this.url);
   }

@@ -22,8 +22,7 @@ async function tokenRegistry(options: { basicOnly?: boolean } = {}) {
     const url = new URL(req.url!, 'http://x');
     const auth = req.headers.authorization ?? '';
     const basicOk =
-      auth ===
-      `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
+      auth === `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
     if (url.pathname === '/service/token') {
       tokenRequests.push(url.searchParams.get('scope') ?? '');
       if (!basicOk || url.searchParams.get('service') !== 'test-registry') {
@@ -62,7 +61,10 @@ async function tokenRegistry(options: { basicOnly?: boolean } = {}) {
       if (url.searchParams.get('last')) {
         res.end(JSON.stringify({ repositories: ['team/b'] }));
       } else {
-        res.setHeader('Link', '</v2/_catalog?last=library%2Fa&n=1>; rel="next"');
+        res.setHeader(
+          'Link',
+          '</v2/_catalog?last=library%2Fa&n=1>; rel="next"',
+        );
         res.end(JSON.stringify({ repositories: ['library/a'] }));
       }
       return;
@@ -72,7 +74,9 @@ async function tokenRegistry(options: { basicOnly?: boolean } = {}) {
       return;
     }
     res.statusCode = 404;
-    res.end('{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}');
+    res.end(
+      '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}',
+    );
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -139,7 +143,10 @@ describe('OciRegistryClient', () => {
         plainHttp: true,
         credentials: { username: USER, password: 'wrong-pass' },
       });
-      const error = await wrong.catalog().catch(e => e as RegistryError);
+      const error = (await wrong.catalog().then(
+        () => undefined,
+        e => e,
+      )) as RegistryError;
       expect(error).toBeInstanceOf(RegistryError);
       expect(error.message).toBe(
         `the token service of http://${registry.host} refused the configured credentials (HTTP 401)`,

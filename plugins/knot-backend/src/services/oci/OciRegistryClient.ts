@@ -59,11 +59,7 @@ export class OciRegistryClient {
   }
 
   /** GET `path` (from `/v2/…` or `/api/…`); throws RegistryError unless 2xx. */
-  async get(
-    path: string,
-    scope: string,
-    accept?: string,
-  ): Promise<Response> {
+  async get(path: string, scope: string, accept?: string): Promise<Response> {
     const url = new URL(path, this.baseUrl).toString();
     let response = await this.send(url, this.cachedAuth(scope), accept);
     if (response.status === 401) {
@@ -160,7 +156,9 @@ export class OciRegistryClient {
     } catch (e) {
       const error = e as Error & { cause?: Error };
       throw new RegistryError(
-        `cannot reach ${this.baseUrl}: ${error.cause?.message ?? error.message}`,
+        `cannot reach ${this.baseUrl}: ${
+          error.cause?.message ?? error.message
+        }`,
       );
     }
   }
