@@ -44,8 +44,8 @@ describe('PerProfileChartSource', () => {
     const charts = await source.list();
     expect(
       charts
-        .map(c => [c.name, c.profile])
-        .sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map(c => [c.name, c.profile]),
     ).toEqual([
       ['app', { name: 'alice', team: false }],
       ['tool', { name: 'devs', team: true }],
