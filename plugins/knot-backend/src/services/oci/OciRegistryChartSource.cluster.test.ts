@@ -15,10 +15,17 @@ import {
   createProfileNamespace,
   testUsername,
 } from '../../__testUtils__/profiles';
-import { pushChart, startRegistry } from '../../__testUtils__/registry';
+import {
+  pushChart,
+  startRegistry,
+  startTokenAuthFront,
+} from '../../__testUtils__/registry';
 import { KubernetesClientFactory } from '../../kubernetes/KubernetesClientFactory';
 import { SelfOnlyProfileAccess } from '../../profiles/ProfileAccess';
 import type { ChartProfiles } from '../ChartProfiles';
+import { ChartCatalog } from '../ChartCatalog';
+import { OciRegistryChartSource } from './OciRegistryChartSource';
+import { templateFromChart } from '../templateFromChart';
 import { ChartTemplateProvider } from '../ChartTemplateProvider';
 import { createHelmInstallAction } from '../helmInstallAction';
 import {
@@ -282,6 +289,46 @@ describeWithCluster(
       expect(await helmFromConfig(config()).list(`knot-${bob}`)).toHaveLength(
         1,
       );
+    });
+
+    it('reads the registry behind Harbor-style token authentication, keeping the credentials out of templates', async () => {
+      const credentials = { username: 'robot$knot', password: 'pw-3f9a1c' };
+      const front = await startTokenAuthFront(registry.host, credentials);
+      try {
+        const warnings: string[] = [];
+        const source = (password: string) =>
+          new OciRegistryChartSource(`oci://${front.host}/library`, {
+            plainHttp: true,
+            credentials: { ...credentials, password },
+            maxVersions: 1,
+            cacheDir: path.join(tmp, 'cache'),
+            warn: w => warnings.push(w),
+          });
+        const charts = await new ChartCatalog([
+          source(credentials.password),
+        ]).list();
+        expect(charts.map(c => `${c.name}@${c.version}`)).toEqual([
+          'ocidemo@0.3.0',
+        ]);
+        // catalog + one repository scope per chart repository (hidden one too).
+        expect(front.tokenRequests()).toBe(3);
+        const template = JSON.stringify(
+          templateFromChart(charts[0], {
+            owner: 'group:default/a',
+            latest: true,
+            location: 'x',
+          }),
+        );
+        expect(template).not.toContain(credentials.password);
+        expect(warnings).toEqual([]);
+
+        expect(await source('wrong').list()).toEqual([]);
+        expect(warnings).toEqual([
+          `Chart registry oci://${front.host}/library: the token service of http://${front.host} refused the configured credentials (HTTP 401)`,
+        ]);
+      } finally {
+        await front.stop();
+      }
     });
   },
 );
