@@ -107,6 +107,8 @@ export class OciRegistryChartSource implements ChartSource {
           project,
         )}/repositories?page=${page}&page_size=100`,
         `repository:${project}/*:pull`,
+        undefined,
+        true,
       );
       names.push(...batch.map(r => r.name));
       if (batch.length < 100) break;

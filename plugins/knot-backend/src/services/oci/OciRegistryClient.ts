@@ -59,9 +59,16 @@ export class OciRegistryClient {
   }
 
   /** GET `path` (from `/v2/…` or `/api/…`); throws RegistryError unless 2xx. */
-  async get(path: string, scope: string, accept?: string): Promise<Response> {
+  async get(
+    path: string,
+    scope: string,
+    accept?: string,
+    /** Send Basic credentials up front (Harbor's own API has no challenge). */
+    basic = false,
+  ): Promise<Response> {
     const url = new URL(path, this.baseUrl).toString();
-    let response = await this.send(url, this.cachedAuth(scope), accept);
+    const first = (basic && this.basicHeader()) || this.cachedAuth(scope);
+    let response = await this.send(url, first, accept);
     if (response.status === 401) {
       const challenge = parseAuthChallenge(
         response.headers.get('www-authenticate'),
@@ -89,8 +96,13 @@ export class OciRegistryClient {
     return response;
   }
 
-  async json<T>(path: string, scope: string, accept?: string): Promise<T> {
-    return (await (await this.get(path, scope, accept)).json()) as T;
+  async json<T>(
+    path: string,
+    scope: string,
+    accept?: string,
+    basic = false,
+  ): Promise<T> {
+    return (await (await this.get(path, scope, accept, basic)).json()) as T;
   }
 
   /** Every repository of the registry (`/v2/_catalog`, following `Link` pages). */
