@@ -51,6 +51,7 @@ KUBE_BIN="$CACHE/bin/kubernetes-$KUBE_VERSION"
 ETCD_BIN="$CACHE/bin/etcd-$ETCD_VERSION"
 KWOK_BIN="$CACHE/bin/kwok-$KWOK_VERSION"
 HELM_BIN="$CACHE/bin/helm-$HELM_VERSION"
+REGISTRY_BIN="$CACHE/bin/registry-$REGISTRY_VERSION"
 KUBECTL="$KUBE_BIN/kubectl"
 KUBECONFIG_FILE="$DATA/kubeconfig"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
@@ -72,7 +73,8 @@ go_env() {
 have_binaries() {
   [[ -x $KUBE_BIN/kube-apiserver && -x $KUBE_BIN/kube-controller-manager &&
      -x $KUBE_BIN/kube-scheduler && -x $KUBE_BIN/kubectl &&
-     -x $ETCD_BIN/etcd && -x $KWOK_BIN/kwok && -f $KWOK_BIN/stages.yaml && -x $HELM_BIN/helm ]]
+     -x $ETCD_BIN/etcd && -x $KWOK_BIN/kwok && -f $KWOK_BIN/stages.yaml && -x $HELM_BIN/helm &&
+     -x $REGISTRY_BIN/registry ]]
 }
 
 # Builds into a temp dir and renames it into place so an interrupted build
@@ -167,6 +169,8 @@ cmd_build() {
   build_kwok
   build_goinstall "$HELM_BIN" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" helm \
     "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  # A small in-memory OCI registry: tests push charts to it with helm.
+  build_goinstall "$REGISTRY_BIN" "github.com/google/go-containerregistry/cmd/registry@$REGISTRY_VERSION" registry
   build_kube
   log "binaries ready under $CACHE/bin"
 }
@@ -509,7 +513,7 @@ cmd_env() {
     external) ;; # keep the caller's KUBECONFIG
     *) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
   esac
-  echo "export PATH=$KUBE_BIN:$HELM_BIN:$KWOK_BIN:$ETCD_BIN:\$PATH"
+  echo "export PATH=$KUBE_BIN:$HELM_BIN:$REGISTRY_BIN:$KWOK_BIN:$ETCD_BIN:\$PATH"
 }
 
 # ------------------------------------------------------------------ main ----

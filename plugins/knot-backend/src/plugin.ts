@@ -129,6 +129,7 @@ export const knotPlugin = createBackendPlugin({
           httpAuth,
           access,
           profiles,
+          chartProfiles: { list: () => store.listActiveProfiles() },
           warn: m => logger.warn(m),
         });
 

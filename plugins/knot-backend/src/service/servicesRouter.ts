@@ -120,7 +120,7 @@ export function createServicesRouter(
     const release = await findRelease(profile.namespace, req.params.name);
     const { [KNOT_VALUES_KEY]: _internal, ...userValues } = values;
     const { name, version } = splitChart(release.chart);
-    const chart = await charts.find(name, version);
+    const chart = await charts.find(name, version, profile.name);
     if (!chart) {
       throw new ConflictError(`Chart ${name} ${version} is no longer offered`);
     }

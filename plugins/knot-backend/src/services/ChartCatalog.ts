@@ -35,10 +35,30 @@ export class ChartCatalog {
       );
   }
 
-  /** The offered chart `name` at `version` (the newest when omitted). */
-  async find(name: string, version?: string): Promise<ChartInfo | undefined> {
-    return (await this.list()).find(
-      c => c.name === name && (!version || c.version === version),
+  /**
+   * The chart `name` at `version` (the newest when omitted) offered to
+   * `profile`: its own per-profile charts first, then the global ones.
+   * Without a profile only global charts are looked at.
+   */
+  async find(
+    name: string,
+    version?: string,
+    profile?: string,
+  ): Promise<ChartInfo | undefined> {
+    const matching = (await this.list()).filter(
+      c =>
+        c.name === name &&
+        (!version || c.version === version) &&
+        (!c.profile || c.profile.name === profile),
     );
+    return matching.find(c => c.profile) ?? matching[0];
+  }
+
+  /** The profiles whose own chart locations offer `name` (at `version`). */
+  async owners(name: string, version?: string): Promise<string[]> {
+    const owners = (await this.list())
+      .filter(c => c.name === name && (!version || c.version === version))
+      .flatMap(c => (c.profile ? [c.profile.name] : []));
+    return [...new Set(owners)];
   }
 }

@@ -23,6 +23,17 @@ export interface ChartInfo {
   source: string;
   /** What `helm install` is given: a chart directory, or a chart reference. */
   helmRef: { chart: string; repo?: string; version?: string };
+  /**
+   * Set for a chart of a per-profile location (a URL with `{profile}`): only
+   * this user or team is offered it and may deploy it.
+   */
+  profile?: ChartProfile;
+}
+
+/** A user or team owning per-profile charts. */
+export interface ChartProfile {
+  name: string;
+  team: boolean;
 }
 
 /** Somewhere charts are discovered: the bundled folder, a chart repository. */

@@ -5,6 +5,7 @@ import type {
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
 import { ScheduledEntityProvider } from '../catalog/ScheduledEntityProvider';
 import type { ChartCatalog } from './ChartCatalog';
+import { privateChartTemplate } from './profileChartTemplate';
 import { templateFromChart } from './templateFromChart';
 
 /** Emits one Software Template per offered chart version. */
@@ -26,15 +27,19 @@ export class ChartTemplateProvider extends ScheduledEntityProvider {
     const charts = await this.charts.list();
     const seen = new Set<string>();
     const entities = charts.map(chart => {
-      const latest = !seen.has(chart.name);
-      seen.add(chart.name);
+      const key = `${chart.profile?.name ?? ''}/${chart.name}`;
+      const latest = !seen.has(key);
+      seen.add(key);
       const location = `knot-charts:${chart.source}`;
+      const template = templateFromChart(chart, {
+        owner: this.owner,
+        latest,
+        location,
+      });
       return {
-        entity: templateFromChart(chart, {
-          owner: this.owner,
-          latest,
-          location,
-        }),
+        entity: chart.profile
+          ? privateChartTemplate(template, chart.profile)
+          : template,
         locationKey: `${this.getProviderName()}:${chart.source}`,
       };
     });

@@ -28,6 +28,8 @@ export class HttpRepoChartSource implements ChartSource {
       maxVersions?: number;
       cacheDir?: string;
       warn?: (message: string) => void;
+      /** No index.yaml (404) is no charts rather than an error (per-profile URLs). */
+      missingOk?: boolean;
     } = {},
   ) {}
 
@@ -48,6 +50,7 @@ export class HttpRepoChartSource implements ChartSource {
     let index: { entries?: Record<string, IndexEntry[]> };
     try {
       const response = await fetch(new URL('index.yaml', base));
+      if (response.status === 404 && this.options.missingOk) return [];
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       index = parseYaml(await response.text());
     } catch (e) {

@@ -28,6 +28,8 @@ export interface InstallRequest {
   profile?: string;
   chart: string;
   version?: string;
+  /** Set when the chart comes from this profile's own chart location. */
+  chartProfile?: string;
   name: string;
   values?: Record<string, unknown>;
   onLine?: (line: string) => void;
@@ -75,7 +77,7 @@ export class ServiceInstaller {
     }
     const profile = await this.profileFor(request.actor, request.profile);
     const namespace = profileNamespace(profile, this.namespacePrefix);
-    const chart = await this.charts.find(request.chart, request.version);
+    const chart = await this.findChart(request, profile);
     if (!chart) {
       throw new NotFoundError(
         `No chart '${request.chart}'${
@@ -149,6 +151,30 @@ export class ServiceInstaller {
       url: serviceUrl(release, profile, this.exposure),
       entityRef: `component:default/${releaseComponentName(profile, release)}`,
     };
+  }
+
+  /**
+   * The chart to deploy as `profile`: a global one, or one of the profile's
+   * own; another profile's own chart is refused.
+   */
+  private async findChart(request: InstallRequest, profile: string) {
+    const refuse = (owner: string) =>
+      new NotAllowedError(
+        `Chart '${request.chart}' is a private chart of '${owner}' and can only be deployed as '${owner}', not as '${profile}'`,
+      );
+    const own = request.chartProfile?.trim();
+    if (own && own !== profile) throw refuse(own);
+    const chart = await this.charts.find(
+      request.chart,
+      request.version,
+      profile,
+    );
+    if (own && chart?.profile?.name !== own) return undefined;
+    if (!chart) {
+      const owners = await this.charts.owners(request.chart, request.version);
+      if (owners.length) throw refuse(owners.join("', '"));
+    }
+    return chart;
   }
 }
 

@@ -12,6 +12,7 @@ import type { ProfileAccess } from '../profiles/ProfileAccess';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import { createForwardAuthRouter } from '../service/forwardAuthRouter';
 import { createServicesRouter } from '../service/servicesRouter';
+import type { ChartProfiles } from './ChartProfiles';
 import { exposureFromConfig } from './knotValues';
 import {
   chartCatalogFromConfig,
@@ -27,6 +28,8 @@ export function createServicesFeature(options: {
   httpAuth: HttpAuthService;
   access: ProfileAccess;
   profiles: ProfileResolver;
+  /** The users and teams whose own chart locations are read. */
+  chartProfiles?: ChartProfiles;
   warn: (message: string) => void;
 }): express.Router {
   const { config, kubernetes, auth, httpAuth, access, profiles } = options;
@@ -41,7 +44,11 @@ export function createServicesFeature(options: {
       helm: helmFromConfig(config),
       kubernetes,
       exposure,
-      charts: chartCatalogFromConfig(config, options.warn),
+      charts: chartCatalogFromConfig(
+        config,
+        options.warn,
+        options.chartProfiles,
+      ),
     }),
   );
   router.use(

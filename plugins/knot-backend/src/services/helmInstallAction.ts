@@ -28,6 +28,11 @@ export function createHelmInstallAction(installer: ServiceInstaller) {
             .record(z.string(), z.unknown())
             .optional()
             .describe("The chart's values"),
+        chartProfile: z =>
+          z
+            .string()
+            .optional()
+            .describe("Set for a profile's own chart: the owning profile"),
       },
       output: {
         release: z => z.string(),
@@ -50,6 +55,7 @@ export function createHelmInstallAction(installer: ServiceInstaller) {
         version: ctx.input.version,
         name: ctx.input.name,
         values: ctx.input.values as Record<string, unknown> | undefined,
+        chartProfile: ctx.input.chartProfile,
         onLine: line => ctx.logger.info(line),
       });
       ctx.logger.info(`Service ${result.release} is at ${result.url}`);

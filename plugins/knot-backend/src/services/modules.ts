@@ -5,6 +5,7 @@ import {
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { profileAccessServiceRef } from '../profiles/ProfileAccess';
+import { KnotApiChartProfiles } from './ChartProfiles';
 import { ChartTemplateProvider } from './ChartTemplateProvider';
 import { createHelmInstallAction } from './helmInstallAction';
 import { exposureFromConfig } from './knotValues';
@@ -28,9 +29,15 @@ export const knotServicesCatalogModule = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         access: profileAccessServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ catalog, config, logger, scheduler, access }) {
-        const charts = chartCatalogFromConfig(config, m => logger.warn(m));
+      async init({ catalog, config, logger, scheduler, access, ...knotApi }) {
+        const charts = chartCatalogFromConfig(
+          config,
+          m => logger.warn(m),
+          new KnotApiChartProfiles(knotApi.discovery, knotApi.auth),
+        );
         const owner =
           config.getOptionalString('knot.services.templateOwner') ??
           'group:default/knot-admins';
@@ -74,11 +81,18 @@ export const knotServicesScaffolderModule = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         access: profileAccessServiceRef,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
       },
-      async init({ scaffolder, config, logger, access }) {
+      async init({ scaffolder, config, logger, access, ...knotApi }) {
         scaffolder.addActions(
           createHelmInstallAction(
-            createServiceInstaller(config, access, m => logger.warn(m)),
+            createServiceInstaller(
+              config,
+              access,
+              m => logger.warn(m),
+              new KnotApiChartProfiles(knotApi.discovery, knotApi.auth),
+            ),
           ),
         );
       },

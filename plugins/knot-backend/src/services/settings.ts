@@ -4,7 +4,8 @@ import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
 import { ChartCatalog } from './ChartCatalog';
 import { Helm } from './Helm';
-import { HttpRepoChartSource } from './HttpRepoChartSource';
+import type { ChartProfiles } from './ChartProfiles';
+import { chartSourcesFromConfig } from './chartSourcesFromConfig';
 import { LocalChartSource } from './LocalChartSource';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
@@ -23,22 +24,16 @@ function defaultChartsDir(): string {
   );
 }
 
+/** `profiles`: the users and teams per-profile chart locations are read for. */
 export function chartCatalogFromConfig(
   config: Config,
   warn: (message: string) => void,
+  profiles?: ChartProfiles,
 ): ChartCatalog {
   const dir =
     config.getOptionalString('knot.services.chartsDir') ?? defaultChartsDir();
   const helm = helmFromConfig(config);
-  const repositories = (
-    config.getOptionalConfigArray('knot.services.repositories') ?? []
-  ).map(
-    repo =>
-      new HttpRepoChartSource(repo.getString('url'), helm, {
-        maxVersions: repo.getOptionalNumber('maxVersions'),
-        warn,
-      }),
-  );
+  const repositories = chartSourcesFromConfig(config, helm, warn, profiles);
   return new ChartCatalog(
     [new LocalChartSource(path.resolve(dir), 'bundled', warn), ...repositories],
     (config.getOptionalNumber('knot.services.chartsCacheSeconds') ?? 30) * 1000,
@@ -93,10 +88,11 @@ export function createServiceInstaller(
   config: Config,
   access: ProfileAccess,
   warn: (message: string) => void,
+  profiles?: ChartProfiles,
 ): ServiceInstaller {
   return new ServiceInstaller(
     helmFromConfig(config),
-    chartCatalogFromConfig(config, warn),
+    chartCatalogFromConfig(config, warn, profiles),
     access,
     exposureFromConfig(config),
     namespacePrefixFromConfig(config),

@@ -1,0 +1,72 @@
+import type { Entity } from '@backstage/catalog-model';
+import type { JsonObject } from '@backstage/types';
+import type { ChartProfile } from './ChartSource';
+
+/** Annotation naming the profile a private chart's Template belongs to. */
+export const CHART_PROFILE_ANNOTATION = 'knot/chart-profile';
+
+/** The catalog owner of a profile's charts: `user:…` or, for a team, `group:…`. */
+export function profileOwnerRef(profile: ChartProfile): string {
+  return `${profile.team ? 'group' : 'user'}:default/${profile.name}`;
+}
+
+/**
+ * Turns the Template of a chart into the Template of `profile`'s private copy:
+ * its own name and a title that says whose it is, owned by the profile, the
+ * profile fixed in the form and handed to `knot:helm:install`, which refuses
+ * to deploy it as anyone else.
+ */
+export function privateChartTemplate(
+  template: Entity,
+  profile: ChartProfile,
+): Entity {
+  const spec = template.spec as JsonObject & {
+    parameters: Array<{ properties?: Record<string, JsonObject> }>;
+    steps: Array<{ input: JsonObject }>;
+  };
+  const service = spec.parameters[0]?.properties ?? {};
+  return {
+    ...template,
+    metadata: {
+      ...template.metadata,
+      name: `knot-${profile.name}-${template.metadata.name.replace(
+        /^knot-/,
+        '',
+      )}`
+        .slice(0, 63)
+        .replace(/-+$/, ''),
+      title: `${template.metadata.title} (private chart of ${profile.name})`,
+      tags: [...(template.metadata.tags ?? []), 'private'],
+      annotations: {
+        ...template.metadata.annotations,
+        [CHART_PROFILE_ANNOTATION]: profile.name,
+      },
+    },
+    spec: {
+      ...spec,
+      owner: profileOwnerRef(profile),
+      parameters: [
+        {
+          ...spec.parameters[0],
+          properties: {
+            ...service,
+            ...(service.profile && {
+              profile: {
+                ...service.profile,
+                description: `A private chart of ${profile.name}: deployed as ${profile.name}`,
+                default: profile.name,
+                enum: [profile.name],
+              },
+            }),
+          },
+        },
+        ...spec.parameters.slice(1),
+      ],
+      steps: spec.steps.map((step, i) =>
+        i === 0
+          ? { ...step, input: { ...step.input, chartProfile: profile.name } }
+          : step,
+      ),
+    },
+  };
+}
