@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -22,15 +22,19 @@ export function ProfilePickerField(
   const knotApi = useApi(knotApiRef);
   const me = useAsync(() => knotApi.getMe(), [knotApi]);
   const selected = knotApi.getSelectedProfile();
-  const options = me.value
-    ? [
-        ...new Set([
-          ...me.value.profiles,
-          // An admin acting as another profile keeps that choice.
-          ...(selected ? [selected] : []),
-        ]),
-      ]
-    : [];
+  const options = useMemo(
+    () =>
+      me.value
+        ? [
+            ...new Set([
+              ...me.value.profiles,
+              // An admin acting as another profile keeps that choice.
+              ...(selected ? [selected] : []),
+            ]),
+          ]
+        : [],
+    [me.value, selected],
+  );
 
   useEffect(() => {
     if (formData || !me.value) return;
