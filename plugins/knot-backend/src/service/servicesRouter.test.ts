@@ -223,8 +223,8 @@ describe('services API: changing values', () => {
       .set('Authorization', as('alice'))
       .send({ values: { replicas: 'many' } });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain(
-      'replicas: Invalid type. Expected: integer, given: string',
+    expect(res.body.error.message).toBe(
+      'The chart refused these values: replicas: Invalid type. Expected: integer, given: string',
     );
   });
 });

@@ -78,19 +78,33 @@ async function workloadCounts(
  */
 function helmInputError(e: unknown): unknown {
   if (!(e instanceof HelmError)) return e;
-  const detail = e.stderr
-    .split('\n')
-    .map(l => l.replace(/^Error: /, '').trim())
-    .filter(Boolean)
-    .join('; ');
+  const stderr = e.stderr;
   if (
-    /values don't meet the specifications|schema|template:|parse error|cannot unmarshal|YAML/i.test(
-      detail,
+    !/values don't meet the specifications|template:|parse error|cannot unmarshal|YAML/i.test(
+      stderr,
     )
   ) {
-    return new InputError(`The chart refused these values: ${detail}`);
+    return e;
   }
-  return e;
+  // Keep helm's findings, without its preamble and chart headings.
+  const findings = stderr
+    .split('\n')
+    .map(l =>
+      l
+        .replace(/^Error: /, '')
+        .replace(/^(UPGRADE|INSTALLATION) FAILED: /, '')
+        .replace(/^- /, '')
+        .trim(),
+    )
+    .filter(
+      l =>
+        l &&
+        !/values don't meet the specifications/.test(l) &&
+        !/^[\w.-]+:$/.test(l),
+    );
+  return new InputError(
+    `The chart refused these values: ${findings.join('; ')}`,
+  );
 }
 
 /** Services of the acting profile: list, values, upgrade, delete. */
