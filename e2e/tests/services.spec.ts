@@ -42,7 +42,7 @@ test.afterEach(async ({}, testInfo) => {
   console.log(state);
 });
 
-test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', async ({
+test('deploy Hello Kubernetes from Create, see it Running, open it, change its values, delete it', async ({
   page,
 }) => {
   // A deploy on a loaded machine (controllers, kwok) takes a while.
@@ -67,6 +67,8 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', 
 
   const nameField = page.getByLabel('Name', { exact: false }).first();
   await nameField.fill(name);
+  // The profile picker offers the signed-in user (and their teams).
+  await expect(page.getByText('guest (you)')).toBeVisible();
   await page.getByRole('button', { name: 'Next' }).click();
 
   const messageField = page.getByLabel('Message', { exact: false }).first();
@@ -101,6 +103,44 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, delete it', 
   await expect(detail.getByText(`Service ${name}`)).toBeVisible();
   await expect(detail.getByText(message, { exact: false })).toBeVisible();
   await detail.getByRole('button', { name: 'Close' }).click();
+
+  // Change values: the chart's generated form, prefilled; helm upgrade.
+  const changed = `Changed by e2e ${name}`;
+  await row.getByRole('button', { name: `Change values of ${name}` }).click();
+  const form = page.getByRole('dialog');
+  await expect(form.getByText(`Change values of ${name}`)).toBeVisible();
+  const formMessage = form.getByLabel('Message', { exact: false }).first();
+  await expect(formMessage).toHaveValue(message, { timeout: 30_000 });
+  await formMessage.fill(changed);
+  await page.screenshot({
+    path: resolve(__dirname, '../output/services-change-values.png'),
+    fullPage: true,
+  });
+  await form.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0, { timeout: 60_000 });
+  await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
+  // The Deployment runs with the new message…
+  await expect
+    .poll(
+      () =>
+        kubectl(
+          'get',
+          'deployment',
+          name,
+          '-n',
+          namespace,
+          '-o',
+          'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="MESSAGE")].value}',
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(changed);
+  // …and the detail shows it.
+  await row.getByRole('button', { name, exact: true }).click();
+  await expect(
+    page.getByRole('dialog').getByText(changed, { exact: false }),
+  ).toBeVisible();
+  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
   // Delete, with confirmation.
   await row.getByRole('button', { name: `Delete ${name}` }).click();

@@ -9,7 +9,8 @@ import { readPackageVersion } from './packageVersion';
 import { UserStore } from './users/UserStore';
 import { ensureFirstAdmin } from './users/firstAdmin';
 import { StoreProfileResolver } from './profiles/StoreProfileResolver';
-import { profileAccessServiceRef } from './profiles/ProfileAccess';
+import { StoreProfileAccess } from './profiles/StoreProfileAccess';
+import { createProfileAccessRouter } from './service/profileAccessRouter';
 import { createOidcRouter, OIDC_PATH } from './oidc/createOidcRouter';
 import { createProvisioning } from './provisioning/createProvisioning';
 import { ConfigProfileSource } from './provisioning/ConfigProfileSource';
@@ -39,7 +40,6 @@ export const knotPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
-        access: profileAccessServiceRef,
       },
       async init({
         config,
@@ -51,7 +51,6 @@ export const knotPlugin = createBackendPlugin({
         httpAuth,
         userInfo,
         scheduler,
-        access,
       }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
@@ -63,6 +62,9 @@ export const knotPlugin = createBackendPlugin({
         // Identity: users and teams, the acting profile of every request.
         const store = await UserStore.create({ database });
         await ensureFirstAdmin(config, store, logger);
+        // This plugin owns the store: it checks access directly; other
+        // plugins ask it over HTTP (profileAccessServiceRef).
+        const access = new StoreProfileAccess(store);
         const profiles = new StoreProfileResolver(
           httpAuth,
           userInfo,
@@ -143,6 +145,7 @@ export const knotPlugin = createBackendPlugin({
             provisioning,
             files,
             services,
+            profileAccess: createProfileAccessRouter({ httpAuth, access }),
           }),
         );
       },

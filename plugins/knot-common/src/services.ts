@@ -32,3 +32,16 @@ export interface KnotServiceList {
 export interface KnotServiceValues {
   values: Record<string, unknown>;
 }
+
+/**
+ * `GET /api/knot/services/:name/form`: the form of a release's chart version
+ * (the same JSON schema as its Template's "Settings" page) and the release's
+ * current user values to prefill it.
+ */
+export interface KnotServiceForm {
+  chart: string;
+  chartVersion: string;
+  /** JSON schema of the chart's user values (never the internal knot.*). */
+  schema: Record<string, unknown>;
+  values: Record<string, unknown>;
+}

@@ -6,6 +6,7 @@ import {
   identityApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import FolderIcon from '@material-ui/icons/Folder';
 import StorageIcon from '@material-ui/icons/Storage';
@@ -108,6 +109,17 @@ const servicesPage = PageBlueprint.make({
   },
 });
 
+/** Create forms: the `profile` of Knot's chart Templates (ui:field). */
+const profilePickerField = FormFieldBlueprint.make({
+  name: 'profile-picker',
+  params: {
+    field: () =>
+      import('./components/ProfilePickerField').then(
+        m => m.profilePickerFormField,
+      ),
+  },
+});
+
 const filesApi = ApiBlueprint.make({
   name: 'files',
   params: defineParams =>
@@ -154,6 +166,7 @@ export const knotPlugin = createFrontendPlugin({
     knotApi,
     knotPage,
     servicesPage,
+    profilePickerField,
     filesPage,
     filesApi,
     accountPage,

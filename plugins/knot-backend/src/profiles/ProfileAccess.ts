@@ -1,24 +1,33 @@
 import {
+  coreServices,
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { HttpProfileAccess } from './HttpProfileAccess';
 
 /**
  * Whether a signed-in user may act as a profile (itself, or a team it belongs
  * to). Used where no HTTP request carries the choice, e.g. scaffolder tasks.
- * Identity wires the team-aware implementation.
  */
 export interface ProfileAccess {
   canActAs(userRef: string, profile: string): Promise<boolean>;
+  /** Why the user may not act as the profile, in words; undefined if it may. */
+  refusal(userRef: string, profile: string): Promise<string | undefined>;
   /** The catalog owner of a profile's things: `user:…` or, for a team, `group:…`. */
   ownerRef(profile: string): Promise<string>;
 }
 
-/** Until teams exist: a user may act only as itself. */
+/** A user may act only as itself (tests, and backends without teams). */
 export class SelfOnlyProfileAccess implements ProfileAccess {
+  async refusal(userRef: string, profile: string) {
+    return parseEntityRef(userRef, { defaultKind: 'user' }).name === profile
+      ? undefined
+      : `You may only act as yourself, not as '${profile}'`;
+  }
+
   async canActAs(userRef: string, profile: string): Promise<boolean> {
-    return parseEntityRef(userRef, { defaultKind: 'user' }).name === profile;
+    return (await this.refusal(userRef, profile)) === undefined;
   }
 
   async ownerRef(profile: string): Promise<string> {
@@ -27,15 +36,18 @@ export class SelfOnlyProfileAccess implements ProfileAccess {
 }
 
 /**
- * The ProfileAccess every Knot feature uses. Identity overrides the default
- * with a team-aware factory (`createServiceFactory({ service: profileAccessServiceRef, ... })`).
+ * The ProfileAccess of plugins other than knot (the scaffolder's
+ * `knot:helm:install`, the catalog's release Components). By default it asks
+ * the knot plugin, which owns the user store (self, team member → team, admin
+ * → anyone); override with `createServiceFactory({ service:
+ * profileAccessServiceRef, ... })`.
  */
 export const profileAccessServiceRef = createServiceRef<ProfileAccess>({
   id: 'knot.profile-access',
   defaultFactory: async service =>
     createServiceFactory({
       service,
-      deps: {},
-      factory: () => new SelfOnlyProfileAccess(),
+      deps: { discovery: coreServices.discovery, auth: coreServices.auth },
+      factory: ({ discovery, auth }) => new HttpProfileAccess(discovery, auth),
     }),
 });

@@ -10,6 +10,7 @@ import {
 } from '@internal/plugin-knot-common';
 import type { Request } from 'express';
 import type { UserStore } from '../users/UserStore';
+import { StoreProfileAccess } from './StoreProfileAccess';
 import {
   PROFILE_HEADER,
   type ActingProfile,
@@ -25,9 +26,13 @@ export class StoreProfileResolver implements ProfileResolver {
   constructor(
     private readonly httpAuth: HttpAuthService,
     private readonly userInfo: UserInfoService,
-    private readonly store: Pick<UserStore, 'getUser' | 'isMember'>,
+    store: Pick<UserStore, 'getUser' | 'isMember'>,
     private readonly namespacePrefix: string,
-  ) {}
+  ) {
+    this.access = new StoreProfileAccess(store);
+  }
+
+  private readonly access: StoreProfileAccess;
 
   async resolve(req: Request): Promise<ActingProfile> {
     const credentials = await this.httpAuth.credentials(req, {
@@ -41,22 +46,13 @@ export class StoreProfileResolver implements ProfileResolver {
         `The ${PROFILE_HEADER} header '${requested}' is not a profile name`,
       );
     }
-    const actorAccount = await this.store.getUser(actor);
-    // A deactivated user keeps no rights, even with a live session. A
-    // signed-in user unknown to the store (e.g. development guest) may still
-    // act as themself.
-    if (actorAccount && !actorAccount.active) {
-      throw new NotAllowedError(`The account '${actor}' is not active`);
-    }
-    if (requested !== actor) {
-      const profile = await this.store.getUser(requested);
-      const allowed =
-        profile?.active &&
-        (actorAccount?.admin ||
-          (profile.team && (await this.store.isMember(requested, actor))));
-      if (!allowed) {
-        throw new NotAllowedError(`You may not act as profile '${requested}'`);
-      }
+    const refusal = await this.access.refusalFor(actor, requested);
+    if (refusal) {
+      throw new NotAllowedError(
+        requested === actor
+          ? refusal
+          : `You may not act as profile '${requested}': ${refusal}`,
+      );
     }
     return {
       name: requested,

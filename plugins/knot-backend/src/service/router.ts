@@ -17,6 +17,8 @@ export interface RouterOptions {
   /** Services (helm releases) and their forward-auth, see plugin.ts. */
   services?: express.Router;
   users: UsersRouterOptions;
+  /** Profile access for other plugins, see profileAccessRouter.ts. */
+  profileAccess?: express.Router;
 }
 
 /** The Knot HTTP API, mounted at `/api/knot`. */
@@ -40,6 +42,7 @@ export async function createRouter(
   }
   if (options.files) router.use('/files', options.files);
   if (options.services) router.use(options.services);
+  if (options.profileAccess) router.use(options.profileAccess);
   router.use(createUsersRouter(options.users));
 
   return router;

@@ -14,6 +14,7 @@ import {
 import { SelfOnlyProfileAccess } from '../profiles/ProfileAccess';
 import { createServiceInstaller } from '../services/settings';
 import { ConfigReader } from '@backstage/config';
+import { loadClientNode } from '../kubernetes/loadClientNode';
 
 jest.setTimeout(180_000);
 
@@ -89,13 +90,39 @@ describeWithCluster('services API against the real cluster and helm', () => {
       .set('Authorization', auth)
       .send({ values: 'nope' });
     expect(bad.status).toBe(400);
-    const upgraded = await request(server)
+    const internal = await request(server)
       .put('/api/knot/services/hello/values')
       .set('Authorization', auth)
       .send({
         values: { message: 'second', knot: { hostname: 'evil.example' } },
       });
+    expect(internal.status).toBe(400);
+    const form = await request(server)
+      .get('/api/knot/services/hello/form')
+      .set('Authorization', auth);
+    expect(form.body).toMatchObject({
+      chart: 'hello-kubernetes',
+      values: { message: 'first' },
+      schema: { properties: { message: { type: 'string' } } },
+    });
+    expect(form.body.schema.properties.knot).toBeUndefined();
+    const upgraded = await request(server)
+      .put('/api/knot/services/hello/values')
+      .set('Authorization', auth)
+      .send({ values: { message: 'second' } });
     expect(upgraded.status).toBe(204);
+    // helm upgraded the Deployment: the new message, the same Knot hostname.
+    const k8s = loadClientNode();
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(testKubeconfig()!);
+    const deployment = await kc
+      .makeApiClient(k8s.AppsV1Api)
+      .readNamespacedDeployment({ name: 'hello', namespace: `knot-${user}` });
+    const env = deployment.spec!.template.spec!.containers[0].env ?? [];
+    expect(env).toEqual(
+      expect.arrayContaining([{ name: 'MESSAGE', value: 'second' }]),
+    );
+    expect(JSON.stringify(deployment)).toContain(`hello-${user}.knot.test`);
     const after = await request(server)
       .get('/api/knot/services/hello/values')
       .set('Authorization', auth);

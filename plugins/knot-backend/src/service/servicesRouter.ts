@@ -2,14 +2,19 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import type {
+  KnotServiceForm,
   KnotServiceList,
   KnotServiceValues,
 } from '@internal/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import type { ChartCatalog } from '../services/ChartCatalog';
-import type { Helm } from '../services/Helm';
-import { serviceUrl, type ExposureSettings } from '../services/knotValues';
+import { HelmError, type Helm } from '../services/Helm';
+import {
+  knotValues,
+  serviceUrl,
+  type ExposureSettings,
+} from '../services/knotValues';
 import {
   INSTANCE_LABEL,
   splitChart,
@@ -17,6 +22,7 @@ import {
   type WorkloadCounts,
 } from '../services/releaseStatus';
 import { releaseComponentName } from '../services/ServiceInstaller';
+import { chartForm } from '../services/templateFromChart';
 import { KNOT_VALUES_KEY } from '../services/valuesSchema';
 
 export interface ServicesRouterOptions {
@@ -66,6 +72,41 @@ async function workloadCounts(
   return counts;
 }
 
+/**
+ * helm's refusal of the values (schema validation, a template that fails on
+ * them) is the user's input problem: a 400 with helm's own words.
+ */
+function helmInputError(e: unknown): unknown {
+  if (!(e instanceof HelmError)) return e;
+  const stderr = e.stderr;
+  if (
+    !/values don't meet the specifications|template:|parse error|cannot unmarshal|YAML/i.test(
+      stderr,
+    )
+  ) {
+    return e;
+  }
+  // Keep helm's findings, without its preamble and chart headings.
+  const findings = stderr
+    .split('\n')
+    .map(l =>
+      l
+        .replace(/^Error: /, '')
+        .replace(/^(UPGRADE|INSTALLATION) FAILED: /, '')
+        .replace(/^- /, '')
+        .trim(),
+    )
+    .filter(
+      l =>
+        l &&
+        !/values don't meet the specifications/.test(l) &&
+        !/^[\w.-]+:$/.test(l),
+    );
+  return new InputError(
+    `The chart refused these values: ${findings.join('; ')}`,
+  );
+}
+
 /** Services of the acting profile: list, values, upgrade, delete. */
 export function createServicesRouter(
   options: ServicesRouterOptions,
@@ -100,14 +141,48 @@ export function createServicesRouter(
     res.json(body);
   });
 
+  /** The release's user values: never the internal knot.* ones. */
+  const userValues = async (namespace: string, name: string) => {
+    const { [KNOT_VALUES_KEY]: _internal, ...values } = (await helm.getValues(
+      name,
+      namespace,
+    )) as Record<string, unknown>;
+    return values;
+  };
+
+  /** The chart version a release runs, as Knot still offers it. */
+  // The profile's own (private) charts first, then the global ones.
+  const releaseChart = async (chartField: string, profile: string) => {
+    const { name, version } = splitChart(chartField);
+    const chart = await charts.find(name, version, profile);
+    if (!chart) {
+      throw new ConflictError(
+        `Chart ${name} ${version} is no longer offered, so its values cannot be changed`,
+      );
+    }
+    return chart;
+  };
+
   router.get('/services/:name/values', async (req, res) => {
     const profile = await profiles.resolve(req);
     await findRelease(profile.namespace, req.params.name);
-    const { [KNOT_VALUES_KEY]: _internal, ...values } = (await helm.getValues(
-      req.params.name,
-      profile.namespace,
-    )) as Record<string, unknown>;
-    const body: KnotServiceValues = { values };
+    const body: KnotServiceValues = {
+      values: await userValues(profile.namespace, req.params.name),
+    };
+    res.json(body);
+  });
+
+  // The "Change values" form: the same schema as the chart's Template.
+  router.get('/services/:name/form', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const chart = await releaseChart(release.chart, profile.name);
+    const body: KnotServiceForm = {
+      chart: chart.name,
+      chartVersion: chart.version,
+      schema: chartForm(chart),
+      values: await userValues(profile.namespace, release.name),
+    };
     res.json(body);
   });
 
@@ -117,23 +192,36 @@ export function createServicesRouter(
     if (!values || typeof values !== 'object' || Array.isArray(values)) {
       throw new InputError('Body must be { "values": { ... } }');
     }
-    const release = await findRelease(profile.namespace, req.params.name);
-    const { [KNOT_VALUES_KEY]: _internal, ...userValues } = values;
-    const { name, version } = splitChart(release.chart);
-    const chart = await charts.find(name, version, profile.name);
-    if (!chart) {
-      throw new ConflictError(`Chart ${name} ${version} is no longer offered`);
+    if (KNOT_VALUES_KEY in values) {
+      throw new InputError(
+        `'${KNOT_VALUES_KEY}' values are set by Knot and cannot be changed`,
+      );
     }
-    // --reuse-values keeps the internal knot.* values of the first install.
-    await helm.install({
-      upgrade: true,
-      release: release.name,
-      namespace: profile.namespace,
-      chart: chart.helmRef.chart,
-      repo: chart.helmRef.repo,
-      version: chart.helmRef.version ?? chart.version,
-      values: userValues,
-    });
+    const release = await findRelease(profile.namespace, req.params.name);
+    const chart = await releaseChart(release.chart, profile.name);
+    // The submitted values replace the user values; the internal ones are
+    // computed again, as at install.
+    try {
+      await helm.install({
+        upgrade: true,
+        release: release.name,
+        namespace: profile.namespace,
+        chart: chart.helmRef.chart,
+        repo: chart.helmRef.repo,
+        version: chart.helmRef.version ?? chart.version,
+        values: {
+          ...values,
+          [KNOT_VALUES_KEY]: knotValues({
+            release: release.name,
+            profile: profile.name,
+            namespace: profile.namespace,
+            exposure,
+          }),
+        },
+      });
+    } catch (e) {
+      throw helmInputError(e);
+    }
     res.status(204).end();
   });
 

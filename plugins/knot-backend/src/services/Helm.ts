@@ -107,7 +107,8 @@ export class Helm {
         '-f',
         valuesFile,
       ];
-      if (options.upgrade) args.push('--reuse-values');
+      // The given values are the whole set (Knot computes knot.* again).
+      if (options.upgrade) args.push('--reset-values');
       if (options.repo) args.push('--repo', options.repo);
       if (
         options.version &&

@@ -63,8 +63,11 @@ export class ServiceInstaller {
   async profileFor(actor: string, requested?: string): Promise<string> {
     const self = actor.replace(/^.*\//, '');
     const profile = requested?.trim() || self;
-    if (!(await this.access.canActAs(actor, profile))) {
-      throw new NotAllowedError(`You may not act as profile '${profile}'`);
+    const refusal = await this.access.refusal(actor, profile);
+    if (refusal) {
+      throw new NotAllowedError(
+        `You may not act as profile '${profile}': ${refusal}`,
+      );
     }
     return profile;
   }

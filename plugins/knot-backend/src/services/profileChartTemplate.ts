@@ -51,12 +51,7 @@ export function privateChartTemplate(
           properties: {
             ...service,
             ...(service.profile && {
-              profile: {
-                ...service.profile,
-                description: `A private chart of ${profile.name}: deployed as ${profile.name}`,
-                default: profile.name,
-                enum: [profile.name],
-              },
+              profile: fixedProfile(service.profile, profile.name),
             }),
           },
         },
@@ -68,5 +63,19 @@ export function privateChartTemplate(
           : step,
       ),
     },
+  };
+}
+
+/**
+ * The profile parameter of a private chart: its one allowed value, without
+ * the profile picker (which would offer the user's teams too).
+ */
+function fixedProfile(parameter: Record<string, unknown>, name: string) {
+  const { 'ui:field': _picker, ...rest } = parameter;
+  return {
+    ...rest,
+    description: `A private chart of ${name}: deployed as ${name}`,
+    default: name,
+    enum: [name],
   };
 }

@@ -66,6 +66,8 @@ export function templateFromChart(
           type: 'string',
           description:
             'The user or team to deploy as; leave empty for yourself',
+          // plugins/knot's picker: you and your teams (a text box without it).
+          'ui:field': 'KnotProfilePicker',
         },
       },
     },

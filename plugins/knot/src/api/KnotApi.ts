@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   KnotHealth,
   KnotMe,
+  KnotServiceForm,
   KnotServiceList,
   KnotServiceValues,
   KnotTeam,
@@ -20,6 +21,13 @@ export interface KnotApi {
   getHealth(): Promise<KnotHealth>;
   listServices(): Promise<KnotServiceList>;
   getServiceValues(name: string): Promise<KnotServiceValues>;
+  /** The chart's form for a release, prefilled with its current values. */
+  getServiceForm(name: string): Promise<KnotServiceForm>;
+  /** Changes a release's values (helm upgrade). */
+  updateServiceValues(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<void>;
   deleteService(name: string): Promise<void>;
   /** Starts a session on the services' domain; answers where to go next. */
   startServiceSession(rd?: string): Promise<{ redirect?: string }>;

@@ -3,6 +3,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   KnotHealth,
   KnotMe,
+  KnotServiceForm,
   KnotServiceList,
   KnotServiceValues,
   KnotTeam,
@@ -114,6 +115,22 @@ export class KnotClient implements KnotApi {
       'GET',
       `/services/${encodeURIComponent(name)}/values`,
     );
+  }
+
+  getServiceForm(name: string): Promise<KnotServiceForm> {
+    return this.request<KnotServiceForm>(
+      'GET',
+      `/services/${encodeURIComponent(name)}/form`,
+    );
+  }
+
+  async updateServiceValues(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
+    await this.request('PUT', `/services/${encodeURIComponent(name)}/values`, {
+      values,
+    });
   }
 
   async deleteService(name: string): Promise<void> {

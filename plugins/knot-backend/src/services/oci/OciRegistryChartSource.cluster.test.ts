@@ -212,6 +212,10 @@ describeWithCluster(
         default: alice,
         enum: [alice],
       });
+      // A fixed choice: no profile picker offering the user's teams.
+      expect(own.spec.parameters[0].properties.profile).not.toHaveProperty(
+        'ui:field',
+      );
       expect(own.spec.steps[0].input).toMatchObject({
         chart: 'alicechart',
         chartProfile: alice,

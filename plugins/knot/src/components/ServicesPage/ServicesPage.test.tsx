@@ -66,6 +66,67 @@ describe('ServicesPage', () => {
     expect(await screen.findByText('No services yet.')).toBeInTheDocument();
   });
 
+  it('changes values through the generated form', async () => {
+    const { knotApi } = api([hello]);
+    const updateServiceValues = jest.fn(async () => {});
+    knotApi.getServiceForm = async () => ({
+      chart: 'hello-kubernetes',
+      chartVersion: '1.0.0',
+      schema: {
+        type: 'object',
+        properties: {
+          message: { type: 'string', title: 'Message', default: 'Hello' },
+          replicas: { type: 'integer', title: 'Replicas', default: 1 },
+        },
+      },
+      values: { message: 'Hi', replicas: 2 },
+    });
+    knotApi.updateServiceValues = updateServiceValues;
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Change values of hello' }),
+    );
+    const message = await screen.findByLabelText('Message');
+    expect(message).toHaveValue('Hi');
+    fireEvent.change(message, { target: { value: 'Bye' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(updateServiceValues).toHaveBeenCalledWith('hello', {
+        message: 'Bye',
+        replicas: 2,
+      }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByText('Change values of hello')).toBeNull(),
+    );
+  });
+
+  it("shows helm's refusal in its words and keeps the form", async () => {
+    const { knotApi } = api([hello]);
+    knotApi.getServiceForm = async () => ({
+      chart: 'hello-kubernetes',
+      chartVersion: '1.0.0',
+      schema: { type: 'object', properties: { message: { type: 'string' } } },
+      values: { message: 'Hi' },
+    });
+    knotApi.updateServiceValues = async () => {
+      throw Object.assign(new Error('Request failed with 400'), {
+        body: {
+          error: { message: 'The chart refused these values: message: bad' },
+        },
+      });
+    };
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Change values of hello' }),
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Apply' }));
+    expect(
+      await screen.findByText('The chart refused these values: message: bad'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Change values of hello')).toBeInTheDocument();
+  });
+
   it('formats ages', () => {
     const now = Date.parse('2026-01-02T00:00:00Z');
     expect(age('2026-01-01T23:59:30Z', now)).toBe('30s');

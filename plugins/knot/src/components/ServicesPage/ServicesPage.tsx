@@ -25,6 +25,7 @@ import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { knotApiRef } from '../../api/KnotApi';
+import { ChangeValuesDialog } from './ChangeValuesDialog';
 
 /** How often the list refreshes, so status stays live. */
 const REFRESH_MS = 5000;
@@ -49,6 +50,7 @@ export function ServicesPage() {
   const list = useAsyncRetry(() => knotApi.listServices(), [knotApi]);
   const [detail, setDetail] = useState<KnotService>();
   const [deleting, setDeleting] = useState<KnotService>();
+  const [changing, setChanging] = useState<KnotService>();
   const [deleteError, setDeleteError] = useState<string>();
   useInterval(list.retry, REFRESH_MS);
 
@@ -125,6 +127,13 @@ export function ServicesPage() {
                 <TableCell>
                   <Button
                     size="small"
+                    aria-label={`Change values of ${s.name}`}
+                    onClick={() => setChanging(s)}
+                  >
+                    Change values
+                  </Button>
+                  <Button
+                    size="small"
                     color="secondary"
                     aria-label={`Delete ${s.name}`}
                     onClick={() => setDeleting(s)}
@@ -136,6 +145,16 @@ export function ServicesPage() {
             ))}
           </TableBody>
         </Table>
+      )}
+      {changing && (
+        <ChangeValuesDialog
+          service={changing}
+          onClose={() => setChanging(undefined)}
+          onChanged={() => {
+            setChanging(undefined);
+            list.retry();
+          }}
+        />
       )}
       {detail && (
         <ServiceDetail service={detail} onClose={() => setDetail(undefined)} />

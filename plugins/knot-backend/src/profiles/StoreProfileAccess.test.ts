@@ -1,0 +1,90 @@
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { knotPlugin } from '../plugin';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { UserStore } from '../users/UserStore';
+import { profileAccessServiceRef, type ProfileAccess } from './ProfileAccess';
+import { StoreProfileAccess } from './StoreProfileAccess';
+
+const databases = createTestDatabases();
+
+jest.setTimeout(60_000);
+
+/** alice (admin), bob and carol active, dave inactive; team t = {bob}. */
+async function seed(store: UserStore) {
+  for (const name of ['alice', 'bob', 'carol', 'dave']) {
+    await store.signUp({ username: name, password: `${name} password` });
+  }
+  for (const name of ['alice', 'bob', 'carol']) {
+    await store.setActive(name, true);
+  }
+  await store.setAdmin('alice', true);
+  await store.createTeam('t', ['bob']);
+}
+
+describe.each(databases.eachSupportedId())('profile access on %p', id => {
+  it('follows the store: self, member → team, admin → anyone', async () => {
+    const knex = await databases.init(id);
+    const store = await UserStore.create({
+      database: { getClient: async () => knex },
+    });
+    await seed(store);
+    const access = new StoreProfileAccess(store);
+    const can = (user: string, profile: string) =>
+      access.canActAs(`user:default/${user}`, profile);
+
+    expect(await can('bob', 'bob')).toBe(true);
+    expect(await can('bob', 't')).toBe(true);
+    expect(await can('carol', 't')).toBe(false);
+    expect(await access.refusal('user:default/carol', 't')).toBe(
+      "You are not a member of team 't'",
+    );
+    expect(await can('carol', 'bob')).toBe(false);
+    expect(await can('alice', 'bob')).toBe(true);
+    expect(await can('alice', 't')).toBe(true);
+    expect(await can('dave', 'dave')).toBe(false);
+    expect(await can('bob', 'nobody')).toBe(false);
+    // A signed-in user unknown to the store (development guest) is itself.
+    expect(await can('guest', 'guest')).toBe(true);
+    expect(await access.ownerRef('t')).toBe('group:default/t');
+    expect(await access.ownerRef('bob')).toBe('user:default/bob');
+  });
+
+  it('is what other plugins get from profileAccessServiceRef', async () => {
+    const knex = await databases.init(id);
+    let access: ProfileAccess | undefined;
+    // Stands for the scaffolder: another plugin of the same backend.
+    const probe = createBackendPlugin({
+      pluginId: 'probe',
+      register(env) {
+        env.registerInit({
+          deps: { access: profileAccessServiceRef },
+          async init(deps) {
+            access = deps.access;
+          },
+        });
+      },
+    });
+    await startTestBackend({
+      features: [
+        knotPlugin,
+        probe,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({
+          data: {
+            knot: {
+              kubernetes: { kubeconfig: '/nonexistent', healthTimeoutMs: 200 },
+            },
+          },
+        }),
+      ],
+    });
+    await seed(new UserStore(knex));
+
+    expect(await access!.canActAs('user:default/bob', 't')).toBe(true);
+    expect(await access!.refusal('user:default/carol', 't')).toBe(
+      "You are not a member of team 't'",
+    );
+    expect(await access!.ownerRef('t')).toBe('group:default/t');
+  });
+});
