@@ -102,7 +102,10 @@ describeWithCluster('provisioning follows the user store', () => {
     const asAdmin = mockCredentials.user.header(`user:default/${admin}`);
 
     // Signed up, not yet approved: nothing in the cluster.
-    await new UserStore(knex).signUp({ username: dave, password: 'dave password' });
+    await new UserStore(knex).signUp({
+      username: dave,
+      password: 'dave password',
+    });
     expect(await phase(`${prefix}${dave}`)).toBe('absent');
 
     const approved = await request(server)
