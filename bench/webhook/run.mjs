@@ -7,8 +7,8 @@
 //      sends one request every 1/RATE s whatever the answers (autocannon's
 //      overallRate sends each second's requests in one burst, so its p99 is
 //      the time to drain the burst, even for the echo server).
-// A third server, express + JSON parsing + fixed answer, shows what the
-// framework alone costs.
+// A third server reads and parses the request and answers "allowed" without
+// any admission logic: the floor for any webhook that reads the object.
 // Usage: bench/webhook/run.sh   (env: DURATION=10 CONNECTIONS=10 RATE=1000 ROUNDS=3)
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -208,11 +208,11 @@ try {
     certs.key,
   ]);
   children.push(echo.child);
-  const expressEcho = await start(path.join(here, 'expressEchoServer.mjs'), [
+  const parseOnly = await start(path.join(here, 'parseOnlyServer.mjs'), [
     certs.cert,
     certs.key,
   ]);
-  children.push(expressEcho.child);
+  children.push(parseOnly.child);
   const hook = await start(
     path.join(here, 'webhookServer.ts'),
     [certs.cert, certs.key],
@@ -224,7 +224,7 @@ try {
   children.push(hook.child);
   const servers = [
     ['echo', echo.port],
-    ['express', expressEcho.port],
+    ['parse', parseOnly.port],
     ['webhook', hook.port],
   ];
 
@@ -295,8 +295,8 @@ try {
   console.log(
     `\nthroughput webhook/echo: ${ratio.toFixed(
       2,
-    )}x (goal >= 0.8x); webhook/express-only: ${(
-      summary.webhook.rps / summary.express.rps
+    )}x (goal >= 0.8x); webhook/parse-only: ${(
+      summary.webhook.rps / summary.parse.rps
     ).toFixed(
       2,
     )}x; webhook p99 at ${rate}/s: ${summary.webhook.fixed.p99.toFixed(
