@@ -20,12 +20,14 @@ const { values: args } = parseArgs({
     pid: { type: 'string' },
     dir: { type: 'string' },
     'size-mib': { type: 'string' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const port = Number(args.port);
 const dir = args.dir;
 const sizeMiB = Number(args['size-mib']);
 const bytes = sizeMiB * 1024 * 1024;
+const rounds = Number(args.rounds);
 const base = `http://localhost:${port}/api`;
 
 const rss = () =>
@@ -67,6 +69,17 @@ async function json(res) {
   for await (const chunk of res) text += chunk;
   if (res.statusCode >= 300) throw new Error(`${res.statusCode}: ${text}`);
   return JSON.parse(text);
+}
+
+/** Runs a command without blocking the event loop (RSS sampling goes on). */
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', code =>
+      code === 0 ? resolve() : reject(new Error(`${command} failed: ${code}`)),
+    );
+  });
 }
 
 /** Runs curl; fails on HTTP errors; resolves to what it printed. */
@@ -158,11 +171,6 @@ http {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-const time = fn => {
-  const started = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - started) / 1e9;
-};
 const mibps = seconds => sizeMiB / seconds;
 const mib = n => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
@@ -187,63 +195,114 @@ await json(
 );
 const privateDir = path.join(dir, 'storage', 'private', 'guest');
 
-// --- cp on the same disk ----------------------------------------------------------
-const cpPlain = time(() =>
-  execFileSync('cp', [source, path.join(dir, 'local', 'cp.bin')]),
-);
-const cpSync = time(() => {
-  execFileSync('cp', [source, path.join(dir, 'local', 'cp-sync.bin')]);
-  execFileSync('sync', [path.join(dir, 'local', 'cp-sync.bin')]);
-});
-
+// --- transfers, in interleaved rounds -------------------------------------------
+// The page cache makes the same copy 10x faster or slower depending on what
+// was written just before (dirty-page throttling), so every step starts from
+// the same state (its outputs removed and synced, untimed) and the steps
+// alternate round after round; the report takes medians.
+//
 // Both servers get the same client, curl, which streams from and to disk
-// and costs less than a Node client; nginx runs after the backend so that
-// both read the source from the page cache.
-
-// --- upload ----------------------------------------------------------------------
-const upload = await withPeakRss(async () => {
-  const result = JSON.parse(
-    await curl([
-      '-H',
-      `authorization: ${auth.authorization}`,
-      '-F',
-      `file=@${source};filename=big.bin;type=application/octet-stream`,
-      `${base}/knot/files/private/upload`,
-    ]),
-  );
-  if (result.uploaded[0].size !== bytes)
-    throw new Error('upload size mismatch');
-});
-
-// --- download --------------------------------------------------------------------
-const downloaded = path.join(dir, 'local', 'downloaded.bin');
-const download = await withPeakRss(() =>
-  curl([
-    '-H',
-    `authorization: ${auth.authorization}`,
-    '-o',
-    downloaded,
-    `${base}/knot/files/private/download?path=big.bin`,
-  ]),
-);
-execFileSync('cmp', [source, downloaded]);
-execFileSync('cmp', [source, path.join(privateDir, 'big.bin')]);
-
-// --- the same transfers through nginx -------------------------------------------
-// A practical ceiling for an HTTP file server on this machine (and the
-// stand-in for File Browser, which cannot be built here): Debian's nginx,
-// WebDAV PUT into a temp file on the same disk then renamed (no fsync), and
-// a static GET with sendfile. Raw bodies: no multipart to parse.
+// and costs less than a Node client. nginx is a practical ceiling for an
+// HTTP file server on this machine (and the stand-in for File Browser, which
+// cannot be built here): Debian's nginx, WebDAV PUT into a temp file on the
+// same disk then renamed (no fsync), a static GET with sendfile, raw bodies
+// (no multipart to parse).
+const local = name => path.join(dir, 'local', name);
+const settle = async (...files) => {
+  for (const file of files) await fs.rm(file, { force: true });
+  execFileSync('sync');
+};
 const nginx = await startNginx(path.join(dir, 'nginx'));
-let nginxUpload;
-let nginxDownload;
+const results = {
+  cp: [],
+  cpSync: [],
+  upload: [],
+  multipart: [],
+  download: [],
+  nginxUpload: [],
+  nginxDownload: [],
+};
+let uploadGrowth = 0;
+let downloadGrowth = 0;
 try {
-  nginxUpload = await timed(() => curl(['-T', source, `${nginx.url}/big.bin`]));
-  const nginxCopy = path.join(dir, 'local', 'nginx-downloaded.bin');
-  nginxDownload = await timed(() =>
-    curl(['-o', nginxCopy, `${nginx.url}/big.bin`]),
-  );
-  execFileSync('cmp', [source, nginxCopy]);
+  for (let round = 0; round < rounds; round++) {
+    results.cp.push(await timed(() => run('cp', [source, local('cp.bin')])));
+    await settle(local('cp.bin'));
+    results.cpSync.push(
+      await timed(async () => {
+        await run('cp', [source, local('cp-sync.bin')]);
+        await run('sync', [local('cp-sync.bin')]);
+      }),
+    );
+    await settle(local('cp-sync.bin'));
+
+    // Multipart first (API clients, many files in one request), then the
+    // raw PUT the browser uses, which is kept for the download.
+    results.multipart.push(
+      await timed(async () => {
+        const sent = JSON.parse(
+          await curl([
+            '-H',
+            `authorization: ${auth.authorization}`,
+            '-F',
+            `file=@${source};filename=multipart.bin;type=application/octet-stream`,
+            `${base}/knot/files/private/upload`,
+          ]),
+        );
+        if (sent.uploaded[0].size !== bytes)
+          throw new Error('multipart upload size mismatch');
+      }),
+    );
+    await settle(path.join(privateDir, 'multipart.bin'));
+    const upload = await withPeakRss(async () => {
+      const sent = JSON.parse(
+        await curl([
+          '-H',
+          `authorization: ${auth.authorization}`,
+          '-H',
+          'content-type: application/octet-stream',
+          '-T',
+          source,
+          `${base}/knot/files/private/file?path=big.bin`,
+        ]),
+      );
+      if (sent.uploaded[0].size !== bytes)
+        throw new Error('upload size mismatch');
+    });
+    execFileSync('cmp', [source, path.join(privateDir, 'big.bin')]);
+    results.upload.push(upload.seconds);
+    uploadGrowth = Math.max(uploadGrowth, upload.growth);
+    await settle();
+
+    const download = await withPeakRss(() =>
+      curl([
+        '-H',
+        `authorization: ${auth.authorization}`,
+        '-o',
+        local('downloaded.bin'),
+        `${base}/knot/files/private/download?path=big.bin`,
+      ]),
+    );
+    execFileSync('cmp', [source, local('downloaded.bin')]);
+    results.download.push(download.seconds);
+    downloadGrowth = Math.max(downloadGrowth, download.growth);
+    await settle(local('downloaded.bin'), path.join(privateDir, 'big.bin'));
+
+    results.nginxUpload.push(
+      await timed(() => curl(['-T', source, `${nginx.url}/big.bin`])),
+    );
+    await settle();
+    results.nginxDownload.push(
+      await timed(() =>
+        curl(['-o', local('nginx-downloaded.bin'), `${nginx.url}/big.bin`]),
+      ),
+    );
+    execFileSync('cmp', [source, local('nginx-downloaded.bin')]);
+    await settle(
+      local('nginx-downloaded.bin'),
+      path.join(dir, 'nginx', 'www', 'big.bin'),
+    );
+  }
 } finally {
   nginx.stop();
 }
@@ -289,33 +348,46 @@ for (let i = 0; i < 5; i++) {
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // --- report ----------------------------------------------------------------------
-const row = (label, seconds) =>
+const m = Object.fromEntries(
+  Object.entries(results).map(([key, values]) => [key, median(values)]),
+);
+const row = (label, key) =>
   console.log(
-    `  ${label.padEnd(36)} ${seconds.toFixed(2).padStart(7)} s  ${mibps(seconds)
+    `  ${label.padEnd(40)} ${m[key].toFixed(2).padStart(7)} s  ${mibps(m[key])
       .toFixed(0)
-      .padStart(6)} MiB/s`,
+      .padStart(6)} MiB/s   (${results[key].map(v => v.toFixed(2)).join(' ')})`,
   );
+const ratio = (baseline, ours) => (m[baseline] / m[ours]).toFixed(2);
 console.log(
   `\nfile API bench, ${sizeMiB} MiB, same disk (${dir}), ${
     statSync(source).size
-  } bytes`,
+  } bytes; medians of ${rounds} interleaved rounds (each round's figures in brackets)`,
 );
-row('cp', cpPlain);
-row('cp + fsync', cpSync);
-row('upload through the backend (fsync)', upload.seconds);
-row('download through the backend', download.seconds);
-row('upload through nginx (PUT, no fsync)', nginxUpload);
-row('download through nginx (sendfile)', nginxDownload);
+row('cp', 'cp');
+row('cp + fsync', 'cpSync');
+row('upload through the backend (PUT, fsync)', 'upload');
+row('  the same as multipart/form-data', 'multipart');
+row('download through the backend', 'download');
+row('upload through nginx (PUT, no fsync)', 'nginxUpload');
+row('download through nginx (sendfile)', 'nginxDownload');
 console.log(
-  `  ratios: upload/cp ${(cpPlain / upload.seconds).toFixed(
-    2,
-  )}×, upload/(cp+fsync) ${(cpSync / upload.seconds).toFixed(
-    2,
-  )}×, download/cp ${(cpPlain / download.seconds).toFixed(2)}× (goal ≥ 0.5×)`,
+  `  throughput ratios: upload/cp ${ratio(
+    'cp',
+    'upload',
+  )}×, upload/(cp+fsync) ${ratio('cpSync', 'upload')}×, download/cp ${ratio(
+    'cp',
+    'download',
+  )}× (goal ≥ 0.5×)`,
 );
 console.log(
-  `  peak backend RSS growth: upload ${mib(upload.growth)}, download ${mib(
-    download.growth,
+  `  vs nginx: upload ${ratio('nginxUpload', 'upload')}×, download ${ratio(
+    'nginxDownload',
+    'download',
+  )}× (File Browser cannot be built here: see bench/files/README.md)`,
+);
+console.log(
+  `  peak backend RSS growth: upload ${mib(uploadGrowth)}, download ${mib(
+    downloadGrowth,
   )} (goal ≤ 64 MiB)`,
 );
 console.log(
@@ -327,11 +399,4 @@ console.log(
   `  list 10,000 entries (first 100 by date): median ${median(
     firstPage,
   ).toFixed(0)} ms`,
-);
-console.log(
-  `  vs nginx: upload ${(nginxUpload / upload.seconds).toFixed(
-    2,
-  )}×, download ${(nginxDownload / download.seconds).toFixed(
-    2,
-  )}× (File Browser cannot be built here: see bench/files/README.md)`,
 );

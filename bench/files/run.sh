@@ -55,4 +55,4 @@ fi
 # The node process itself (setsid made it the group leader).
 pid="$(pgrep -g "$backend" -f 'src/index.ts' | head -1)"
 
-node bench/files/bench.mjs --port "$port" --pid "$pid" --dir "$dir" --size-mib "$size_mib"
+node bench/files/bench.mjs --port "$port" --pid "$pid" --dir "$dir" --size-mib "$size_mib" --rounds "${ROUNDS:-3}"

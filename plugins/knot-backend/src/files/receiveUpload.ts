@@ -69,16 +69,22 @@ export async function receiveUpload(
       return;
     }
     writes.push(
-      writeFile(root, folder, info.filename, stream, quota).then(
-        result => {
-          uploaded.push(result);
-        },
-        error => {
-          stream.unpipe();
-          stream.resume(); // keep parsing, so that the request can finish
-          fail(error);
-        },
-      ),
+      Promise.resolve()
+        .then(() =>
+          writeFile(root, [...folder, ...partPath(info.filename)], stream, {
+            meter: quota,
+          }),
+        )
+        .then(
+          result => {
+            uploaded.push(result);
+          },
+          error => {
+            stream.unpipe();
+            stream.resume(); // keep parsing, so that the request can finish
+            fail(error);
+          },
+        ),
     );
   });
   parser.on('filesLimit', () =>
@@ -140,21 +146,42 @@ function formatMiB(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-async function writeFile(
+/**
+ * Receives one file sent as the raw request body (`PUT`, no multipart to
+ * parse: the browser's uploads), to `names` inside the domain. Same atomic
+ * temp-file-then-rename as multipart uploads; a body shorter than its
+ * Content-Length (connection lost) leaves nothing behind.
+ */
+export async function receiveFile(
+  req: IncomingMessage,
   root: DomainRoot,
-  folder: string[],
-  filename: string | undefined,
-  stream: Readable,
-  meter: (() => Transform) | undefined,
-): Promise<{ path: string; size: number }> {
-  if (!filename) {
-    throw new InputError('A file in the upload has no name');
-  }
-  const relative = parseRelativePath(filename);
+  names: string[],
+): Promise<FileUploadResult> {
+  const quota = await quotaTracker(req, root);
+  const declared = req.headers['content-length'];
+  const result = await writeFile(root, names, req, {
+    meter: quota,
+    expectedSize: declared === undefined ? undefined : Number(declared),
+  });
+  return { uploaded: [result] };
+}
+
+/** The relative path a multipart part names (folder uploads carry one). */
+function partPath(filename: string | undefined): string[] {
+  const relative = filename ? parseRelativePath(filename) : [];
   if (relative.length === 0) {
     throw new InputError('A file in the upload has no name');
   }
-  const names = [...folder, ...relative];
+  return relative;
+}
+
+async function writeFile(
+  root: DomainRoot,
+  names: string[],
+  stream: Readable,
+  options: { meter?: () => Transform; expectedSize?: number },
+): Promise<{ path: string; size: number }> {
+  const { meter, expectedSize } = options;
   const dir = await root.ensureFolder(names.slice(0, -1));
   const target = path.join(dir, names[names.length - 1]);
   const temp = path.join(dir, `${UPLOAD_TEMP_PREFIX}${randomUUID()}`);
@@ -182,6 +209,9 @@ async function writeFile(
       throw new InputError(`${root.shown(names)} is too large`);
     }
     const { size } = await fs.stat(temp);
+    if (expectedSize !== undefined && size !== expectedSize) {
+      throw new InputError(`The upload of ${root.shown(names)} is incomplete`);
+    }
     try {
       await fs.rename(temp, target);
     } catch (error) {

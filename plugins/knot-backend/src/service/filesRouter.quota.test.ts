@@ -29,6 +29,20 @@ describe('file API quota', () => {
     expect(fs.readdirSync(aliceDir)).toEqual(['a.bin']);
   });
 
+  it('refuses a raw PUT whose declared size does not fit', async () => {
+    const res = await request(b.server)
+      .put('/api/knot/files/private/file')
+      .query({ path: 'big.bin' })
+      .set('Authorization', b.auth('alice'))
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.alloc(2 * 1024 * 1024, 1));
+    expect(res.status).toBe(413);
+    expect(res.body.error.message).toMatch(
+      /does not fit in your storage quota/,
+    );
+    expect(fs.existsSync(path.join(aliceDir, 'big.bin'))).toBe(false);
+  });
+
   it('stops a streamed upload once it no longer fits', async () => {
     fs.mkdirSync(aliceDir, { recursive: true });
     const status = await new Promise<number>((resolve, reject) => {

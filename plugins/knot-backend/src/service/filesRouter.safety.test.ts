@@ -104,7 +104,7 @@ describe('file API safety', () => {
   afterEach(() => b.cleanup());
 
   it('has a traversal corpus of at least 200 requests', () => {
-    expect(traversalCorpus().length * 9).toBeGreaterThanOrEqual(200);
+    expect(traversalCorpus().length * 10).toBeGreaterThanOrEqual(200);
   });
 
   it('lets no corpus path escape through any route', async () => {
@@ -123,7 +123,7 @@ describe('file API safety', () => {
     // folder (still checked: nothing outside it changes, nothing leaks).
     // The test client normalises '.', './' and 'a//b' in upload file names.
     const benign = (name: string) =>
-      /^(upload as|mkdir|rename to) (\.\.\.|\.\.;\/bob|\.\.\u200b\/bob)$/u.test(
+      /^(upload as|put as|mkdir|rename to) (\.\.\.|\.\.;\/bob|\.\.\u200b\/bob)$/u.test(
         name,
       ) || /^upload as (\.|\.\/|a\/\/b)$/.test(name);
     const check = async (name: string, res: request.Response) => {
@@ -186,6 +186,15 @@ describe('file API safety', () => {
           request(b.server)
             .post(api('/private/upload'))
             .attach('file', Buffer.from('EVIL'), filePath(`${p}/evil.txt`)),
+        ),
+      );
+      await check(
+        `put as ${p}`,
+        await as(
+          request(b.server)
+            .put(api('/private/file'))
+            .query({ path: `${p}/evil.txt` })
+            .send(Buffer.from('EVIL')),
         ),
       );
       await check(
@@ -360,6 +369,34 @@ describe('file API safety', () => {
       await new Promise(r => setTimeout(r, 20));
     }
     expect(fs.readdirSync(aliceDir).sort()).not.toContain('big.bin');
+    expect(temps()).toEqual([]);
+  });
+
+  it('leaves no file and no temp file when a raw PUT drops midway', async () => {
+    fs.mkdirSync(aliceDir, { recursive: true });
+    const req = http.request({
+      port: b.port,
+      method: 'PUT',
+      path: `${api('/private/file')}?path=big.bin`,
+      headers: {
+        authorization: alice,
+        'content-type': 'application/octet-stream',
+        'content-length': String(100 * 1024 * 1024),
+      },
+    });
+    req.on('error', () => {});
+    for (let i = 0; i < 64; i++) req.write(Buffer.alloc(64 * 1024, 7));
+    const temps = () =>
+      fs.readdirSync(aliceDir).filter(n => n.startsWith('.knot-upload-'));
+    for (let i = 0; i < 100 && temps().length === 0; i++) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(temps()).toHaveLength(1);
+    req.destroy();
+    for (let i = 0; i < 100 && temps().length > 0; i++) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(fs.readdirSync(aliceDir)).not.toContain('big.bin');
     expect(temps()).toEqual([]);
   });
 

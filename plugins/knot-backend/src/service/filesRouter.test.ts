@@ -90,6 +90,45 @@ describe('files API', () => {
     ]);
   });
 
+  it('stores a raw PUT body as one file, whatever its type', async () => {
+    const bytes = Buffer.from(
+      Array.from({ length: 70_000 }, (_, i) => i % 251),
+    );
+    const put = await request(b.server)
+      .put(api('/private/file'))
+      .query({ path: 'new/folder/data.bin' })
+      .set('Authorization', alice)
+      .set('content-type', 'application/octet-stream')
+      .send(bytes);
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({
+      uploaded: [{ path: 'new/folder/data.bin', size: bytes.length }],
+    });
+    expect(
+      fs.readFileSync(path.join(b.privateDir, 'alice', 'new/folder/data.bin')),
+    ).toEqual(bytes);
+
+    // A JSON file is stored as sent, not parsed (nor size-limited) as JSON.
+    const json = `{"big": "${'x'.repeat(100_000)}"}`;
+    const asJson = await request(b.server)
+      .put(api('/shared/file'))
+      .query({ path: 'config.json' })
+      .set('Authorization', alice)
+      .set('content-type', 'application/json')
+      .send(json);
+    expect(asJson.status).toBe(200);
+    expect(fs.readFileSync(path.join(b.sharedDir, 'config.json'), 'utf8')).toBe(
+      json,
+    );
+
+    const noPath = await request(b.server)
+      .put(api('/private/file'))
+      .set('Authorization', alice)
+      .send(Buffer.from('x'));
+    expect(noPath.status).toBe(400);
+    expect(noPath.body.error.message).toMatch(/path inside the folder/);
+  });
+
   it('uploads into a sub-folder and the shared folder', async () => {
     fs.mkdirSync(path.join(b.sharedDir, 'inbox'));
     const res = await request(b.server)

@@ -9,7 +9,7 @@ import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import type { FileStorage } from '../files/FileStorage';
 import { listFolder } from '../files/listFolder';
-import { receiveUpload } from '../files/receiveUpload';
+import { receiveFile, receiveUpload } from '../files/receiveUpload';
 import { sendFile } from '../files/sendFile';
 import { sendZip } from '../files/sendZip';
 import { makeFolder, moveEntry, removeEntry } from '../files/changeEntries';
@@ -32,7 +32,6 @@ const SORT_ORDERS: readonly FileSortOrder[] = ['asc', 'desc'];
  */
 export function createFilesRouter(options: FilesRouterOptions): express.Router {
   const router = Router();
-  router.use(express.json({ limit: '64kb' }));
 
   const rootOf = async (req: Request) => {
     const profile = await options.resolver.resolve(req);
@@ -44,6 +43,15 @@ export function createFilesRouter(options: FilesRouterOptions): express.Router {
     }
     return options.storage.root(profile.name, domain);
   };
+
+  // One file as the raw body, before the JSON parser: whatever type the
+  // file is, its bytes are never parsed.
+  router.put('/:domain/file', async (req, res) => {
+    const root = await rootOf(req);
+    res.json(await receiveFile(req, root, nonRoot(req.query.path)));
+  });
+
+  router.use(express.json({ limit: '64kb' }));
 
   router.get('/:domain/list', async (req, res) => {
     const root = await rootOf(req);

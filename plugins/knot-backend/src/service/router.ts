@@ -26,6 +26,8 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const router = Router();
+  // Before the JSON parser: the file API streams request bodies itself.
+  if (options.files) router.use('/files', options.files);
   router.use(express.json());
 
   router.get('/health', async (_req, res) => {
@@ -40,7 +42,6 @@ export async function createRouter(
   if (options.provisioning) {
     router.use(createProvisioningRouter(options.provisioning));
   }
-  if (options.files) router.use('/files', options.files);
   if (options.services) router.use(options.services);
   if (options.profileAccess) router.use(options.profileAccess);
   router.use(createUsersRouter(options.users));

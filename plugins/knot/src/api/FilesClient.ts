@@ -58,15 +58,16 @@ export class FilesClient implements FilesApi {
         this.deps.identityApi.getCredentials(),
       ]);
       if (cancelled) throw new FilesError('Cancelled');
-      const form = new FormData();
-      form.append('file', file, name);
+      // The file is the raw body: nothing to parse on the way to disk.
+      const target = folder ? `${folder}/${name}` : name;
       return new Promise<FileUploadResult>((resolve, reject) => {
         xhr.open(
-          'POST',
-          `${base}/files/${domain}/upload?${new URLSearchParams({
-            path: folder,
+          'PUT',
+          `${base}/files/${domain}/file?${new URLSearchParams({
+            path: target,
           })}`,
         );
+        xhr.setRequestHeader('Content-Type', 'application/octet-stream');
         if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
         for (const [header, value] of Object.entries(profileHeaders())) {
           xhr.setRequestHeader(header, value);
@@ -91,7 +92,7 @@ export class FilesClient implements FilesApi {
             ),
           );
         xhr.onabort = () => reject(new FilesError('Cancelled'));
-        xhr.send(form);
+        xhr.send(file);
       });
     })();
     return {
