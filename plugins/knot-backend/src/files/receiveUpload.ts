@@ -2,7 +2,6 @@ import { InputError } from '@backstage/errors';
 import type { FileUploadResult } from '@internal/plugin-knot-common';
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { finished, PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DomainRoot } from './DomainRoot';
 import { diskUsage } from './diskUsage';
+import { DurableFileWriter } from './DurableFileWriter';
 import { fsError, HttpStatusError } from './fsErrors';
 import { parseRelativePath, UPLOAD_TEMP_PREFIX } from './safePath';
 
@@ -186,11 +186,8 @@ async function writeFile(
   const target = path.join(dir, names[names.length - 1]);
   const temp = path.join(dir, `${UPLOAD_TEMP_PREFIX}${randomUUID()}`);
   try {
-    // flush: fsync before close, so the rename never exposes unwritten data.
-    const out = createWriteStream(temp, {
-      flags: 'wx',
-      mode: 0o644,
-      flush: true,
+    // On disk before the rename, so the rename never exposes unwritten data.
+    const out = new DurableFileWriter(temp, {
       highWaterMark: TRANSFER_BUFFER_BYTES,
     });
     // The part is piped, not handed to pipeline(): on a write error the
