@@ -92,6 +92,23 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
   await expect(row.getByText(`${name}-guest.`)).toBeVisible();
+  // Knot's admission webhook (started with the portal) gave it the data
+  // domains, the KNOT_* variables and the ingress's sign-in.
+  const get = (kind: string, path: string) =>
+    kubectl('get', kind, name, '-n', namespace, '-o', `jsonpath=${path}`);
+  const pod = '{.spec.template.spec.containers[0]';
+  expect(
+    get('deployment', `${pod}.env[?(@.name=="KNOT_USERNAME")].value}`),
+  ).toBe('guest');
+  expect(get('deployment', `${pod}.volumeMounts[*].mountPath}`)).toMatch(
+    /\/private.*\/shared/,
+  );
+  expect(
+    get(
+      'ingress',
+      '{.metadata.annotations.nginx\\.ingress\\.kubernetes\\.io/auth-url}',
+    ),
+  ).toMatch(/\/api\/knot\/forward-auth$/);
   await page.screenshot({
     path: resolve(__dirname, '../output/services-page.png'),
     fullPage: true,
