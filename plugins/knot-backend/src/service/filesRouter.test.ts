@@ -121,6 +121,14 @@ describe('files API', () => {
       json,
     );
 
+    const empty = await request(b.server)
+      .put(api('/private/file'))
+      .query({ path: 'empty.txt' })
+      .set('Authorization', alice)
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.alloc(0));
+    expect(empty.body).toEqual({ uploaded: [{ path: 'empty.txt', size: 0 }] });
+
     const noPath = await request(b.server)
       .put(api('/private/file'))
       .set('Authorization', alice)
