@@ -8,6 +8,7 @@ import {
   catalogModuleKnotProfiles,
   knotServicesCatalogModule,
   knotServicesScaffolderModule,
+  permissionModuleKnotPolicy,
 } from '@internal/plugin-knot-backend';
 import { authModuleKnotOidc } from './modules/knotOidcAuth';
 
@@ -33,11 +34,10 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(catalogModuleKnotProfiles);
 
-// Permissions.
+// Permissions: Knot's policy allows everything but other profiles' private
+// chart Templates (permissionModuleKnotPolicy).
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionModuleKnotPolicy);
 
 // Kubernetes tab for the services users deploy.
 backend.add(import('@backstage/plugin-kubernetes-backend'));

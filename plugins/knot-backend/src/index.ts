@@ -15,3 +15,4 @@ export {
   type ProfileAccess,
 } from './profiles/ProfileAccess';
 export { catalogModuleKnotProfiles } from './catalog/module';
+export { permissionModuleKnotPolicy } from './permissions/module';

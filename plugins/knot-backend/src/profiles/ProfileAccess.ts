@@ -16,6 +16,15 @@ export interface ProfileAccess {
   refusal(userRef: string, profile: string): Promise<string | undefined>;
   /** The catalog owner of a profile's things: `user:…` or, for a team, `group:…`. */
   ownerRef(profile: string): Promise<string>;
+  /** Every profile the user may act as, e.g. to show only what is theirs. */
+  actingProfiles(userRef: string): Promise<ActingProfiles>;
+}
+
+/** The profiles a user may act as: an admin any, others the listed ones. */
+export interface ActingProfiles {
+  admin: boolean;
+  /** The user itself and its teams; empty for an inactive account. */
+  profiles: string[];
 }
 
 /** A user may act only as itself (tests, and backends without teams). */
@@ -32,6 +41,11 @@ export class SelfOnlyProfileAccess implements ProfileAccess {
 
   async ownerRef(profile: string): Promise<string> {
     return `user:default/${profile}`;
+  }
+
+  async actingProfiles(userRef: string): Promise<ActingProfiles> {
+    const self = parseEntityRef(userRef, { defaultKind: 'user' }).name;
+    return { admin: false, profiles: [self] };
   }
 }
 

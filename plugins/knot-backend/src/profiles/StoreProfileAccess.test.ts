@@ -48,6 +48,27 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
     expect(await can('guest', 'guest')).toBe(true);
     expect(await access.ownerRef('t')).toBe('group:default/t');
     expect(await access.ownerRef('bob')).toBe('user:default/bob');
+
+    // The same rule, listed (what the permission policy asks).
+    const acting = (user: string) =>
+      access.actingProfiles(`user:default/${user}`);
+    expect(await acting('bob')).toEqual({
+      admin: false,
+      profiles: ['bob', 't'],
+    });
+    expect(await acting('carol')).toEqual({
+      admin: false,
+      profiles: ['carol'],
+    });
+    expect(await acting('alice')).toEqual({
+      admin: true,
+      profiles: ['alice'],
+    });
+    expect(await acting('dave')).toEqual({ admin: false, profiles: [] });
+    expect(await acting('guest')).toEqual({
+      admin: false,
+      profiles: ['guest'],
+    });
   });
 
   it('is what other plugins get from profileAccessServiceRef', async () => {
@@ -86,5 +107,13 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
       "You are not a member of team 't'",
     );
     expect(await access!.ownerRef('t')).toBe('group:default/t');
+    expect(await access!.actingProfiles('user:default/bob')).toEqual({
+      admin: false,
+      profiles: ['bob', 't'],
+    });
+    expect(await access!.actingProfiles('user:default/alice')).toEqual({
+      admin: true,
+      profiles: ['alice'],
+    });
   });
 });

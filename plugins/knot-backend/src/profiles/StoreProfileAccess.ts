@@ -1,6 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { UserStore } from '../users/UserStore';
-import type { ProfileAccess } from './ProfileAccess';
+import type { ActingProfiles, ProfileAccess } from './ProfileAccess';
 
 /**
  * Who may act as which profile, from the user store: a user as themself, a
@@ -10,7 +10,7 @@ import type { ProfileAccess } from './ProfileAccess';
  */
 export class StoreProfileAccess implements ProfileAccess {
   constructor(
-    private readonly store: Pick<UserStore, 'getUser' | 'isMember'>,
+    private readonly store: Pick<UserStore, 'getUser' | 'isMember' | 'teamsOf'>,
   ) {}
 
   /** Why `actor` (a username) may not act as `profile`; undefined if it may. */
@@ -53,5 +53,23 @@ export class StoreProfileAccess implements ProfileAccess {
     return account?.team
       ? `group:default/${profile}`
       : `user:default/${profile}`;
+  }
+
+  /** The same rule, listed: self and active teams, or everything for an admin. */
+  async actingProfilesOf(actor: string): Promise<ActingProfiles> {
+    const account = await this.store.getUser(actor);
+    if (account && !account.active) return { admin: false, profiles: [] };
+    if (account?.admin) return { admin: true, profiles: [actor] };
+    const teams: string[] = [];
+    for (const team of await this.store.teamsOf(actor)) {
+      if ((await this.store.getUser(team))?.active) teams.push(team);
+    }
+    return { admin: false, profiles: [actor, ...teams] };
+  }
+
+  async actingProfiles(userRef: string): Promise<ActingProfiles> {
+    return this.actingProfilesOf(
+      parseEntityRef(userRef, { defaultKind: 'user' }).name,
+    );
   }
 }

@@ -26,7 +26,7 @@ export class StoreProfileResolver implements ProfileResolver {
   constructor(
     private readonly httpAuth: HttpAuthService,
     private readonly userInfo: UserInfoService,
-    store: Pick<UserStore, 'getUser' | 'isMember'>,
+    store: Pick<UserStore, 'getUser' | 'isMember' | 'teamsOf'>,
     private readonly namespacePrefix: string,
   ) {
     this.access = new StoreProfileAccess(store);

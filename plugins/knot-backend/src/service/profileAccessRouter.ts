@@ -4,9 +4,13 @@ import { InputError } from '@backstage/errors';
 import { USERNAME_PATTERN } from '@internal/plugin-knot-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { ActingProfiles } from '../profiles/ProfileAccess';
 import type { StoreProfileAccess } from '../profiles/StoreProfileAccess';
 
-/** `GET /profile-access/:profile?user=<entity ref>`, see HttpProfileAccess. */
+/**
+ * `GET /profile-access/:profile?user=<entity ref>`, see HttpProfileAccess;
+ * `GET /acting-profiles?user=<entity ref>` answers ActingProfiles.
+ */
 export interface ProfileAccessAnswer {
   allowed: boolean;
   /** Why not, in words for the user. */
@@ -26,6 +30,14 @@ export function createProfileAccessRouter(options: {
 }): express.Router {
   const { httpAuth, access } = options;
   const router = Router();
+  // Every profile a user may act as (the permission policy's question).
+  router.get('/acting-profiles', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['service'] });
+    const body: ActingProfiles = await access.actingProfilesOf(
+      actorOf(req.query.user),
+    );
+    res.json(body);
+  });
   router.get('/profile-access/:profile', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['service'] });
     const profile = req.params.profile;
@@ -33,17 +45,7 @@ export function createProfileAccessRouter(options: {
       throw new InputError(`'${profile}' is not a profile name`);
     }
     const user = req.query.user;
-    let actor: string | undefined;
-    if (user !== undefined) {
-      if (typeof user !== 'string') {
-        throw new InputError('user must be one entity ref');
-      }
-      try {
-        actor = parseEntityRef(user, { defaultKind: 'user' }).name;
-      } catch {
-        throw new InputError(`'${user}' is not a user entity ref`);
-      }
-    }
+    const actor = user === undefined ? undefined : actorOf(user);
     const reason = actor ? await access.refusalFor(actor, profile) : undefined;
     const body: ProfileAccessAnswer = {
       allowed: Boolean(actor) && !reason,
@@ -53,4 +55,16 @@ export function createProfileAccessRouter(options: {
     res.json(body);
   });
   return router;
+}
+
+/** The username of the `user` query parameter, an entity ref. */
+function actorOf(user: unknown): string {
+  if (typeof user !== 'string') {
+    throw new InputError('user must be one entity ref');
+  }
+  try {
+    return parseEntityRef(user, { defaultKind: 'user' }).name;
+  } catch {
+    throw new InputError(`'${user}' is not a user entity ref`);
+  }
 }
