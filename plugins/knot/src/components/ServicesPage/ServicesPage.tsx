@@ -21,6 +21,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
@@ -29,6 +30,13 @@ import { ChangeValuesDialog } from './ChangeValuesDialog';
 
 /** How often the list refreshes, so status stays live. */
 const REFRESH_MS = 5000;
+
+const useStyles = makeStyles({
+  // Short columns never wrap ("Ready" broken into "Read/y").
+  nowrap: { whiteSpace: 'nowrap' },
+  // Release names are lowercase DNS names: show them as typed.
+  name: { textTransform: 'none', fontWeight: 500 },
+});
 
 /** "3m", "2h", "5d" since an ISO time. */
 export function age(iso: string, now = Date.now()): string {
@@ -46,6 +54,7 @@ const stateColor: Record<string, 'primary' | 'secondary' | 'default'> = {
 
 /** The acting profile's services: status, age, address; detail and delete. */
 export function ServicesPage() {
+  const classes = useStyles();
   const knotApi = useApi(knotApiRef);
   const list = useAsyncRetry(() => knotApi.listServices(), [knotApi]);
   const [detail, setDetail] = useState<KnotService>();
@@ -90,12 +99,12 @@ export function ServicesPage() {
         <Table aria-label="Services">
           <TableHead>
             <TableRow>
-              <TableCell>Name</TableCell>
-              <TableCell>Chart</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Ready</TableCell>
-              <TableCell>Age</TableCell>
-              <TableCell>Address</TableCell>
+              <TableCell className={classes.nowrap}>Name</TableCell>
+              <TableCell className={classes.nowrap}>Chart</TableCell>
+              <TableCell className={classes.nowrap}>Status</TableCell>
+              <TableCell className={classes.nowrap}>Ready</TableCell>
+              <TableCell className={classes.nowrap}>Age</TableCell>
+              <TableCell className={classes.nowrap}>Address</TableCell>
               <TableCell />
             </TableRow>
           </TableHead>
@@ -103,7 +112,12 @@ export function ServicesPage() {
             {items.map(s => (
               <TableRow key={s.name}>
                 <TableCell>
-                  <Button size="small" onClick={() => setDetail(s)}>
+                  <Button
+                    size="small"
+                    color="primary"
+                    className={classes.name}
+                    onClick={() => setDetail(s)}
+                  >
                     {s.name}
                   </Button>
                 </TableCell>
@@ -117,14 +131,16 @@ export function ServicesPage() {
                     color={stateColor[s.state] ?? 'default'}
                   />
                 </TableCell>
-                <TableCell>{s.ready}</TableCell>
-                <TableCell>{age(s.updated)}</TableCell>
+                <TableCell className={classes.nowrap}>{s.ready}</TableCell>
+                <TableCell className={classes.nowrap}>
+                  {age(s.updated)}
+                </TableCell>
                 <TableCell>
                   <Link to={s.url} target="_blank">
                     {s.url}
                   </Link>
                 </TableCell>
-                <TableCell>
+                <TableCell className={classes.nowrap} align="right">
                   <Button
                     size="small"
                     aria-label={`Change values of ${s.name}`}
