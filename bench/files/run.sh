@@ -15,6 +15,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$KNOT_ROOT"
 knot_install_deps
+knot_apt_ensure nginx nginx curl curl
 
 size_mib="${1:-1024}"
 port="${KNOT_BENCH_PORT:-${KNOT_BACKEND_PORT:-7401}}"
