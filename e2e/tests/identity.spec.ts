@@ -105,4 +105,50 @@ test.describe.serial('Knot identity', () => {
     await page.goto('/knot-admin');
     await expect(page.getByText('Admins only')).toBeVisible();
   });
+
+  test('the member deploys a service as the team from Create', async ({
+    browser,
+  }) => {
+    // A deploy on a loaded machine (controllers, kwok) takes a while.
+    test.setTimeout(300_000);
+    const page = await signIn(browser, user, password);
+    const name = `tm${suffix.slice(-6)}`;
+    await page.goto('/create');
+    const title = page.getByRole('heading', {
+      name: 'Hello Kubernetes',
+      exact: true,
+    });
+    await expect(title).toBeVisible({ timeout: 90_000 });
+    await title
+      .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]')
+      .getByRole('button', { name: 'Choose' })
+      .click();
+    await page.getByLabel('Name', { exact: false }).first().fill(name);
+    // The profile picker offers the user and their team.
+    await page.getByLabel('Profile').click();
+    await page.getByRole('option', { name: team, exact: true }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect(
+      page.getByRole('link', { name: 'Open the service' }),
+    ).toBeVisible({ timeout: 90_000 });
+
+    // It runs in the team's namespace, under the team's hostname: acting as
+    // the team, the member sees it on the Services page.
+    await page.goto('/knot-account');
+    await page.getByRole('button', { name: /Acting profile/ }).click();
+    await page.getByRole('option', { name: team }).click();
+    await page.goto('/services');
+    const row = page.getByRole('row').filter({ hasText: name });
+    await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
+    await expect(row.getByText(`${name}-${team}.`)).toBeVisible();
+
+    await row.getByRole('button', { name: `Delete ${name}` }).click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(
+      0,
+      { timeout: 30_000 },
+    );
+  });
 });
