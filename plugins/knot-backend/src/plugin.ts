@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { createRouter } from './service/router';
+import { profileChangesServiceRef } from './profiles/profileChangesService';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import { readPackageVersion } from './packageVersion';
@@ -40,6 +41,7 @@ export const knotPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
+        profileChanges: profileChangesServiceRef,
       },
       async init({
         config,
@@ -51,6 +53,7 @@ export const knotPlugin = createBackendPlugin({
         httpAuth,
         userInfo,
         scheduler,
+        profileChanges,
       }) {
         const kubernetes = KubernetesClientFactory.fromConfig(config);
         const probe = new KubernetesHealthProbe(
@@ -105,6 +108,8 @@ export const knotPlugin = createBackendPlugin({
               config.getOptionalStringArray('knot.provisioning.admins') ?? [],
           }),
         });
+        // The catalog's Knot module refreshes Users and Groups at once.
+        store.onChange(async change => profileChanges.notify(change));
         store.onChange(async change => {
           const report = await provisioning.reconciler.reconcileProfile(
             change.profile,

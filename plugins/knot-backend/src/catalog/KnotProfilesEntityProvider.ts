@@ -13,7 +13,8 @@ import { ScheduledEntityProvider } from './ScheduledEntityProvider';
 /**
  * Emits Knot's active users and teams as User and Group entities. It runs in
  * the catalog plugin, so it asks the Knot plugin over HTTP (each plugin has
- * its own database), on a short schedule so approvals show up quickly.
+ * its own database): when the user store changes (see catalog/module.ts)
+ * and on a schedule.
  */
 export class KnotProfilesEntityProvider extends ScheduledEntityProvider {
   constructor(
