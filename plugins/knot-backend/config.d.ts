@@ -55,6 +55,13 @@ export interface Config {
        * (discovery at `/api/knot/oidc/.well-known/openid-configuration`).
        */
       oidc?: {
+        /**
+         * A new token-signing key is made at start-up once the newest is
+         * this many days old; the previous one stays published (JWKS) for a
+         * day, for the ID tokens it signed.
+         * @default 90
+         */
+        signingKeyRotationDays?: number;
         /** The relying parties allowed to sign users in with Knot. */
         clients?: Array<{
           clientId: string;

@@ -6,7 +6,7 @@ import type * as OidcProviderModule from 'oidc-provider';
 import { oidcClaimNames } from './claims';
 import { KnexAdapter } from './KnexAdapter';
 import { consentPage, errorPage, loginPage, signupPage } from './pages';
-import { cookieKeys, signingKey } from './secrets';
+import { cookieKeys, signingKeys } from './secrets';
 import { LoginThrottle } from './throttle';
 
 type Provider = OidcProviderModule.default;
@@ -65,6 +65,12 @@ export interface KnotOidcOptions {
   accounts: AccountSource;
   clients: OidcClientConfig[];
   logger?: { info(message: string): void; warn(message: string): void };
+  /**
+   * A new signing key is made at start-up once the newest is this old; the
+   * previous one stays published for a day.
+   * @default 90
+   */
+  signingKeyRotationDays?: number;
 }
 
 export interface KnotOidc {
@@ -128,7 +134,11 @@ export async function createKnotOidc(
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
     })),
-    jwks: { keys: [(await signingKey(knex)) as any] },
+    jwks: {
+      keys: (await signingKeys(knex, {
+        rotateAfterMs: (options.signingKeyRotationDays ?? 90) * DAY * 1000,
+      })) as any[],
+    },
     cookies: { keys: await cookieKeys(knex) },
     claims: SCOPE_CLAIMS,
     scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS)],

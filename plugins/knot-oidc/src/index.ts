@@ -16,3 +16,4 @@ export {
   type KnotOidcOptions,
   type OidcClientConfig,
 } from './createKnotOidc';
+export { signingKeys, type SigningKeyOptions } from './secrets';

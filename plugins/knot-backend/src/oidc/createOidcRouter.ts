@@ -39,6 +39,9 @@ export async function createOidcRouter(options: {
     accounts: storeAccountSource(store, knotClaimsFor(config)),
     clients: readOidcClients(config),
     logger,
+    signingKeyRotationDays: config.getOptionalNumber(
+      'knot.identity.oidc.signingKeyRotationDays',
+    ),
   });
   const router = express.Router();
   router.use(OIDC_PATH, oidc.router);
