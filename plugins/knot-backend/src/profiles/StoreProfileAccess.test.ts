@@ -1,5 +1,10 @@
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
 import { knotPlugin } from '../plugin';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { UserStore } from '../users/UserStore';
@@ -86,7 +91,7 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
         });
       },
     });
-    await startTestBackend({
+    const { server } = await startTestBackend({
       features: [
         knotPlugin,
         probe,
@@ -115,5 +120,21 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
       admin: true,
       profiles: ['alice'],
     });
+
+    // The routes behind it answer services only, and check their input.
+    for (const path of [
+      '/api/knot/acting-profiles?user=user:default/bob',
+      '/api/knot/profile-access/t?user=user:default/bob',
+    ]) {
+      const asUser = await request(server)
+        .get(path)
+        .set('Authorization', mockCredentials.user.header('user:default/bob'));
+      expect(asUser.status).toBe(403);
+    }
+    const bad = await request(server)
+      .get('/api/knot/acting-profiles?user=group:')
+      .set('Authorization', mockCredentials.service.header());
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/not a user entity ref/);
   });
 });
