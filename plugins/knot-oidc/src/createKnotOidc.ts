@@ -210,7 +210,7 @@ export async function createKnotOidc(
     options.logger?.warn(`OIDC provider error: ${error.message}`);
   });
 
-  const throttle = new LoginThrottle();
+  const throttle = new LoginThrottle(knex);
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
@@ -308,7 +308,7 @@ export async function createKnotOidc(
     const details = await provider.interactionDetails(req, res);
     const username = String(req.body?.username ?? '').trim();
     const password = String(req.body?.password ?? '');
-    if (throttle.blocked(username)) {
+    if (await throttle.blocked(username)) {
       send(
         res,
         429,
@@ -323,7 +323,7 @@ export async function createKnotOidc(
     const result = await accounts.authenticate(username, password);
     if (!result.ok) {
       if (result.reason === 'invalid-credentials') {
-        throttle.fail(username);
+        await throttle.fail(username);
       }
       send(
         res,
@@ -338,7 +338,7 @@ export async function createKnotOidc(
       );
       return;
     }
-    throttle.succeed(username);
+    await throttle.succeed(username);
     await provider.interactionFinished(
       req,
       res,

@@ -17,3 +17,4 @@ export {
   type OidcClientConfig,
 } from './createKnotOidc';
 export { signingKeys, type SigningKeyOptions } from './secrets';
+export { LoginThrottle } from './throttle';

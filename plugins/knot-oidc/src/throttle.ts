@@ -1,38 +1,45 @@
+import type { Knex } from 'knex';
+
+const TABLE = 'knot_oidc_login_failures';
+
+/** The column holds at most this much of a username (anything may be typed). */
+const MAX_KEY_LENGTH = 255;
+
 /**
  * Slows down password guessing: after `limit` failures for one username
  * within `windowMs`, further attempts are refused until the window passes.
- * Per process (each replica counts its own attempts); scrypt's cost and the
- * constant-time checks are the other half of the defence.
+ * Failures are kept in the database, so every replica counts them all;
+ * scrypt's cost and the constant-time checks are the other half of the
+ * defence.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
+    private readonly knex: Knex,
     private readonly limit = 10,
     private readonly windowMs = 5 * 60_000,
   ) {}
 
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter(
-      t => now - t < this.windowMs,
-    );
-    if (list.length) {
-      this.failures.set(key, list);
-    } else {
-      this.failures.delete(key);
-    }
-    return list;
+  async blocked(username: string, now = Date.now()): Promise<boolean> {
+    const [{ n }] = await this.knex(TABLE)
+      .where('username', key(username))
+      .andWhere('at', '>', now - this.windowMs)
+      .count({ n: '*' });
+    return Number(n) >= this.limit;
   }
 
-  blocked(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.limit;
+  async fail(username: string, now = Date.now()): Promise<void> {
+    await this.knex(TABLE).insert({ username: key(username), at: now });
+    // What is past the window never counts again: keep the table small.
+    await this.knex(TABLE)
+      .where('at', '<=', now - this.windowMs)
+      .delete();
   }
 
-  fail(key: string, now = Date.now()) {
-    this.failures.set(key, [...this.recent(key, now), now]);
+  async succeed(username: string): Promise<void> {
+    await this.knex(TABLE).where('username', key(username)).delete();
   }
+}
 
-  succeed(key: string) {
-    this.failures.delete(key);
-  }
+function key(username: string): string {
+  return username.slice(0, MAX_KEY_LENGTH);
 }
