@@ -1,12 +1,11 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import semver from 'semver';
 import type { ChartInfo, ChartSource } from './ChartSource';
 import type { Helm } from './Helm';
 import { readChartDir } from './LocalChartSource';
+import { chartCacheDir } from './chartCacheDir';
 
 interface IndexEntry {
   name: string;
@@ -34,15 +33,7 @@ export class HttpRepoChartSource implements ChartSource {
   ) {}
 
   private get cacheDir(): string {
-    const key = crypto
-      .createHash('sha256')
-      .update(this.url)
-      .digest('hex')
-      .slice(0, 16);
-    return path.join(
-      this.options.cacheDir ?? path.join(os.tmpdir(), 'knot-chart-cache'),
-      key,
-    );
+    return chartCacheDir(this.url, this.options.cacheDir);
   }
 
   async list(): Promise<ChartInfo[]> {

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import semver from 'semver';
 import type { ChartInfo, ChartSource } from '../ChartSource';
@@ -11,6 +9,7 @@ import {
   RegistryError,
   type RegistryCredentials,
 } from './OciRegistryClient';
+import { chartCacheDir } from '../chartCacheDir';
 
 export const HELM_CONFIG_TYPE = 'application/vnd.cncf.helm.config.v1+json';
 export const HELM_CHART_LAYER_TYPE =
@@ -139,15 +138,7 @@ export class OciRegistryChartSource implements ChartSource {
   }
 
   private get cacheDir(): string {
-    const key = crypto
-      .createHash('sha256')
-      .update(this.url)
-      .digest('hex')
-      .slice(0, 16);
-    return path.join(
-      this.options.cacheDir ?? path.join(os.tmpdir(), 'knot-chart-cache'),
-      key,
-    );
+    return chartCacheDir(this.url, this.options.cacheDir);
   }
 
   /** The chart layer unpacked once per digest: `<cache>/<digest>/<chart>/`. */
