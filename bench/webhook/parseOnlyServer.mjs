@@ -2,37 +2,22 @@
 // Node — read the body, JSON.parse it, answer "allowed" for its uid — and no
 // admission logic. The gap between it and the echo server is the cost of
 // reading the object at all; the gap between it and the webhook is Knot's.
-import fs from 'node:fs';
-import https from 'node:https';
+import { serve } from './httpsServer.mjs';
 
-const [certFile, keyFile] = process.argv.slice(2);
-const server = https.createServer(
-  {
-    cert: fs.readFileSync(certFile),
-    key: fs.readFileSync(keyFile),
-    noDelay: true,
-  },
-  (req, res) => {
-    const chunks = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
-      const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const answer = JSON.stringify({
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        response: { uid: review.request.uid, allowed: true },
-      });
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(answer),
-      });
-      res.end(answer);
+serve((req, res) => {
+  const chunks = [];
+  req.on('data', chunk => chunks.push(chunk));
+  req.on('end', () => {
+    const review = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const answer = JSON.stringify({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: review.request.uid, allowed: true },
     });
-  },
-);
-server.keepAliveTimeout = 65_000;
-server.listen(0, '127.0.0.1', () =>
-  process.send?.({ port: server.address().port }),
-);
-process.on('disconnect', () => process.exit(0));
-process.on('SIGINT', () => process.exit(0));
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(answer),
+    });
+    res.end(answer);
+  });
+});
