@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { chooseTemplate } from './create';
 
 // The portal scripts/test starts: first admin from scripts/start.
 const ADMIN_PASSWORD = process.env.KNOT_ADMIN_PASSWORD ?? 'knot-admin-password';
@@ -114,15 +115,7 @@ test.describe.serial('Knot identity', () => {
     const page = await signIn(browser, user, password);
     const name = `tm${suffix.slice(-6)}`;
     await page.goto('/create');
-    const title = page.getByRole('heading', {
-      name: 'Hello Kubernetes',
-      exact: true,
-    });
-    await expect(title).toBeVisible({ timeout: 90_000 });
-    await title
-      .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]')
-      .getByRole('button', { name: 'Choose' })
-      .click();
+    await chooseTemplate(page, 'Hello Kubernetes');
     await page.getByLabel('Name', { exact: false }).first().fill(name);
     // The profile picker offers the user and their team.
     await page.getByLabel('Profile').click();

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { chooseTemplate } from './create';
 
 // The guest user's profile namespace, as provisioning would create it.
 const namespace = 'knot-guest';
@@ -54,16 +55,7 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
   await page.getByRole('button', { name: 'Enter' }).click();
 
   // The Template generated from charts/hello-kubernetes.
-  const title = page.getByRole('heading', {
-    name: 'Hello Kubernetes',
-    exact: true,
-  });
-  await expect(title).toBeVisible({ timeout: 90_000 });
-  // The nearest ancestor of the title holding a Choose button is its card.
-  await title
-    .locator('xpath=ancestor::*[.//button[normalize-space()="Choose"]][1]')
-    .getByRole('button', { name: 'Choose' })
-    .click();
+  await chooseTemplate(page, 'Hello Kubernetes');
 
   const nameField = page.getByLabel('Name', { exact: false }).first();
   await nameField.fill(name);
