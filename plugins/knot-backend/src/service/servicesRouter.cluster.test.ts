@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   mockCredentials,
   mockServices,
@@ -15,17 +14,11 @@ import { SelfOnlyProfileAccess } from '../profiles/ProfileAccess';
 import { createServiceInstaller } from '../services/settings';
 import { ConfigReader } from '@backstage/config';
 import { loadClientNode } from '../kubernetes/loadClientNode';
+import { servicesTestConfigData } from '../__testUtils__/services';
 
 jest.setTimeout(180_000);
 
-const data = () => ({
-  app: { baseUrl: 'http://portal.test' },
-  knot: {
-    kubernetes: { kubeconfig: testKubeconfig() },
-    ingress: { domain: 'knot.test' },
-    services: { chartsDir: path.resolve(__dirname, '../../../../charts') },
-  },
-});
+const data = servicesTestConfigData;
 
 describeWithCluster('services API against the real cluster and helm', () => {
   const user = testUsername('api');

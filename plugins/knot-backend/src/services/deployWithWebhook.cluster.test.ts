@@ -24,6 +24,7 @@ import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import { SelfOnlyProfileAccess } from '../profiles/ProfileAccess';
 import { createHelmInstallAction } from './helmInstallAction';
 import { createServiceInstaller, helmFromConfig } from './settings';
+import { servicesTestConfigData } from '../__testUtils__/services';
 
 jest.setTimeout(120_000);
 
@@ -36,14 +37,7 @@ describeWithCluster('a service deployed through the Knot webhook', () => {
   const user = testUsername('wh');
   const namespace = profileNamespace(user);
   const testLabel = { 'knot-services-webhook-test': user };
-  const config = new ConfigReader({
-    app: { baseUrl: 'http://portal.test' },
-    knot: {
-      kubernetes: { kubeconfig: testKubeconfig() },
-      ingress: { domain: 'knot.test' },
-      services: { chartsDir: path.resolve(__dirname, '../../../../charts') },
-    },
-  });
+  const config = new ConfigReader(servicesTestConfigData());
   const kubernetes = new KubernetesClientFactory(testKubeconfig());
   let server: WebhookServer;
   let tmp: string;

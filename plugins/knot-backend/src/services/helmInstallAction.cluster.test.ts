@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -11,6 +10,7 @@ import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import { SelfOnlyProfileAccess } from '../profiles/ProfileAccess';
 import { createHelmInstallAction } from './helmInstallAction';
 import { createServiceInstaller, helmFromConfig } from './settings';
+import { BUNDLED_CHARTS_DIR } from '../__testUtils__/services';
 
 const config = () =>
   new ConfigReader({
@@ -19,7 +19,7 @@ const config = () =>
       kubernetes: { kubeconfig: testKubeconfig() },
       ingress: { domain: 'knot.test' },
       services: {
-        chartsDir: path.resolve(__dirname, '../../../../charts'),
+        chartsDir: BUNDLED_CHARTS_DIR,
         urlScheme: 'https',
         urls: { argoWorkflowsUrl: 'https://argo.knot.test' },
       },

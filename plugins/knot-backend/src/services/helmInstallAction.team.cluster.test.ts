@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -13,19 +12,13 @@ import { UserStore } from '../users/UserStore';
 import { knotServicesScaffolderModule } from './modules';
 import { helmFromConfig } from './settings';
 import { ConfigReader } from '@backstage/config';
+import { servicesTestConfigData } from '../__testUtils__/services';
 
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 
-const data = () => ({
-  app: { baseUrl: 'http://portal.test' },
-  knot: {
-    kubernetes: { kubeconfig: testKubeconfig() },
-    ingress: { domain: 'knot.test' },
-    services: { chartsDir: path.resolve(__dirname, '../../../../charts') },
-  },
-});
+const data = servicesTestConfigData;
 
 describeWithCluster('deploying as a team from Create', () => {
   const member = testUsername('mem');
