@@ -52,7 +52,7 @@ knot_cluster_down() {
 }
 
 # Runs Knot's admission webhook beside the local cluster and registers it
-# (plugins/knot-webhook/dev/webhook.sh), pointed at the portal on the given
+# (packages/knot-webhook/dev/webhook.sh), pointed at the portal on the given
 # ports: without it, what users deploy gets no /private, /shared, KNOT_*
 # variables or ingress sign-in.
 knot_webhook_up() { # <app-port> <backend-port>
@@ -60,11 +60,11 @@ knot_webhook_up() { # <app-port> <backend-port>
     KNOT_WEBHOOK_INGRESS_DOMAIN="${KNOT_WEBHOOK_INGRESS_DOMAIN:-localtest.me}" \
     KNOT_WEBHOOK_INGRESS_URL="${KNOT_WEBHOOK_INGRESS_URL:-http://localhost:$1}" \
     KNOT_WEBHOOK_AUTH_URL="${KNOT_WEBHOOK_AUTH_URL:-http://localhost:$2/api/knot/forward-auth}" \
-    "$KNOT_ROOT/plugins/knot-webhook/dev/webhook.sh" up
+    "$KNOT_ROOT/packages/knot-webhook/dev/webhook.sh" up
 }
 
 knot_webhook_down() {
-  "$KNOT_ROOT/plugins/knot-webhook/dev/webhook.sh" down || true
+  "$KNOT_ROOT/packages/knot-webhook/dev/webhook.sh" down || true
 }
 
 # Kills a process group started with setsid, then waits for it to go.

@@ -33,7 +33,7 @@ const require = createRequire(import.meta.url);
 require('@backstage/cli/config/nodeTransform.cjs');
 const { createDevCertificates } = require(path.join(
   root,
-  'plugins/knot-webhook/src/server/devCertificates.ts',
+  'packages/knot-webhook/src/server/devCertificates.ts',
 ));
 
 function devCert(dir) {
@@ -97,7 +97,7 @@ function load(port, ca, body, extra) {
 // Parse, mutate and serialise without HTTP or TLS: what the admission logic
 // itself costs per request, next to the servers' figures above.
 async function ownWork(body) {
-  const src = path.join(root, 'plugins/knot-webhook/src');
+  const src = path.join(root, 'packages/knot-webhook/src');
   const { mutate } = require(path.join(src, 'admission/mutate.ts'));
   const { parseReview } = require(path.join(src, 'admission/parseReview.ts'));
   const { resolveConfig } = require(path.join(src, 'config.ts'));

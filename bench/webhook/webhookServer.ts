@@ -5,7 +5,7 @@ import {
   createWebhookApp,
   resolveConfig,
   startWebhookServer,
-} from '../../plugins/knot-webhook/src';
+} from '../../packages/knot-webhook/src';
 
 const [certFile, keyFile] = process.argv.slice(2);
 

@@ -4,7 +4,7 @@ import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import kubernetesPlugin from '@backstage/plugin-kubernetes/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
-import knotPlugin from '@internal/plugin-knot';
+import knotPlugin from '@knot-platform/plugin-knot';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 

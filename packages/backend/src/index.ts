@@ -9,7 +9,7 @@ import {
   knotServicesCatalogModule,
   knotServicesScaffolderModule,
   permissionModuleKnotPolicy,
-} from '@internal/plugin-knot-backend';
+} from '@knot-platform/plugin-knot-backend';
 import { authModuleKnotOidc } from './modules/knotOidcAuth';
 
 const backend = createBackend();
@@ -43,7 +43,7 @@ backend.add(permissionModuleKnotPolicy);
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
 // Knot.
-backend.add(import('@internal/plugin-knot-backend'));
+backend.add(import('@knot-platform/plugin-knot-backend'));
 // Knot services: chart Templates and release Components in the catalog, the
 // knot:helm:install scaffolder action.
 backend.add(knotServicesCatalogModule);

@@ -9,6 +9,7 @@ export * from './environment';
 export * from './files';
 export * from './health';
 export * from './labels';
+export * from './permissions';
 export * from './profiles';
 export * from './provisioning';
 export * from './services';

@@ -3,6 +3,22 @@
  * (a team is just another Knot user that members can act as).
  */
 
+/**
+ * The HTTP header the frontend sends with every Knot call to choose the
+ * profile the call acts as; the signed-in user when absent.
+ */
+export const PROFILE_HEADER = 'x-knot-profile';
+
+/** The profile (user or team) a request acts as, as the backend resolved it. */
+export interface ActingProfile {
+  /** The profile's name: a username or a team name. */
+  name: string;
+  /** The signed-in user (differs from `name` when acting as a team or impersonating). */
+  actor: string;
+  /** The profile's namespace. */
+  namespace: string;
+}
+
 /** The default prefix of user and team namespaces (`knot-<name>`). */
 export const DEFAULT_NAMESPACE_PREFIX = 'knot-';
 

@@ -85,7 +85,10 @@ export interface KnotOidc {
  */
 export async function migrateOidcDatabase(knex: Knex): Promise<void> {
   await knex.migrate.latest({
-    directory: resolvePackagePath('@internal/plugin-knot-oidc', 'migrations'),
+    directory: resolvePackagePath(
+      '@knot-platform/plugin-knot-oidc',
+      'migrations',
+    ),
     tableName: 'knot_oidc_migrations',
   });
 }

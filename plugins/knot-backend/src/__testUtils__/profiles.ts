@@ -5,7 +5,7 @@ import {
   MANAGED_BY_KNOT,
   MANAGED_BY_LABEL,
   profileNamespace,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 
 /** A fresh username, so parallel and repeated runs never share a namespace. */

@@ -5,7 +5,7 @@ import type {
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { KnotCatalogProfiles } from '@internal/plugin-knot-common';
+import type { KnotCatalogProfiles } from '@knot-platform/plugin-knot-common';
 import type { DeferredEntity } from '@backstage/plugin-catalog-node';
 import { KNOT_PROFILES_LOCATION, profileEntities } from './profileEntities';
 import { ScheduledEntityProvider } from './ScheduledEntityProvider';

@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import type { KnotCatalogProfiles } from '@internal/plugin-knot-common';
+import type { KnotCatalogProfiles } from '@knot-platform/plugin-knot-common';
 
 /** The location every Knot-provided entity claims to come from. */
 export const KNOT_PROFILES_LOCATION = 'knot:profiles';

@@ -2,7 +2,10 @@ import { NotAllowedError, InputError } from '@backstage/errors';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { containerPath, type FileDomain } from '@internal/plugin-knot-common';
+import {
+  containerPath,
+  type FileDomain,
+} from '@knot-platform/plugin-knot-common';
 import { fsError } from './fsErrors';
 import { isWithin } from './safePath';
 

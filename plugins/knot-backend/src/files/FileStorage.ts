@@ -3,7 +3,7 @@ import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   USERNAME_PATTERN,
   type FileDomain,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DomainRoot } from './DomainRoot';

@@ -6,7 +6,7 @@ import {
   type FileListing,
   type FileSortKey,
   type FileSortOrder,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import {
   lstatSync,
   realpathSync,

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import type { FileUploadResult } from '@internal/plugin-knot-common';
+import type { FileUploadResult } from '@knot-platform/plugin-knot-common';
 import busboy from 'busboy';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';

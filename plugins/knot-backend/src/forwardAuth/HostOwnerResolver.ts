@@ -1,7 +1,7 @@
 import {
   USERNAME_PATTERN,
   profileNamespace,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 
 /** Which profile owns the service at a hostname. */

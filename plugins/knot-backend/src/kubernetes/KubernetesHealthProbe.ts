@@ -1,4 +1,4 @@
-import type { KubernetesHealth } from '@internal/plugin-knot-common';
+import type { KubernetesHealth } from '@knot-platform/plugin-knot-common';
 import { KubernetesClientFactory } from './KubernetesClientFactory';
 
 /** Asks the API server for its version, within a time limit. */

@@ -2,7 +2,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   createKnotOidc,
   migrateOidcDatabase,
-} from '@internal/plugin-knot-oidc';
+} from '@knot-platform/plugin-knot-oidc';
 import express from 'express';
 import { createPublicKey, verify } from 'node:crypto';
 import { createServer, type Server } from 'node:http';

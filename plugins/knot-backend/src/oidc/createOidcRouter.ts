@@ -7,7 +7,7 @@ import type {
 import {
   createKnotOidc,
   migrateOidcDatabase,
-} from '@internal/plugin-knot-oidc';
+} from '@knot-platform/plugin-knot-oidc';
 import express from 'express';
 import type { UserStore } from '../users/UserStore';
 import { readOidcClients } from './oidcClients';

@@ -1,4 +1,7 @@
-import { LoginThrottle, migrateOidcDatabase } from '@internal/plugin-knot-oidc';
+import {
+  LoginThrottle,
+  migrateOidcDatabase,
+} from '@knot-platform/plugin-knot-oidc';
 import { createTestDatabases } from '../__testUtils__/databases';
 
 const databases = createTestDatabases();

@@ -1,5 +1,5 @@
 import type { Config } from '@backstage/config';
-import type { OidcClientConfig } from '@internal/plugin-knot-oidc';
+import type { OidcClientConfig } from '@knot-platform/plugin-knot-oidc';
 
 /**
  * The provider's clients from `knot.identity.oidc.clients`. Redirect URIs

@@ -1,4 +1,7 @@
-import { migrateOidcDatabase, signingKeys } from '@internal/plugin-knot-oidc';
+import {
+  migrateOidcDatabase,
+  signingKeys,
+} from '@knot-platform/plugin-knot-oidc';
 import { createTestDatabases } from '../__testUtils__/databases';
 
 const databases = createTestDatabases();

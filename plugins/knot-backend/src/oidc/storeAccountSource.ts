@@ -5,8 +5,8 @@ import {
   profileNamespace,
   SHARED_MOUNT_PATH,
   type KnotValues,
-} from '@internal/plugin-knot-common';
-import type { AccountSource } from '@internal/plugin-knot-oidc';
+} from '@knot-platform/plugin-knot-common';
+import type { AccountSource } from '@knot-platform/plugin-knot-oidc';
 import type { UserStore } from '../users/UserStore';
 
 /** The `knot_*` claims of a profile, from the platform configuration. */

@@ -5,17 +5,15 @@ import type {
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  PROFILE_HEADER,
   profileNamespace,
   USERNAME_PATTERN,
-} from '@internal/plugin-knot-common';
+  type ActingProfile,
+} from '@knot-platform/plugin-knot-common';
 import type { Request } from 'express';
 import type { UserStore } from '../users/UserStore';
 import { StoreProfileAccess } from './StoreProfileAccess';
-import {
-  PROFILE_HEADER,
-  type ActingProfile,
-  type ProfileResolver,
-} from './ProfileResolver';
+import type { ProfileResolver } from './ProfileResolver';
 
 /**
  * Resolves the acting profile from the user store: a user acts as themself,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
+import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
 
 /** Where the PVs of the two data domains point. */
 export type VolumeSource =

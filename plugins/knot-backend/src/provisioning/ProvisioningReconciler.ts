@@ -12,7 +12,7 @@ import {
   type ProfileProvisioningStatus,
   type ProvisioningAction,
   type ReconcileReport,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import { findDrift } from './drift';
 import { KubeObjects, errorMessage, type LiveObject } from './KubeObjects';
 import {

@@ -11,7 +11,7 @@ import {
   privateVolumeName,
   profileNamespace,
   sharedVolumeName,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './ProvisioningConfig';
 

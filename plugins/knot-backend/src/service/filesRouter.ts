@@ -4,7 +4,7 @@ import {
   type FileDomain,
   type FileSortKey,
   type FileSortOrder,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import type { FileStorage } from '../files/FileStorage';

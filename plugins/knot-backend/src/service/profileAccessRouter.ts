@@ -1,7 +1,7 @@
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { USERNAME_PATTERN } from '@internal/plugin-knot-common';
+import { USERNAME_PATTERN } from '@knot-platform/plugin-knot-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { ActingProfiles } from '../profiles/ProfileAccess';

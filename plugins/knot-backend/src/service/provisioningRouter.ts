@@ -1,7 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { InputError } from '@backstage/errors';
-import { USERNAME_PATTERN } from '@internal/plugin-knot-common';
+import { USERNAME_PATTERN } from '@knot-platform/plugin-knot-common';
 import type { RequireAdmin } from '../provisioning/AdminCheck';
 import type { ProvisioningReconciler } from '../provisioning/ProvisioningReconciler';
 

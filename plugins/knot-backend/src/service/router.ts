@@ -1,6 +1,6 @@
 import express from 'express';
 import Router from 'express-promise-router';
-import type { KnotHealth } from '@internal/plugin-knot-common';
+import type { KnotHealth } from '@knot-platform/plugin-knot-common';
 import type { KubernetesHealthProbe } from '../kubernetes/KubernetesHealthProbe';
 import {
   createProvisioningRouter,

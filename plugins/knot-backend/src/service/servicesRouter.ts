@@ -5,7 +5,7 @@ import type {
   KnotServiceForm,
   KnotServiceList,
   KnotServiceValues,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import type { ChartCatalog } from '../services/ChartCatalog';

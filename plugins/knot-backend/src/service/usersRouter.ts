@@ -4,7 +4,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import type { KnotCatalogProfiles, KnotMe } from '@internal/plugin-knot-common';
+import type {
+  KnotCatalogProfiles,
+  KnotMe,
+} from '@knot-platform/plugin-knot-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import type { UserStore } from '../users/UserStore';

@@ -3,7 +3,7 @@ import type {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { KnotCatalogProfiles } from '@internal/plugin-knot-common';
+import type { KnotCatalogProfiles } from '@knot-platform/plugin-knot-common';
 import type { ChartProfile } from './ChartSource';
 
 /** The profiles per-profile chart locations are read for. */

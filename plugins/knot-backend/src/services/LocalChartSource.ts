@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { HIDDEN_LABEL } from '@internal/plugin-knot-common';
+import { HIDDEN_LABEL } from '@knot-platform/plugin-knot-common';
 import type { JsonObject } from '@backstage/types';
 import {
   SINGLETON_ANNOTATION,

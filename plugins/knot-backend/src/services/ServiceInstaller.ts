@@ -4,7 +4,7 @@ import {
   NotAllowedError,
   NotFoundError,
 } from '@backstage/errors';
-import { profileNamespace } from '@internal/plugin-knot-common';
+import { profileNamespace } from '@knot-platform/plugin-knot-common';
 import type { ProfileAccess } from '../profiles/ProfileAccess';
 import type { ChartCatalog } from './ChartCatalog';
 import { HelmError, type Helm } from './Helm';

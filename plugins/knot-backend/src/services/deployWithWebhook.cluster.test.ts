@@ -12,12 +12,12 @@ import {
   StaticDatasetLister,
   webhookConfigurations,
   type WebhookServer,
-} from '@internal/plugin-knot-webhook';
+} from '@knot-platform/knot-webhook';
 import {
   KNOT_NAMESPACE_ENABLED,
   KNOT_NAMESPACE_LABEL,
   profileNamespace,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import { describeWithCluster, testKubeconfig } from '../__testUtils__/cluster';
 import { testUsername } from '../__testUtils__/profiles';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';

@@ -5,7 +5,7 @@ import {
   PRIVATE_VOLUME_CLAIM,
   SHARED_MOUNT_PATH,
   SHARED_VOLUME_CLAIM,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 
 /** Where services are exposed, from config. */
 export interface ExposureSettings {

@@ -1,4 +1,7 @@
-import type { KnotService, ServiceState } from '@internal/plugin-knot-common';
+import type {
+  KnotService,
+  ServiceState,
+} from '@knot-platform/plugin-knot-common';
 import type { HelmRelease } from './Helm';
 
 /** The label helm charts put on their objects (and Knot's bundled ones do). */

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '@backstage/config';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { DEFAULT_NAMESPACE_PREFIX } from '@internal/plugin-knot-common';
+import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
 import { ChartCatalog } from './ChartCatalog';
 import { Helm } from './Helm';
 import type { ChartProfiles } from './ChartProfiles';
@@ -19,7 +19,7 @@ import {
 /** The bundled charts: `charts/` at the repository root. */
 function defaultChartsDir(): string {
   return path.resolve(
-    resolvePackagePath('@internal/plugin-knot-backend'),
+    resolvePackagePath('@knot-platform/plugin-knot-backend'),
     '../../charts',
   );
 }

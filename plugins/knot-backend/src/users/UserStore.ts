@@ -8,7 +8,7 @@ import {
   usernameProblem,
   type KnotTeam,
   type KnotUser,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { Knex } from 'knex';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 
@@ -95,7 +95,7 @@ export class UserStore {
     if (!options.database.migrations?.skip) {
       await knex.migrate.latest({
         directory: resolvePackagePath(
-          '@internal/plugin-knot-backend',
+          '@knot-platform/plugin-knot-backend',
           'migrations',
         ),
         tableName: 'knot_migrations',

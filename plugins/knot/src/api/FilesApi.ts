@@ -5,7 +5,7 @@ import type {
   FileSortKey,
   FileSortOrder,
   FileUploadResult,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 
 export interface ListOptions {
   sort?: FileSortKey;

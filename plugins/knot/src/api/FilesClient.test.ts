@@ -1,5 +1,6 @@
 import { FilesClient } from './FilesClient';
-import { PROFILE_HEADER, writeSelectedProfile } from './selectedProfile';
+import { PROFILE_HEADER } from '@knot-platform/plugin-knot-common';
+import { writeSelectedProfile } from './selectedProfile';
 
 describe('FilesClient', () => {
   afterEach(() => writeSelectedProfile(undefined));

@@ -8,7 +8,7 @@ import type {
   FileDomain,
   FileListing,
   FileUploadResult,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { FilesApi, ListOptions, UploadHandle } from './FilesApi';
 import { profileHeaders } from './selectedProfile';
 

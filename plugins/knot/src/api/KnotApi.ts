@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  ActingProfile,
   KnotHealth,
   KnotMe,
   KnotServiceForm,
@@ -7,14 +8,7 @@ import type {
   KnotServiceValues,
   KnotTeam,
   KnotUser,
-} from '@internal/plugin-knot-common';
-
-/** The profile a request acts as, as the backend resolved it. */
-export interface ActingProfile {
-  name: string;
-  actor: string;
-  namespace: string;
-}
+} from '@knot-platform/plugin-knot-common';
 
 /** The Knot backend as the frontend sees it. */
 export interface KnotApi {

@@ -1,4 +1,5 @@
-import { KnotClient, PROFILE_HEADER } from './KnotClient';
+import { PROFILE_HEADER } from '@knot-platform/plugin-knot-common';
+import { KnotClient } from './KnotClient';
 
 function memoryStorage(): Storage {
   const data = new Map<string, string>();

@@ -1,23 +1,19 @@
 import type { FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  KnotHealth,
-  KnotMe,
-  KnotServiceForm,
-  KnotServiceList,
-  KnotServiceValues,
-  KnotTeam,
-  KnotUser,
-} from '@internal/plugin-knot-common';
-import type { ActingProfile, KnotApi } from './KnotApi';
-
 import {
   PROFILE_HEADER,
-  readSelectedProfile,
-  writeSelectedProfile,
-} from './selectedProfile';
+  type ActingProfile,
+  type KnotHealth,
+  type KnotMe,
+  type KnotServiceForm,
+  type KnotServiceList,
+  type KnotServiceValues,
+  type KnotTeam,
+  type KnotUser,
+} from '@knot-platform/plugin-knot-common';
+import type { KnotApi } from './KnotApi';
 
-export { PROFILE_HEADER };
+import { readSelectedProfile, writeSelectedProfile } from './selectedProfile';
 
 /**
  * Talks to knot-backend through the app's authenticated fetch, sending the

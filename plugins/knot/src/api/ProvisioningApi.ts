@@ -3,7 +3,7 @@ import type {
   ProfileProvisioningStatus,
   ProvisioningAction,
   ReconcileReport,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 
 /** The admin provisioning routes of knot-backend. */
 export interface ProvisioningApi {

@@ -4,7 +4,7 @@ import type {
   ProfileProvisioningStatus,
   ProvisioningAction,
   ReconcileReport,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { ProvisioningApi } from './ProvisioningApi';
 
 /** Calls `/api/knot/provisioning/*` through the app's authenticated fetch. */

@@ -4,8 +4,7 @@
  * Undefined means the signed-in user.
  */
 
-/** The header knot-backend reads the acting profile from. */
-export const PROFILE_HEADER = 'x-knot-profile';
+import { PROFILE_HEADER } from '@knot-platform/plugin-knot-common';
 
 const STORAGE_KEY = 'knot.profile';
 

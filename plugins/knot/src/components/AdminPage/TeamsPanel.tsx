@@ -3,7 +3,7 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import type { KnotTeam } from '@internal/plugin-knot-common';
+import type { KnotTeam } from '@knot-platform/plugin-knot-common';
 import { useState } from 'react';
 import { knotApiRef } from '../../api/KnotApi';
 import { ConfirmButton } from './ConfirmButton';

@@ -5,7 +5,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import type { KnotUser } from '@internal/plugin-knot-common';
+import type { KnotUser } from '@knot-platform/plugin-knot-common';
 import { knotApiRef } from '../../api/KnotApi';
 import { ConfirmButton } from './ConfirmButton';
 

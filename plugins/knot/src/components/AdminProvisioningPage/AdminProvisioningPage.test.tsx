@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
-import type { ProfileProvisioningStatus } from '@internal/plugin-knot-common';
+import type { ProfileProvisioningStatus } from '@knot-platform/plugin-knot-common';
 import {
   provisioningApiRef,
   type ProvisioningApi,

@@ -11,7 +11,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   ProfileProvisioningStatus,
   ReconcileReport,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import Button from '@material-ui/core/Button';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';

@@ -4,7 +4,7 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import type { FileEntry } from '@internal/plugin-knot-common';
+import type { FileEntry } from '@knot-platform/plugin-knot-common';
 
 /** Asks before deleting; says when a whole folder goes. */
 export function ConfirmDeleteDialog(props: {

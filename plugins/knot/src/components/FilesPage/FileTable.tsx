@@ -17,7 +17,7 @@ import type {
   FileEntry,
   FileSortKey,
   FileSortOrder,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import { formatBytes, formatDate } from './format';
 
 const COLUMNS: { key: FileSortKey; label: string; numeric?: boolean }[] = [

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { FileListing } from '@internal/plugin-knot-common';
+import type { FileListing } from '@knot-platform/plugin-knot-common';
 import { filesApiRef, type FilesApi } from '../../api/FilesApi';
 import { FilesPage } from './FilesPage';
 

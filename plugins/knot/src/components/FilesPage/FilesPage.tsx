@@ -6,7 +6,7 @@ import {
   type FileEntry,
   type FileSortKey,
   type FileSortOrder,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import Box from '@material-ui/core/Box';
 import Breadcrumbs from '@material-ui/core/Breadcrumbs';
 import Button from '@material-ui/core/Button';

@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'react';
-import type { FileDomain } from '@internal/plugin-knot-common';
+import type { FileDomain } from '@knot-platform/plugin-knot-common';
 import type { FilesApi, UploadHandle } from '../../api/FilesApi';
 import type { PickedFile } from './droppedFiles';
 

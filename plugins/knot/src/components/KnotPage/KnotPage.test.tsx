@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { screen } from '@testing-library/react';
-import type { KnotHealth } from '@internal/plugin-knot-common';
+import type { KnotHealth } from '@knot-platform/plugin-knot-common';
 import { knotApiRef, type KnotApi } from '../../api/KnotApi';
 import { KnotPage } from './KnotPage';
 

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { KnotService } from '@internal/plugin-knot-common';
+import type { KnotService } from '@knot-platform/plugin-knot-common';
 import { withTheme } from '@rjsf/core';
 import { Theme } from '@rjsf/material-ui';
 import type { RJSFSchema } from '@rjsf/utils';

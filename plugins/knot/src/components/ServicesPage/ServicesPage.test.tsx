@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
-import type { KnotService } from '@internal/plugin-knot-common';
+import type { KnotService } from '@knot-platform/plugin-knot-common';
 import { knotApiRef, type KnotApi } from '../../api/KnotApi';
 import { age, ServicesPage } from './ServicesPage';
 

@@ -7,7 +7,7 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import type { KnotService } from '@internal/plugin-knot-common';
+import type { KnotService } from '@knot-platform/plugin-knot-common';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import Dialog from '@material-ui/core/Dialog';

@@ -1,5 +1,5 @@
 // Prints Knot's webhook configurations as YAML for `kubectl apply -f -`:
-//   yarn workspace @internal/plugin-knot-webhook generate-config \
+//   yarn workspace @knot-platform/knot-webhook generate-config \
 //     --ca ca.crt (--url https://127.0.0.1:8443 | --service knot/knot-webhook[:443])
 //     [--timeout 5] [--failure-policy Fail] [--name knot]
 import fs from 'node:fs';

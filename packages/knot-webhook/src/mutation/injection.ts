@@ -5,7 +5,7 @@ import {
   SHARED_VOLUME_CLAIM,
   knotEnvName,
   type KnotValues,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 import type { WebhookConfig } from '../config';
 import type { PodInjection } from './podSpec';
 

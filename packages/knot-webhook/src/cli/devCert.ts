@@ -1,5 +1,5 @@
 // Creates a development CA and serving certificate (SANs 127.0.0.1, localhost):
-//   yarn workspace @internal/plugin-knot-webhook dev-cert <dir> [extra SANs...]
+//   yarn workspace @knot-platform/knot-webhook dev-cert <dir> [extra SANs...]
 import path from 'node:path';
 import { createDevCertificates } from '../server/devCertificates';
 

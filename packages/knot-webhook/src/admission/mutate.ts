@@ -1,5 +1,8 @@
 import { compare } from 'fast-json-patch';
-import { NO_AUTH_LABEL, NO_DATASETS_LABEL } from '@internal/plugin-knot-common';
+import {
+  NO_AUTH_LABEL,
+  NO_DATASETS_LABEL,
+} from '@knot-platform/plugin-knot-common';
 import type { WebhookConfig } from '../config';
 import type { DatasetLister } from '../datasets/DatasetLister';
 import { injectAuthAnnotations } from '../mutation/ingressAuth';

@@ -5,7 +5,7 @@ import {
   KNOT_OPTIONAL_URL_NAMES,
   PRIVATE_MOUNT_PATH,
   SHARED_MOUNT_PATH,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 
 /** How ingresses are put behind single sign-on. */
 export type AuthConfig =

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the Knot admission webhook next to the local cluster (dev/cluster) and
 # registers it with the API server:
-#   plugins/knot-webhook/dev/webhook.sh up     dev CA + certificate, start the
+#   packages/knot-webhook/dev/webhook.sh up     dev CA + certificate, start the
 #                                             webhook on 127.0.0.1, apply the
 #                                             webhook configurations
-#   plugins/knot-webhook/dev/webhook.sh down   delete the configurations, stop it
+#   packages/knot-webhook/dev/webhook.sh down   delete the configurations, stop it
 # Uses the cluster of KNOT_CLUSTER_DIR (as dev/cluster/cluster.sh does).
 # Env: KNOT_WEBHOOK_PORT (default 9443), KNOT_WEBHOOK_CONFIG (a config file),
 # and any other KNOT_WEBHOOK_* setting (see the package README).
@@ -29,9 +29,9 @@ stop() {
 case "${1:-}" in
 up)
   stop
-  [ -f "$dir/tls.crt" ] || (cd "$root/plugins/knot-webhook" &&
+  [ -f "$dir/tls.crt" ] || (cd "$root/packages/knot-webhook" &&
     node --require @backstage/cli/config/nodeTransform.cjs src/cli/devCert.ts "$dir" >/dev/null)
-  cd "$root/plugins/knot-webhook"
+  cd "$root/packages/knot-webhook"
   KNOT_WEBHOOK_HOST=127.0.0.1 KNOT_WEBHOOK_PORT="$port" \
     KNOT_WEBHOOK_CERT_FILE="$dir/tls.crt" KNOT_WEBHOOK_KEY_FILE="$dir/tls.key" \
     nohup node --require @backstage/cli/config/nodeTransform.cjs src/main.ts \
@@ -43,7 +43,7 @@ up)
   done
   curl -fsS --cacert "$dir/ca.crt" "https://127.0.0.1:$port/readyz" >/dev/null ||
     { cat "$dir/webhook.log"; exit 1; }
-  (cd "$root/plugins/knot-webhook" &&
+  (cd "$root/packages/knot-webhook" &&
     node --require @backstage/cli/config/nodeTransform.cjs src/cli/generateConfig.ts \
       --ca "$dir/ca.crt" --url "https://127.0.0.1:$port") | kubectl apply -f - >/dev/null
   echo "knot-webhook on https://127.0.0.1:$port (log $dir/webhook.log); namespaces labelled knot=enabled are mutated"

@@ -1,7 +1,7 @@
 import {
   KNOT_NAMESPACE_ENABLED,
   KNOT_NAMESPACE_LABEL,
-} from '@internal/plugin-knot-common';
+} from '@knot-platform/plugin-knot-common';
 
 /** Where the API server reaches the webhook. */
 export type WebhookEndpoint =

@@ -1,4 +1,4 @@
-// Entry point of `yarn workspace @internal/plugin-knot-webhook start`.
+// Entry point of `yarn workspace @knot-platform/knot-webhook start`.
 import { createWebhookApp } from './app';
 import { loadConfig } from './config';
 import { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
