@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import {
   DEFAULT_NAMESPACE_PREFIX,
+  FORWARD_AUTH_PATH,
+  FORWARD_AUTH_PROFILE_HEADER,
+  FORWARD_AUTH_USER_HEADER,
   KNOT_OPTIONAL_URL_NAMES,
+  SERVICE_SIGN_IN_PATH,
+  SERVICE_SIGN_IN_RETURN_PARAM,
   PRIVATE_MOUNT_PATH,
   SHARED_MOUNT_PATH,
 } from '@knot-platform/plugin-knot-common';
@@ -135,16 +140,19 @@ export function resolveConfig(
       url:
         str(env.KNOT_WEBHOOK_AUTH_URL, 'KNOT_WEBHOOK_AUTH_URL') ??
         str(input.auth?.url, 'auth.url') ??
-        `${ingressUrl.replace(/\/+$/, '')}/api/knot/forward-auth`,
+        `${ingressUrl.replace(/\/+$/, '')}${FORWARD_AUTH_PATH}`,
       signinUrl:
         str(env.KNOT_WEBHOOK_AUTH_SIGNIN_URL, 'KNOT_WEBHOOK_AUTH_SIGNIN_URL') ??
         str(input.auth?.signinUrl, 'auth.signinUrl') ??
         `${ingressUrl.replace(
           /\/+$/,
           '',
-        )}/services/sign-in?rd=$scheme://$http_host$escaped_request_uri`,
+        )}${SERVICE_SIGN_IN_PATH}?${SERVICE_SIGN_IN_RETURN_PARAM}=$scheme://$http_host$escaped_request_uri`,
       // The portal's sign-in page and the headers forward-auth answers with.
-      responseHeaders: responseHeaders ?? ['X-Knot-User', 'X-Knot-Profile'],
+      responseHeaders: responseHeaders ?? [
+        FORWARD_AUTH_USER_HEADER,
+        FORWARD_AUTH_PROFILE_HEADER,
+      ],
     };
   }
 

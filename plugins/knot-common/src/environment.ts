@@ -4,6 +4,8 @@
  * environment variables `KNOT_<UPPER_SNAKE>` and OIDC claims
  * `knot_<lower_snake>`.
  */
+import { PRIVATE_MOUNT_PATH, SHARED_MOUNT_PATH } from './profiles';
+
 /** The platform URLs an admin may configure; set only when configured. */
 export const KNOT_OPTIONAL_URL_NAMES = [
   'argoWorkflowsUrl',
@@ -43,4 +45,56 @@ export function knotEnvName(name: KnotValueName): string {
 /** `privateDir` → `knot_private_dir`. */
 export function knotClaimName(name: KnotValueName): string {
   return `knot_${snake(name).toLowerCase()}`;
+}
+
+/** The optional platform URLs of an installation. */
+export type KnotOptionalUrls = Partial<
+  Record<(typeof KNOT_OPTIONAL_URL_NAMES)[number], string>
+>;
+
+/**
+ * The platform values of one profile, the one source of the `knot.*` Helm
+ * values, the `KNOT_*` variables the webhook injects and the `knot_*` claims.
+ */
+export function profileKnotValues(options: {
+  profile: string;
+  namespace: string;
+  /** The portal's URL. */
+  ingressUrl: string;
+  /** Where the data domains are mounted; the standard paths by default. */
+  privateDir?: string;
+  sharedDir?: string;
+  urls?: KnotOptionalUrls;
+}): KnotValues {
+  return {
+    username: options.profile,
+    namespace: options.namespace,
+    ingressUrl: options.ingressUrl,
+    privateDir: options.privateDir ?? PRIVATE_MOUNT_PATH,
+    sharedDir: options.sharedDir ?? SHARED_MOUNT_PATH,
+    ...options.urls,
+  };
+}
+
+/** The `knot_*` OIDC claims of a profile's values. */
+export function knotClaims(values: KnotValues): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) {
+      claims[knotClaimName(name as KnotValueName)] = value;
+    }
+  }
+  return claims;
+}
+
+/** The `KNOT_*` environment variables of a profile's values. */
+export function knotEnvironment(
+  values: KnotValues,
+): Array<{ name: string; value: string }> {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => ({
+      name: knotEnvName(name as KnotValueName),
+      value: value!,
+    }));
 }

@@ -5,10 +5,15 @@
  * @packageDocumentation
  */
 
+export * from './catalog';
+export * from './charts';
 export * from './environment';
 export * from './files';
+export * from './forwardAuth';
 export * from './health';
+export * from './hostnames';
 export * from './labels';
+export * from './oidc';
 export * from './permissions';
 export * from './profiles';
 export * from './provisioning';

@@ -1,4 +1,8 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  isPermission,
+  type Permission,
+} from '@backstage/plugin-permission-common';
 
 /**
  * Knot's admin rights, as Backstage permissions: the knot backend checks them
@@ -38,3 +42,8 @@ export const knotPermissions = [
   knotProvisioningManagePermission,
   knotProfilesImpersonatePermission,
 ];
+
+/** Whether a permission is one of Knot's (for a policy composing Knot's). */
+export function isKnotPermission(permission: Permission): boolean {
+  return knotPermissions.some(knot => isPermission(permission, knot));
+}

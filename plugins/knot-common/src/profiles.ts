@@ -65,3 +65,46 @@ export const RESERVED_USERNAMES: readonly string[] = [
   'system',
   'www',
 ];
+
+/** The profile a namespace belongs to, or undefined if it is not a profile's. */
+export function namespaceProfile(
+  namespace: string | undefined,
+  prefix: string = DEFAULT_NAMESPACE_PREFIX,
+): string | undefined {
+  if (
+    !namespace ||
+    !namespace.startsWith(prefix) ||
+    namespace.length === prefix.length
+  ) {
+    return undefined;
+  }
+  return namespace.slice(prefix.length);
+}
+
+/** The catalog owner of a profile's things: `user:…` or, for a team, `group:…`. */
+export function profileOwnerRef(profile: string, team: boolean): string {
+  return `${team ? 'group' : 'user'}:default/${profile}`;
+}
+
+/**
+ * `GET /api/knot/profile-access/:profile?user=<entity ref>` (service
+ * credentials only): whether the user may act as the profile.
+ */
+export interface ProfileAccessAnswer {
+  allowed: boolean;
+  /** Why not, in words for the user. */
+  reason?: string;
+  /** The catalog owner of the profile's things. */
+  ownerRef: string;
+}
+
+/**
+ * `GET /api/knot/acting-profiles?user=<entity ref>` (service credentials
+ * only): the profiles a user may act as.
+ */
+export interface ActingProfiles {
+  /** A Knot admin: may act as any profile. */
+  admin: boolean;
+  /** The user itself and its teams; empty for an inactive account. */
+  profiles: string[];
+}

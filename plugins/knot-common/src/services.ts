@@ -1,4 +1,8 @@
-/** API shapes of Knot services (deployed Helm releases). */
+/** API shapes and names of Knot services (deployed Helm releases). */
+import type { SerializedError } from '@backstage/errors';
+import { profileKnotValues, type KnotOptionalUrls } from './environment';
+import { serviceHostname } from './hostnames';
+import { PRIVATE_VOLUME_CLAIM, SHARED_VOLUME_CLAIM } from './profiles';
 
 /** Where a release is in its life, from helm's status and its workloads. */
 export type ServiceState = 'Running' | 'Starting' | 'Failed' | 'Unknown';
@@ -45,3 +49,84 @@ export interface KnotServiceForm {
   schema: Record<string, unknown>;
   values: Record<string, unknown>;
 }
+
+/** Release names: DNS labels, short enough for `<name>-<profile>.<domain>`. */
+export const RELEASE_NAME_PATTERN = '^[a-z]([-a-z0-9]{0,18}[a-z0-9])?$';
+/** The longest release name {@link RELEASE_NAME_PATTERN} allows. */
+export const MAX_RELEASE_NAME_LENGTH = 20;
+
+/** The release label (helm `--labels`) naming the chart a release runs. */
+export const RELEASE_CHART_LABEL = 'knot-chart';
+
+/** The catalog name of a release's Component. */
+export function releaseComponentName(profile: string, release: string): string {
+  return `${release}-${profile}`;
+}
+
+/** The catalog entity ref of a release's Component. */
+export function releaseEntityRef(profile: string, release: string): string {
+  return `component:default/${releaseComponentName(profile, release)}`;
+}
+
+/** The top-level key of Knot's internal Helm values: set by Knot, never by users. */
+export const KNOT_VALUES_KEY = 'knot';
+
+/** The internal `knot.*` Helm values of one release (seeds: "Service templates"). */
+export function releaseKnotValues(options: {
+  release: string;
+  profile: string;
+  namespace: string;
+  /** The parent domain of service hostnames. */
+  domain: string;
+  /** The portal's URL. */
+  ingressUrl: string;
+  urls?: KnotOptionalUrls;
+}): Record<string, unknown> {
+  const { release, profile, namespace, domain } = options;
+  return {
+    enabled: true,
+    hostname: serviceHostname(release, profile, domain),
+    ...profileKnotValues({
+      profile,
+      namespace,
+      ingressUrl: options.ingressUrl,
+      urls: options.urls,
+    }),
+    privateVolume: PRIVATE_VOLUME_CLAIM,
+    sharedVolume: SHARED_VOLUME_CLAIM,
+  };
+}
+
+/**
+ * `POST /api/knot/services`: deploy an offered chart as the signed-in user
+ * (or on their behalf: the scaffolder's `knot:helm:install`), into the
+ * namespace of the profile named in the `x-knot-profile` header.
+ */
+export interface KnotServiceInstallRequest {
+  chart: string;
+  /** The newest offered version when omitted. */
+  version?: string;
+  /** Set for a profile's own (private) chart: the owning profile. */
+  chartProfile?: string;
+  /** The release name; a suffix is added when it is taken. */
+  name: string;
+  values?: Record<string, unknown>;
+}
+
+/** Where a deployed service runs and how to reach it. */
+export interface KnotServiceInstallResult {
+  release: string;
+  namespace: string;
+  profile: string;
+  url: string;
+  entityRef: string;
+}
+
+/**
+ * One line of the install route's answer (`application/x-ndjson`): helm's
+ * progress lines as they come, then the result or the error.
+ */
+export type KnotServiceInstallEvent =
+  | { type: 'log'; message: string }
+  | { type: 'result'; result: KnotServiceInstallResult }
+  | { type: 'error'; error: SerializedError };

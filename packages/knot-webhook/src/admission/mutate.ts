@@ -6,7 +6,8 @@ import {
 import type { WebhookConfig } from '../config';
 import type { DatasetLister } from '../datasets/DatasetLister';
 import { injectAuthAnnotations } from '../mutation/ingressAuth';
-import { InjectionCache, namespaceUser } from '../mutation/injection';
+import { namespaceProfile } from '@knot-platform/plugin-knot-common';
+import { InjectionCache } from '../mutation/injection';
 import { injectIntoPodSpec } from '../mutation/podSpec';
 import {
   MalformedObjectError,
@@ -73,7 +74,7 @@ export async function mutate(
     return allow(uid);
   }
   const namespace = requestNamespace(request);
-  const user = namespaceUser(namespace, config.namespacePrefix);
+  const user = namespaceProfile(namespace, config.namespacePrefix);
   if (!user || !namespace) {
     // Not a profile namespace: never touched.
     return allow(uid);

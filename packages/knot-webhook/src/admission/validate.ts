@@ -1,5 +1,5 @@
 import type { WebhookConfig } from '../config';
-import { namespaceUser } from '../mutation/injection';
+import { namespaceProfile } from '@knot-platform/plugin-knot-common';
 import {
   MalformedObjectError,
   hasPodTemplate,
@@ -47,7 +47,7 @@ export function validate(
         config.hostPathAllowlist,
       );
     } else {
-      const user = namespaceUser(
+      const user = namespaceProfile(
         requestNamespace(request),
         config.namespacePrefix,
       );

@@ -3,8 +3,8 @@ import {
   DATASETS_MOUNT_PATH,
   PRIVATE_VOLUME_CLAIM,
   SHARED_VOLUME_CLAIM,
-  knotEnvName,
-  type KnotValues,
+  knotEnvironment,
+  profileKnotValues,
 } from '@knot-platform/plugin-knot-common';
 import type { WebhookConfig } from '../config';
 import type { PodInjection } from './podSpec';
@@ -24,37 +24,6 @@ export function datasetVolumeName(dataset: string): string {
     .update(dataset)
     .digest('hex')
     .slice(0, 16)}`;
-}
-
-/** The profile a namespace belongs to, or undefined if it is not Knot's. */
-export function namespaceUser(
-  namespace: string | undefined,
-  prefix: string,
-): string | undefined {
-  if (
-    !namespace ||
-    !namespace.startsWith(prefix) ||
-    namespace.length === prefix.length
-  ) {
-    return undefined;
-  }
-  return namespace.slice(prefix.length);
-}
-
-/** The KNOT_* values of a profile, per the seeds' table. */
-export function knotValues(
-  config: WebhookConfig,
-  username: string,
-  namespace: string,
-): KnotValues {
-  return {
-    username,
-    namespace,
-    ingressUrl: config.ingress.url,
-    privateDir: config.privateDir,
-    sharedDir: config.sharedDir,
-    ...config.urls,
-  };
 }
 
 /** Volumes, mounts and variables for the pods of one profile namespace. */
@@ -92,12 +61,18 @@ export function buildInjection(
       mountPath: `${DATASETS_MOUNT_PATH}/${dataset}`,
     });
   }
-  const values = knotValues(config, username, namespace);
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined) {
-      injection.env.push({ name: knotEnvName(key as keyof KnotValues), value });
-    }
-  }
+  injection.env.push(
+    ...knotEnvironment(
+      profileKnotValues({
+        profile: username,
+        namespace,
+        ingressUrl: config.ingress.url,
+        privateDir: config.privateDir,
+        sharedDir: config.sharedDir,
+        urls: config.urls,
+      }),
+    ),
+  );
   return injection;
 }
 

@@ -1,3 +1,4 @@
+import { isProfileHost } from '@knot-platform/plugin-knot-common';
 import { MalformedObjectError, isObject } from '../mutation/podTemplates';
 
 /** Every hostname an ingress claims (rules and TLS sections). */
@@ -34,22 +35,6 @@ export function ingressHosts(
   return hosts;
 }
 
-/**
- * Whether `host` is one of the user's hostnames, `<anything>-<user>.<domain>`,
- * where `<anything>` is a single DNS label part.
- */
-export function isUserHost(
-  host: string,
-  user: string,
-  domain: string,
-): boolean {
-  const suffix = `-${user}.${domain}`.toLowerCase();
-  const h = host.toLowerCase();
-  if (!h.endsWith(suffix)) return false;
-  const head = h.slice(0, h.length - suffix.length);
-  return /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(head);
-}
-
 /** The denial message for the first host the user may not claim, if any. */
 export function checkIngressHosts(
   ingress: Record<string, any>,
@@ -60,7 +45,7 @@ export function checkIngressHosts(
     if (host === undefined) {
       return `Ingress rules must name a host of the form <name>-${user}.${domain}; a rule without a host would catch every hostname`;
     }
-    if (!isUserHost(host, user, domain)) {
+    if (!isProfileHost(host, user, domain)) {
       return `Ingress host "${host}" is not allowed: ${user}'s services must use hosts of the form <name>-${user}.${domain}`;
     }
   }

@@ -1,0 +1,22 @@
+/**
+ * Names on charts (Chart.yaml annotations) and on the Templates Knot makes
+ * of them, shared by the chart sources, the knot plugin and the permission
+ * policy.
+ */
+
+/** Chart annotation (or label) marking a chart as install-once per profile. */
+export const SINGLETON_ANNOTATION = 'knot.singleton';
+/** Chart annotation with the template's display title. */
+export const TITLE_ANNOTATION = 'knot.title';
+/** Chart annotation with comma-separated template tags. */
+export const TAGS_ANNOTATION = 'knot.tags';
+
+/** Annotations a chart's Template carries, read back by the install action. */
+export const CHART_ANNOTATION = 'knot/chart';
+export const CHART_VERSION_ANNOTATION = 'knot/chart-version';
+export const CHART_SOURCE_ANNOTATION = 'knot/chart-source';
+/**
+ * Annotation naming the profile a private chart's Template belongs to: only
+ * who may act as that profile sees it (Knot's permission policy).
+ */
+export const CHART_PROFILE_ANNOTATION = 'knot/chart-profile';
