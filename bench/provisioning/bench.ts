@@ -17,7 +17,7 @@ import { KubernetesClientFactory } from '../../plugins/knot-backend/src/kubernet
 import { KubeObjects } from '../../plugins/knot-backend/src/provisioning/KubeObjects';
 import { profileManifests } from '../../plugins/knot-backend/src/provisioning/manifests';
 import type { ProvisioningTarget } from '../../plugins/knot-backend/src/provisioning/ProfileSource';
-import { readProvisioningConfig } from '../../plugins/knot-backend/src/provisioning/ProvisioningConfig';
+import { readProvisioningConfig } from '../../plugins/knot-backend/src/provisioning/config';
 import { ProvisioningReconciler } from '../../plugins/knot-backend/src/provisioning/ProvisioningReconciler';
 
 const sizes = (process.env.KNOT_BENCH_SIZES ?? '10,100,500')

@@ -1,3 +1,5 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
 export interface Config {
   /** Knot: all admin configuration of the platform lives under this key. */
   knot?: {
@@ -39,6 +41,13 @@ export interface Config {
 
     /** Identity: users, sign-up, the first admin, the OIDC provider. */
     identity?: {
+      /**
+       * Knot admins besides the active admins of the user store (development:
+       * the guest user, who is not in the store). Knot's permission policy
+       * grants Knot's permissions to admins; without the permission framework
+       * (`permission.enabled` not true) the admin routes ask this directly.
+       */
+      admins?: string[];
       /** The first admin, created on first start if missing. */
       admin?: {
         /** The first admin's username (may be a reserved name such as `admin`). */
@@ -144,11 +153,10 @@ export interface Config {
     /** Per-profile namespaces, RBAC, quotas and volumes (the reconciler). */
     provisioning?: {
       /**
-       * Minutes between two reconciles of every profile (the first runs at
-       * startup).
-       * @default 5
+       * When every profile is reconciled (the first run is at startup).
+       * Default: every 5 minutes, a 10-minute timeout, 5 s after startup.
        */
-      frequencyMinutes?: number;
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
        * Profiles reconciled in parallel.
        * @default 16
@@ -183,11 +191,6 @@ export interface Config {
         active?: boolean;
         quota?: { [resource: string]: string };
       }>;
-      /**
-       * Usernames allowed to use the provisioning admin routes besides the
-       * store's admins (development: the guest user).
-       */
-      admins?: string[];
     };
 
     /** Service templates (Helm charts) and their deployment. */
@@ -199,46 +202,8 @@ export interface Config {
        */
       chartsDir?: string;
       /**
-       * Chart locations whose charts are offered next to the bundled ones:
-       * classic Helm repositories (`https://…` with an index.yaml, e.g.
-       * ChartMuseum) and OCI registries (`oci://host[:port]/project`, e.g. a
-       * Harbor project charts are `helm push`ed to; every chart repository
-       * under that path is read).
-       *
-       * A URL containing `{profile}` (e.g. `oci://harbor.example.org/{profile}`,
-       * each user's own Harbor project) is read once for every active user
-       * and team; those charts are offered only to that profile (Templates
-       * owned by it) and `knot:helm:install` refuses to deploy them as anyone
-       * else. A profile without such a location simply has none.
-       */
-      repositories?: Array<{
-        url: string;
-        /**
-         * How many of the newest versions of each chart to offer.
-         * @default 3
-         */
-        maxVersions?: number;
-        /** OCI only: registry user (e.g. a Harbor robot account). */
-        username?: string;
-        /**
-         * OCI only: its password or secret; used for the registry's token
-         * service, never handed to helm, Templates or task logs.
-         * @visibility secret
-         */
-        password?: string;
-        /**
-         * OCI only: a bearer token sent as is instead of the token flow.
-         * @visibility secret
-         */
-        token?: string;
-        /**
-         * OCI only: talk plain HTTP instead of HTTPS (a local registry).
-         * @default false
-         */
-        plainHttp?: boolean;
-      }>;
-      /**
-       * How long the list of charts is reused before folders are read again.
+       * How long the list of charts (of every source) is reused before the
+       * sources are read again.
        * @default 30
        */
       chartsCacheSeconds?: number;
@@ -270,7 +235,7 @@ export interface Config {
         /**
          * Where anonymous browsers are sent to sign in; `rd` is appended
          * with the URL they asked for.
-         * @default <app.baseUrl>/services/sign-in
+         * @default <app.baseUrl>/knot/services/sign-in
          */
         signInUrl?: string;
         /**

@@ -1,16 +1,10 @@
 /*
  * The Knot portal backend: Backstage's new backend system with the plugins
- * Knot builds on, plus Knot's own backend plugin.
+ * Knot builds on and Knot's packages, added exactly as an adopter adds them
+ * to its own backend.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import {
-  catalogModuleKnotProfiles,
-  knotServicesCatalogModule,
-  knotServicesScaffolderModule,
-  permissionModuleKnotPolicy,
-} from '@knot-platform/plugin-knot-backend';
-import { authModuleKnotOidc } from './modules/knotOidcAuth';
 
 const backend = createBackend();
 
@@ -20,10 +14,8 @@ backend.add(import('@backstage/plugin-proxy-backend'));
 // Scaffolder: Knot's service templates are Software Templates.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 
-// Auth: sign-in through Knot's own OIDC provider (served by knot-backend).
-// The guest provider stays for local development only (app-config.yaml).
+// Auth. The guest provider stays for local development only (app-config.yaml).
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(authModuleKnotOidc);
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 // Catalog: users, teams (Groups), templates and deployed services.
@@ -32,21 +24,25 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
-backend.add(catalogModuleKnotProfiles);
 
-// Permissions: Knot's policy allows everything but other profiles' private
-// chart Templates (permissionModuleKnotPolicy).
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(permissionModuleKnotPolicy);
 
 // Kubernetes tab for the services users deploy.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
-// Knot.
+// Knot: the knot plugin and its chart repositories (HTTP, OCI, per profile).
 backend.add(import('@knot-platform/plugin-knot-backend'));
-// Knot services: chart Templates and release Components in the catalog, the
-// knot:helm:install scaffolder action.
-backend.add(knotServicesCatalogModule);
-backend.add(knotServicesScaffolderModule);
+backend.add(
+  import('@knot-platform/plugin-knot-backend-module-chart-repositories'),
+);
+// Sign-in to Backstage through Knot's OIDC provider.
+backend.add(import('@knot-platform/plugin-auth-backend-module-knot-provider'));
+// Users and Groups, chart Templates and release Components in the catalog.
+backend.add(import('@knot-platform/plugin-catalog-backend-module-knot'));
+// The knot:helm:install action.
+backend.add(import('@knot-platform/plugin-scaffolder-backend-module-knot'));
+// Knot's permission policy (admin rights, private chart Templates), with
+// allow for everything else.
+backend.add(import('@knot-platform/plugin-permission-backend-module-knot'));
 
 backend.start();

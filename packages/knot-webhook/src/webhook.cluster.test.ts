@@ -13,7 +13,11 @@ import {
   startWebhookServer,
 } from './server/startWebhookServer';
 import { webhookConfigurations } from './webhookConfigurations';
-import { describeWithCluster, testKubeconfig } from './__testUtils__/cluster';
+import {
+  describeWithCluster,
+  testIngress,
+  testKubeconfig,
+} from '@knot-platform/knot-test-utils';
 
 jest.setTimeout(120_000);
 
@@ -383,27 +387,7 @@ describeWithCluster('knot-webhook against the real API server', () => {
     const ingress = (name: string, host: string) =>
       networking.createNamespacedIngress({
         namespace: alice,
-        body: {
-          metadata: { name },
-          spec: {
-            rules: [
-              {
-                host,
-                http: {
-                  paths: [
-                    {
-                      path: '/',
-                      pathType: 'Prefix',
-                      backend: {
-                        service: { name: 'web', port: { number: 80 } },
-                      },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        },
+        body: testIngress(name, host, 'web'),
       });
     const error = await ingress('steal', `web-bob.${domain}`).catch(e => e);
     expect(error?.code).toBe(403);

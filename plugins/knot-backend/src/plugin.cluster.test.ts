@@ -1,34 +1,28 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+  describeWithCluster,
+  startKnotTestBackend,
+  testKubeconfig,
+} from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { knotPlugin } from './plugin';
-import { describeWithCluster, testKubeconfig } from './__testUtils__/cluster';
 
 // Start-up runs the user store and OIDC migrations: slow on a busy machine.
 jest.setTimeout(30_000);
 
 describeWithCluster('knotPlugin against the real cluster', () => {
   it('reports the API server reachable, with its version', async () => {
-    const { server } = await startTestBackend({
-      features: [
-        knotPlugin,
-        mockServices.rootConfig.factory({
-          data: {
-            // Generous: this asserts reachability, not latency, on a busy machine.
-            knot: {
-              kubernetes: {
-                kubeconfig: testKubeconfig(),
-                healthTimeoutMs: 20_000,
-              },
-              // Other suites share the cluster: never sweep their namespaces.
-              provisioning: { removeOrphans: false },
-            },
+    const { server } = await startKnotTestBackend({
+      config: {
+        // Generous: this asserts reachability, not latency, on a busy machine.
+        knot: {
+          kubernetes: {
+            kubeconfig: testKubeconfig()!,
+            healthTimeoutMs: 20_000,
           },
-        }),
-      ],
+          // Other suites share the cluster: never sweep their namespaces.
+          provisioning: { removeOrphans: false },
+        },
+      },
     });
     const response = await request(server)
       .get('/api/knot/health')

@@ -1,11 +1,9 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+  createTestDatabases,
+  startKnotTestBackend,
+} from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { knotPlugin } from './plugin';
-import { createTestDatabases } from './__testUtils__/databases';
 
 const databases = createTestDatabases();
 
@@ -17,21 +15,9 @@ describe('knotPlugin on each supported database', () => {
     'starts and answers on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const { server } = await startTestBackend({
-        features: [
-          knotPlugin,
-          mockServices.database.factory({ knex }),
-          mockServices.rootConfig.factory({
-            data: {
-              knot: {
-                kubernetes: {
-                  kubeconfig: '/nonexistent',
-                  healthTimeoutMs: 500,
-                },
-              },
-            },
-          }),
-        ],
+      const { server } = await startKnotTestBackend({
+        knex,
+        config: { knot: { kubernetes: { healthTimeoutMs: 500 } } },
       });
       const response = await request(server)
         .get('/api/knot/health')

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+  createTestDatabases,
+  describeWithCluster,
+  removeProvisionedProfiles,
+  startKnotTestBackend,
+  testKubeClient,
+  testKubeconfig,
+} from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { knotPlugin } from './plugin';
-import { describeWithCluster, testKubeconfig } from './__testUtils__/cluster';
-import { createTestDatabases } from './__testUtils__/databases';
-import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
-import { UserStore } from './users/UserStore';
+import { UserStore } from './identity/UserStore';
 
 jest.setTimeout(90_000);
 
@@ -29,10 +29,7 @@ describeWithCluster('provisioning follows the user store', () => {
   const team = `team-${run}`;
   const prefix = `kp${run}-`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-prov-store-'));
-  const core = () =>
-    new KubernetesClientFactory(testKubeconfig()).makeClient(
-      lib => lib.CoreV1Api,
-    );
+  const core = async () => testKubeClient(lib => lib.CoreV1Api);
 
   /** The namespace's phase: `Active`, `Terminating` or `absent`. */
   async function phase(name: string): Promise<string> {
@@ -56,48 +53,33 @@ describeWithCluster('provisioning follows the user store', () => {
   }
 
   afterAll(async () => {
-    const client = await core();
-    for (const name of [admin, dave, team]) {
-      await client
-        .deleteNamespace({ name: `${prefix}${name}` })
-        .catch(() => {});
-      for (const domain of ['private', 'shared']) {
-        await client
-          .deletePersistentVolume({ name: `knot-${domain}-${name}` })
-          .catch(() => {});
-      }
-    }
+    await removeProvisionedProfiles([admin, dave, team], prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('provisions on approval and team creation, removes on deletion', async () => {
     process.env.KNOT_TEST_PROV_ADMIN_PASSWORD = 'admin password';
     const knex = await databases.init('SQLITE_3');
-    const { server } = await startTestBackend({
-      features: [
-        knotPlugin,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            knot: {
-              namespacePrefix: prefix,
-              kubernetes: { kubeconfig: testKubeconfig() },
-              identity: {
-                admin: {
-                  username: admin,
-                  passwordEnv: 'KNOT_TEST_PROV_ADMIN_PASSWORD',
-                },
-              },
-              storage: {
-                privateDir: path.join(dir, 'private'),
-                sharedDir: path.join(dir, 'shared'),
-              },
-              // Other suites share the cluster: never sweep their namespaces.
-              provisioning: { removeOrphans: false },
+    const { server } = await startKnotTestBackend({
+      knex,
+      config: {
+        knot: {
+          namespacePrefix: prefix,
+          kubernetes: { kubeconfig: testKubeconfig()! },
+          identity: {
+            admin: {
+              username: admin,
+              passwordEnv: 'KNOT_TEST_PROV_ADMIN_PASSWORD',
             },
           },
-        }),
-      ],
+          storage: {
+            privateDir: path.join(dir, 'private'),
+            sharedDir: path.join(dir, 'shared'),
+          },
+          // Other suites share the cluster: never sweep their namespaces.
+          provisioning: { removeOrphans: false },
+        },
+      },
     });
     const asAdmin = mockCredentials.user.header(`user:default/${admin}`);
 

@@ -1,23 +1,14 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { startKnotTestBackend } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { knotPlugin } from './plugin';
 
 // Start-up runs the user store and OIDC migrations: slow on a busy machine.
 jest.setTimeout(30_000);
 
 describe('knotPlugin', () => {
   async function startWithKubeconfig(kubeconfig: string) {
-    const { server } = await startTestBackend({
-      features: [
-        knotPlugin,
-        mockServices.rootConfig.factory({
-          data: { knot: { kubernetes: { kubeconfig, healthTimeoutMs: 1000 } } },
-        }),
-      ],
+    const { server } = await startKnotTestBackend({
+      config: { knot: { kubernetes: { kubeconfig, healthTimeoutMs: 1000 } } },
     });
     return server;
   }

@@ -2,34 +2,71 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { createRouter } from './service/router';
-import { profileChangesServiceRef } from './profiles/profileChangesService';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  knotPermissions,
+  knotProfilesImpersonatePermission,
+} from '@knot-platform/plugin-knot-common';
+import {
+  KNOT_PROFILES_TOPIC,
+  knotChartSourcesExtensionPoint,
+  type ChartSource,
+} from '@knot-platform/plugin-knot-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { ChartCatalog } from './charts/ChartCatalog';
+import { createChartsRouter } from './charts/chartsRouter';
+import { LocalChartSource } from './charts/LocalChartSource';
+import { readKnotConfig } from './config';
+import { FileStorage } from './files/FileStorage';
+import { createFilesRouter } from './files/filesRouter';
+import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
+import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
+import { BackstageTokenSessionVerifier } from './forwardAuth/SessionVerifier';
+import { createHealthRouter } from './health/healthRouter';
+import { readPackageVersion } from './health/packageVersion';
+import { ensureFirstAdmin } from './identity/firstAdmin';
+import { KnotAdmins } from './identity/KnotAdmins';
+import { createOidcRouter, OIDC_PATH } from './identity/oidc/createOidcRouter';
+import { knotClaimsFor } from './identity/oidc/storeAccountSource';
+import { UserStore } from './identity/UserStore';
+import { createUsersRouter } from './identity/usersRouter';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
-import { readPackageVersion } from './packageVersion';
-import { UserStore } from './users/UserStore';
-import { ensureFirstAdmin } from './users/firstAdmin';
-import { StoreProfileResolver } from './profiles/StoreProfileResolver';
+import {
+  hasPermission,
+  type PermissionCheck,
+} from './permissions/requirePermission';
+import { createProfilesRouter } from './profiles/profilesRouter';
 import { StoreProfileAccess } from './profiles/StoreProfileAccess';
-import { createProfileAccessRouter } from './service/profileAccessRouter';
-import { createOidcRouter, OIDC_PATH } from './oidc/createOidcRouter';
-import { createProvisioning } from './provisioning/createProvisioning';
+import { StoreProfileResolver } from './profiles/StoreProfileResolver';
 import { ConfigProfileSource } from './provisioning/ConfigProfileSource';
+import { createProvisioning } from './provisioning/createProvisioning';
+import { createProvisioningRouter } from './provisioning/provisioningRouter';
 import { StoreProfileSource } from './provisioning/StoreProfileSource';
-import { storeAdminCheck } from './provisioning/storeAdminCheck';
-import { createFilesRouter } from './service/filesRouter';
-import { FileStorage } from './files/FileStorage';
-import { createServicesFeature } from './services/feature';
-import { namespacePrefixFromConfig } from './services/settings';
+import { clusterReleaseLookup } from './releases/clusterReleaseLookup';
+import { Helm } from './releases/Helm';
+import { ReleaseEntities } from './releases/releaseEntities';
+import { createReleasesRouter } from './releases/releasesRouter';
+import { ServiceInstaller } from './releases/ServiceInstaller';
 
 /**
- * The Knot backend plugin, mounted at `/api/knot`.
+ * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
+ * teams, charts and helm releases, files, provisioning and forward-auth.
+ * Modules add chart sources through `knotChartSourcesExtensionPoint`.
  *
  * @public
  */
 export const knotPlugin = createBackendPlugin({
   pluginId: 'knot',
   register(env) {
+    const chartSources: ChartSource[] = [];
+    env.registerExtensionPoint(knotChartSourcesExtensionPoint, {
+      addChartSource(...sources) {
+        chartSources.push(...sources);
+      },
+    });
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -41,45 +78,63 @@ export const knotPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         userInfo: coreServices.userInfo,
         scheduler: coreServices.scheduler,
-        profileChanges: profileChangesServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        events: eventsServiceRef,
       },
-      async init({
-        config,
-        logger,
-        httpRouter,
-        database,
-        discovery,
-        auth,
-        httpAuth,
-        userInfo,
-        scheduler,
-        profileChanges,
-      }) {
-        const kubernetes = KubernetesClientFactory.fromConfig(config);
-        const probe = new KubernetesHealthProbe(
-          kubernetes,
-          config.getOptionalNumber('knot.kubernetes.healthTimeoutMs') ?? 3000,
-        );
+      async init(deps) {
+        const { logger, httpRouter, httpAuth, userInfo, events } = deps;
+        const knot = readKnotConfig(deps.config);
+        const { namespacePrefix } = knot;
+        const { exposure } = knot.releases;
+        deps.permissionsRegistry.addPermissions(knotPermissions);
+
+        const kubernetes = KubernetesClientFactory.fromConfig(knot.kubernetes);
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
 
-        // Identity: users and teams, the acting profile of every request.
-        const store = await UserStore.create({ database });
-        await ensureFirstAdmin(config, store, logger);
-        // This plugin owns the store: it checks access directly; other
-        // plugins ask it over HTTP (profileAccessServiceRef).
-        const access = new StoreProfileAccess(store);
-        const profiles = new StoreProfileResolver(
+        // Identity: users and teams; who is an admin.
+        const store = await UserStore.create({ database: deps.database });
+        await ensureFirstAdmin(knot.identity.firstAdmin, store, logger);
+        const admins = new KnotAdmins(store, knot.identity.admins);
+        const permissions: PermissionCheck = {
+          permissions: deps.permissions,
           httpAuth,
           userInfo,
-          store,
-          namespacePrefixFromConfig(config),
+          admins,
+          frameworkEnabled: knot.permissionsEnabled,
+        };
+
+        // Profiles: who may act as whom, the acting profile of a request.
+        const access = new StoreProfileAccess(store, admins);
+        const profiles = new StoreProfileResolver({
+          httpAuth,
+          userInfo,
+          access,
+          namespacePrefix,
+          mayImpersonate: async req =>
+            (
+              await hasPermission(
+                permissions,
+                req,
+                knotProfilesImpersonatePermission,
+              )
+            ).allowed,
+        });
+        // Other plugins (the catalog module) follow the store by events.
+        store.onChange(change =>
+          events.publish({ topic: KNOT_PROFILES_TOPIC, eventPayload: change }),
         );
+
         // The OIDC provider and its login pages are public by nature; mounted
         // before the JSON API so no body parser runs in front of it.
         const oidc = await createOidcRouter({
-          config,
-          database,
-          discovery,
+          oidc: knot.identity.oidc,
+          knotClaims: knotClaimsFor({
+            namespacePrefix,
+            ingressUrl: exposure.ingressUrl,
+          }),
+          database: deps.database,
+          discovery: deps.discovery,
           logger,
           store,
         });
@@ -90,26 +145,15 @@ export const knotPlugin = createBackendPlugin({
         // Provisioning follows the user store: every change reconciles the
         // profile it touched (the periodic run catches other replicas').
         const provisioning = await createProvisioning({
-          config,
+          config: knot.provisioning,
           logger,
           kubernetes,
-          scheduler,
-          httpAuth,
-          userInfo,
+          scheduler: deps.scheduler,
           source: new StoreProfileSource(
             store,
-            new ConfigProfileSource(config),
+            new ConfigProfileSource(knot.provisioning.profiles),
           ),
-          requireAdmin: storeAdminCheck({
-            httpAuth,
-            userInfo,
-            store,
-            extraAdmins:
-              config.getOptionalStringArray('knot.provisioning.admins') ?? [],
-          }),
         });
-        // The catalog's Knot module refreshes Users and Groups at once.
-        store.onChange(async change => profileChanges.notify(change));
         store.onChange(async change => {
           const report = await provisioning.reconciler.reconcileProfile(
             change.profile,
@@ -119,40 +163,108 @@ export const knotPlugin = createBackendPlugin({
           );
         });
 
-        const files = createFilesRouter({
-          resolver: profiles,
-          storage: FileStorage.fromConfig(config),
-        });
+        // Charts: the bundled ones and the modules' sources.
+        const charts = new ChartCatalog(
+          [
+            new LocalChartSource(knot.charts.chartsDir, 'bundled', logger),
+            ...chartSources,
+          ],
+          { profiles: () => store.listActiveProfiles() },
+          knot.charts.cacheMs,
+        );
+
+        // Releases: helm is run here only.
+        const helm = new Helm(
+          knot.releases.helmPath,
+          knot.kubernetes.kubeconfig,
+          knot.kubernetes.context,
+        );
 
         // Forward-auth is called by the ingress and checks sessions itself.
         httpRouter.addAuthPolicy({
           path: '/forward-auth',
           allow: 'unauthenticated',
         });
-        const services = createServicesFeature({
-          config,
-          kubernetes,
-          auth,
-          httpAuth,
-          access,
-          profiles,
-          chartProfiles: { list: () => store.listActiveProfiles() },
-          warn: m => logger.warn(m),
-        });
 
         // Every other route requires Backstage credentials (the default
-        // policy).
-        httpRouter.use(
-          await createRouter({
-            version: readPackageVersion(),
-            probe,
-            users: { httpAuth, userInfo, store, profiles },
-            provisioning,
-            files,
-            services,
-            profileAccess: createProfileAccessRouter({ httpAuth, access }),
+        // policy). The file API streams request bodies itself: before the
+        // JSON parser.
+        const router = Router();
+        router.use(
+          '/files',
+          createFilesRouter({
+            resolver: profiles,
+            storage: FileStorage.fromConfig(knot.files),
           }),
         );
+        router.use(express.json());
+        router.use(
+          createHealthRouter({
+            version: readPackageVersion(),
+            probe: new KubernetesHealthProbe(
+              kubernetes,
+              knot.kubernetes.healthTimeoutMs,
+            ),
+          }),
+        );
+        router.use(createProvisioningRouter({ ...provisioning, permissions }));
+        router.use(
+          createReleasesRouter({
+            httpAuth,
+            profiles,
+            helm,
+            kubernetes,
+            exposure,
+            charts,
+            installer: new ServiceInstaller(
+              helm,
+              charts,
+              exposure,
+              clusterReleaseLookup(kubernetes),
+            ),
+            entities: new ReleaseEntities(
+              helm,
+              access,
+              exposure,
+              namespacePrefix,
+            ),
+          }),
+        );
+        router.use(
+          createChartsRouter({
+            httpAuth,
+            charts,
+            templateOwner: knot.charts.templateOwner,
+            logger,
+          }),
+        );
+        router.use(
+          createForwardAuthRouter({
+            sessions: new BackstageTokenSessionVerifier(
+              deps.auth,
+              knot.forwardAuth.cookieName,
+            ),
+            owners: new IngressHostOwnerResolver(
+              kubernetes,
+              exposure.domain,
+              namespacePrefix,
+            ),
+            access,
+            auth: deps.auth,
+            httpAuth,
+            domain: exposure.domain,
+            signInUrl: knot.forwardAuth.signInUrl,
+            cookieName: knot.forwardAuth.cookieName,
+            secureCookie: exposure.scheme === 'https',
+          }),
+        );
+        router.use(
+          createProfilesRouter({ httpAuth, access, resolver: profiles, store }),
+        );
+        router.use(
+          createUsersRouter({ httpAuth, userInfo, store, admins, permissions }),
+        );
+        httpRouter.use(router);
       },
     });
   },

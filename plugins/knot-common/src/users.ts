@@ -47,12 +47,3 @@ export function usernameProblem(name: unknown): string | undefined {
   }
   return undefined;
 }
-
-/**
- * `GET /api/knot/catalog/profiles` (service credentials only): what the
- * catalog entity provider turns into User and Group entities.
- */
-export interface KnotCatalogProfiles {
-  users: Array<{ username: string; email?: string; teams: string[] }>;
-  teams: Array<{ name: string; members: string[] }>;
-}

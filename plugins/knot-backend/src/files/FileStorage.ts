@@ -1,4 +1,3 @@
-import type { Config } from '@backstage/config';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
   USERNAME_PATTERN,
@@ -6,26 +5,20 @@ import {
 } from '@knot-platform/plugin-knot-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { FilesConfig } from './config';
 import { DomainRoot } from './DomainRoot';
 
 /**
  * Where the data domains live on the backend's filesystem: the private
  * domain of profile `p` is `<privateDir>/<p>` (created 0700 on first use),
- * the shared domain is `sharedDir`. Relative directories in config are
- * resolved against the backend's working directory, like
- * `backend.database.connection.directory` (packages/backend in development).
+ * the shared domain is `sharedDir`.
  */
 export class FileStorage {
-  static fromConfig(config: Config): FileStorage {
-    const dir = (key: string) => {
-      const value = config.getOptionalString(`knot.storage.${key}`);
-      return value === undefined ? undefined : path.resolve(value);
-    };
-    const quotaMiB = config.getOptionalNumber('knot.storage.privateQuotaMiB');
+  static fromConfig(config: FilesConfig): FileStorage {
     return new FileStorage(
-      dir('privateDir'),
-      dir('sharedDir'),
-      quotaMiB === undefined ? undefined : quotaMiB * 1024 * 1024,
+      config.privateDir,
+      config.sharedDir,
+      config.privateQuotaBytes,
     );
   }
 

@@ -1,5 +1,5 @@
 import {
-  USERNAME_PATTERN,
+  hostOwnerCandidates,
   profileNamespace,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
@@ -25,23 +25,6 @@ export class IngressHostOwnerResolver implements HostOwnerResolver {
     private readonly ttlMs = 10_000,
   ) {}
 
-  /** Candidate profiles of a host, longest service name first. */
-  candidates(host: string): string[] {
-    const suffix = `.${this.domain}`;
-    const name = host.toLowerCase().replace(/:\d+$/, '');
-    if (!name.endsWith(suffix)) return [];
-    const label = name.slice(0, -suffix.length);
-    if (label.includes('.')) return [];
-    const out: string[] = [];
-    for (let i = label.length - 1; i > 0; i--) {
-      if (label[i] !== '-') continue;
-      const profile = label.slice(i + 1);
-      if (label.slice(0, i) && USERNAME_PATTERN.test(profile))
-        out.push(profile);
-    }
-    return out;
-  }
-
   async ownerOf(host: string): Promise<string | undefined> {
     const key = host.toLowerCase().replace(/:\d+$/, '');
     const cached = this.cache.get(key);
@@ -50,7 +33,7 @@ export class IngressHostOwnerResolver implements HostOwnerResolver {
       lib => lib.NetworkingV1Api,
     );
     let owner: string | undefined;
-    for (const profile of this.candidates(key)) {
+    for (const profile of hostOwnerCandidates(key, this.domain)) {
       const namespace = profileNamespace(profile, this.namespacePrefix);
       const ingresses = await networking
         .listNamespacedIngress({ namespace })

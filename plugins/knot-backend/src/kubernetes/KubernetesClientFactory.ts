@@ -1,5 +1,5 @@
-import type { Config } from '@backstage/config';
 import type * as k8s from '@kubernetes/client-node';
+import type { KubernetesConfig } from './config';
 import { loadClientNode, type ClientNode } from './loadClientNode';
 
 /** Loads the kubeconfig Knot acts with and creates API clients from it. */
@@ -7,11 +7,8 @@ export class KubernetesClientFactory {
   private loaded?: Promise<{ lib: ClientNode; kubeConfig: k8s.KubeConfig }>;
   private serverUrl?: string;
 
-  static fromConfig(config: Config): KubernetesClientFactory {
-    return new KubernetesClientFactory(
-      config.getOptionalString('knot.kubernetes.kubeconfig'),
-      config.getOptionalString('knot.kubernetes.context'),
-    );
+  static fromConfig(config: KubernetesConfig): KubernetesClientFactory {
+    return new KubernetesClientFactory(config.kubeconfig, config.context);
   }
 
   constructor(

@@ -1,14 +1,13 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { profileAccessServiceRef } from '@knot-platform/plugin-knot-node';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+  createTestDatabases,
+  serviceProbe,
+  startKnotTestBackend,
+} from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { knotPlugin } from '../plugin';
-import { createTestDatabases } from '../__testUtils__/databases';
-import { UserStore } from '../users/UserStore';
-import { profileAccessServiceRef, type ProfileAccess } from './ProfileAccess';
+import { KnotAdmins } from '../identity/KnotAdmins';
+import { UserStore } from '../identity/UserStore';
 import { StoreProfileAccess } from './StoreProfileAccess';
 
 const databases = createTestDatabases();
@@ -34,7 +33,7 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
       database: { getClient: async () => knex },
     });
     await seed(store);
-    const access = new StoreProfileAccess(store);
+    const access = new StoreProfileAccess(store, new KnotAdmins(store, []));
     const can = (user: string, profile: string) =>
       access.canActAs(`user:default/${user}`, profile);
 
@@ -78,45 +77,25 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
 
   it('is what other plugins get from profileAccessServiceRef', async () => {
     const knex = await databases.init(id);
-    let access: ProfileAccess | undefined;
-    // Stands for the scaffolder: another plugin of the same backend.
-    const probe = createBackendPlugin({
-      pluginId: 'probe',
-      register(env) {
-        env.registerInit({
-          deps: { access: profileAccessServiceRef },
-          async init(deps) {
-            access = deps.access;
-          },
-        });
-      },
-    });
-    const { server } = await startTestBackend({
-      features: [
-        knotPlugin,
-        probe,
-        mockServices.database.factory({ knex }),
-        mockServices.rootConfig.factory({
-          data: {
-            knot: {
-              kubernetes: { kubeconfig: '/nonexistent', healthTimeoutMs: 200 },
-            },
-          },
-        }),
-      ],
+    // Stands for the permission policy: another plugin of the same backend.
+    const probe = serviceProbe(profileAccessServiceRef);
+    const { server } = await startKnotTestBackend({
+      knex,
+      features: [probe.feature],
     });
     await seed(new UserStore(knex));
+    const access = probe.get();
 
-    expect(await access!.canActAs('user:default/bob', 't')).toBe(true);
-    expect(await access!.refusal('user:default/carol', 't')).toBe(
+    expect(await access.canActAs('user:default/bob', 't')).toBe(true);
+    expect(await access.refusal('user:default/carol', 't')).toBe(
       "You are not a member of team 't'",
     );
-    expect(await access!.ownerRef('t')).toBe('group:default/t');
-    expect(await access!.actingProfiles('user:default/bob')).toEqual({
+    expect(await access.ownerRef('t')).toBe('group:default/t');
+    expect(await access.actingProfiles('user:default/bob')).toEqual({
       admin: false,
       profiles: ['bob', 't'],
     });
-    expect(await access!.actingProfiles('user:default/alice')).toEqual({
+    expect(await access.actingProfiles('user:default/alice')).toEqual({
       admin: true,
       profiles: ['alice'],
     });

@@ -1,42 +1,74 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import type { UserStore } from '../users/UserStore';
-import type { ActingProfiles, ProfileAccess } from './ProfileAccess';
+import {
+  profileOwnerRef,
+  type ActingProfiles,
+} from '@knot-platform/plugin-knot-common';
+import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
+import type { KnotAdmins } from '../identity/KnotAdmins';
+import type { UserStore } from '../identity/UserStore';
+
+/**
+ * Whether a user may act as a profile by its own standing (itself, a team it
+ * is a member of); when not, whether acting as it would be impersonation,
+ * which only a Knot admin may do.
+ */
+export type ProfileAccessCheck =
+  | { allowed: true }
+  | { allowed: false; reason: string; impersonation: boolean };
 
 /**
  * Who may act as which profile, from the user store: a user as themself, a
- * team member as the team, an admin as any active user or team. The one rule
- * behind both the HTTP acting profile (StoreProfileResolver) and the
- * scaffolder's `profile` parameter.
+ * team member as the team, a Knot admin as any active user or team. The one
+ * rule behind the HTTP acting profile (StoreProfileResolver) and the
+ * profile-access routes other plugins ask.
  */
 export class StoreProfileAccess implements ProfileAccess {
   constructor(
     private readonly store: Pick<UserStore, 'getUser' | 'isMember' | 'teamsOf'>,
+    private readonly admins: Pick<KnotAdmins, 'isAdmin'>,
   ) {}
+
+  /** `actor` (a username) acting as `profile`, without admin rights. */
+  async check(actor: string, profile: string): Promise<ProfileAccessCheck> {
+    const refuse = (reason: string, impersonation = false) => ({
+      allowed: false as const,
+      reason,
+      impersonation,
+    });
+    const actorAccount = await this.store.getUser(actor);
+    // A deactivated user keeps no rights, even with a live session. A
+    // signed-in user unknown to the store (e.g. development guest) may still
+    // act as themself.
+    if (actorAccount && !actorAccount.active) {
+      return refuse(`The account '${actor}' is not active`);
+    }
+    if (profile === actor) return { allowed: true };
+    const target = await this.store.getUser(profile);
+    if (!target?.active) {
+      return refuse(`There is no active user or team '${profile}'`);
+    }
+    if (target.team && (await this.store.isMember(profile, actor))) {
+      return { allowed: true };
+    }
+    return refuse(
+      target.team
+        ? `You are not a member of team '${profile}'`
+        : `You may not act as user '${profile}'`,
+      true,
+    );
+  }
 
   /** Why `actor` (a username) may not act as `profile`; undefined if it may. */
   async refusalFor(
     actor: string,
     profile: string,
   ): Promise<string | undefined> {
-    const actorAccount = await this.store.getUser(actor);
-    // A deactivated user keeps no rights, even with a live session. A
-    // signed-in user unknown to the store (e.g. development guest) may still
-    // act as themself.
-    if (actorAccount && !actorAccount.active) {
-      return `The account '${actor}' is not active`;
-    }
-    if (profile === actor) return undefined;
-    const target = await this.store.getUser(profile);
-    if (!target?.active) {
-      return `There is no active user or team '${profile}'`;
-    }
-    if (actorAccount?.admin) return undefined;
-    if (target.team && (await this.store.isMember(profile, actor))) {
+    const check = await this.check(actor, profile);
+    if (check.allowed) return undefined;
+    if (check.impersonation && (await this.admins.isAdmin(actor))) {
       return undefined;
     }
-    return target.team
-      ? `You are not a member of team '${profile}'`
-      : `You may not act as user '${profile}'`;
+    return check.reason;
   }
 
   async refusal(userRef: string, profile: string): Promise<string | undefined> {
@@ -50,16 +82,16 @@ export class StoreProfileAccess implements ProfileAccess {
 
   async ownerRef(profile: string): Promise<string> {
     const account = await this.store.getUser(profile);
-    return account?.team
-      ? `group:default/${profile}`
-      : `user:default/${profile}`;
+    return profileOwnerRef(profile, Boolean(account?.team));
   }
 
   /** The same rule, listed: self and active teams, or everything for an admin. */
   async actingProfilesOf(actor: string): Promise<ActingProfiles> {
     const account = await this.store.getUser(actor);
     if (account && !account.active) return { admin: false, profiles: [] };
-    if (account?.admin) return { admin: true, profiles: [actor] };
+    if (await this.admins.isAdmin(actor)) {
+      return { admin: true, profiles: [actor] };
+    }
     const teams: string[] = [];
     for (const team of await this.store.teamsOf(actor)) {
       if ((await this.store.getUser(team))?.active) teams.push(team);

@@ -11,32 +11,31 @@ import {
   type ActingProfile,
 } from '@knot-platform/plugin-knot-common';
 import type { Request } from 'express';
-import type { UserStore } from '../users/UserStore';
-import { StoreProfileAccess } from './StoreProfileAccess';
+import type { StoreProfileAccess } from './StoreProfileAccess';
 import type { ProfileResolver } from './ProfileResolver';
 
 /**
  * Resolves the acting profile from the user store: a user acts as themself,
- * as any team they are a member of, or — if admin — as any active user or
- * team (impersonation). Anything else is refused with 403.
+ * as any team they are a member of, or — with the `knot.profiles.impersonate`
+ * permission (Knot admins) — as any active user or team. Anything else is
+ * refused with 403.
  */
 export class StoreProfileResolver implements ProfileResolver {
   constructor(
-    private readonly httpAuth: HttpAuthService,
-    private readonly userInfo: UserInfoService,
-    store: Pick<UserStore, 'getUser' | 'isMember' | 'teamsOf'>,
-    private readonly namespacePrefix: string,
-  ) {
-    this.access = new StoreProfileAccess(store);
-  }
-
-  private readonly access: StoreProfileAccess;
+    private readonly options: {
+      httpAuth: HttpAuthService;
+      userInfo: UserInfoService;
+      access: Pick<StoreProfileAccess, 'check'>;
+      /** Whether the request's user may impersonate (a permission check). */
+      mayImpersonate: (req: Request) => Promise<boolean>;
+      namespacePrefix: string;
+    },
+  ) {}
 
   async resolve(req: Request): Promise<ActingProfile> {
-    const credentials = await this.httpAuth.credentials(req, {
-      allow: ['user'],
-    });
-    const { userEntityRef } = await this.userInfo.getUserInfo(credentials);
+    const { httpAuth, userInfo, access } = this.options;
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const { userEntityRef } = await userInfo.getUserInfo(credentials);
     const actor = parseEntityRef(userEntityRef).name;
     const requested = req.header(PROFILE_HEADER) || actor;
     if (!USERNAME_PATTERN.test(requested)) {
@@ -44,18 +43,21 @@ export class StoreProfileResolver implements ProfileResolver {
         `The ${PROFILE_HEADER} header '${requested}' is not a profile name`,
       );
     }
-    const refusal = await this.access.refusalFor(actor, requested);
-    if (refusal) {
+    const check = await access.check(actor, requested);
+    if (
+      !check.allowed &&
+      !(check.impersonation && (await this.options.mayImpersonate(req)))
+    ) {
       throw new NotAllowedError(
         requested === actor
-          ? refusal
-          : `You may not act as profile '${requested}': ${refusal}`,
+          ? check.reason
+          : `You may not act as profile '${requested}': ${check.reason}`,
       );
     }
     return {
       name: requested,
       actor,
-      namespace: profileNamespace(requested, this.namespacePrefix),
+      namespace: profileNamespace(requested, this.options.namespacePrefix),
     };
   }
 }

@@ -1,5 +1,3 @@
-import type { Config } from '@backstage/config';
-import { stringMap } from './ProvisioningConfig';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 
 /**
@@ -8,18 +6,9 @@ import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
  * StoreProfileSource), and the whole source in tests.
  */
 export class ConfigProfileSource implements ProfileSource {
-  constructor(private readonly config: Config) {}
+  constructor(private readonly profiles: readonly ProvisioningTarget[]) {}
 
   async listProfiles(): Promise<ProvisioningTarget[]> {
-    const entries =
-      this.config.getOptionalConfigArray('knot.provisioning.profiles') ?? [];
-    return entries.map(entry => {
-      return {
-        name: entry.getString('name'),
-        isTeam: entry.getOptionalBoolean('isTeam') ?? false,
-        active: entry.getOptionalBoolean('active') ?? true,
-        quota: stringMap(entry, 'quota'),
-      };
-    });
+    return [...this.profiles];
   }
 }

@@ -4,12 +4,16 @@ import path from 'node:path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type * as k8s from '@kubernetes/client-node';
-import { describeWithCluster, testKubeconfig } from '../__testUtils__/cluster';
+import {
+  describeWithCluster,
+  removeProvisionedProfiles,
+  testKubeconfig,
+} from '@knot-platform/knot-test-utils';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import { loadClientNode } from '../kubernetes/loadClientNode';
 import { KubeObjects } from './KubeObjects';
 import type { ProvisioningTarget } from './ProfileSource';
-import { readProvisioningConfig } from './ProvisioningConfig';
+import { readProvisioningConfig } from './config';
 import { ProvisioningReconciler } from './ProvisioningReconciler';
 
 jest.setTimeout(120_000);
@@ -75,16 +79,7 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
   });
 
   afterAll(async () => {
-    for (const name of [aliceNs, bobNs]) {
-      await core.deleteNamespace({ name }).catch(() => {});
-    }
-    for (const user of [alice, bob]) {
-      for (const domain of ['private', 'shared']) {
-        await core
-          .deletePersistentVolume({ name: `knot-${domain}-${user}` })
-          .catch(() => {});
-      }
-    }
+    await removeProvisionedProfiles([alice, bob], prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { KubeObjects } from './KubeObjects';
-import { readProvisioningConfig } from './ProvisioningConfig';
+import { readProvisioningConfig } from './config';
 import { ProvisioningReconciler } from './ProvisioningReconciler';
 
 describe('ProvisioningReconciler', () => {

@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   MANAGED_BY_KNOT,
   MANAGED_BY_LABEL,
@@ -22,7 +21,7 @@ import {
   type KnotObject,
 } from './manifests';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
-import type { ProvisioningConfig } from './ProvisioningConfig';
+import type { ProvisioningConfig } from './config';
 
 /** The kinds Knot creates, listed by label to see what exists. */
 const KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
@@ -167,59 +166,6 @@ export class ProvisioningReconciler {
         },
       };
     });
-  }
-
-  /**
-   * Private folders left by removed profiles (kept because
-   * `knot.storage.deleteFoldersOnRemoval` is false).
-   */
-  async leftoverFolders(): Promise<string[]> {
-    const names = new Set(
-      (await this.options.source.listProfiles()).map(t => t.name),
-    );
-    const entries = await fs
-      .readdir(this.options.config.privateDir, { withFileTypes: true })
-      .catch(() => []);
-    return entries
-      .filter(
-        e =>
-          e.isDirectory() &&
-          USERNAME_PATTERN.test(e.name) &&
-          !names.has(e.name),
-      )
-      .map(e => e.name)
-      .sort();
-  }
-
-  /** Deletes the leftover folder of a removed profile (admin-confirmed). */
-  async deleteLeftoverFolder(name: string): Promise<ProvisioningAction> {
-    if (!USERNAME_PATTERN.test(name)) {
-      throw new InputError(`'${name}' is not a user or team name`);
-    }
-    const profiles = await this.options.source.listProfiles();
-    if (profiles.some(t => t.name === name)) {
-      throw new ConflictError(
-        `'${name}' still exists: only folders of removed profiles can be deleted`,
-      );
-    }
-    const folder = privateFolder(this.options.config, name);
-    const exists = await fs
-      .stat(folder)
-      .then(s => s.isDirectory())
-      .catch(() => false);
-    if (!exists) {
-      throw new NotFoundError(`No folder left for '${name}'`);
-    }
-    await fs.rm(folder, { recursive: true, force: true });
-    const action: ProvisioningAction = {
-      profile: name,
-      kind: 'Folder',
-      name: folder,
-      action: 'deleted',
-      detail: 'confirmed by an admin',
-    };
-    this.options.logger.info(`provisioning: deleted Folder ${folder}`);
-    return action;
   }
 
   private async run(

@@ -1,4 +1,4 @@
-import type { UserStore } from '../users/UserStore';
+import type { UserStore } from '../identity/UserStore';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 
 /**

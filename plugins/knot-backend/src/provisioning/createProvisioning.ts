@@ -1,53 +1,37 @@
 import type {
-  HttpAuthService,
   LoggerService,
   SchedulerService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
-import type { ProvisioningRouterOptions } from '../service/provisioningRouter';
-import { configAdminCheck, type RequireAdmin } from './AdminCheck';
-import { ConfigProfileSource } from './ConfigProfileSource';
+import type { ProvisioningConfig } from './config';
 import { KubeObjects } from './KubeObjects';
+import { LeftoverFolders } from './LeftoverFolders';
 import type { ProfileSource } from './ProfileSource';
-import { readProvisioningConfig } from './ProvisioningConfig';
 import { ProvisioningReconciler } from './ProvisioningReconciler';
 
 /**
- * Wires provisioning: the reconciler, its periodic run (which is also the
- * run at startup) and the admin routes' options.
- *
- * `source` and `requireAdmin` default to config alone
- * (`knot.provisioning.profiles`, `knot.provisioning.admins`); the plugin
- * passes the user store's (StoreProfileSource, storeAdminCheck) and calls
+ * Wires provisioning: the reconciler and its periodic run (which is also the
+ * run at startup), and the leftover folders of removed profiles. The plugin
+ * passes the user store's profiles (StoreProfileSource) and calls
  * `reconciler.reconcileProfile(name)` after every user or team change.
  */
 export async function createProvisioning(options: {
-  config: Config;
+  config: ProvisioningConfig;
   logger: LoggerService;
   kubernetes: KubernetesClientFactory;
   scheduler: SchedulerService;
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  source?: ProfileSource;
-  requireAdmin?: RequireAdmin;
-}): Promise<
-  ProvisioningRouterOptions & { reconciler: ProvisioningReconciler }
-> {
-  const { config, logger } = options;
-  const provisioningConfig = readProvisioningConfig(config);
+  source: ProfileSource;
+}): Promise<{ reconciler: ProvisioningReconciler; folders: LeftoverFolders }> {
+  const { config, logger, source } = options;
   const reconciler = new ProvisioningReconciler({
     kube: new KubeObjects(options.kubernetes),
-    source: options.source ?? new ConfigProfileSource(config),
-    config: provisioningConfig,
+    source,
+    config,
     logger,
   });
   await options.scheduler.scheduleTask({
     id: 'knot-provisioning-reconcile',
-    frequency: { minutes: provisioningConfig.frequencyMinutes },
-    timeout: { minutes: 10 },
-    initialDelay: { seconds: 5 },
+    ...config.schedule,
     fn: async () => {
       const report = await reconciler.reconcileAll();
       logger.info(
@@ -57,12 +41,6 @@ export async function createProvisioning(options: {
   });
   return {
     reconciler,
-    requireAdmin:
-      options.requireAdmin ??
-      configAdminCheck(
-        options.httpAuth,
-        options.userInfo,
-        config.getOptionalStringArray('knot.provisioning.admins') ?? [],
-      ),
+    folders: new LeftoverFolders({ source, config, logger }),
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { profileManifests } from './manifests';
-import { readProvisioningConfig } from './ProvisioningConfig';
+import { readProvisioningConfig } from './config';
 
 function config(knot: object) {
   return readProvisioningConfig(new ConfigReader({ knot }));

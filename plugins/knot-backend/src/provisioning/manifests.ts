@@ -13,7 +13,7 @@ import {
   sharedVolumeName,
 } from '@knot-platform/plugin-knot-common';
 import type { ProvisioningTarget } from './ProfileSource';
-import type { ProvisioningConfig } from './ProvisioningConfig';
+import type { ProvisioningConfig } from './config';
 
 /** The ServiceAccount Knot creates next to `default` in every namespace. */
 export const KNOT_SERVICE_ACCOUNT = 'knot';
@@ -69,7 +69,10 @@ export function knotLabels(owner: string): Record<string, string> {
 }
 
 /** The private folder of a profile on the backend's filesystem. */
-export function privateFolder(config: ProvisioningConfig, name: string) {
+export function privateFolder(
+  config: Pick<ProvisioningConfig, 'privateDir'>,
+  name: string,
+) {
   return path.join(config.privateDir, name);
 }
 

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+  describeWithCluster,
+  removeProvisionedProfiles,
+  startKnotTestBackend,
+  testKubeconfig,
+} from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { knotPlugin } from '../plugin';
-import { describeWithCluster, testKubeconfig } from '../__testUtils__/cluster';
-import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 
 jest.setTimeout(60_000);
 
@@ -22,39 +21,26 @@ describeWithCluster(
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-prov-routes-'));
 
     afterAll(async () => {
-      const core = await new KubernetesClientFactory(
-        testKubeconfig(),
-      ).makeClient(lib => lib.CoreV1Api);
-      await core.deleteNamespace({ name: `${prefix}${carol}` }).catch(() => {});
-      for (const domain of ['private', 'shared']) {
-        await core
-          .deletePersistentVolume({ name: `knot-${domain}-${carol}` })
-          .catch(() => {});
-      }
+      await removeProvisionedProfiles([carol], prefix);
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it('reconciles on demand and reports each profile', async () => {
-      const { server } = await startTestBackend({
-        features: [
-          knotPlugin,
-          mockServices.rootConfig.factory({
-            data: {
-              knot: {
-                namespacePrefix: prefix,
-                kubernetes: { kubeconfig: testKubeconfig() },
-                storage: {
-                  privateDir: path.join(dir, 'private'),
-                  sharedDir: path.join(dir, 'shared'),
-                },
-                provisioning: {
-                  admins: ['mock'],
-                  profiles: [{ name: carol, quota: { pods: '7' } }],
-                },
-              },
+      const { server } = await startKnotTestBackend({
+        config: {
+          knot: {
+            namespacePrefix: prefix,
+            kubernetes: { kubeconfig: testKubeconfig()! },
+            identity: { admins: ['mock'] },
+            storage: {
+              privateDir: path.join(dir, 'private'),
+              sharedDir: path.join(dir, 'shared'),
             },
-          }),
-        ],
+            provisioning: {
+              profiles: [{ name: carol, quota: { pods: '7' } }],
+            },
+          },
+        },
       });
       const auth = mockCredentials.user.header();
       const first = await request(server)

@@ -1,0 +1,40 @@
+/**
+ * Knot's test kit, used by the tests of every Knot package: the test backend
+ * (`startKnotTestBackend`), test databases, the local cluster, helm, a chart
+ * registry, nginx as an ingress, an OIDC client, seeded users and a mock
+ * profile access.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  knotTestConfig,
+  mergeConfig,
+  startKnotTestBackend,
+  type KnotTestBackendOptions,
+} from './backend';
+export {
+  BUNDLED_CHARTS_DIR,
+  testChartInfo,
+  writeChart,
+  type TestChart,
+} from './charts';
+export { describeWithCluster, testKubeconfig } from './cluster';
+export { createTestDatabases } from './databases';
+export { helmReleases, helmValues, runHelm, uninstallReleases } from './helm';
+export { loadClientNode, testIngress, testKubeClient } from './kubernetes';
+export { freePort, startForwardAuthNginx } from './nginx';
+export { formAction, loadOpenidClient, TestBrowser } from './oidcClient';
+export {
+  mockProfileAccess,
+  type MockProfileAccessOptions,
+} from './profileAccess';
+export {
+  createProfileNamespace,
+  removeProvisionedProfiles,
+  testUsername,
+} from './profiles';
+export { pushChart, startRegistry, startTokenAuthFront } from './registry';
+export { serviceProbe } from './serviceProbe';
+export { installService, servicesTestConfigData } from './services';
+export { seedKnotUsers, type KnotUsersSeed } from './users';

@@ -1,0 +1,404 @@
+import {
+  resolvePackagePath,
+  type DatabaseService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  USERNAME_PATTERN,
+  usernameProblem,
+  type KnotTeam,
+  type KnotUser,
+} from '@knot-platform/plugin-knot-common';
+import type { KnotProfileChange } from '@knot-platform/plugin-knot-node';
+import type { Knex } from 'knex';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+
+const USERS = 'knot_users';
+const MEMBERS = 'knot_team_members';
+
+interface UserRow {
+  username: string;
+  email: string | null;
+  password_hash: string | null;
+  active: boolean | number;
+  admin: boolean | number;
+  is_team: boolean | number;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+/** What changed, for listeners (provisioning, the profiles events). */
+export type UserChange = KnotProfileChange;
+
+export type UserChangeListener = (change: UserChange) => void | Promise<void>;
+
+/** The outcome of checking a username and password. */
+export type Authentication =
+  | { ok: true; user: KnotUser }
+  | { ok: false; reason: 'invalid-credentials' | 'awaiting-approval' };
+
+function toUser(row: UserRow): KnotUser {
+  return {
+    username: row.username,
+    email: row.email ?? undefined,
+    active: Boolean(row.active),
+    admin: Boolean(row.admin),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+function checkName(name: unknown): string {
+  const problem = usernameProblem(name);
+  if (problem) {
+    throw new InputError(problem);
+  }
+  return name as string;
+}
+
+function checkEmail(email: unknown): string | undefined {
+  if (email === undefined || email === null || email === '') {
+    return undefined;
+  }
+  if (
+    typeof email !== 'string' ||
+    email.length > 320 ||
+    !/^[^\s@]+@[^\s@]+$/.test(email)
+  ) {
+    throw new InputError(`'${String(email)}' is not a valid e-mail address`);
+  }
+  return email;
+}
+
+function checkPassword(password: unknown): string {
+  const problem = passwordProblem(password);
+  if (problem) {
+    throw new InputError(problem);
+  }
+  return password as string;
+}
+
+/**
+ * Knot's users and teams, in the plugin's database (SQLite or PostgreSQL).
+ * Passwords are kept as scrypt hashes only. Other features learn about
+ * changes through {@link UserStore.onChange} (in-process: each replica's
+ * listeners hear the changes made through that replica; periodic refreshes
+ * cover the others).
+ */
+export class UserStore {
+  private readonly listeners = new Set<UserChangeListener>();
+
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<UserStore> {
+    const knex = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await knex.migrate.latest({
+        directory: resolvePackagePath(
+          '@knot-platform/plugin-knot-backend',
+          'migrations',
+        ),
+        tableName: 'knot_migrations',
+      });
+    }
+    return new UserStore(knex);
+  }
+
+  constructor(private readonly knex: Knex) {}
+
+  /** Registers a listener for changes; returns a function that removes it. */
+  onChange(listener: UserChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async emit(change: UserChange) {
+    for (const listener of this.listeners) {
+      try {
+        await listener(change);
+      } catch {
+        // A failing listener must not fail the change that already happened.
+      }
+    }
+  }
+
+  // --- users ----------------------------------------------------------------
+
+  /** A user or team by name, or undefined. */
+  async getUser(
+    name: string,
+  ): Promise<(KnotUser & { team: boolean }) | undefined> {
+    const row = await this.knex<UserRow>(USERS)
+      .where({ username: name })
+      .first();
+    return row ? { ...toUser(row), team: Boolean(row.is_team) } : undefined;
+  }
+
+  /** Users (not teams), ordered by name. */
+  async listUsers(): Promise<KnotUser[]> {
+    const rows = await this.knex<UserRow>(USERS)
+      .where({ is_team: false })
+      .orderBy('username');
+    return rows.map(toUser);
+  }
+
+  /** Names of every active user and team: the profiles that get a namespace. */
+  async listActiveProfiles(): Promise<Array<{ name: string; team: boolean }>> {
+    const rows = await this.knex<UserRow>(USERS)
+      .where({ active: true })
+      .orderBy('username')
+      .select('username', 'is_team');
+    return rows.map(r => ({ name: r.username, team: Boolean(r.is_team) }));
+  }
+
+  /**
+   * Self sign-up: the account waits for an admin's approval (inactive).
+   * Throws InputError for invalid input, ConflictError when the name is taken.
+   */
+  async signUp(input: {
+    username: unknown;
+    email?: unknown;
+    password: unknown;
+  }): Promise<KnotUser> {
+    return this.insertUser({
+      username: checkName(input.username),
+      email: checkEmail(input.email),
+      password: checkPassword(input.password),
+      active: false,
+      admin: false,
+    });
+  }
+
+  /**
+   * Makes sure the configured first admin exists; creates it (active, admin)
+   * on first start. An existing account is left as it is, password included.
+   * The configured name may be a reserved one such as `admin`: the operator
+   * chose it.
+   */
+  async ensureAdmin(username: string, password: string): Promise<boolean> {
+    if (!USERNAME_PATTERN.test(username)) {
+      throw new InputError(usernameProblem(username) ?? 'invalid admin name');
+    }
+    if (await this.getUser(username)) {
+      return false;
+    }
+    await this.insertUser({
+      username,
+      password: checkPassword(password),
+      active: true,
+      admin: true,
+    });
+    return true;
+  }
+
+  private async insertUser(user: {
+    username: string;
+    email?: string;
+    password?: string;
+    active: boolean;
+    admin: boolean;
+    team?: boolean;
+  }): Promise<KnotUser> {
+    const now = new Date();
+    const row: UserRow = {
+      username: user.username,
+      email: user.email ?? null,
+      password_hash: user.password ? await hashPassword(user.password) : null,
+      active: user.active,
+      admin: user.admin,
+      is_team: user.team ?? false,
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.knex(USERS).insert(row);
+    } catch (error) {
+      if (await this.getUser(user.username)) {
+        throw new ConflictError(`The name '${user.username}' is already taken`);
+      }
+      throw error;
+    }
+    await this.emit({ kind: 'created', profile: user.username });
+    return toUser(row);
+  }
+
+  /**
+   * Checks a username and password. A wrong password, an unknown user and a
+   * team all answer `invalid-credentials` in the same time; the right
+   * password of an account not yet approved answers `awaiting-approval`.
+   */
+  async authenticate(
+    username: string,
+    password: string,
+  ): Promise<Authentication> {
+    const row =
+      typeof username === 'string' && USERNAME_PATTERN.test(username)
+        ? await this.knex<UserRow>(USERS).where({ username }).first()
+        : undefined;
+    const hash = row && !row.is_team ? row.password_hash : undefined;
+    if (!(await verifyPassword(String(password ?? ''), hash))) {
+      return { ok: false, reason: 'invalid-credentials' };
+    }
+    if (!row!.active) {
+      return { ok: false, reason: 'awaiting-approval' };
+    }
+    return { ok: true, user: toUser(row!) };
+  }
+
+  private async updateUser(
+    username: string,
+    patch: Partial<Pick<UserRow, 'active' | 'admin' | 'password_hash'>>,
+  ): Promise<void> {
+    const count = await this.knex(USERS)
+      .where({ username, is_team: false })
+      .update({ ...patch, updated_at: new Date() });
+    if (count === 0) {
+      throw new NotFoundError(`No user named '${username}'`);
+    }
+    await this.emit({ kind: 'updated', profile: username });
+  }
+
+  async setActive(username: string, active: boolean): Promise<void> {
+    await this.updateUser(username, { active });
+  }
+
+  async setAdmin(username: string, admin: boolean): Promise<void> {
+    await this.updateUser(username, { admin });
+  }
+
+  /** Changes a password; the current one must be given and right. */
+  async changePassword(
+    username: string,
+    currentPassword: unknown,
+    newPassword: unknown,
+  ): Promise<void> {
+    const next = checkPassword(newPassword);
+    const row = await this.knex<UserRow>(USERS)
+      .where({ username, is_team: false })
+      .first();
+    if (
+      !(await verifyPassword(String(currentPassword ?? ''), row?.password_hash))
+    ) {
+      throw new InputError('The current password is wrong');
+    }
+    await this.updateUser(username, {
+      password_hash: await hashPassword(next),
+    });
+  }
+
+  /** Deletes a user or a team, with its memberships. */
+  async deleteProfile(name: string): Promise<void> {
+    let count = 0;
+    await this.knex.transaction(async tx => {
+      await tx(MEMBERS)
+        .where({ team: name })
+        .orWhere({ member: name })
+        .delete();
+      count = await tx(USERS).where({ username: name }).delete();
+    });
+    if (count === 0) {
+      throw new NotFoundError(`No user or team named '${name}'`);
+    }
+    await this.emit({ kind: 'deleted', profile: name });
+  }
+
+  // --- teams ----------------------------------------------------------------
+
+  /** Creates a team (active at once: an admin creates it). */
+  async createTeam(name: unknown, members: string[] = []): Promise<KnotTeam> {
+    const team = checkName(name);
+    await this.insertUser({
+      username: team,
+      active: true,
+      admin: false,
+      team: true,
+    });
+    for (const member of members) {
+      await this.addMember(team, member);
+    }
+    return (await this.getTeam(team))!;
+  }
+
+  async getTeam(name: string): Promise<KnotTeam | undefined> {
+    const row = await this.knex<UserRow>(USERS)
+      .where({ username: name, is_team: true })
+      .first();
+    if (!row) {
+      return undefined;
+    }
+    const members = await this.knex(MEMBERS)
+      .where({ team: name })
+      .orderBy('member')
+      .pluck('member');
+    return {
+      name,
+      members,
+      createdAt: new Date(row.created_at).toISOString(),
+    };
+  }
+
+  async listTeams(): Promise<KnotTeam[]> {
+    const rows = await this.knex<UserRow>(USERS)
+      .where({ is_team: true })
+      .orderBy('username');
+    const memberships = await this.knex(MEMBERS)
+      .select('team', 'member')
+      .orderBy('member');
+    return rows.map(row => ({
+      name: row.username,
+      members: memberships
+        .filter(m => m.team === row.username)
+        .map(m => m.member),
+      createdAt: new Date(row.created_at).toISOString(),
+    }));
+  }
+
+  /** Teams a user belongs to, ordered by name. */
+  async teamsOf(username: string): Promise<string[]> {
+    return this.knex(MEMBERS)
+      .where({ member: username })
+      .orderBy('team')
+      .pluck('team');
+  }
+
+  async isMember(team: string, username: string): Promise<boolean> {
+    const row = await this.knex(MEMBERS)
+      .where({ team, member: username })
+      .first();
+    return Boolean(row);
+  }
+
+  async addMember(team: string, username: unknown): Promise<void> {
+    if (!(await this.getTeam(team))) {
+      throw new NotFoundError(`No team named '${team}'`);
+    }
+    if (typeof username !== 'string' || !username) {
+      throw new InputError('username is required');
+    }
+    const user = await this.getUser(username);
+    if (!user || user.team) {
+      throw new InputError(`No user named '${username}'`);
+    }
+    if (await this.isMember(team, username)) {
+      return;
+    }
+    await this.knex(MEMBERS).insert({ team, member: username });
+    await this.emit({ kind: 'membership', profile: team });
+  }
+
+  async removeMember(team: string, username: string): Promise<void> {
+    const count = await this.knex(MEMBERS)
+      .where({ team, member: username })
+      .delete();
+    if (count === 0) {
+      throw new NotFoundError(`'${username}' is not a member of '${team}'`);
+    }
+    await this.emit({ kind: 'membership', profile: team });
+  }
+
+  async deleteTeam(name: string): Promise<void> {
+    if (!(await this.getTeam(name))) {
+      throw new NotFoundError(`No team named '${name}'`);
+    }
+    await this.deleteProfile(name);
+  }
+}

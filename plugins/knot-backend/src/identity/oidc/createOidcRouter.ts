@@ -1,0 +1,48 @@
+import type {
+  DatabaseService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  createKnotOidc,
+  migrateOidcDatabase,
+} from '@knot-platform/plugin-knot-oidc';
+import express from 'express';
+import type { IdentityConfig } from '../config';
+import type { UserStore } from '../UserStore';
+import { storeAccountSource } from './storeAccountSource';
+
+/** Where the provider is mounted inside the Knot plugin (`/api/knot/oidc`). */
+export const OIDC_PATH = '/oidc';
+
+/**
+ * Knot's OIDC provider on the Knot plugin's database, at the stable issuer
+ * `<backend>/api/knot/oidc`.
+ */
+export async function createOidcRouter(options: {
+  oidc: IdentityConfig['oidc'];
+  /** The `knot_*` claims of a user. */
+  knotClaims: (username: string) => Record<string, string>;
+  database: DatabaseService;
+  discovery: DiscoveryService;
+  logger: LoggerService;
+  store: UserStore;
+}): Promise<{ router: express.Router; issuer: string }> {
+  const { oidc, database, discovery, logger, store } = options;
+  const knex = await database.getClient();
+  if (!database.migrations?.skip) {
+    await migrateOidcDatabase(knex);
+  }
+  const issuer = `${await discovery.getExternalBaseUrl('knot')}${OIDC_PATH}`;
+  const provider = await createKnotOidc({
+    issuer,
+    knex,
+    accounts: storeAccountSource(store, options.knotClaims),
+    clients: oidc.clients,
+    logger,
+    signingKeyRotationDays: oidc.signingKeyRotationDays,
+  });
+  const router = express.Router();
+  router.use(OIDC_PATH, provider.router);
+  return { router, issuer };
+}

@@ -1,0 +1,50 @@
+import {
+  knotClaims,
+  profileKnotValues,
+  profileNamespace,
+} from '@knot-platform/plugin-knot-common';
+import type { AccountSource } from '@knot-platform/plugin-knot-oidc';
+import type { UserStore } from '../UserStore';
+
+/** The `knot_*` claims of a profile, from the platform configuration. */
+export function knotClaimsFor(platform: {
+  namespacePrefix: string;
+  /** The portal's URL. */
+  ingressUrl: string;
+}): (username: string) => Record<string, string> {
+  const { namespacePrefix: prefix, ingressUrl } = platform;
+  return username =>
+    knotClaims(
+      profileKnotValues({
+        profile: username,
+        namespace: profileNamespace(username, prefix),
+        ingressUrl,
+      }),
+    );
+}
+
+/** The OIDC provider's view of the Knot user store. */
+export function storeAccountSource(
+  store: UserStore,
+  claimsOf: (username: string) => Record<string, string>,
+): AccountSource {
+  return {
+    async find(username) {
+      const user = await store.getUser(username);
+      if (!user || !user.active || user.team) {
+        return undefined;
+      }
+      return {
+        username,
+        email: user.email,
+        groups: await store.teamsOf(username),
+        knotClaims: claimsOf(username),
+      };
+    },
+    authenticate: (username, password) =>
+      store.authenticate(username, password),
+    async signUp(input) {
+      await store.signUp(input);
+    },
+  };
+}

@@ -1,0 +1,256 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  KNOT_VALUES_KEY,
+  releaseEntityRef,
+  releaseKnotValues,
+  serviceUrl,
+  type KnotServiceForm,
+  type KnotServiceList,
+  type KnotServiceValues,
+} from '@knot-platform/plugin-knot-common';
+import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+import type { ProfileResolver } from '../profiles/ProfileResolver';
+import type { ChartCatalog } from '../charts/ChartCatalog';
+import { chartForm } from '../charts/templateFromChart';
+import type { ExposureSettings } from './config';
+import { HelmError, type Helm } from './Helm';
+import { sendInstall } from './installRoute';
+import type { ReleaseEntities } from './releaseEntities';
+import {
+  INSTANCE_LABEL,
+  splitChart,
+  toKnotService,
+  type WorkloadCounts,
+} from './releaseStatus';
+import type { ServiceInstaller } from './ServiceInstaller';
+
+export interface ReleasesRouterOptions {
+  httpAuth: HttpAuthService;
+  profiles: ProfileResolver;
+  helm: Helm;
+  kubernetes: KubernetesClientFactory;
+  exposure: ExposureSettings;
+  charts: ChartCatalog;
+  installer: ServiceInstaller;
+  entities: ReleaseEntities;
+}
+
+/**
+ * Desired replicas of each release's Deployments and StatefulSets, and its
+ * ready pods (counted on the pods themselves: a workload's status lags behind
+ * its pods when the controller manager is busy).
+ */
+async function workloadCounts(
+  kubernetes: KubernetesClientFactory,
+  namespace: string,
+): Promise<Map<string, WorkloadCounts>> {
+  const apps = await kubernetes.makeClient(lib => lib.AppsV1Api);
+  const core = await kubernetes.makeClient(lib => lib.CoreV1Api);
+  const labelSelector = INSTANCE_LABEL;
+  const [deployments, statefulSets, pods] = await Promise.all([
+    apps.listNamespacedDeployment({ namespace, labelSelector }),
+    apps.listNamespacedStatefulSet({ namespace, labelSelector }),
+    core.listNamespacedPod({ namespace, labelSelector }),
+  ]);
+  const counts = new Map<string, WorkloadCounts>();
+  const entry = (release: string) => {
+    const c = counts.get(release) ?? { desired: 0, ready: 0 };
+    counts.set(release, c);
+    return c;
+  };
+  for (const w of [...deployments.items, ...statefulSets.items]) {
+    const release = w.metadata?.labels?.[INSTANCE_LABEL];
+    if (release) entry(release).desired += w.spec?.replicas ?? 1;
+  }
+  for (const pod of pods.items) {
+    const release = pod.metadata?.labels?.[INSTANCE_LABEL];
+    const ready = pod.status?.conditions?.some(
+      c => c.type === 'Ready' && c.status === 'True',
+    );
+    if (release && ready && !pod.metadata?.deletionTimestamp) {
+      entry(release).ready += 1;
+    }
+  }
+  return counts;
+}
+
+/**
+ * helm's refusal of the values (schema validation, a template that fails on
+ * them) is the user's input problem: a 400 with helm's own words.
+ */
+function helmInputError(e: unknown): unknown {
+  if (!(e instanceof HelmError)) return e;
+  const stderr = e.stderr;
+  if (
+    !/values don't meet the specifications|template:|parse error|cannot unmarshal|YAML/i.test(
+      stderr,
+    )
+  ) {
+    return e;
+  }
+  // Keep helm's findings, without its preamble and chart headings.
+  const findings = stderr
+    .split('\n')
+    .map(l =>
+      l
+        .replace(/^Error: /, '')
+        .replace(/^(UPGRADE|INSTALLATION) FAILED: /, '')
+        .replace(/^- /, '')
+        .trim(),
+    )
+    .filter(
+      l =>
+        l &&
+        !/values don't meet the specifications/.test(l) &&
+        !/^[\w.-]+:$/.test(l),
+    );
+  return new InputError(
+    `The chart refused these values: ${findings.join('; ')}`,
+  );
+}
+
+/**
+ * Services (helm releases) of the acting profile: install, list, values,
+ * upgrade, delete; and the release Components of the catalog.
+ */
+export function createReleasesRouter(
+  options: ReleasesRouterOptions,
+): express.Router {
+  const { profiles, helm, kubernetes, exposure, charts } = options;
+  const router = Router();
+
+  // Deploy an offered chart: the portal, or the scaffolder's
+  // knot:helm:install on behalf of its task's initiator (knotServiceRef).
+  router.post('/services', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    await sendInstall(res, options.installer, profile, req.body);
+  });
+
+  router.get('/catalog/entities/releases', async (req, res) => {
+    await options.httpAuth.credentials(req, { allow: ['service'] });
+    res.json(await options.entities.list());
+  });
+
+  const findRelease = async (namespace: string, name: string) => {
+    const release = (await helm.list(namespace)).find(r => r.name === name);
+    if (!release)
+      throw new NotFoundError(`No service '${name}' in ${namespace}`);
+    return release;
+  };
+
+  router.get('/services', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const [releases, counts] = await Promise.all([
+      helm.list(profile.namespace),
+      workloadCounts(kubernetes, profile.namespace),
+    ]);
+    const body: KnotServiceList = {
+      items: releases.map(r =>
+        toKnotService(
+          r,
+          profile.name,
+          counts.get(r.name),
+          serviceUrl(r.name, profile.name, exposure),
+          releaseEntityRef(profile.name, r.name),
+        ),
+      ),
+    };
+    res.json(body);
+  });
+
+  /** The release's user values: never the internal knot.* ones. */
+  const userValues = async (namespace: string, name: string) => {
+    const { [KNOT_VALUES_KEY]: _internal, ...values } = (await helm.getValues(
+      name,
+      namespace,
+    )) as Record<string, unknown>;
+    return values;
+  };
+
+  /** The chart version a release runs, as Knot still offers it. */
+  // The profile's own (private) charts first, then the global ones.
+  const releaseChart = async (chartField: string, profile: string) => {
+    const { name, version } = splitChart(chartField);
+    const chart = await charts.find(name, version, profile);
+    if (!chart) {
+      throw new ConflictError(
+        `Chart ${name} ${version} is no longer offered, so its values cannot be changed`,
+      );
+    }
+    return chart;
+  };
+
+  router.get('/services/:name/values', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    await findRelease(profile.namespace, req.params.name);
+    const body: KnotServiceValues = {
+      values: await userValues(profile.namespace, req.params.name),
+    };
+    res.json(body);
+  });
+
+  // The "Change values" form: the same schema as the chart's Template.
+  router.get('/services/:name/form', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const chart = await releaseChart(release.chart, profile.name);
+    const body: KnotServiceForm = {
+      chart: chart.name,
+      chartVersion: chart.version,
+      schema: chartForm(chart),
+      values: await userValues(profile.namespace, release.name),
+    };
+    res.json(body);
+  });
+
+  router.put('/services/:name/values', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const values = req.body?.values;
+    if (!values || typeof values !== 'object' || Array.isArray(values)) {
+      throw new InputError('Body must be { "values": { ... } }');
+    }
+    if (KNOT_VALUES_KEY in values) {
+      throw new InputError(
+        `'${KNOT_VALUES_KEY}' values are set by Knot and cannot be changed`,
+      );
+    }
+    const release = await findRelease(profile.namespace, req.params.name);
+    const chart = await releaseChart(release.chart, profile.name);
+    // The submitted values replace the user values; the internal ones are
+    // computed again, as at install.
+    try {
+      await helm.install({
+        upgrade: true,
+        release: release.name,
+        namespace: profile.namespace,
+        chart: chart.helmRef.chart,
+        repo: chart.helmRef.repo,
+        version: chart.helmRef.version ?? chart.version,
+        values: {
+          ...values,
+          [KNOT_VALUES_KEY]: releaseKnotValues({
+            release: release.name,
+            profile: profile.name,
+            namespace: profile.namespace,
+            ...exposure,
+          }),
+        },
+      });
+    } catch (e) {
+      throw helmInputError(e);
+    }
+    res.status(204).end();
+  });
+
+  router.delete('/services/:name', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    await findRelease(profile.namespace, req.params.name);
+    await helm.uninstall(req.params.name, profile.namespace);
+    res.status(204).end();
+  });
+
+  return router;
+}
