@@ -1,4 +1,5 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import type { ServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import {
@@ -60,9 +61,16 @@ describe('catalogModuleKnot', () => {
   });
 
   it("offers the knot plugin's chart Templates in the catalog", async () => {
-    // The templates provider runs once at start-up (no initial delay).
+    // One scheduler for every plugin, so that the test runs the templates
+    // provider itself (and again, should the knot plugin not answer yet).
+    const scheduler = mockServices.scheduler();
     const { server } = await startKnotTestBackend({
-      features: [catalogPlugin, scaffolderEntityModel, catalogModuleKnot],
+      features: [
+        catalogPlugin,
+        scaffolderEntityModel,
+        catalogModuleKnot,
+        (scheduler as unknown as { factory(): ServiceFactory }).factory(),
+      ],
       config: { knot: { services: { chartsDir: BUNDLED_CHARTS_DIR } } },
     });
     const wanted = [
@@ -79,10 +87,11 @@ describe('catalogModuleKnot', () => {
       );
     };
     const missing = (seen: string[]) => wanted.filter(n => !seen.includes(n));
-    const deadline = Date.now() + 30_000;
-    let names = await templateNames();
+    const deadline = Date.now() + 60_000;
+    let names: string[] = [];
     while (missing(names).length && Date.now() < deadline) {
-      await new Promise(r => setTimeout(r, 200));
+      await scheduler.triggerTask('knot-chart-templates:refresh');
+      await new Promise(r => setTimeout(r, 500));
       names = await templateNames();
     }
     expect(names).toEqual(expect.arrayContaining(wanted));
