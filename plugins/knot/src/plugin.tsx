@@ -28,12 +28,19 @@ import {
   servicesRouteRef,
 } from './routes';
 
+/** What every Knot client needs to call knot-backend (KnotFetch). */
+const knotFetchDeps = {
+  fetchApi: fetchApiRef,
+  discoveryApi: discoveryApiRef,
+  identityApi: identityApiRef,
+};
+
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: knotApiRef,
-      deps: { fetchApi: fetchApiRef },
-      factory: ({ fetchApi }) => new KnotClient({ fetchApi }),
+      deps: knotFetchDeps,
+      factory: deps => new KnotClient(deps),
     }),
 });
 
@@ -76,8 +83,8 @@ const provisioningApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: provisioningApiRef,
-      deps: { fetchApi: fetchApiRef },
-      factory: ({ fetchApi }) => new ProvisioningClient(fetchApi),
+      deps: knotFetchDeps,
+      factory: deps => new ProvisioningClient(deps),
     }),
 });
 
@@ -125,11 +132,7 @@ const filesApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: filesApiRef,
-      deps: {
-        fetchApi: fetchApiRef,
-        discoveryApi: discoveryApiRef,
-        identityApi: identityApiRef,
-      },
+      deps: knotFetchDeps,
       factory: deps => new FilesClient(deps),
     }),
 });

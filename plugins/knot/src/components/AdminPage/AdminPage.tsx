@@ -12,6 +12,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { knotApiRef } from '../../api/KnotApi';
 import { TeamsPanel } from './TeamsPanel';
 import { UsersTable } from './UsersTable';
+import { errorMessage } from '../../api/errorMessage';
 
 /** Knot administration: users and teams. Admins only (the API says 403). */
 export function AdminPage() {
@@ -34,7 +35,7 @@ export function AdminPage() {
       setError(undefined);
       await action();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
     state.retry();
   }
@@ -47,7 +48,7 @@ export function AdminPage() {
       <Content>
         <WarningPanel
           title="Could not load users and teams"
-          message={state.error?.message}
+          message={state.error && errorMessage(state.error)}
         />
       </Content>
     );

@@ -3,6 +3,7 @@ import { Content, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /**
  * Where forward-auth sends anonymous browsers (`?rd=<service URL>`): the app's
@@ -21,7 +22,7 @@ export function ServiceSignInPage() {
       <Content>
         <WarningPanel
           title="Could not open the service"
-          message={session.error.message}
+          message={errorMessage(session.error)}
         />
       </Content>
     );
