@@ -9,16 +9,17 @@ import {
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import FolderIcon from '@material-ui/icons/Folder';
+import CloudIcon from '@material-ui/icons/Cloud';
+import PersonIcon from '@material-ui/icons/Person';
 import StorageIcon from '@material-ui/icons/Storage';
+import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
 import { filesApiRef } from './api/FilesApi';
 import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
-import CloudIcon from '@material-ui/icons/Cloud';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
-import PersonIcon from '@material-ui/icons/Person';
-import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
+import { ExactPath } from './components/ExactPath';
 import {
   accountRouteRef,
   adminRouteRef,
@@ -44,38 +45,14 @@ const knotApi = ApiBlueprint.make({
     }),
 });
 
-const knotPage = PageBlueprint.make({
-  params: {
-    path: '/knot',
-    routeRef: rootRouteRef,
-    // title + icon are what put the page in the sidebar.
-    title: 'Knot',
-    icon: <HubIcon />,
-    loader: () => import('./components/KnotPage').then(m => <m.KnotPage />),
-  },
-});
-
-const accountPage = PageBlueprint.make({
-  name: 'account',
-  params: {
-    path: '/knot-account',
-    routeRef: accountRouteRef,
-    title: 'Account',
-    icon: <PersonIcon />,
-    loader: () =>
-      import('./components/AccountPage').then(m => <m.AccountPage />),
-  },
-});
-
-const adminPage = PageBlueprint.make({
-  name: 'admin',
-  params: {
-    path: '/knot-admin',
-    routeRef: adminRouteRef,
-    title: 'Admin',
-    icon: <SupervisorAccountIcon />,
-    loader: () => import('./components/AdminPage').then(m => <m.AdminPage />),
-  },
+const filesApi = ApiBlueprint.make({
+  name: 'files',
+  params: defineParams =>
+    defineParams({
+      api: filesApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new FilesClient(deps),
+    }),
 });
 
 const provisioningApi = ApiBlueprint.make({
@@ -86,6 +63,72 @@ const provisioningApi = ApiBlueprint.make({
       deps: knotFetchDeps,
       factory: deps => new ProvisioningClient(deps),
     }),
+});
+
+// Every page lives under /knot. title + icon are what put a page in the
+// sidebar.
+
+const knotPage = PageBlueprint.make({
+  params: {
+    path: '/knot',
+    routeRef: rootRouteRef,
+    title: 'Knot',
+    icon: <HubIcon />,
+    loader: () =>
+      import('./components/KnotPage').then(m => (
+        <ExactPath>
+          <m.KnotPage />
+        </ExactPath>
+      )),
+  },
+});
+
+const servicesPage = PageBlueprint.make({
+  name: 'services',
+  params: {
+    path: '/knot/services',
+    routeRef: servicesRouteRef,
+    title: 'Services',
+    icon: <CloudIcon />,
+    // Also serves /knot/services/sign-in, where forward-auth sends browsers.
+    loader: () =>
+      import('./components/ServicesPage').then(m => <m.ServicesRoutes />),
+  },
+});
+
+const filesPage = PageBlueprint.make({
+  name: 'files',
+  params: {
+    path: '/knot/files',
+    routeRef: filesRouteRef,
+    title: 'Files',
+    icon: <FolderIcon />,
+    loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
+  },
+});
+
+const accountPage = PageBlueprint.make({
+  name: 'account',
+  params: {
+    path: '/knot/account',
+    routeRef: accountRouteRef,
+    title: 'Account',
+    icon: <PersonIcon />,
+    loader: () =>
+      import('./components/AccountPage').then(m => <m.AccountPage />),
+  },
+});
+
+/** Admin: users and teams. */
+const adminPage = PageBlueprint.make({
+  name: 'admin',
+  params: {
+    path: '/knot/admin',
+    routeRef: adminRouteRef,
+    title: 'Admin',
+    icon: <SupervisorAccountIcon />,
+    loader: () => import('./components/AdminPage').then(m => <m.AdminPage />),
+  },
 });
 
 /** Admin: per-profile namespaces, volumes and quotas. */
@@ -103,19 +146,6 @@ const adminProvisioningPage = PageBlueprint.make({
   },
 });
 
-const servicesPage = PageBlueprint.make({
-  name: 'services',
-  params: {
-    path: '/services',
-    routeRef: servicesRouteRef,
-    title: 'Services',
-    icon: <CloudIcon />,
-    // Also serves /services/sign-in, where forward-auth sends browsers.
-    loader: () =>
-      import('./components/ServicesPage').then(m => <m.ServicesRoutes />),
-  },
-});
-
 /** Create forms: the `profile` of Knot's chart Templates (ui:field). */
 const profilePickerField = FormFieldBlueprint.make({
   name: 'profile-picker',
@@ -124,27 +154,6 @@ const profilePickerField = FormFieldBlueprint.make({
       import('./components/ProfilePickerField').then(
         m => m.profilePickerFormField,
       ),
-  },
-});
-
-const filesApi = ApiBlueprint.make({
-  name: 'files',
-  params: defineParams =>
-    defineParams({
-      api: filesApiRef,
-      deps: knotFetchDeps,
-      factory: deps => new FilesClient(deps),
-    }),
-});
-
-const filesPage = PageBlueprint.make({
-  name: 'files',
-  params: {
-    path: '/files',
-    routeRef: filesRouteRef,
-    title: 'Files',
-    icon: <FolderIcon />,
-    loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
   },
 });
 
@@ -167,14 +176,14 @@ export const knotPlugin = createFrontendPlugin({
   },
   extensions: [
     knotApi,
+    filesApi,
+    provisioningApi,
     knotPage,
     servicesPage,
-    profilePickerField,
     filesPage,
-    filesApi,
     accountPage,
     adminPage,
-    provisioningApi,
     adminProvisioningPage,
+    profilePickerField,
   ],
 });

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Content, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { errorMessage } from '../../api/errorMessage';
@@ -12,7 +13,8 @@ import { errorMessage } from '../../api/errorMessage';
  */
 export function ServiceSignInPage() {
   const knotApi = useApi(knotApiRef);
-  const rd = new URLSearchParams(window.location.search).get('rd') ?? undefined;
+  const [query] = useSearchParams();
+  const rd = query.get('rd') ?? undefined;
   const session = useAsync(() => knotApi.startServiceSession(rd), [rd]);
   useEffect(() => {
     if (session.value?.redirect) window.location.assign(session.value.redirect);
