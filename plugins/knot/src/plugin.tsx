@@ -7,12 +7,18 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import { RequirePermission } from '@backstage/plugin-permission-react';
+import {
+  knotProvisioningManagePermission,
+  knotUsersManagePermission,
+} from '@knot-platform/plugin-knot-common';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import FolderIcon from '@material-ui/icons/Folder';
 import CloudIcon from '@material-ui/icons/Cloud';
 import PersonIcon from '@material-ui/icons/Person';
 import StorageIcon from '@material-ui/icons/Storage';
 import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
+import { allowedTo } from './allowedTo';
 import { filesApiRef } from './api/FilesApi';
 import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
@@ -119,21 +125,34 @@ const accountPage = PageBlueprint.make({
   },
 });
 
+// Admin pages exist only for users granted their permission (`if`: no route,
+// no sidebar entry otherwise); the page checks again, as the permission may
+// be withdrawn while the app runs.
+
 /** Admin: users and teams. */
 const adminPage = PageBlueprint.make({
   name: 'admin',
+  if: allowedTo(knotUsersManagePermission),
   params: {
     path: '/knot/admin',
     routeRef: adminRouteRef,
     title: 'Admin',
     icon: <SupervisorAccountIcon />,
-    loader: () => import('./components/AdminPage').then(m => <m.AdminPage />),
+    loader: () =>
+      import('./components/AdminPage').then(m => (
+        <RequirePermission permission={knotUsersManagePermission}>
+          <ExactPath>
+            <m.AdminPage />
+          </ExactPath>
+        </RequirePermission>
+      )),
   },
 });
 
 /** Admin: per-profile namespaces, volumes and quotas. */
 const adminProvisioningPage = PageBlueprint.make({
   name: 'provisioning',
+  if: allowedTo(knotProvisioningManagePermission),
   params: {
     path: '/knot/admin/provisioning',
     routeRef: provisioningRouteRef,
@@ -141,7 +160,9 @@ const adminProvisioningPage = PageBlueprint.make({
     icon: <StorageIcon />,
     loader: () =>
       import('./components/AdminProvisioningPage').then(m => (
-        <m.AdminProvisioningPage />
+        <RequirePermission permission={knotProvisioningManagePermission}>
+          <m.AdminProvisioningPage />
+        </RequirePermission>
       )),
   },
 });
