@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 import { resolve } from 'node:path';
 
 // The development config provisions the guest user besides the store's
@@ -6,13 +6,8 @@ import { resolve } from 'node:path';
 test('an admin sees the guest namespace bound and reconciles on demand', async ({
   page,
 }) => {
-  await page.goto('/catalog');
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
-  await sidebar
-    .getByRole('link', { name: 'Provisioning', exact: true })
-    .click();
+  await signInAsGuest(page, '/catalog');
+  await sidebarLink(page, 'Provisioning').click();
 
   await page.getByRole('button', { name: 'Reconcile now' }).click();
   // Either this reconcile created the objects or the one at startup did;
