@@ -8,16 +8,22 @@ test.describe.serial('private charts', () => {
   test('the admin, whose chart it is, finds its private Template in Create', async ({
     signIn,
   }) => {
+    // Page loads take a while on a loaded machine, and this one reloads.
+    test.setTimeout(300_000);
     const page = await signIn(FIRST_ADMIN.username, FIRST_ADMIN.password);
     await page.goto('/create');
     // The chart provider lists the per-profile locations once the portal is
-    // up; reload until its Templates are in the catalog.
+    // up; reload until its Templates are in the catalog. The public Template
+    // shows once the page has its Templates.
     await expect(async () => {
       await page.reload();
       await expect(
+        page.getByRole('heading', { name: 'Hello Kubernetes', exact: true }),
+      ).toBeVisible({ timeout: 60_000 });
+      await expect(
         page.getByRole('heading', { name: PRIVATE_TITLE, exact: true }),
       ).toBeVisible({ timeout: 5_000 });
-    }).toPass({ timeout: 90_000 });
+    }).toPass({ timeout: 240_000 });
   });
 
   test('another user (the guest) does not see it in Create', async ({
