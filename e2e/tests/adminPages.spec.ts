@@ -16,7 +16,7 @@ import {
 const user = `e2e-nav-${Date.now().toString(36)}`;
 const password = 'e2e user password';
 
-test.describe.serial('admin pages', () => {
+test.describe('admin pages', () => {
   test('an admin finds Admin and Provisioning in the sidebar, and opens them', async ({
     page,
   }) => {

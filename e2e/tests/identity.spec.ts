@@ -52,6 +52,8 @@ test.describe.serial('Knot identity', () => {
   test('the user signs in, is no admin, and acts as the team', async ({
     signIn,
   }) => {
+    // Four page loads, each a while on a loaded machine.
+    test.setTimeout(240_000);
     const page = await signIn(user, password);
     const meRequest = page.waitForRequest(r =>
       r.url().endsWith('/api/knot/me'),
