@@ -40,6 +40,9 @@ test.describe('admin pages', () => {
     page,
     signIn,
   }) => {
+    // Sign-up, approval and sign-in: several page loads, each a while on a
+    // loaded machine.
+    test.setTimeout(300_000);
     await signUp(await openKnotLogin(page), user, password);
     await approve(
       await signIn(FIRST_ADMIN.username, FIRST_ADMIN.password),
