@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,11 +10,8 @@ test('files: upload with progress, list, download, rename, delete', async ({
   const renamed = `renamed-${name}`;
   const content = randomBytes(8 * 1024 * 1024);
 
-  await page.goto('/catalog');
-  // Local development signs in as guest.
-  await page.getByRole('button', { name: 'Enter' }).click();
-  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
-  await sidebar.getByRole('link', { name: 'Files', exact: true }).click();
+  await signInAsGuest(page, '/catalog');
+  await sidebarLink(page, 'Files').click();
   await expect(
     page.getByRole('heading', { level: 1, name: 'Files' }),
   ).toBeVisible();

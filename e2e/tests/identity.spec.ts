@@ -1,49 +1,23 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { chooseTemplate } from './create';
-
-// The portal scripts/test starts: first admin from scripts/start.
-const ADMIN_PASSWORD = process.env.KNOT_ADMIN_PASSWORD ?? 'knot-admin-password';
-const BACKEND = `http://localhost:${process.env.KNOT_BACKEND_PORT ?? 7007}`;
+import {
+  approve,
+  BACKEND_URL,
+  chooseTemplate,
+  expect,
+  FIRST_ADMIN,
+  openKnotLogin,
+  signUp,
+  test,
+} from '../fixtures';
 
 const suffix = Date.now().toString(36);
 const user = `e2e-${suffix}`;
 const team = `t-${suffix}`;
 const password = 'e2e user password';
 
-/** Opens Knot's login page from the portal's sign-in page (a popup). */
-async function openKnotLogin(page: Page): Promise<Page> {
-  await page.goto('/');
-  const popup = page.waitForEvent('popup');
-  await page.getByRole('button', { name: 'Sign In' }).first().click();
-  const login = await popup;
-  await expect(
-    login.getByRole('heading', { name: 'Sign in to Knot' }),
-  ).toBeVisible();
-  return login;
-}
-
-async function signIn(browser: Browser, username: string, secret: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const login = await openKnotLogin(page);
-  await login.getByLabel('Username').fill(username);
-  await login.getByLabel('Password').fill(secret);
-  await login.getByRole('button', { name: 'Sign in' }).click();
-  await login.waitForEvent('close');
-  return page;
-}
-
 test.describe.serial('Knot identity', () => {
   test('a new user signs up and waits for approval', async ({ page }) => {
     const login = await openKnotLogin(page);
-    await login.getByRole('link', { name: 'Create an account' }).click();
-    await login.getByLabel('Username').fill(user);
-    await login.getByLabel('E-mail').fill(`${user}@example.com`);
-    await login.getByLabel('Password').fill(password);
-    await login.getByRole('button', { name: 'Create account' }).click();
-    await expect(login.getByRole('status')).toContainText(
-      'An admin must approve it',
-    );
+    await signUp(login, user, password);
 
     // Taken names are refused with a clear message.
     await login.getByRole('link', { name: 'Create an account' }).click();
@@ -62,14 +36,10 @@ test.describe.serial('Knot identity', () => {
   });
 
   test('the admin approves the user and puts them in a team', async ({
-    browser,
+    signIn,
   }) => {
-    const page = await signIn(browser, 'admin', ADMIN_PASSWORD);
-    await page.goto('/knot-admin');
-    const row = page.getByTestId(`user-${user}`);
-    await expect(row).toContainText('awaiting approval');
-    await row.getByRole('button', { name: 'Approve' }).click();
-    await expect(row).toContainText('active');
+    const page = await signIn(FIRST_ADMIN.username, FIRST_ADMIN.password);
+    await approve(page, user);
 
     await page.getByLabel('Team name').fill(team);
     await page.getByRole('button', { name: 'Create team' }).click();
@@ -80,18 +50,20 @@ test.describe.serial('Knot identity', () => {
   });
 
   test('the user signs in, is no admin, and acts as the team', async ({
-    browser,
+    signIn,
   }) => {
-    const page = await signIn(browser, user, password);
+    // Four page loads, each a while on a loaded machine.
+    test.setTimeout(240_000);
+    const page = await signIn(user, password);
     const meRequest = page.waitForRequest(r =>
       r.url().endsWith('/api/knot/me'),
     );
-    await page.goto('/knot-account');
+    await page.goto('/knot/account');
     await expect(page.getByText(`Signed in as ${user}`)).toBeVisible();
 
     // Not an admin: the API refuses, and so does the page.
     const authorization = (await meRequest).headers().authorization;
-    const users = await page.request.get(`${BACKEND}/api/knot/users`, {
+    const users = await page.request.get(`${BACKEND_URL}/api/knot/users`, {
       headers: { authorization },
     });
     expect(users.status()).toBe(403);
@@ -103,16 +75,17 @@ test.describe.serial('Knot identity', () => {
       page.getByText(`Acting as ${team} (namespace knot-${team})`),
     ).toBeVisible();
 
-    await page.goto('/knot-admin');
-    await expect(page.getByText('Admins only')).toBeVisible();
+    // Nor is there an Admin page for them (adminPages.spec.ts: the sidebar).
+    await page.goto('/knot/admin');
+    await expect(page.getByText(/PAGE NOT FOUND/)).toBeVisible();
   });
 
   test('the member deploys a service as the team from Create', async ({
-    browser,
+    signIn,
   }) => {
     // A deploy on a loaded machine (controllers, kwok) takes a while.
     test.setTimeout(300_000);
-    const page = await signIn(browser, user, password);
+    const page = await signIn(user, password);
     const name = `tm${suffix.slice(-6)}`;
     await page.goto('/create');
     await chooseTemplate(page, 'Hello Kubernetes');
@@ -129,10 +102,10 @@ test.describe.serial('Knot identity', () => {
 
     // It runs in the team's namespace, under the team's hostname: acting as
     // the team, the member sees it on the Services page.
-    await page.goto('/knot-account');
+    await page.goto('/knot/account');
     await page.getByRole('button', { name: /Acting profile/ }).click();
     await page.getByRole('option', { name: team }).click();
-    await page.goto('/services');
+    await page.goto('/knot/services');
     const row = page.getByRole('row').filter({ hasText: name });
     await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
     await expect(row.getByText(`${name}-${team}.`)).toBeVisible();

@@ -1,16 +1,11 @@
-import { expect, test } from '@playwright/test';
+import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 import { resolve } from 'node:path';
 
 test('the Knot page is reachable from the sidebar and sees the cluster', async ({
   page,
 }) => {
-  await page.goto('/catalog');
-
-  // Local development signs in as guest.
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
-  await sidebar.getByRole('link', { name: 'Knot', exact: true }).click();
+  await signInAsGuest(page, '/catalog');
+  await sidebarLink(page, 'Knot').click();
 
   await expect(
     page.getByRole('heading', { level: 1, name: 'Knot' }),

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 import { resolve } from 'node:path';
 
 // The development config provisions the guest user besides the store's
@@ -6,13 +6,10 @@ import { resolve } from 'node:path';
 test('an admin sees the guest namespace bound and reconciles on demand', async ({
   page,
 }) => {
-  await page.goto('/catalog');
-  await page.getByRole('button', { name: 'Enter' }).click();
-
-  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
-  await sidebar
-    .getByRole('link', { name: 'Provisioning', exact: true })
-    .click();
+  // Page loads take a while on a loaded machine, and this one reloads.
+  test.setTimeout(300_000);
+  await signInAsGuest(page, '/catalog');
+  await sidebarLink(page, 'Provisioning').click();
 
   await page.getByRole('button', { name: 'Reconcile now' }).click();
   // Either this reconcile created the objects or the one at startup did;
@@ -21,12 +18,14 @@ test('an admin sees the guest namespace bound and reconciles on demand', async (
     page.getByText(/^Reconciled \d+ profile\(s\) in \d+ ms$/),
   ).toBeVisible();
 
-  // The PV controller binds both volumes; the table shows it after a reload.
+  // The PV controller binds both volumes; the table shows it after a reload,
+  // once the page has its profiles again.
   await expect(async () => {
     await page.reload();
     const row = page.getByRole('row', { name: /knot-guest \(Active\)/ });
+    await expect(row).toBeVisible({ timeout: 60_000 });
     await expect(row.getByText('Bound')).toHaveCount(2, { timeout: 2000 });
-  }).toPass({ timeout: 60_000 });
+  }).toPass({ timeout: 240_000 });
 
   // Everything is in place now: a second reconcile changes nothing.
   await page.getByRole('button', { name: 'Reconcile now' }).click();

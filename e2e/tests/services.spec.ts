@@ -1,7 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { chooseTemplate } from './create';
+import { chooseTemplate, expect, signInAsGuest, test } from '../fixtures';
 
 // The guest user's profile namespace, as provisioning would create it.
 const namespace = 'knot-guest';
@@ -51,8 +50,7 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
   const name = `e2e${Date.now().toString(36).slice(-6)}`;
   const message = `Hello from e2e ${name}`;
 
-  await page.goto('/create');
-  await page.getByRole('button', { name: 'Enter' }).click();
+  await signInAsGuest(page, '/create');
 
   // The Template generated from charts/hello-kubernetes.
   await chooseTemplate(page, 'Hello Kubernetes');
@@ -80,7 +78,7 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
     fullPage: true,
   });
 
-  await page.goto('/services');
+  await page.goto('/knot/services');
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
   await expect(row.getByText(`${name}-guest.`)).toBeVisible();

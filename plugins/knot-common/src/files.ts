@@ -31,6 +31,14 @@ export interface FileEntry {
 export type FileSortKey = 'name' | 'size' | 'modified';
 export type FileSortOrder = 'asc' | 'desc';
 
+/** The query of a folder listing besides its `path`: order and page. */
+export interface FileListOptions {
+  sort?: FileSortKey;
+  order?: FileSortOrder;
+  offset?: number;
+  limit?: number;
+}
+
 /** One page of a folder listing; folders always come before files. */
 export interface FileListing {
   domain: FileDomain;

@@ -44,3 +44,16 @@ export interface ProfileProvisioningStatus {
   sharedVolume: string;
   quota?: QuotaStatus;
 }
+
+/** `GET /api/knot/provisioning/profiles` (admins). */
+export interface ProfileProvisioningList {
+  items: ProfileProvisioningStatus[];
+}
+
+/**
+ * `GET /api/knot/provisioning/folders` (admins): private folders kept after
+ * their profile was removed.
+ */
+export interface LeftoverFolderList {
+  items: string[];
+}

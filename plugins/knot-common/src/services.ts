@@ -38,6 +38,15 @@ export interface KnotServiceValues {
 }
 
 /**
+ * `POST /api/knot/forward-auth/session` (`{ rd }`): a session on the
+ * services' domain was started; where to send the browser next, if `rd` was
+ * a service under that domain.
+ */
+export interface KnotServiceSession {
+  redirect?: string;
+}
+
+/**
  * `GET /api/knot/services/:name/form`: the form of a release's chart version
  * (the same JSON schema as its Template's "Settings" page) and the release's
  * current user values to prefill it.

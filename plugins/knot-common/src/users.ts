@@ -17,6 +17,22 @@ export interface KnotTeam {
   createdAt: string;
 }
 
+/** `GET /api/knot/users` (admins). */
+export interface KnotUserList {
+  items: KnotUser[];
+}
+
+/** `PATCH /api/knot/users/:username` (admins): what to change. */
+export interface KnotUserPatch {
+  active?: boolean;
+  admin?: boolean;
+}
+
+/** `GET /api/knot/teams`. */
+export interface KnotTeamList {
+  items: KnotTeam[];
+}
+
 /** `GET /api/knot/me`: the signed-in user and the profiles they may act as. */
 export interface KnotMe {
   username: string;

@@ -7,18 +7,25 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
+import { RequirePermission } from '@backstage/plugin-permission-react';
+import {
+  knotProvisioningManagePermission,
+  knotUsersManagePermission,
+} from '@knot-platform/plugin-knot-common';
 import HubIcon from '@material-ui/icons/DeviceHub';
 import FolderIcon from '@material-ui/icons/Folder';
+import CloudIcon from '@material-ui/icons/Cloud';
+import PersonIcon from '@material-ui/icons/Person';
 import StorageIcon from '@material-ui/icons/Storage';
+import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
+import { allowedTo } from './allowedTo';
 import { filesApiRef } from './api/FilesApi';
 import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
-import CloudIcon from '@material-ui/icons/Cloud';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
-import PersonIcon from '@material-ui/icons/Person';
-import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
+import { ExactPath } from './components/ExactPath';
 import {
   accountRouteRef,
   adminRouteRef,
@@ -28,30 +35,88 @@ import {
   servicesRouteRef,
 } from './routes';
 
+/** What every Knot client needs to call knot-backend (KnotFetch). */
+const knotFetchDeps = {
+  fetchApi: fetchApiRef,
+  discoveryApi: discoveryApiRef,
+  identityApi: identityApiRef,
+};
+
 const knotApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: knotApiRef,
-      deps: { fetchApi: fetchApiRef },
-      factory: ({ fetchApi }) => new KnotClient({ fetchApi }),
+      deps: knotFetchDeps,
+      factory: deps => new KnotClient(deps),
     }),
 });
+
+const filesApi = ApiBlueprint.make({
+  name: 'files',
+  params: defineParams =>
+    defineParams({
+      api: filesApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new FilesClient(deps),
+    }),
+});
+
+const provisioningApi = ApiBlueprint.make({
+  name: 'provisioning',
+  params: defineParams =>
+    defineParams({
+      api: provisioningApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new ProvisioningClient(deps),
+    }),
+});
+
+// Every page lives under /knot. title + icon are what put a page in the
+// sidebar.
 
 const knotPage = PageBlueprint.make({
   params: {
     path: '/knot',
     routeRef: rootRouteRef,
-    // title + icon are what put the page in the sidebar.
     title: 'Knot',
     icon: <HubIcon />,
-    loader: () => import('./components/KnotPage').then(m => <m.KnotPage />),
+    loader: () =>
+      import('./components/KnotPage').then(m => (
+        <ExactPath>
+          <m.KnotPage />
+        </ExactPath>
+      )),
+  },
+});
+
+const servicesPage = PageBlueprint.make({
+  name: 'services',
+  params: {
+    path: '/knot/services',
+    routeRef: servicesRouteRef,
+    title: 'Services',
+    icon: <CloudIcon />,
+    // Also serves /knot/services/sign-in, where forward-auth sends browsers.
+    loader: () =>
+      import('./components/ServicesPage').then(m => <m.ServicesRoutes />),
+  },
+});
+
+const filesPage = PageBlueprint.make({
+  name: 'files',
+  params: {
+    path: '/knot/files',
+    routeRef: filesRouteRef,
+    title: 'Files',
+    icon: <FolderIcon />,
+    loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
   },
 });
 
 const accountPage = PageBlueprint.make({
   name: 'account',
   params: {
-    path: '/knot-account',
+    path: '/knot/account',
     routeRef: accountRouteRef,
     title: 'Account',
     icon: <PersonIcon />,
@@ -60,30 +125,34 @@ const accountPage = PageBlueprint.make({
   },
 });
 
+// Admin pages exist only for users granted their permission (`if`: no route,
+// no sidebar entry otherwise); the page checks again, as the permission may
+// be withdrawn while the app runs.
+
+/** Admin: users and teams. */
 const adminPage = PageBlueprint.make({
   name: 'admin',
+  if: allowedTo(knotUsersManagePermission),
   params: {
-    path: '/knot-admin',
+    path: '/knot/admin',
     routeRef: adminRouteRef,
     title: 'Admin',
     icon: <SupervisorAccountIcon />,
-    loader: () => import('./components/AdminPage').then(m => <m.AdminPage />),
+    loader: () =>
+      import('./components/AdminPage').then(m => (
+        <RequirePermission permission={knotUsersManagePermission}>
+          <ExactPath>
+            <m.AdminPage />
+          </ExactPath>
+        </RequirePermission>
+      )),
   },
-});
-
-const provisioningApi = ApiBlueprint.make({
-  name: 'provisioning',
-  params: defineParams =>
-    defineParams({
-      api: provisioningApiRef,
-      deps: { fetchApi: fetchApiRef },
-      factory: ({ fetchApi }) => new ProvisioningClient(fetchApi),
-    }),
 });
 
 /** Admin: per-profile namespaces, volumes and quotas. */
 const adminProvisioningPage = PageBlueprint.make({
   name: 'provisioning',
+  if: allowedTo(knotProvisioningManagePermission),
   params: {
     path: '/knot/admin/provisioning',
     routeRef: provisioningRouteRef,
@@ -91,21 +160,10 @@ const adminProvisioningPage = PageBlueprint.make({
     icon: <StorageIcon />,
     loader: () =>
       import('./components/AdminProvisioningPage').then(m => (
-        <m.AdminProvisioningPage />
+        <RequirePermission permission={knotProvisioningManagePermission}>
+          <m.AdminProvisioningPage />
+        </RequirePermission>
       )),
-  },
-});
-
-const servicesPage = PageBlueprint.make({
-  name: 'services',
-  params: {
-    path: '/services',
-    routeRef: servicesRouteRef,
-    title: 'Services',
-    icon: <CloudIcon />,
-    // Also serves /services/sign-in, where forward-auth sends browsers.
-    loader: () =>
-      import('./components/ServicesPage').then(m => <m.ServicesRoutes />),
   },
 });
 
@@ -117,31 +175,6 @@ const profilePickerField = FormFieldBlueprint.make({
       import('./components/ProfilePickerField').then(
         m => m.profilePickerFormField,
       ),
-  },
-});
-
-const filesApi = ApiBlueprint.make({
-  name: 'files',
-  params: defineParams =>
-    defineParams({
-      api: filesApiRef,
-      deps: {
-        fetchApi: fetchApiRef,
-        discoveryApi: discoveryApiRef,
-        identityApi: identityApiRef,
-      },
-      factory: deps => new FilesClient(deps),
-    }),
-});
-
-const filesPage = PageBlueprint.make({
-  name: 'files',
-  params: {
-    path: '/files',
-    routeRef: filesRouteRef,
-    title: 'Files',
-    icon: <FolderIcon />,
-    loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
   },
 });
 
@@ -164,14 +197,14 @@ export const knotPlugin = createFrontendPlugin({
   },
   extensions: [
     knotApi,
+    filesApi,
+    provisioningApi,
     knotPage,
     servicesPage,
-    profilePickerField,
     filesPage,
-    filesApi,
     accountPage,
     adminPage,
-    provisioningApi,
     adminProvisioningPage,
+    profilePickerField,
   ],
 });

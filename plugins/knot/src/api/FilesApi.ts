@@ -2,30 +2,20 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   FileDomain,
   FileListing,
-  FileSortKey,
-  FileSortOrder,
+  FileListOptions,
   FileUploadResult,
 } from '@knot-platform/plugin-knot-common';
-
-export interface ListOptions {
-  sort?: FileSortKey;
-  order?: FileSortOrder;
-  offset?: number;
-  limit?: number;
-}
+import type { KnotTransfer } from './KnotFetch';
 
 /** An upload under way: its result, and a way to stop it. */
-export interface UploadHandle {
-  done: Promise<FileUploadResult>;
-  cancel(): void;
-}
+export type UploadHandle = KnotTransfer<FileUploadResult>;
 
 /** The knot file API (private and shared folders) as the frontend sees it. */
 export interface FilesApi {
   list(
     domain: FileDomain,
     path: string,
-    options?: ListOptions,
+    options?: FileListOptions,
   ): Promise<FileListing>;
   /**
    * Uploads one file into `folder`; `name` may hold a relative path

@@ -1,40 +1,25 @@
 import type {
-  DiscoveryApi,
-  FetchApi,
-  IdentityApi,
-} from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import type {
   FileDomain,
   FileListing,
+  FileListOptions,
   FileUploadResult,
 } from '@knot-platform/plugin-knot-common';
-import type { FilesApi, ListOptions, UploadHandle } from './FilesApi';
-import { profileHeaders } from './selectedProfile';
+import type { FilesApi, UploadHandle } from './FilesApi';
+import {
+  KnotFetch,
+  type KnotFetchOptions,
+  type KnotRequest,
+} from './KnotFetch';
 
-/** The backend refused or failed: `message` is the backend's own words. */
-export class FilesError extends Error {
-  constructor(message: string, readonly status?: number) {
-    super(message);
-    this.name = 'FilesError';
-  }
-}
-
-/**
- * Talks to `/api/knot/files`. JSON calls go through the app's authenticated
- * fetch; uploads use XMLHttpRequest, the only browser API that reports
- * upload progress, with the same Backstage token set by hand.
- */
+/** Talks to knot-backend's file routes, `/api/knot/files/:domain/...`. */
 export class FilesClient implements FilesApi {
-  constructor(
-    private readonly deps: {
-      fetchApi: FetchApi;
-      discoveryApi: DiscoveryApi;
-      identityApi: IdentityApi;
-    },
-  ) {}
+  private readonly backend: KnotFetch;
 
-  async list(domain: FileDomain, path: string, options: ListOptions = {}) {
+  constructor(options: KnotFetchOptions) {
+    this.backend = new KnotFetch(options);
+  }
+
+  async list(domain: FileDomain, path: string, options: FileListOptions = {}) {
     const query = new URLSearchParams({ path });
     for (const [key, value] of Object.entries(options)) {
       if (value !== undefined) query.set(key, String(value));
@@ -50,58 +35,13 @@ export class FilesClient implements FilesApi {
     name: string,
     onProgress: (sent: number, total: number) => void,
   ): UploadHandle {
-    const xhr = new XMLHttpRequest();
-    let cancelled = false;
-    const done = (async () => {
-      const [base, { token }] = await Promise.all([
-        this.deps.discoveryApi.getBaseUrl('knot'),
-        this.deps.identityApi.getCredentials(),
-      ]);
-      if (cancelled) throw new FilesError('Cancelled');
-      // The file is the raw body: nothing to parse on the way to disk.
-      const target = folder ? `${folder}/${name}` : name;
-      return new Promise<FileUploadResult>((resolve, reject) => {
-        xhr.open(
-          'PUT',
-          `${base}/files/${domain}/file?${new URLSearchParams({
-            path: target,
-          })}`,
-        );
-        xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-        if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-        for (const [header, value] of Object.entries(profileHeaders())) {
-          xhr.setRequestHeader(header, value);
-        }
-        xhr.upload.onprogress = e => onProgress(e.loaded, e.total || file.size);
-        xhr.onload = () => {
-          if (xhr.status >= 200 && xhr.status < 300) {
-            resolve(JSON.parse(xhr.responseText) as FileUploadResult);
-          } else {
-            reject(
-              new FilesError(
-                messageOf(xhr.responseText, xhr.status),
-                xhr.status,
-              ),
-            );
-          }
-        };
-        xhr.onerror = () =>
-          reject(
-            new FilesError(
-              'The upload failed: the connection to the portal was lost',
-            ),
-          );
-        xhr.onabort = () => reject(new FilesError('Cancelled'));
-        xhr.send(file);
-      });
-    })();
-    return {
-      done,
-      cancel: () => {
-        cancelled = true;
-        xhr.abort();
-      },
-    };
+    // The file is the raw body: nothing to parse on the way to disk.
+    const target = folder ? `${folder}/${name}` : name;
+    return this.backend.put<FileUploadResult>(
+      `/files/${domain}/file?${new URLSearchParams({ path: target })}`,
+      file,
+      onProgress,
+    );
   }
 
   async download(domain: FileDomain, path: string, kind: 'file' | 'zip') {
@@ -140,40 +80,7 @@ export class FilesClient implements FilesApi {
     });
   }
 
-  private async call(
-    path: string,
-    init: { method?: string; json?: unknown } = {},
-  ): Promise<Response> {
-    const res = await this.deps.fetchApi.fetch(`plugin://knot/files${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        ...profileHeaders(),
-        ...(init.json !== undefined && { 'Content-Type': 'application/json' }),
-      },
-      ...(init.json !== undefined && { body: JSON.stringify(init.json) }),
-    });
-    if (!res.ok) {
-      const error = await ResponseError.fromResponse(res);
-      throw new FilesError(
-        error.body?.error?.message ?? statusMessage(res.status),
-        res.status,
-      );
-    }
-    return res;
+  private call(path: string, request?: KnotRequest): Promise<Response> {
+    return this.backend.fetch(`/files${path}`, request);
   }
-}
-
-function messageOf(body: string, status: number): string {
-  try {
-    return JSON.parse(body).error.message ?? statusMessage(status);
-  } catch {
-    return statusMessage(status);
-  }
-}
-
-function statusMessage(status: number): string {
-  if (status === 401) return 'Your session has expired: sign in again';
-  if (status === 413) return 'The file is too large';
-  if (status >= 500) return 'The portal failed to do this; try again later';
-  return `The request was refused (${status})`;
 }

@@ -5,9 +5,11 @@ import type {
   KnotMe,
   KnotServiceForm,
   KnotServiceList,
+  KnotServiceSession,
   KnotServiceValues,
   KnotTeam,
   KnotUser,
+  KnotUserPatch,
 } from '@knot-platform/plugin-knot-common';
 
 /** The Knot backend as the frontend sees it. */
@@ -24,7 +26,7 @@ export interface KnotApi {
   ): Promise<void>;
   deleteService(name: string): Promise<void>;
   /** Starts a session on the services' domain; answers where to go next. */
-  startServiceSession(rd?: string): Promise<{ redirect?: string }>;
+  startServiceSession(rd?: string): Promise<KnotServiceSession>;
 
   /** The signed-in user, their teams and the profiles they may act as. */
   getMe(): Promise<KnotMe>;
@@ -40,10 +42,7 @@ export interface KnotApi {
   getActingProfile(): Promise<ActingProfile>;
 
   listUsers(): Promise<KnotUser[]>;
-  updateUser(
-    username: string,
-    patch: { active?: boolean; admin?: boolean },
-  ): Promise<KnotUser>;
+  updateUser(username: string, patch: KnotUserPatch): Promise<KnotUser>;
   deleteUser(username: string): Promise<void>;
 
   listTeams(): Promise<KnotTeam[]>;

@@ -26,6 +26,8 @@ describe('KnotClient', () => {
     };
     const client = new KnotClient({
       fetchApi: fetchApi as any,
+      discoveryApi: { getBaseUrl: async () => 'http://backend/api/knot' },
+      identityApi: {} as any,
       storage: memoryStorage(),
     });
 

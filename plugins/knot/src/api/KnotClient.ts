@@ -1,33 +1,29 @@
-import type { FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
-import {
-  PROFILE_HEADER,
-  type ActingProfile,
-  type KnotHealth,
-  type KnotMe,
-  type KnotServiceForm,
-  type KnotServiceList,
-  type KnotServiceValues,
-  type KnotTeam,
-  type KnotUser,
+import type {
+  ActingProfile,
+  KnotHealth,
+  KnotMe,
+  KnotServiceForm,
+  KnotServiceList,
+  KnotServiceSession,
+  KnotServiceValues,
+  KnotTeam,
+  KnotTeamList,
+  KnotUser,
+  KnotUserList,
+  KnotUserPatch,
 } from '@knot-platform/plugin-knot-common';
 import type { KnotApi } from './KnotApi';
-
+import { KnotFetch, type KnotFetchOptions } from './KnotFetch';
 import { readSelectedProfile, writeSelectedProfile } from './selectedProfile';
 
-/**
- * Talks to knot-backend through the app's authenticated fetch, sending the
- * selected profile with every call.
- */
+/** Talks to knot-backend's users, teams, profile and services routes. */
 export class KnotClient implements KnotApi {
-  private readonly fetchApi: FetchApi;
+  private readonly backend: KnotFetch;
   private readonly storage?: Storage;
 
-  constructor(options: { fetchApi: FetchApi; storage?: Storage }) {
-    this.fetchApi = options.fetchApi;
-    this.storage =
-      options.storage ??
-      (typeof window !== 'undefined' ? window.localStorage : undefined);
+  constructor(options: KnotFetchOptions) {
+    this.backend = new KnotFetch(options);
+    this.storage = options.storage;
   }
 
   getSelectedProfile(): string | undefined {
@@ -58,10 +54,10 @@ export class KnotClient implements KnotApi {
   }
 
   async listUsers(): Promise<KnotUser[]> {
-    return (await this.request<{ items: KnotUser[] }>('GET', '/users')).items;
+    return (await this.request<KnotUserList>('GET', '/users')).items;
   }
 
-  updateUser(username: string, patch: { active?: boolean; admin?: boolean }) {
+  updateUser(username: string, patch: KnotUserPatch) {
     return this.request<KnotUser>(
       'PATCH',
       `/users/${encodeURIComponent(username)}`,
@@ -74,7 +70,7 @@ export class KnotClient implements KnotApi {
   }
 
   async listTeams(): Promise<KnotTeam[]> {
-    return (await this.request<{ items: KnotTeam[] }>('GET', '/teams')).items;
+    return (await this.request<KnotTeamList>('GET', '/teams')).items;
   }
 
   createTeam(name: string) {
@@ -133,8 +129,8 @@ export class KnotClient implements KnotApi {
     await this.request('DELETE', `/services/${encodeURIComponent(name)}`);
   }
 
-  async startServiceSession(rd?: string): Promise<{ redirect?: string }> {
-    const answer = await this.request<{ redirect?: string } | undefined>(
+  async startServiceSession(rd?: string): Promise<KnotServiceSession> {
+    const answer = await this.request<KnotServiceSession | undefined>(
       'POST',
       '/forward-auth/session',
       { rd },
@@ -142,34 +138,7 @@ export class KnotClient implements KnotApi {
     return answer ?? {};
   }
 
-  private async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> {
-    const headers: Record<string, string> = {};
-    const profile = this.getSelectedProfile();
-    if (profile) {
-      headers[PROFILE_HEADER] = profile;
-    }
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-    }
-    // plugin:// URLs are resolved to the knot backend by the fetch API.
-    const response = await this.fetchApi.fetch(`plugin://knot${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      // The backend is another origin in development; forward-auth's session
-      // cookie must be accepted from it.
-      credentials: 'include',
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    if (response.status === 204) {
-      return undefined as T;
-    }
-    return (await response.json()) as T;
+  private request<T>(method: string, path: string, json?: unknown): Promise<T> {
+    return this.backend.json<T>(path, { method, json });
   }
 }

@@ -1,52 +1,46 @@
-import type { FetchApi } from '@backstage/frontend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import type {
+  LeftoverFolderList,
+  ProfileProvisioningList,
   ProfileProvisioningStatus,
   ProvisioningAction,
   ReconcileReport,
 } from '@knot-platform/plugin-knot-common';
+import { KnotFetch, type KnotFetchOptions } from './KnotFetch';
 import type { ProvisioningApi } from './ProvisioningApi';
 
-/** Calls `/api/knot/provisioning/*` through the app's authenticated fetch. */
+/** Talks to knot-backend's admin routes `/api/knot/provisioning/*`. */
 export class ProvisioningClient implements ProvisioningApi {
-  constructor(private readonly fetchApi: FetchApi) {}
+  private readonly backend: KnotFetch;
+
+  constructor(options: KnotFetchOptions) {
+    this.backend = new KnotFetch(options);
+  }
 
   async listProfiles(): Promise<ProfileProvisioningStatus[]> {
-    const body = await this.call<{ items: ProfileProvisioningStatus[] }>(
+    const body = await this.backend.json<ProfileProvisioningList>(
       '/provisioning/profiles',
     );
     return body.items;
   }
 
   reconcile(profile?: string): Promise<ReconcileReport> {
-    return this.call<ReconcileReport>('/provisioning/reconcile', {
+    return this.backend.json<ReconcileReport>('/provisioning/reconcile', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(profile ? { profile } : {}),
+      json: profile ? { profile } : {},
     });
   }
 
   async listLeftoverFolders(): Promise<string[]> {
-    return (await this.call<{ items: string[] }>('/provisioning/folders'))
-      .items;
+    const body = await this.backend.json<LeftoverFolderList>(
+      '/provisioning/folders',
+    );
+    return body.items;
   }
 
   deleteLeftoverFolder(name: string): Promise<ProvisioningAction> {
-    return this.call<ProvisioningAction>(
+    return this.backend.json<ProvisioningAction>(
       `/provisioning/folders/${encodeURIComponent(name)}`,
-      {
-        method: 'DELETE',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ confirm: name }),
-      },
+      { method: 'DELETE', json: { confirm: name } },
     );
-  }
-
-  private async call<T>(path: string, init?: RequestInit): Promise<T> {
-    const response = await this.fetchApi.fetch(`plugin://knot${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
   }
 }

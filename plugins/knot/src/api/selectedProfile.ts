@@ -1,10 +1,8 @@
 /**
  * The profile the user chose to act as (Account page), kept in the browser's
- * storage and sent to knot-backend with every call as {@link PROFILE_HEADER}.
+ * storage; KnotFetch sends it with every call as the `x-knot-profile` header.
  * Undefined means the signed-in user.
  */
-
-import { PROFILE_HEADER } from '@knot-platform/plugin-knot-common';
 
 const STORAGE_KEY = 'knot.profile';
 
@@ -27,10 +25,4 @@ export function writeSelectedProfile(
   } else {
     storage?.removeItem(STORAGE_KEY);
   }
-}
-
-/** The header to add to a Knot call, if a profile is selected. */
-export function profileHeaders(storage?: Storage): Record<string, string> {
-  const profile = readSelectedProfile(storage);
-  return profile ? { [PROFILE_HEADER]: profile } : {};
 }

@@ -4,6 +4,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState, type FormEvent } from 'react';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /** Changes the signed-in user's Knot password. */
 export function ChangePasswordForm() {
@@ -20,7 +21,7 @@ export function ChangePasswordForm() {
       setCurrent('');
       setNext('');
     } catch (error) {
-      setMessage({ ok: false, text: (error as Error).message });
+      setMessage({ ok: false, text: errorMessage(error) });
     }
   }
 

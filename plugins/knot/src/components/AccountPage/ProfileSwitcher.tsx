@@ -8,6 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /**
  * Chooses the profile Knot calls act as: the user or one of their teams
@@ -36,7 +37,7 @@ export function ProfileSwitcher() {
     return (
       <WarningPanel
         title="Could not load your Knot account"
-        message={me.error?.message}
+        message={me.error && errorMessage(me.error)}
       />
     );
   }
@@ -74,7 +75,7 @@ export function ProfileSwitcher() {
       <Typography paragraph style={{ marginTop: 16 }} role="status">
         {acting.value
           ? `Acting as ${acting.value.name} (namespace ${acting.value.namespace})`
-          : acting.error?.message ?? ''}
+          : acting.error && errorMessage(acting.error)}
       </Typography>
     </>
   );

@@ -20,6 +20,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { provisioningApiRef } from '../../api/ProvisioningApi';
 import { LeftoverFolders } from './LeftoverFolders';
+import { errorMessage } from '../../api/errorMessage';
 
 function quotaText(p: ProfileProvisioningStatus): string {
   if (!p.quota) return 'none';
@@ -91,13 +92,13 @@ export function AdminProvisioningPage() {
       </Button>
       {running && <Progress />}
       {error && (
-        <WarningPanel title="Reconcile failed" message={error.message} />
+        <WarningPanel title="Reconcile failed" message={errorMessage(error)} />
       )}
       {report && <ReportCard report={report} />}
       {profiles.error ? (
         <WarningPanel
           title="Could not load the profiles"
-          message={profiles.error.message}
+          message={errorMessage(profiles.error)}
         />
       ) : (
         <Table

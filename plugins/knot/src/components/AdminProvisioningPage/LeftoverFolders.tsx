@@ -14,6 +14,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { provisioningApiRef } from '../../api/ProvisioningApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /**
  * Private folders kept after their user or team was removed; deleting one
@@ -48,7 +49,7 @@ export function LeftoverFolders() {
       {error && (
         <WarningPanel
           title="Could not delete the folder"
-          message={error.message}
+          message={errorMessage(error)}
         />
       )}
       {(folders.value ?? []).length === 0 ? (

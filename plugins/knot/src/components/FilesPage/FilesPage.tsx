@@ -28,6 +28,7 @@ import { joinPath } from './format';
 import { NameDialog } from './NameDialog';
 import { UploadList } from './UploadList';
 import { useUploads } from './useUploads';
+import { errorMessage } from '../../api/errorMessage';
 
 const PAGE_SIZE = 100;
 
@@ -77,7 +78,7 @@ export function FilesPage() {
     try {
       await what();
     } catch (e) {
-      setError((e as Error).message);
+      setError(errorMessage(e));
     }
     refresh();
   };
@@ -185,7 +186,7 @@ export function FilesPage() {
       {(error || listing.error) && (
         <Box mb={2} role="alert">
           <Typography color="error">
-            {error ?? listing.error?.message}
+            {error ?? (listing.error && errorMessage(listing.error))}
           </Typography>
         </Box>
       )}

@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { FileDomain } from '@knot-platform/plugin-knot-common';
 import type { FilesApi, UploadHandle } from '../../api/FilesApi';
 import type { PickedFile } from './droppedFiles';
+import { errorMessage } from '../../api/errorMessage';
 
 export interface Upload {
   id: number;
@@ -64,7 +65,7 @@ export function useUploads(api: FilesApi, onUploaded: () => void) {
             const wasCancelled = cancelled.current.has(upload.id);
             update(upload.id, {
               state: wasCancelled ? 'cancelled' : 'failed',
-              error: wasCancelled ? undefined : (e as Error).message,
+              error: wasCancelled ? undefined : errorMessage(e),
             });
           } finally {
             handles.current.delete(upload.id);

@@ -9,6 +9,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /**
  * The Knot landing page: what Knot is and whether its backend is healthy.
@@ -41,7 +42,7 @@ function PlatformStatus() {
     return (
       <WarningPanel
         title="The Knot backend did not answer"
-        message={error?.message ?? 'No answer'}
+        message={error ? errorMessage(error) : 'No answer'}
       />
     );
   }

@@ -5,6 +5,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /** The `ui:field` name Knot's generated Templates give their `profile`. */
 export const PROFILE_PICKER_FIELD = 'KnotProfilePicker';
@@ -50,7 +51,7 @@ export function ProfilePickerField(
       fullWidth
       margin="normal"
       label={schema.title ?? 'Profile'}
-      helperText={me.error ? me.error.message : schema.description}
+      helperText={me.error ? errorMessage(me.error) : schema.description}
       required={required}
       error={!!rawErrors?.length || !!me.error}
       value={options.includes(formData ?? '') ? formData : ''}

@@ -1,8 +1,10 @@
 import { useEffect } from 'react';
 import { Content, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 /**
  * Where forward-auth sends anonymous browsers (`?rd=<service URL>`): the app's
@@ -11,7 +13,8 @@ import { knotApiRef } from '../../api/KnotApi';
  */
 export function ServiceSignInPage() {
   const knotApi = useApi(knotApiRef);
-  const rd = new URLSearchParams(window.location.search).get('rd') ?? undefined;
+  const [query] = useSearchParams();
+  const rd = query.get('rd') ?? undefined;
   const session = useAsync(() => knotApi.startServiceSession(rd), [rd]);
   useEffect(() => {
     if (session.value?.redirect) window.location.assign(session.value.redirect);
@@ -21,7 +24,7 @@ export function ServiceSignInPage() {
       <Content>
         <WarningPanel
           title="Could not open the service"
-          message={session.error.message}
+          message={errorMessage(session.error)}
         />
       </Content>
     );

@@ -15,16 +15,11 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { errorMessage } from '../../api/errorMessage';
 
 // The Material UI v4 theme of react-jsonschema-form, as the scaffolder's
 // Create form uses: the same generated form, the same look.
 const Form = withTheme(Theme);
-
-/** The backend's own words for a failed call (ResponseError carries them). */
-export function errorText(e: unknown): string {
-  const body = (e as { body?: { error?: { message?: string } } }).body;
-  return body?.error?.message ?? (e as Error).message ?? String(e);
-}
 
 /**
  * "Change values" of a service: the form generated from its chart (the one
@@ -54,7 +49,7 @@ export function ChangeValuesDialog(props: {
       await knotApi.updateServiceValues(service.name, values);
       onChanged();
     } catch (e) {
-      setError(errorText(e));
+      setError(errorMessage(e));
     } finally {
       setSaving(false);
     }
@@ -79,7 +74,7 @@ export function ChangeValuesDialog(props: {
         {form.error && (
           <WarningPanel
             title="This service's values cannot be changed"
-            message={errorText(form.error)}
+            message={errorMessage(form.error)}
           />
         )}
         {form.value && (

@@ -27,6 +27,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import useInterval from 'react-use/esm/useInterval';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
+import { errorMessage } from '../../api/errorMessage';
 
 /** How often the list refreshes, so status stays live. */
 const REFRESH_MS = 5000;
@@ -71,7 +72,7 @@ export function ServicesPage() {
       setDeleteError(undefined);
       list.retry();
     } catch (e) {
-      setDeleteError((e as Error).message);
+      setDeleteError(errorMessage(e));
     }
   };
 
@@ -81,7 +82,7 @@ export function ServicesPage() {
       <Content>
         <WarningPanel
           title="Could not list your services"
-          message={list.error.message}
+          message={errorMessage(list.error)}
         />
       </Content>
     );
@@ -224,7 +225,10 @@ function ServiceDetail(props: { service: KnotService; onClose: () => void }) {
         <Typography variant="h6">Values</Typography>
         {values.loading && <Progress />}
         {values.error && (
-          <WarningPanel title="No values" message={values.error.message} />
+          <WarningPanel
+            title="No values"
+            message={errorMessage(values.error)}
+          />
         )}
         {values.value && (
           <pre aria-label="Values">

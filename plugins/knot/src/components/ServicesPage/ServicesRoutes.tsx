@@ -2,7 +2,7 @@ import { Route, Routes } from 'react-router-dom';
 import { ServiceSignInPage } from '../ServiceSignInPage';
 import { ServicesPage } from './ServicesPage';
 
-/** `/services` and `/services/sign-in` (forward-auth's sign-in target). */
+/** `/knot/services` and `/knot/services/sign-in` (forward-auth's sign-in target). */
 export function ServicesRoutes() {
   return (
     <Routes>
