@@ -208,14 +208,15 @@ tar_flags() { [[ $1 == jupyter ]] && echo --keep-owners || true; }
 
 # ------------------------------------------------------------- driver ----
 
-# Everything a recipe reads: its folder, this script, images.env, the Go
-# toolchain (static binaries embed its version).
+# Everything a recipe reads: its folder, its code and the shared assembly
+# code (function definitions, so editing one recipe leaves the others'
+# caches valid), images.env, the Go toolchain (binaries embed its version).
 input_hash() { # <image>
   {
     echo "$1 $(image_var "$1") $SOURCE_DATE_EPOCH $DEBIAN_SUITE"
     "$GO" version
-    sha256sum "$HERE/build.sh"
-    find "$HERE/$1" -type f -print0 | sort -z | xargs -0 sha256sum | sed "s|$HERE/||"
+    declare -f "recipe_$1" layer_tar oci_layout base_etc go_static tar_flags debian_sources wheels_for
+    [[ ! -d $HERE/$1 ]] || find "$HERE/$1" -type f -print0 | sort -z | xargs -0 sha256sum | sed "s|$HERE/||"
     [[ $1 == filebrowser ]] && echo "$FILEBROWSER_PNPM ${KNOT_NODE_VERSION:-22.23.3}"
     [[ $1 == jupyter ]] && debian_sources
     [[ $1 == busybox ]] && dpkg-query -W -f='${Version}' busybox-static
@@ -283,7 +284,8 @@ push() { # <image...>
   for name in "${todo[@]}"; do
     out="$(layout_dir "$name")"
     local old; old="$(stored_digest "$name")"
-    "$CRANE" push --insecure "$out" "127.0.0.1:$port/$(image_var "$name")" >/dev/null
+    "$CRANE" push --insecure "$out" "127.0.0.1:$port/$(image_var "$name")" >"$IMAGES/work/push.log" 2>&1 ||
+      { cat "$IMAGES/work/push.log" >&2; die "pushing $name failed"; }
     log "pushed $(image_ref "$name")@$(<"$out/digest")"
     # Nodes keep what they pulled under a tag: a moved tag needs a new one.
     [[ -z $old ]] || log "warning: $(image_ref "$name") moved from $old; bump its tag in images.env so nodes pull it"
@@ -299,9 +301,14 @@ mkdir -p "$IMAGES/work" "$IMAGES/registry"
 case "$cmd" in
   build)
     need_tools "$@"
-    exec 7>"$IMAGES/build.lock"
-    flock -w 3600 7 || die "another image build holds $IMAGES/build.lock"
-    for n in "$@"; do build_one "$n"; done
+    for n in "$@"; do
+      [[ -f $(layout_dir "$n")/digest ]] && continue
+      # One build per image at a time (checkouts share the cache); others wait.
+      exec 7>"$IMAGES/build-$n.lock"
+      flock -w 3600 7 || die "another build of $n holds $IMAGES/build-$n.lock"
+      build_one "$n"
+      exec 7>&-
+    done
     push "$@"
     ;;
   push)

@@ -23,6 +23,8 @@ storage:
       enabled: false
 http:
   addr: 127.0.0.1:$2
+  # Only signs upload-session state; each upload stays on one process.
+  secret: knot-local-registry
 YAML
 }
 
