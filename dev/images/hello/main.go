@@ -1,7 +1,9 @@
 // The web server of the bundled "Hello Kubernetes" chart: a page with the
 // configured message, the pod and node it runs on, who is signed in (the
 // header Knot's forward-auth passes on), and what the container sees in its
-// private and shared folders. GET /api/info returns the same as JSON.
+// private and shared folders. GET /api/info returns the same as JSON;
+// GET /api/headers the request headers the container received (and Host),
+// so tests can see what the ingress passed on.
 //
 // Environment: MESSAGE, POD_NAME (else the hostname), NODE_NAME,
 // KNOT_PRIVATE_DIR (default /private), KNOT_SHARED_DIR (default /shared),
@@ -115,6 +117,14 @@ func main() {
 	mux.HandleFunc("GET /api/info", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(gather(r))
+	})
+	mux.HandleFunc("GET /api/headers", func(w http.ResponseWriter, r *http.Request) {
+		headers := map[string][]string{"Host": {r.Host}}
+		for name, values := range r.Header {
+			headers[name] = values
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(headers)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
