@@ -240,6 +240,8 @@ export const knotPlugin = createBackendPlugin({
         );
         router.use(
           createForwardAuthRouter({
+            controller: knot.forwardAuth.ingressController,
+            logger,
             sessions: new BackstageTokenSessionVerifier(
               deps.auth,
               knot.forwardAuth.cookieName,
