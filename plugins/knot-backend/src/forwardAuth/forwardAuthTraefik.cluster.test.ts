@@ -1,7 +1,18 @@
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import tls from 'node:tls';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  createDevCertificates,
+  createWebhookApp,
+  KubernetesHostClaimsSource,
+  resolveConfig,
+  startWebhookServer,
+  webhookConfigurations,
+  type WebhookServer,
+} from '@knot-platform/knot-webhook';
 import {
   createProfileNamespace,
   describeWithCluster,
@@ -13,7 +24,8 @@ import {
 
 // Forward-auth behind the real ingress of dev/cluster (Traefik v3, its
 // Kubernetes Ingress NGINX provider) in front of the hello image on the
-// real node, whose /api/headers echoes what the service received. Needs the
+// real node, whose /api/headers echoes what the service received; the
+// Ingresses get their auth annotations from Knot's real webhook. Needs the
 // cluster's real node (KNOT_REAL_NODE=1) and KNOT_INGRESS_* of `cluster.sh env`.
 const realIngress =
   process.env.KNOT_REAL_NODE === '1' && !!process.env.KNOT_INGRESS_ADDRESS;
@@ -123,17 +135,25 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
   const johnDoe = `john-${doe}`;
   const profiles: { remove: () => Promise<void> }[] = [];
   let authUrl = '';
+  let webhook: WebhookServer | undefined;
+  let tmp = '';
+  const webhookName = `knot-traefik-test-${owner}`;
+  const testLabel = { 'knot-traefik-test': owner };
   const hostOf = (svc: string, profile: string) =>
     `${svc}-${profile}.${domain}`;
   const token = (user: string) =>
     mockCredentials.limitedUser.token(`user:default/${user}`);
 
-  /** hello on the real node + Service + an Ingress as Knot's webhook writes it for Traefik. */
+  /**
+   * hello on the real node + Service + an Ingress that Knot's webhook
+   * completes (auth annotations) and checks — unless `annotations` are given
+   * for a namespace the webhook does not watch (an Ingress from before).
+   */
   async function deploy(
     profile: string,
     svc: string,
     host: string,
-    publicService = false,
+    options: { publicService?: boolean; annotations?: Record<string, string> } = {},
   ) {
     const namespace = `knot-${profile}`;
     const core = testKubeClient(lib => lib.CoreV1Api);
@@ -184,14 +204,8 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
       body: {
         metadata: {
           name: svc,
-          // What knot-webhook writes for Traefik (its app.test checks it).
-          annotations: {
-            'nginx.ingress.kubernetes.io/auth-url': publicService
-              ? `${authUrl}/public`
-              : `${authUrl}?redirect=1`,
-            'nginx.ingress.kubernetes.io/auth-response-headers':
-              'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
-          },
+          labels: options.publicService ? { 'knot-no-auth': 'true' } : {},
+          annotations: options.annotations,
         },
         spec: {
           rules: [
@@ -235,9 +249,51 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
       },
     });
     authUrl = `http://127.0.0.1:${server.port()}/api/knot/forward-auth`;
-    for (const profile of [owner, stranger, doe, johnDoe]) {
-      profiles.push(await createProfileNamespace(profile));
+
+    // Knot's webhook for Traefik, on this test's namespaces and (so that
+    // pods need no Knot volumes) on Ingresses only.
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-traefik-'));
+    const certs = createDevCertificates(tmp);
+    webhook = await startWebhookServer({
+      app: createWebhookApp({
+        config: resolveConfig({
+          ingress: { domain, controller: 'traefik' },
+          auth: { url: authUrl },
+        }),
+        hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
+          testKubeconfig(),
+          'knot-',
+        ),
+      }),
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const { mutating, validating } = webhookConfigurations({
+      name: webhookName,
+      endpoint: { url: `https://127.0.0.1:${webhook.port}` },
+      caPem: certs.caPem,
+      extraNamespaceLabels: testLabel,
+      timeoutSeconds: 10,
+    });
+    for (const config of [mutating, validating]) {
+      for (const hook of config.webhooks) {
+        hook.rules = hook.rules.filter(r => r.resources.includes('ingresses'));
+      }
     }
+    const admission = testKubeClient(lib => lib.AdmissionregistrationV1Api);
+    await admission.createMutatingWebhookConfiguration({
+      body: mutating as any,
+    });
+    await admission.createValidatingWebhookConfiguration({
+      body: validating as any,
+    });
+
+    for (const profile of [owner, stranger, johnDoe]) {
+      profiles.push(await createProfileNamespace(profile, testLabel));
+    }
+    profiles.push(await createProfileNamespace(doe));
     await Promise.all([
       deploy(owner, 'hello', hostOf('hello', owner)),
       deploy(stranger, 'x', hostOf('x', stranger)),
@@ -245,11 +301,29 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
   });
 
   afterAll(async () => {
+    const admission = testKubeClient(lib => lib.AdmissionregistrationV1Api);
+    await admission
+      .deleteMutatingWebhookConfiguration({ name: webhookName })
+      .catch(() => {});
+    await admission
+      .deleteValidatingWebhookConfiguration({ name: webhookName })
+      .catch(() => {});
     await Promise.all(profiles.map(p => p.remove()));
+    await webhook?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
   it("never passes Knot's session cookie or bearer token to the service", async () => {
     const host = hostOf('hello', owner);
+    // The webhook wrote the annotations for Traefik.
+    const ingress = await testKubeClient(
+      lib => lib.NetworkingV1Api,
+    ).readNamespacedIngress({ namespace: `knot-${owner}`, name: 'hello' });
+    expect(ingress.metadata?.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/auth-url': `${authUrl}?redirect=1`,
+      'nginx.ingress.kubernetes.io/auth-response-headers':
+        'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
+    });
     const withCookies = await viaIngress(host, '/api/headers', {
       Cookie: `theme=dark; knot_session=${token(owner)}; _xsrf=1`,
     });
@@ -275,7 +349,9 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
   });
 
   it('keeps the session cookie from public (knot-no-auth) services too', async () => {
-    await deploy(stranger, 'site', hostOf('site', stranger), true);
+    await deploy(stranger, 'site', hostOf('site', stranger), {
+      publicService: true,
+    });
     // The way a public service would harvest sessions: the owner's browser
     // visits the stranger's public page with its cookie for the domain.
     const res = await viaIngress(hostOf('site', stranger), '/api/headers', {
@@ -358,9 +434,16 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
   });
 
   it("refuses a shorter profile's Ingress on a longer profile's host (ambiguity = deny)", async () => {
-    // Admitted before the webhook knew better: doe's Ingress names
+    // Admitted before the webhook knew better (doe's namespace is not
+    // watched by this test's webhook): doe's Ingress names
     // my-app-<john-doe>; john-doe exists.
-    await deploy(doe, 'web', hostOf('web', doe));
+    await deploy(doe, 'web', hostOf('web', doe), {
+      annotations: {
+        'nginx.ingress.kubernetes.io/auth-url': `${authUrl}?redirect=1`,
+        'nginx.ingress.kubernetes.io/auth-response-headers':
+          'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
+      },
+    });
     const taken = hostOf('my-app', johnDoe);
     const networking = testKubeClient(lib => lib.NetworkingV1Api);
     const ingress = await networking.readNamespacedIngress({
