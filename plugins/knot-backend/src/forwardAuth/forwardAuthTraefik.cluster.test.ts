@@ -58,12 +58,12 @@ interface Answer {
 
 /**
  * A request through the ingress: TLS to its loopback address with SNI
- * `sni`; `path` may be an absolute URI; header values may be lists (sent
- * as repeated lines).
+ * `sni`; `target` (the request line's) may be an absolute URI; header
+ * values may be lists (sent as repeated lines).
  */
 function viaIngress(
   sni: string,
-  path: string,
+  target: string,
   headers: Record<string, string | string[]> = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -72,7 +72,7 @@ function viaIngress(
         host: ingressHost,
         port: Number(ingressPort),
         servername: sni,
-        path,
+        path: target,
         headers: { Host: sni, ...headers },
         ca,
         agent: false,
