@@ -388,6 +388,17 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
       });
       expect({ forged, status: res.status }).toEqual({ forged, status: 403 });
     }
+    // Traefik overwrites a client's X-Forwarded-Host: the owner passes with
+    // a forged one (forward-auth judged the real host) and the service sees
+    // the real host too.
+    const ownerForging = await viaIngress(victim, '/api/headers', {
+      Authorization: `Bearer ${token(owner)}`,
+      'X-Forwarded-Host': own,
+    });
+    expect(ownerForging.status).toBe(200);
+    expect(JSON.parse(ownerForging.text)['X-Forwarded-Host']).toEqual([
+      victim,
+    ]);
     // Host headers: Traefik routes by Host, and forward-auth judges that
     // same host — never the victim's service with the stranger's answer.
     for (const head of [
