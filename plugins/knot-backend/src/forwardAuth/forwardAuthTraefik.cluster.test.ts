@@ -153,7 +153,10 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
     profile: string,
     svc: string,
     host: string,
-    options: { publicService?: boolean; annotations?: Record<string, string> } = {},
+    options: {
+      publicService?: boolean;
+      annotations?: Record<string, string>;
+    } = {},
   ) {
     const namespace = `knot-${profile}`;
     const core = testKubeClient(lib => lib.CoreV1Api);
@@ -396,9 +399,7 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
       'X-Forwarded-Host': own,
     });
     expect(ownerForging.status).toBe(200);
-    expect(JSON.parse(ownerForging.text)['X-Forwarded-Host']).toEqual([
-      victim,
-    ]);
+    expect(JSON.parse(ownerForging.text)['X-Forwarded-Host']).toEqual([victim]);
     // Host headers: Traefik routes by Host, and forward-auth judges that
     // same host — never the victim's service with the stranger's answer.
     for (const head of [
