@@ -14,12 +14,22 @@
 #                       offsets from it (etcd +10/+11, kcm +20, sched +21, kwok +22)
 #   KNOT_CLUSTER_NODES  number of fake kwok nodes (default 2)
 #   KNOT_APISERVER_ARGS extra kube-apiserver flags (word-split), e.g. --feature-gates=...
+#   KNOT_REAL_NODE      1 (default): also a real kubelet node, the image registry and
+#                       the ingress controller (root only; see lib/node.sh); 0: kwok only
+#   KNOT_REAL_NODE_NAMESPACES  label selector (k=v[,k=v]) of namespaces whose pods go to
+#                       the real node by default (default knot.dev/real-node=true; empty: none)
+#   KNOT_INGRESS_DOMAIN TLS domain of the ingress (default knot.localtest.me)
+#   KNOT_INGRESS_PORT   HTTPS port of the ingress on 127.0.0.1 (default apiserver port + 24)
 #   KNOT_KIND_CONFIG, KNOT_KIND_IMAGE, KNOT_KIND_NAME  for KNOT_CLUSTER=kind
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
 source "$HERE/versions.env"
+# shellcheck source=lib/apt.sh
+source "$HERE/lib/apt.sh"
+# shellcheck source=lib/registry.sh
+source "$HERE/lib/registry.sh"
 
 MODE="${KNOT_CLUSTER:-local}"
 CACHE="${KNOT_CACHE_DIR:-$HOME/.cache/knot}"
@@ -40,6 +50,9 @@ set_ports() {
   KCM_PORT=$((API_PORT + 20))
   SCHED_PORT=$((API_PORT + 21))
   KWOK_PORT=$((API_PORT + 22))
+  REGISTRY_PORT=$((API_PORT + 23))
+  INGRESS_PORT="${KNOT_INGRESS_PORT:-$((API_PORT + 24))}"
+  INGRESS_PING_PORT=$((API_PORT + 25))
 }
 set_ports
 HOST=127.0.0.1
@@ -52,9 +65,25 @@ ETCD_BIN="$CACHE/bin/etcd-$ETCD_VERSION"
 KWOK_BIN="$CACHE/bin/kwok-$KWOK_VERSION"
 HELM_BIN="$CACHE/bin/helm-$HELM_VERSION"
 REGISTRY_BIN="$CACHE/bin/registry-$REGISTRY_VERSION"
+KUBELET_BIN="$CACHE/bin/kubelet-$KUBE_VERSION"
+CRICTL_BIN="$CACHE/bin/crictl-$CRICTL_VERSION"
+CRANE_BIN="$CACHE/bin/crane-$REGISTRY_VERSION"
+TRAEFIK_BIN="$CACHE/bin/traefik-$TRAEFIK_VERSION"
 KUBECTL="$KUBE_BIN/kubectl"
 KUBECONFIG_FILE="$DATA/kubeconfig"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+# Whether this cluster has the real node: KNOT_REAL_NODE when set, else what
+# `up` recorded in the data dir, else 1.
+REAL_NODE="${KNOT_REAL_NODE:-$(cat "$DATA/real-node" 2>/dev/null || echo 1)}"
+[[ $REAL_NODE == 0 || $REAL_NODE == 1 ]] || { echo "KNOT_REAL_NODE must be 0 or 1" >&2; exit 2; }
+# The real node's extra daemons: image registry, containerd, kubelet, ingress.
+REAL_COMPONENTS=(registry containerd kubelet traefik)
+# shellcheck source=../images/images.env
+source "$HERE/../images/images.env"
+# shellcheck source=lib/node.sh
+source "$HERE/lib/node.sh"
+# shellcheck source=lib/ingress.sh
+source "$HERE/lib/ingress.sh"
 
 log() { printf '[cluster] %s\n' "$*" >&2; }
 die() { printf '[cluster] error: %s\n' "$*" >&2; exit 1; }
@@ -74,7 +103,11 @@ have_binaries() {
   [[ -x $KUBE_BIN/kube-apiserver && -x $KUBE_BIN/kube-controller-manager &&
      -x $KUBE_BIN/kube-scheduler && -x $KUBE_BIN/kubectl &&
      -x $ETCD_BIN/etcd && -x $KWOK_BIN/kwok && -f $KWOK_BIN/stages.yaml && -x $HELM_BIN/helm &&
-     -x $REGISTRY_BIN/registry ]]
+     -x $REGISTRY_BIN/registry ]] && { [[ $REAL_NODE == 0 ]] || have_real_binaries; }
+}
+have_real_binaries() {
+  [[ -x $KUBELET_BIN/kubelet && -x $CRICTL_BIN/crictl && -x $CRANE_BIN/crane &&
+     -x $DISTRIBUTION_BIN/registry && -x $TRAEFIK_BIN/traefik ]]
 }
 
 # Builds into a temp dir and renames it into place so an interrupted build
@@ -83,11 +116,12 @@ install_dir() { # <tmp> <final>
   rm -rf "$2"; mkdir -p "$(dirname "$2")"; mv "$1" "$2"
 }
 
-build_kube() {
-  [[ -x $KUBE_BIN/kube-apiserver && -x $KUBE_BIN/kubectl ]] && return 0
-  log "building kubernetes $KUBE_VERSION (cold: ~8 min on 2 cores)"
-  local work="$CACHE/build/kubernetes-$KUBE_VERSION" out="$KUBE_BIN.tmp"
-  mkdir -p "$work" "$out"
+# Writes the generated module for k8s.io/kubernetes into $KUBE_WORK and sets
+# KUBE_LDFLAGS (version stamps); shared by the control plane and kubelet builds.
+KUBE_WORK="$CACHE/build/kubernetes-$KUBE_VERSION"
+kube_module() {
+  local work="$KUBE_WORK"
+  mkdir -p "$work"
   # k8s.io/kubernetes requires its staging repos as `v0.0.0` and replaces them
   # with ./staging paths, which Go ignores in a dependency. Map each one to the
   # published tag v0.<minor>.<patch>, reading the list from upstream's go.mod.
@@ -113,12 +147,57 @@ build_kube() {
     ld+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ld+=" -X $pkg.gitCommit=module-proxy-$KUBE_VERSION -X $pkg.gitTreeState=clean -X $pkg.buildDate=${date:-1970-01-01T00:00:00Z}"
   done
-  (cd "$work" && go_env "$GO" build -trimpath -ldflags "$ld" -o "$out/" \
+  KUBE_LDFLAGS="$ld"
+}
+
+build_kube() {
+  [[ -x $KUBE_BIN/kube-apiserver && -x $KUBE_BIN/kubectl ]] && return 0
+  log "building kubernetes $KUBE_VERSION (cold: ~8 min on 2 cores)"
+  local out="$KUBE_BIN.tmp"
+  mkdir -p "$out"
+  kube_module
+  (cd "$KUBE_WORK" && go_env "$GO" build -trimpath -ldflags "$KUBE_LDFLAGS" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler \
     k8s.io/kubernetes/cmd/kubectl)
   install_dir "$out" "$KUBE_BIN"
+}
+
+# The real node's kubelet: same module, same version stamps as the control
+# plane, in its own cache dir so a control plane built without it stays valid.
+build_kubelet() {
+  [[ -x $KUBELET_BIN/kubelet ]] && return 0
+  log "building kubelet $KUBE_VERSION (~40 s on top of the control plane build)"
+  local out="$KUBELET_BIN.tmp"
+  rm -rf "$out"; mkdir -p "$out"
+  kube_module
+  (cd "$KUBE_WORK" && go_env "$GO" build -trimpath -ldflags "$KUBE_LDFLAGS" -o "$out/" k8s.io/kubernetes/cmd/kubelet)
+  install_dir "$out" "$KUBELET_BIN"
+}
+
+# Traefik's go.mod has replace/exclude lines, which `go install pkg@v` refuses:
+# build it inside a generated module that requires it and copies them.
+build_traefik() {
+  [[ -x $TRAEFIK_BIN/traefik ]] && return 0
+  log "building traefik $TRAEFIK_VERSION (cold: ~8 min on 2 cores)"
+  local work="$CACHE/build/traefik-$TRAEFIK_VERSION" out="$TRAEFIK_BIN.tmp" modfile
+  rm -rf "$out"; mkdir -p "$work" "$out"
+  modfile="$(cd "$work" && go_env "$GO" mod download -json "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+  {
+    echo "module knot.local/dev/cluster/traefik"
+    echo
+    sed -n 's/^go \(.*\)/go \1/p' "$modfile"
+    echo
+    echo "require github.com/traefik/traefik/v3 $TRAEFIK_VERSION"
+    echo
+    awk '/^(replace|exclude) \($/ { block = 1; print; next } block { print; if ($0 == ")") block = 0; next }
+         /^(replace|exclude) / { print }' "$modfile"
+  } >"$work/go.mod"
+  (cd "$work" && go_env "$GO" build -trimpath \
+    -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" \
+    -o "$out/" github.com/traefik/traefik/v3/cmd/traefik)
+  install_dir "$out" "$TRAEFIK_BIN"
 }
 
 build_etcd() {
@@ -172,6 +251,15 @@ cmd_build() {
   # A small in-memory OCI registry: tests push charts to it with helm.
   build_goinstall "$REGISTRY_BIN" "github.com/google/go-containerregistry/cmd/registry@$REGISTRY_VERSION" registry
   build_kube
+  [[ $REAL_NODE == 1 ]] || { log "binaries ready under $CACHE/bin (KNOT_REAL_NODE=0: no real-node tools)"; return 0; }
+  # The real node, its images and its ingress.
+  build_kubelet
+  build_goinstall "$CRICTL_BIN" "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION" crictl \
+    "-X sigs.k8s.io/cri-tools/pkg/version.Version=$CRICTL_VERSION"
+  build_goinstall "$CRANE_BIN" "github.com/google/go-containerregistry/cmd/crane@$REGISTRY_VERSION" crane
+  build_goinstall "$DISTRIBUTION_BIN" "github.com/distribution/distribution/v3/cmd/registry@$DISTRIBUTION_VERSION" registry \
+    "-X github.com/distribution/distribution/v3/version.version=$DISTRIBUTION_VERSION"
+  build_traefik
   log "binaries ready under $CACHE/bin"
 }
 
@@ -220,6 +308,15 @@ subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubern
   openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
   openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
   touch "$d/done"
+}
+
+# Certificates added after a data dir was first created.
+make_pki_extra() {
+  local d="$DATA/pki"
+  # The apiserver's client cert towards kubelets (logs, exec, port-forward).
+  [[ -f $d/apiserver-kubelet-client.crt ]] || sign_cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
 }
 
 write_kubeconfig() { # <file> <cert name>
@@ -300,9 +397,11 @@ stop_group() { # <component...>: TERM them together, wait (KILL after 10 s)
 # already gone can hang in shutdown.
 stop_all() {
   stop_group kwok kube-scheduler kube-controller-manager
+  node_down
+  stop_group traefik registry
   stop_group kube-apiserver
   stop_group etcd
-  local name; for name in "${COMPONENTS[@]}"; do rm -f "$(pidfile "$name")"; done
+  local name; for name in "${COMPONENTS[@]}" "${REAL_COMPONENTS[@]}"; do rm -f "$(pidfile "$name")"; done
 }
 
 wait_for() { # <description> <timeout s> <command...>
@@ -314,7 +413,7 @@ wait_for() { # <description> <timeout s> <command...>
       return 1
     fi
     # Fail fast if a component died instead of waiting for the timeout.
-    local c; for c in "${COMPONENTS[@]}"; do
+    local c; for c in "${COMPONENTS[@]}" "${REAL_COMPONENTS[@]}"; do
       [[ -f $(pidfile "$c") ]] && ! running "$c" && { log "$c exited; see $DATA/logs/$c.log"; tail -n 20 "$DATA/logs/$c.log" >&2; return 1; }
     done
     sleep 0.2
@@ -359,7 +458,8 @@ EOF
 
 port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 ports_free() {
-  local p; for p in "$API_PORT" "$ETCD_CLIENT_PORT" "$ETCD_PEER_PORT" "$KCM_PORT" "$SCHED_PORT" "$KWOK_PORT"; do
+  local p; for p in "$API_PORT" "$ETCD_CLIENT_PORT" "$ETCD_PEER_PORT" "$KCM_PORT" "$SCHED_PORT" "$KWOK_PORT" \
+    "$REGISTRY_PORT" "$INGRESS_PORT" "$INGRESS_PING_PORT"; do
     port_busy "$p" && return 1
   done
   return 0
@@ -368,7 +468,7 @@ ports_free() {
 # Called with none of our components running.
 pick_ports() {
   if [[ -n ${KNOT_APISERVER_PORT:-} || -f $PORT_FILE ]]; then
-    ports_free || die "a port of $API_PORT+{0,10,11,20,21,22} is in use by another process; set KNOT_APISERVER_PORT (or use another KNOT_CLUSTER_DIR)"
+    ports_free || die "a port of $API_PORT+{0,10,11,20..25} (or KNOT_INGRESS_PORT) is in use by another process; set KNOT_APISERVER_PORT (or use another KNOT_CLUSTER_DIR)"
   else
     local k
     for ((k = 0; k < 20; k++)); do
@@ -390,12 +490,16 @@ lock_data_dir() {
 # ------------------------------------------------------------- commands ----
 
 cluster_up() { running etcd && running kube-apiserver && running kube-controller-manager &&
-  running kube-scheduler && running kwok && readyz; }
+  running kube-scheduler && running kwok && readyz && { [[ $REAL_NODE == 0 ]] || real_up; }; }
+real_up() { running registry && running containerd && running kubelet && running traefik; }
 
 cmd_up_local() {
   lock_data_dir
   if cluster_up; then log "already up ($DATA)"; return 0; fi
   have_binaries || cmd_build
+  if [[ $REAL_NODE == 1 && $(id -u) != 0 ]]; then
+    die "the real node needs root (containers, mounts, a bridge); run as root or with KNOT_REAL_NODE=0"
+  fi
   local t0=$SECONDS
   # A failed `up` stops whatever it started (logs stay in the data dir).
   UP_OK=false
@@ -403,7 +507,9 @@ cmd_up_local() {
   mkdir -p "$DATA"/{run,logs,etcd}; chmod 700 "$DATA/etcd" # etcd warns otherwise
   stop_all # a half-up cluster (crash, reboot) is restarted from scratch
   pick_ports
+  echo "$REAL_NODE" >"$DATA/real-node"
   make_pki
+  make_pki_extra
   local p="$DATA/pki"
   write_kubeconfig "$KUBECONFIG_FILE" admin
   write_kubeconfig "$DATA/kube-controller-manager.kubeconfig" kube-controller-manager
@@ -433,6 +539,8 @@ cmd_up_local() {
     --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
     --requestheader-extra-headers-prefix X-Remote-Extra- \
     --proxy-client-cert-file "$p/front-proxy-client.crt" --proxy-client-key-file "$p/front-proxy-client.key" \
+    --kubelet-client-certificate "$p/apiserver-kubelet-client.crt" --kubelet-client-key "$p/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "$p/ca.crt" --kubelet-preferred-address-types InternalIP \
     --profiling=false --v 1 ${KNOT_APISERVER_ARGS:-}
   wait_for "kube-apiserver /readyz" 60 readyz
 
@@ -462,15 +570,33 @@ cmd_up_local() {
   fake_nodes | kubectl_admin apply -f - >/dev/null
   wait_for "default ServiceAccount" 60 kubectl_admin -n default get serviceaccount default
   wait_for "Ready fake nodes" 60 kubectl_admin wait --for=condition=Ready node -l type=kwok --timeout 1s
+  local t1=$SECONDS
+  if [[ $REAL_NODE == 1 ]]; then real_node_up; fi
   UP_OK=true
-  log "up in $((SECONDS - t0))s: apiserver https://$HOST:$API_PORT, data dir $DATA"
+  log "up in $((SECONDS - t0))s (control plane + kwok $((t1 - t0))s, real node + registry + ingress $((SECONDS - t1))s): apiserver https://$HOST:$API_PORT, data dir $DATA"
   log "use it with: eval \"\$($0 env)\""
+}
+
+# Registry, real node and ingress. The sandbox image is built (cached) and
+# pushed first: the node pulls it from the registry like every other image.
+real_node_up() {
+  registry_write_config "$DATA/registry.yaml" "$REGISTRY_PORT" "$CACHE/images/registry"
+  mkdir -p "$CACHE/images/registry"
+  start registry env "${registry_env[@]}" "$DISTRIBUTION_BIN/registry" serve "$DATA/registry.yaml"
+  "$HERE/../images/build.sh" build pause
+  wait_for "image registry" 30 registry_ready "$REGISTRY_PORT"
+  node_start
+  ingress_up
+  node_wait
 }
 
 cmd_down_local() {
   local keep=false; [[ ${1:-} == --keep ]] && keep=true
   lock_data_dir
   [[ -d $DATA/run ]] && stop_all
+  # Never rm -rf through a mount (a pod's rootfs, a volume): say what is left.
+  local left; left="$(awk -v d="$DATA/" 'index($2, d) == 1 { print $2 }' /proc/mounts)"
+  [[ -z $left ]] || die "still mounted under $DATA (not removed):"$'\n'"$left"
   if $keep; then log "stopped; kept $DATA"; else rm -rf "$DATA" "$DATA.lock"; log "stopped; removed $DATA"; fi
 }
 
@@ -481,6 +607,13 @@ cmd_status_local() {
     else printf '%-24s stopped\n' "$c"; rc=1; fi
   done
   if readyz; then echo "apiserver https://$HOST:$API_PORT ready"; else echo "apiserver https://$HOST:$API_PORT not ready"; rc=1; fi
+  if [[ $REAL_NODE == 1 ]]; then
+    for c in "${REAL_COMPONENTS[@]}"; do
+      if running "$c"; then pid="$(<"$(pidfile "$c")")"; printf '%-24s running (pid %s)\n' "$c" "$pid"
+      else printf '%-24s stopped\n' "$c"; rc=1; fi
+    done
+    if ingress_ready; then echo "ingress https://*.$INGRESS_DOMAIN at $HOST:$INGRESS_PORT ready"; else echo "ingress not ready"; rc=1; fi
+  fi
   return $rc
 }
 
@@ -513,7 +646,13 @@ cmd_env() {
     external) ;; # keep the caller's KUBECONFIG
     *) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
   esac
-  echo "export PATH=$KUBE_BIN:$HELM_BIN:$REGISTRY_BIN:$KWOK_BIN:$ETCD_BIN:\$PATH"
+  echo "export PATH=$KUBE_BIN:$HELM_BIN:$REGISTRY_BIN:$KWOK_BIN:$ETCD_BIN:$CRICTL_BIN:$CRANE_BIN:\$PATH"
+  if [[ $MODE == local && $REAL_NODE == 1 ]]; then
+    echo "export KNOT_REAL_NODE=1"
+    echo "export CONTAINER_RUNTIME_ENDPOINT=unix://$(containerd_sock)" # crictl
+    echo "export KNOT_IMAGE_REGISTRY_ADDRESS=$HOST:$REGISTRY_PORT"
+    ingress_env
+  fi
 }
 
 # ------------------------------------------------------------------ main ----

@@ -244,6 +244,18 @@ export interface Config {
          * @default knot_session
          */
         cookieName?: string;
+        /**
+         * The ingress controller in front of users' services, which decides
+         * the one header forward-auth reads the requested host from: the
+         * header that controller itself sets on the auth subrequest and a
+         * client cannot supply. `traefik`: `X-Forwarded-Host` (Traefik
+         * overwrites it; a client's `X-Original-URL` passes through, so it
+         * is ignored). `ingress-nginx`: `X-Original-URL` (ingress-nginx
+         * passes a client's `X-Forwarded-Host` through, so it is ignored).
+         * Must match the webhook's `ingress.controller`.
+         * @default traefik
+         */
+        ingressController?: 'traefik' | 'ingress-nginx';
       };
     };
   };

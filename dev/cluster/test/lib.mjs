@@ -20,7 +20,7 @@ export const versions = Object.fromEntries(
     .map(l => l.split('=')),
 );
 
-export function run(cmd, args, { input, env, allowFail = false } = {}) {
+export function run(cmd, args, { input, env, allowFail = false, timeout = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,
@@ -28,7 +28,7 @@ export function run(cmd, args, { input, env, allowFail = false } = {}) {
       {
         env: { ...process.env, ...env },
         maxBuffer: 64 << 20,
-        timeout: 120_000,
+        timeout,
       },
       (err, stdout, stderr) => {
         const res = {
@@ -71,6 +71,9 @@ export async function waitFor(what, fn, timeoutMs = 30_000, intervalMs = 250) {
       last = await fn();
       if (last) return last;
     } catch (e) {
+      // A condition that can no longer become true (e.g. a pod whose image
+      // cannot be pulled) ends the wait at once.
+      if (e?.fatal) throw e;
       last = e;
     }
     if (Date.now() > deadline) {

@@ -2,7 +2,7 @@
 // webhook over HTTPS from this process and check its patch lands on the pod.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,65 +12,10 @@ import {
   kubectl,
   kubectlJson,
   pausePod,
-  run,
   uniqueName,
   waitFor,
 } from './lib.mjs';
-
-// CA + serving cert with IP SAN 127.0.0.1 (the API server verifies it).
-async function makeCerts(dir) {
-  const o = args => run('openssl', args);
-  await o([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=knot-test-webhook-ca',
-    '-keyout',
-    join(dir, 'ca.key'),
-    '-out',
-    join(dir, 'ca.crt'),
-  ]);
-  await o([
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    join(dir, 'tls.key'),
-    '-out',
-    join(dir, 'tls.csr'),
-  ]);
-  writeFileSync(
-    join(dir, 'ext'),
-    'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n',
-  );
-  await o([
-    'x509',
-    '-req',
-    '-in',
-    join(dir, 'tls.csr'),
-    '-CA',
-    join(dir, 'ca.crt'),
-    '-CAkey',
-    join(dir, 'ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    join(dir, 'ext'),
-    '-out',
-    join(dir, 'tls.crt'),
-  ]);
-  const read = f => readFileSync(join(dir, f));
-  return { ca: read('ca.crt'), cert: read('tls.crt'), key: read('tls.key') };
-}
+import { makeCerts } from './certs.mjs';
 
 test('the API server calls a mutating webhook on 127.0.0.1 and applies its patch', async t => {
   const ns = await freshNamespace(t, 'webhook');

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createWebhookApp } from './app';
 import { resolveConfig } from './config';
 import { StaticDatasetLister } from './datasets/DatasetLister';
+import { StaticHostClaimsSource } from './hostClaims/HostClaimsSource';
 import {
   applyAnswer,
   deployment,
@@ -24,7 +25,27 @@ const config = resolveConfig({
 const datasets = new StaticDatasetLister({
   'knot-alice': ['mnist', 'big.data.set'],
 });
-const app = createWebhookApp({ config, datasets });
+// The cluster's claims: profiles alice, doe, john-doe and bob; bob's
+// Ingress names web-bob, an admin's Ingress outside any profile names
+// admin-alice.
+const profileNamespaces = ['alice', 'doe', 'john-doe', 'bob'].map(p => ({
+  metadata: { name: `knot-${p}`, labels: { knot: 'enabled' } },
+}));
+const hostClaims = new StaticHostClaimsSource(profileNamespaces, [
+  {
+    metadata: { namespace: 'knot-bob' },
+    spec: { rules: [{ host: 'web-bob.example.org' }] },
+  },
+  {
+    metadata: { namespace: 'ops' },
+    spec: { rules: [{ host: 'admin-alice.example.org' }] },
+  },
+  {
+    metadata: { namespace: 'knot-alice' },
+    spec: { rules: [{ host: 'web-alice.example.org' }] },
+  },
+]);
+const app = createWebhookApp({ config, datasets, hostClaims });
 
 async function mutate(body: unknown) {
   const res = await request(app)
@@ -273,16 +294,16 @@ describe('/mutate on pods and workloads', () => {
 });
 
 describe('/mutate on ingresses', () => {
-  it('adds the forward-auth annotations', async () => {
+  it('adds the forward-auth annotations for Traefik (the default)', async () => {
     const object = ingress(['web-alice.example.org']);
     const result = applyAnswer(object, await mutate(review(object)));
+    // Traefik ignores auth-signin: forward-auth redirects itself. Cookie and
+    // Authorization come back from forward-auth without Knot's credentials.
     expect(result.metadata.annotations).toEqual({
       'nginx.ingress.kubernetes.io/auth-url':
-        'http://knot-backend:7007/api/knot/forward-auth',
-      'nginx.ingress.kubernetes.io/auth-signin':
-        'https://knot.example.org/signin',
+        'http://knot-backend:7007/api/knot/forward-auth?redirect=1',
       'nginx.ingress.kubernetes.io/auth-response-headers':
-        'X-Knot-User,X-Knot-Profile',
+        'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
     });
     expect(Object.keys(result.metadata.annotations).join()).not.toContain(
       'snippet',
@@ -317,16 +338,62 @@ describe('/mutate on ingresses', () => {
     ).toBe('X-Vouch-User');
   });
 
-  it('leaves ingresses labelled knot-no-auth alone', async () => {
+  it('adds auth-signin for ingress-nginx', async () => {
+    const nginx = createWebhookApp({
+      config: resolveConfig({
+        ingress: { domain: 'example.org', controller: 'ingress-nginx' },
+        auth: {
+          url: 'http://knot/api/knot/forward-auth',
+          signinUrl: 'https://s',
+        },
+      }),
+    });
+    const object = ingress(['web-alice.example.org']);
+    const res = await request(nginx).post('/mutate').send(review(object));
+    expect(applyAnswer(object, res.body.response).metadata.annotations).toEqual(
+      {
+        'nginx.ingress.kubernetes.io/auth-url':
+          'http://knot/api/knot/forward-auth',
+        'nginx.ingress.kubernetes.io/auth-signin': 'https://s',
+        'nginx.ingress.kubernetes.io/auth-response-headers':
+          'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
+      },
+    );
+  });
+
+  it("still strips Knot's credentials from public (knot-no-auth) services", async () => {
     const object = ingress(['web-alice.example.org'], {
       'knot-no-auth': 'true',
-    });
-    expect(await mutate(review(object))).toEqual({
-      uid: 'uid-1',
-      allowed: true,
+    }) as any;
+    object.metadata.annotations = {
+      'nginx.ingress.kubernetes.io/auth-signin': 'https://elsewhere',
+    };
+    const result = applyAnswer(object, await mutate(review(object)));
+    expect(result.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/auth-url':
+        'http://knot-backend:7007/api/knot/forward-auth/public',
+      'nginx.ingress.kubernetes.io/auth-response-headers':
+        'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
     });
   });
 });
+
+/** The Ingress as the mutating webhook leaves it (validation comes after). */
+function mutated(object: any): any {
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: {
+        ...object.metadata.annotations,
+        'nginx.ingress.kubernetes.io/auth-url':
+          'http://knot-backend:7007/api/knot/forward-auth?redirect=1',
+        'nginx.ingress.kubernetes.io/auth-response-headers':
+          'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
+      },
+    },
+  };
+}
 
 describe('/validate', () => {
   it('allows hostPaths inside the allowlist', async () => {
@@ -369,7 +436,9 @@ describe('/validate', () => {
   it("allows the user's own hostnames and denies others'", async () => {
     expect(
       await validate(
-        review(ingress(['web-alice.example.org', 'a-b-alice.EXAMPLE.org'])),
+        review(
+          mutated(ingress(['web-alice.example.org', 'a-b-alice.EXAMPLE.org'])),
+        ),
       ),
     ).toEqual({
       uid: 'uid-1',
@@ -382,14 +451,138 @@ describe('/validate', () => {
       'x.web-alice.example.org',
       undefined,
     ]) {
-      const response = await validate(review(ingress([host])));
+      const response = await validate(review(mutated(ingress([host]))));
       expect(response.allowed).toBe(false);
       expect(response.status.message).toContain('<name>-alice.example.org');
     }
-    const tls = ingress(['web-alice.example.org']) as any;
+    const tls = mutated(ingress(['web-alice.example.org']));
     tls.spec.tls = [{ hosts: ['web-bob.example.org'] }];
     expect((await validate(review(tls))).status.message).toContain(
       '"web-bob.example.org"',
+    );
+  });
+
+  it("refuses a host that reads as a longer profile's (doe taking john-doe's my-app)", async () => {
+    const steal = await validate(
+      review(mutated(ingress(['my-app-john-doe.example.org'])), {
+        namespace: 'knot-doe',
+      }),
+    );
+    expect(steal.allowed).toBe(false);
+    expect(steal.status.message).toBe(
+      'Ingress host "my-app-john-doe.example.org" is not allowed: it names a service of the profile john-doe (<name>-john-doe.example.org); choose a service name that does not end in "-john"',
+    );
+    // In TLS hosts too, and whatever the case.
+    const tls = mutated(ingress(['web-doe.example.org']));
+    tls.spec.tls = [{ hosts: ['My-App-John-Doe.example.org'] }];
+    expect(
+      (await validate(review(tls, { namespace: 'knot-doe' }))).allowed,
+    ).toBe(false);
+    // john-doe's own, and doe's own hosts, are fine.
+    expect(
+      await validate(
+        review(mutated(ingress(['my-app-john-doe.example.org'])), {
+          namespace: 'knot-john-doe',
+        }),
+      ),
+    ).toEqual({ uid: 'uid-1', allowed: true });
+    expect(
+      (
+        await validate(
+          review(mutated(ingress(['web-doe.example.org'])), {
+            namespace: 'knot-doe',
+          }),
+        )
+      ).allowed,
+    ).toBe(true);
+  });
+
+  it('refuses a host an Ingress of another namespace names; allows re-using its own', async () => {
+    const taken = await validate(
+      review(mutated(ingress(['admin-alice.example.org']))),
+    );
+    expect(taken.allowed).toBe(false);
+    expect(taken.status.message).toBe(
+      'Ingress host "admin-alice.example.org" is not allowed: an Ingress in another namespace already uses it',
+    );
+    expect(
+      (await validate(review(mutated(ingress(['web-alice.example.org'])))))
+        .allowed,
+    ).toBe(true);
+  });
+
+  it('refuses a default backend, which catches every host', async () => {
+    const object = mutated(ingress(['web-alice.example.org']));
+    object.spec.defaultBackend = {
+      service: { name: 'web', port: { number: 80 } },
+    };
+    const response = await validate(review(object));
+    expect(response.allowed).toBe(false);
+    expect(response.status.message).toContain(
+      'spec.defaultBackend is not allowed',
+    );
+    const only = mutated(ingress([]));
+    only.spec = { defaultBackend: object.spec.defaultBackend };
+    expect((await validate(review(only))).allowed).toBe(false);
+  });
+
+  it.each([
+    ['nginx.ingress.kubernetes.io/server-alias', 'web-bob.example.org'],
+    ['nginx.ingress.kubernetes.io/ssl-passthrough', 'true'],
+    ['nginx.ingress.kubernetes.io/auth-type', 'basic'],
+    ['nginx.ingress.kubernetes.io/session-cookie-domain', '.example.org'],
+    ['nginx.ingress.kubernetes.io/configuration-snippet', 'more_set_headers x'],
+    ['nginx.ingress.kubernetes.io/enable-global-auth', 'false'],
+    [
+      'traefik.ingress.kubernetes.io/router.rule',
+      'Host(`web-bob.example.org`)',
+    ],
+    [
+      'traefik.ingress.kubernetes.io/router.middlewares',
+      'default-strip@kubernetescrd',
+    ],
+    ['kubernetes.io/ingress.class', 'traefik'],
+  ])('refuses the annotation %s', async (key, value) => {
+    const object = mutated(ingress(['web-alice.example.org']));
+    object.metadata.annotations[key] = value;
+    const response = await validate(review(object));
+    expect(response.allowed).toBe(false);
+    expect(response.status.message).toContain(
+      `Ingress annotation "${key}" is not allowed`,
+    );
+  });
+
+  it("refuses Knot's auth annotations with other values or missing", async () => {
+    const object = mutated(ingress(['web-alice.example.org']));
+    object.metadata.annotations[
+      'nginx.ingress.kubernetes.io/auth-response-headers'
+    ] = 'X-Knot-User';
+    expect((await validate(review(object))).status.message).toContain(
+      "must be Knot's own value",
+    );
+    const bare = ingress(['web-alice.example.org']);
+    expect((await validate(review(bare))).allowed).toBe(false);
+    const signin = mutated(ingress(['web-alice.example.org']));
+    signin.metadata.annotations['nginx.ingress.kubernetes.io/auth-signin'] =
+      'x';
+    expect((await validate(review(signin))).allowed).toBe(false);
+  });
+
+  it('allows the allowlisted annotations and refuses other classes when one is configured', async () => {
+    const object = mutated(ingress(['web-alice.example.org']));
+    Object.assign(object.metadata.annotations, {
+      'meta.helm.sh/release-name': 'web',
+      'nginx.ingress.kubernetes.io/proxy-body-size': '1g',
+    });
+    expect((await validate(review(object))).allowed).toBe(true);
+    const classed = createWebhookApp({
+      config: { ...config, ingress: { ...config.ingress, className: 'nginx' } },
+      hostClaims,
+    });
+    object.spec.ingressClassName = 'other';
+    const res = await request(classed).post('/validate').send(review(object));
+    expect(res.body.response.status.message).toBe(
+      'Ingress class "other" is not allowed: Knot\'s services use the class "nginx"',
     );
   });
 });

@@ -13,10 +13,16 @@ import { validate } from './admission/validate';
 import type { DatasetLister } from './datasets/DatasetLister';
 import { StaticDatasetLister } from './datasets/DatasetLister';
 import { WebhookMetrics } from './metrics';
+import {
+  type HostClaimsSource,
+  StaticHostClaimsSource,
+} from './hostClaims/HostClaimsSource';
 
 export interface WebhookAppOptions {
   config?: WebhookConfig;
   datasets?: DatasetLister;
+  /** Which hosts are claimed, which profiles exist (Ingress validation). */
+  hostClaims?: HostClaimsSource;
   metrics?: WebhookMetrics;
   /** /readyz answers 200 only while this says so (e.g. a certificate is loaded). */
   ready?: () => boolean;
@@ -33,6 +39,9 @@ export function createWebhookApp(
 ): RequestListener {
   const config = options.config ?? resolveConfig();
   const datasets = options.datasets ?? new StaticDatasetLister();
+  const hostClaims =
+    options.hostClaims ??
+    new StaticHostClaimsSource([], [], config.namespacePrefix);
   const metrics = options.metrics ?? new WebhookMetrics();
   const ready = options.ready ?? (() => true);
   const logError = options.logError ?? (() => {});
@@ -70,7 +79,7 @@ export function createWebhookApp(
       mutate(parseReview(body), { config, datasets }),
     ),
     '/validate': admission('validate', async body =>
-      validate(parseReview(body), config),
+      validate(parseReview(body), config, hostClaims),
     ),
   };
 

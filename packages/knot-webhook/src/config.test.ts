@@ -8,11 +8,20 @@ describe('webhook config', () => {
     const config = resolveConfig();
     expect(config).toMatchObject({
       namespacePrefix: 'knot-',
-      ingress: { domain: 'localtest.me', url: 'https://localtest.me' },
+      ingress: {
+        domain: 'localtest.me',
+        url: 'https://localtest.me',
+        controller: 'traefik',
+      },
       auth: {
         mode: 'forward-auth',
         url: 'https://localtest.me/api/knot/forward-auth',
-        responseHeaders: ['X-Knot-User', 'X-Knot-Profile'],
+        responseHeaders: [
+          'X-Knot-User',
+          'X-Knot-Profile',
+          'Cookie',
+          'Authorization',
+        ],
       },
       privateDir: '/private',
       sharedDir: '/shared',
@@ -49,7 +58,17 @@ describe('webhook config', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it("always has forward-auth answer Cookie and Authorization (without Knot's credentials)", () => {
+    expect(
+      resolveConfig({ auth: { responseHeaders: ['X-Knot-User'] } }).auth
+        .responseHeaders,
+    ).toEqual(['X-Knot-User', 'Cookie', 'Authorization']);
+  });
+
   it('refuses bad values with the key named', () => {
+    expect(() => resolveConfig({ ingress: { controller: 'haproxy' } })).toThrow(
+      'ingress.controller must be one of traefik, ingress-nginx, not "haproxy"',
+    );
     expect(() => resolveConfig({ hostPathAllowlist: ['data'] })).toThrow(
       /hostPathAllowlist entry "data"/,
     );

@@ -12,6 +12,9 @@ import {
   SHARED_MOUNT_PATH,
 } from '@knot-platform/plugin-knot-common';
 
+/** The request headers forward-auth answers cleaned of Knot's credentials. */
+export const SERVICE_CREDENTIAL_HEADERS = ['Cookie', 'Authorization'];
+
 /** How ingresses are put behind single sign-on. */
 export type AuthConfig =
   | {
@@ -32,6 +35,35 @@ export type AuthConfig =
       responseHeaders: string[];
     };
 
+/**
+ * The ingress controllers whose annotations the webhook writes: both read
+ * ingress-nginx's annotations (Traefik through its Kubernetes Ingress NGINX
+ * provider), but Traefik ignores `auth-signin` (forward-auth answers the
+ * redirect itself, `?redirect=1`) and the two set different trustworthy
+ * headers (see the knot backend's `knot.services.forwardAuth.ingressController`).
+ */
+export const INGRESS_CONTROLLERS = ['traefik', 'ingress-nginx'] as const;
+export type IngressController = (typeof INGRESS_CONTROLLERS)[number];
+
+/**
+ * Ingress annotations users may set: none that adds hosts, routes, auth,
+ * TLS passthrough, cookies on other domains or configuration snippets.
+ * An entry ending in `*` is a prefix.
+ */
+export const DEFAULT_ALLOWED_INGRESS_ANNOTATIONS: readonly string[] = [
+  'meta.helm.sh/release-name',
+  'meta.helm.sh/release-namespace',
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'nginx.ingress.kubernetes.io/proxy-body-size',
+  'nginx.ingress.kubernetes.io/proxy-connect-timeout',
+  'nginx.ingress.kubernetes.io/proxy-read-timeout',
+  'nginx.ingress.kubernetes.io/proxy-send-timeout',
+  'nginx.ingress.kubernetes.io/proxy-buffering',
+  'nginx.ingress.kubernetes.io/proxy-request-buffering',
+  'nginx.ingress.kubernetes.io/ssl-redirect',
+  'nginx.ingress.kubernetes.io/force-ssl-redirect',
+];
+
 /** Everything the webhook needs to know; see README.md for the file format. */
 export interface WebhookConfig {
   /** Profile namespaces are `<prefix><username>`. */
@@ -41,6 +73,12 @@ export interface WebhookConfig {
     domain: string;
     /** Handed to containers as KNOT_INGRESS_URL (the portal's URL). */
     url: string;
+    /** The controller serving profiles' Ingresses. */
+    controller: IngressController;
+    /** The only IngressClass profiles' Ingresses may name; any when unset. */
+    className?: string;
+    /** Annotations users may set (Knot's own auth annotations aside). */
+    allowedAnnotations: readonly string[];
   };
   auth: AuthConfig;
   /** KNOT_PRIVATE_DIR / KNOT_SHARED_DIR; also where the PVCs are mounted. */
@@ -148,10 +186,18 @@ export function resolveConfig(
           /\/+$/,
           '',
         )}${SERVICE_SIGN_IN_PATH}?${SERVICE_SIGN_IN_RETURN_PARAM}=$scheme://$http_host$escaped_request_uri`,
-      // The portal's sign-in page and the headers forward-auth answers with.
-      responseHeaders: responseHeaders ?? [
-        FORWARD_AUTH_USER_HEADER,
-        FORWARD_AUTH_PROFILE_HEADER,
+      // The headers forward-auth answers with: who, and the request's own
+      // Cookie and Authorization without Knot's credentials (absent from the
+      // answer = removed), so a service never receives a Knot token.
+      // Configured lists get them too.
+      responseHeaders: [
+        ...new Set([
+          ...(responseHeaders ?? [
+            FORWARD_AUTH_USER_HEADER,
+            FORWARD_AUTH_PROFILE_HEADER,
+          ]),
+          ...SERVICE_CREDENTIAL_HEADERS,
+        ]),
       ],
     };
   }
@@ -182,9 +228,34 @@ export function resolveConfig(
     str(input.namespacePrefix, 'namespacePrefix') ??
     DEFAULT_NAMESPACE_PREFIX;
 
+  const controller =
+    str(
+      env.KNOT_WEBHOOK_INGRESS_CONTROLLER,
+      'KNOT_WEBHOOK_INGRESS_CONTROLLER',
+    ) ??
+    str(input.ingress?.controller, 'ingress.controller') ??
+    'traefik';
+  if (!(INGRESS_CONTROLLERS as readonly string[]).includes(controller)) {
+    throw new Error(
+      `knot-webhook config: ingress.controller must be one of ${INGRESS_CONTROLLERS.join(
+        ', ',
+      )}, not "${controller}"`,
+    );
+  }
+
   return {
     namespacePrefix: prefix,
-    ingress: { domain: domain.toLowerCase(), url: ingressUrl },
+    ingress: {
+      domain: domain.toLowerCase(),
+      url: ingressUrl,
+      controller: controller as IngressController,
+      className:
+        str(env.KNOT_WEBHOOK_INGRESS_CLASS, 'KNOT_WEBHOOK_INGRESS_CLASS') ??
+        str(input.ingress?.className, 'ingress.className'),
+      allowedAnnotations:
+        list(input.ingress?.allowedAnnotations, 'ingress.allowedAnnotations') ??
+        DEFAULT_ALLOWED_INGRESS_ANNOTATIONS,
+    },
     auth,
     privateDir: str(input.privateDir, 'privateDir') ?? PRIVATE_MOUNT_PATH,
     sharedDir: str(input.sharedDir, 'sharedDir') ?? SHARED_MOUNT_PATH,

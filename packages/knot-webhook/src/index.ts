@@ -26,3 +26,6 @@ export {
 export type { DatasetLister } from './datasets/DatasetLister';
 export { StaticDatasetLister } from './datasets/DatasetLister';
 export { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
+export type { HostClaimsSource } from './hostClaims/HostClaimsSource';
+export { StaticHostClaimsSource } from './hostClaims/HostClaimsSource';
+export { KubernetesHostClaimsSource } from './hostClaims/KubernetesHostClaimsSource';

@@ -2,6 +2,7 @@
 import { createWebhookApp } from './app';
 import { loadConfig } from './config';
 import { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
+import { KubernetesHostClaimsSource } from './hostClaims/KubernetesHostClaimsSource';
 import { startWebhookServer } from './server/startWebhookServer';
 
 /* eslint-disable no-console */
@@ -18,6 +19,10 @@ async function main() {
     datasets: KubernetesDatasetLister.fromKubeconfig(
       config.kubeconfig,
       config.datasetCacheMs,
+    ),
+    hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
+      config.kubeconfig,
+      config.namespacePrefix,
     ),
     logError: error => console.error('knot-webhook:', error),
   });

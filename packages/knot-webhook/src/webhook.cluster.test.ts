@@ -6,6 +6,7 @@ import type * as k8s from '@kubernetes/client-node';
 import { createWebhookApp } from './app';
 import { resolveConfig } from './config';
 import { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
+import { KubernetesHostClaimsSource } from './hostClaims/KubernetesHostClaimsSource';
 import { loadClientNode } from './datasets/loadClientNode';
 import { createDevCertificates } from './server/devCertificates';
 import {
@@ -28,6 +29,9 @@ const alice = `${prefix}alice`;
 const plain = `plain-${run}`;
 // A namespace with Knot's prefix but without the label: also untouched.
 const unlabelled = `${prefix}carol`;
+// doe and john-doe: the reported takeover of a longer profile's hostname.
+const doe = `${prefix}doe`;
+const johnDoe = `${prefix}john-doe`;
 const domain = 'example.test';
 const testLabel = { 'knot-webhook-test': run };
 
@@ -158,6 +162,10 @@ describeWithCluster('knot-webhook against the real API server', () => {
       app: createWebhookApp({
         config,
         datasets: KubernetesDatasetLister.fromKubeconfig(testKubeconfig(), 0),
+        hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
+          testKubeconfig(),
+          prefix,
+        ),
       }),
       certFile: certs.certFile,
       keyFile: certs.keyFile,
@@ -182,6 +190,11 @@ describeWithCluster('knot-webhook against the real API server', () => {
     await core.createNamespace({
       body: { metadata: { name: alice, labels: knotLabels } },
     });
+    for (const name of [doe, johnDoe]) {
+      await core.createNamespace({
+        body: { metadata: { name, labels: knotLabels } },
+      });
+    }
     await core.createNamespace({ body: { metadata: { name: plain } } });
     await core.createNamespace({ body: { metadata: { name: unlabelled } } });
     // Pods need the namespaces' default service accounts to exist.
@@ -227,7 +240,7 @@ describeWithCluster('knot-webhook against the real API server', () => {
         name: `knot-test-${run}`,
       }),
     );
-    for (const name of [alice, plain, unlabelled]) {
+    for (const name of [alice, plain, unlabelled, doe, johnDoe]) {
       await quiet(core?.deleteNamespace({ name }));
     }
     for (const name of pvs) {
@@ -395,11 +408,64 @@ describeWithCluster('knot-webhook against the real API server', () => {
     expect(errorText(error)).toContain(`<name>-alice.${domain}`);
 
     const own = await ingress('own', `web-alice.${domain}`);
-    expect(own.metadata!.annotations).toMatchObject({
-      'nginx.ingress.kubernetes.io/auth-url': `https://knot.${domain}/api/knot/forward-auth`,
+    expect(own.metadata!.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/auth-url': `https://knot.${domain}/api/knot/forward-auth?redirect=1`,
       'nginx.ingress.kubernetes.io/auth-response-headers':
-        'X-Knot-User,X-Knot-Profile',
+        'X-Knot-User,X-Knot-Profile,Cookie,Authorization',
     });
+  });
+
+  it("gives every hostname to one profile: no longer profile's host, no host named elsewhere", async () => {
+    const create = (namespace: string, name: string, host: string) =>
+      networking.createNamespacedIngress({
+        namespace,
+        body: testIngress(name, host, 'web'),
+      });
+    // doe may not take john-doe's my-app; john-doe may.
+    const stolen = await create(
+      doe,
+      'steal',
+      `my-app-john-doe.${domain}`,
+    ).catch(e => e);
+    expect(stolen?.code).toBe(403);
+    expect(errorText(stolen)).toContain(
+      `Ingress host "my-app-john-doe.${domain}" is not allowed: it names a service of the profile john-doe`,
+    );
+    await expect(
+      create(johnDoe, 'my-app', `my-app-john-doe.${domain}`),
+    ).resolves.toBeDefined();
+    // A host an Ingress outside any profile already names (an admin's).
+    await networking.createNamespacedIngress({
+      namespace: plain,
+      body: testIngress('ops', `ops-alice.${domain}`, 'web'),
+    });
+    const taken = await create(alice, 'ops', `ops-alice.${domain}`).catch(
+      e => e,
+    );
+    expect(errorText(taken)).toContain(
+      'an Ingress in another namespace already uses it',
+    );
+  });
+
+  it('refuses default backends and host-adding annotations', async () => {
+    const body = testIngress('catch-all', `web2-alice.${domain}`, 'web');
+    body.spec!.defaultBackend = {
+      service: { name: 'web', port: { number: 80 } },
+    };
+    const catchAll = await networking
+      .createNamespacedIngress({ namespace: alice, body })
+      .catch(e => e);
+    expect(errorText(catchAll)).toContain('spec.defaultBackend is not allowed');
+    const alias = testIngress('alias', `web3-alice.${domain}`, 'web');
+    alias.metadata!.annotations = {
+      'nginx.ingress.kubernetes.io/server-alias': `web-bob.${domain}`,
+    };
+    const aliased = await networking
+      .createNamespacedIngress({ namespace: alice, body: alias })
+      .catch(e => e);
+    expect(errorText(aliased)).toContain(
+      'Ingress annotation "nginx.ingress.kubernetes.io/server-alias" is not allowed',
+    );
   });
 
   it('leaves namespaces not managed by Knot untouched', async () => {

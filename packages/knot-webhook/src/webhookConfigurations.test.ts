@@ -54,4 +54,17 @@ describe('webhookConfigurations', () => {
       failurePolicy: 'Ignore',
     });
   });
+
+  it('requires the extra namespace labels tests stay apart with', () => {
+    const { mutating, validating } = webhookConfigurations({
+      endpoint: { url: 'https://127.0.0.1:1' },
+      caPem: 'PEM',
+      extraNamespaceLabels: { 'knot-test': 'x' },
+    });
+    for (const hook of [mutating.webhooks[0], validating.webhooks[0]]) {
+      expect(hook.namespaceSelector).toEqual({
+        matchLabels: { knot: 'enabled', 'knot-test': 'x' },
+      });
+    }
+  });
 });

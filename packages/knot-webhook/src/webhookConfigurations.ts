@@ -66,7 +66,10 @@ export function webhookConfigurations(options: WebhookConfigurationOptions) {
   const name = options.name ?? 'knot';
   const common = {
     namespaceSelector: {
-      matchLabels: { [KNOT_NAMESPACE_LABEL]: KNOT_NAMESPACE_ENABLED },
+      matchLabels: {
+        [KNOT_NAMESPACE_LABEL]: KNOT_NAMESPACE_ENABLED,
+        ...options.extraNamespaceLabels,
+      },
     },
     rules: WORKLOAD_RULES,
     failurePolicy: options.failurePolicy ?? 'Fail',

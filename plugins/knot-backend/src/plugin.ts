@@ -20,6 +20,7 @@ import { LocalChartSource } from './charts/LocalChartSource';
 import { readKnotConfig } from './config';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
+import { hideInternalErrors } from './errors/hideInternalErrors';
 import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
 import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
 import { BackstageTokenSessionVerifier } from './forwardAuth/SessionVerifier';
@@ -240,6 +241,8 @@ export const knotPlugin = createBackendPlugin({
         );
         router.use(
           createForwardAuthRouter({
+            controller: knot.forwardAuth.ingressController,
+            logger,
             sessions: new BackstageTokenSessionVerifier(
               deps.auth,
               knot.forwardAuth.cookieName,
@@ -264,6 +267,8 @@ export const knotPlugin = createBackendPlugin({
         router.use(
           createUsersRouter({ httpAuth, userInfo, store, admins, permissions }),
         );
+        // Last: no stack, path or stderr in answers outside development.
+        router.use(hideInternalErrors(logger));
         httpRouter.use(router);
       },
     });

@@ -12,6 +12,7 @@ export * from './files';
 export * from './forwardAuth';
 export * from './health';
 export * from './hostnames';
+export * from './hostClaims';
 export * from './labels';
 export * from './oidc';
 export * from './permissions';

@@ -1,11 +1,8 @@
 import { compare } from 'fast-json-patch';
-import {
-  NO_AUTH_LABEL,
-  NO_DATASETS_LABEL,
-} from '@knot-platform/plugin-knot-common';
+import { NO_DATASETS_LABEL } from '@knot-platform/plugin-knot-common';
 import type { WebhookConfig } from '../config';
 import type { DatasetLister } from '../datasets/DatasetLister';
-import { injectAuthAnnotations } from '../mutation/ingressAuth';
+import { injectAuthAnnotations, optedOut } from '../mutation/ingressAuth';
 import { namespaceProfile } from '@knot-platform/plugin-knot-common';
 import { InjectionCache } from '../mutation/injection';
 import { injectIntoPodSpec } from '../mutation/podSpec';
@@ -15,7 +12,6 @@ import {
   hasPodTemplate,
   isIngress,
   isObject,
-  labelsOf,
   podTemplateOf,
 } from '../mutation/podTemplates';
 import {
@@ -33,14 +29,6 @@ export interface MutateDeps {
 
 const injections = new InjectionCache();
 
-function optedOut(labels: Record<string, unknown>, label: string): boolean {
-  // Any value counts (`knot-no-datasets: "true"`, `""`, ...) except "false".
-  return (
-    Object.prototype.hasOwnProperty.call(labels, label) &&
-    labels[label] !== 'false'
-  );
-}
-
 /** The namespace of the request, from the request or else the object. */
 export function requestNamespace(
   request: AdmissionRequest,
@@ -56,7 +44,9 @@ export function requestNamespace(
 
 /**
  * Answers /mutate: Knot's storage, datasets and KNOT_* variables into pod
- * specs, SSO annotations onto ingresses. The patch is the difference between
+ * specs, SSO annotations onto ingresses (public ones, labelled
+ * `knot-no-auth`, get forward-auth's public endpoint, which strips Knot's
+ * credentials). The patch is the difference between
  * the object and its mutated copy (fast-json-patch), so an object that has
  * everything already gets no patch.
  */
@@ -87,7 +77,6 @@ export async function mutate(
   let mutated: Record<string, any>;
   try {
     if (ingress) {
-      if (optedOut(labelsOf(object), NO_AUTH_LABEL)) return allow(uid);
       // Only metadata is written to (annotations are replaced as a whole).
       mutated = {
         ...object,
@@ -95,7 +84,7 @@ export async function mutate(
           ? { ...object.metadata }
           : object.metadata,
       };
-      injectAuthAnnotations(mutated, config.auth);
+      injectAuthAnnotations(mutated, config.auth, config.ingress.controller);
     } else {
       mutated = copyAlongPodSpec(kind, object);
       const template = podTemplateOf(kind, mutated);

@@ -8,7 +8,9 @@ import {
   podTemplateOf,
 } from '../mutation/podTemplates';
 import { checkHostPaths } from '../validation/hostPaths';
+import type { HostClaimsSource } from '../hostClaims/HostClaimsSource';
 import { checkIngressHosts } from '../validation/ingressHosts';
+import { checkIngressShape } from '../validation/ingressShape';
 import { requestNamespace } from './mutate';
 import {
   type AdmissionRequest,
@@ -19,13 +21,16 @@ import {
 } from './types';
 
 /**
- * Answers /validate: hostPath volumes only inside the allowlist, ingress
- * hosts only under the namespace owner's `<name>-<user>.<domain>`.
+ * Answers /validate: hostPath volumes only inside the allowlist; a profile's
+ * Ingresses only with hosts that belong to that profile alone (hostname rule
+ * of knot-common, against the cluster's claims), no default backend, no
+ * other IngressClass and only allowed annotations.
  */
-export function validate(
+export async function validate(
   request: AdmissionRequest,
   config: WebhookConfig,
-): AdmissionResponse {
+  hostClaims: HostClaimsSource,
+): Promise<AdmissionResponse> {
   const { uid, kind } = request;
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') {
     return allow(uid);
@@ -47,12 +52,19 @@ export function validate(
         config.hostPathAllowlist,
       );
     } else {
-      const user = namespaceProfile(
-        requestNamespace(request),
-        config.namespacePrefix,
-      );
-      if (user)
-        message = checkIngressHosts(object, user, config.ingress.domain);
+      const namespace = requestNamespace(request);
+      const user = namespaceProfile(namespace, config.namespacePrefix);
+      if (user && namespace) {
+        message =
+          checkIngressShape(object, config) ??
+          checkIngressHosts(
+            object,
+            user,
+            namespace,
+            config.ingress.domain,
+            await hostClaims.claims(),
+          );
+      }
     }
     return message ? deny(uid, message) : allow(uid);
   } catch (error) {

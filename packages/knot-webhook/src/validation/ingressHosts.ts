@@ -1,4 +1,7 @@
-import { isProfileHost } from '@knot-platform/plugin-knot-common';
+import {
+  type ServiceHostClaims,
+  hostClaimProblem,
+} from '@knot-platform/plugin-knot-common';
 import { MalformedObjectError, isObject } from '../mutation/podTemplates';
 
 /** Every hostname an ingress claims (rules and TLS sections). */
@@ -35,19 +38,28 @@ export function ingressHosts(
   return hosts;
 }
 
-/** The denial message for the first host the user may not claim, if any. */
+/** The denial message for the first host the profile may not claim, if any. */
 export function checkIngressHosts(
   ingress: Record<string, any>,
-  user: string,
+  profile: string,
+  namespace: string,
   domain: string,
+  claims: ServiceHostClaims,
 ): string | undefined {
   for (const host of ingressHosts(ingress)) {
     if (host === undefined) {
-      return `Ingress rules must name a host of the form <name>-${user}.${domain}; a rule without a host would catch every hostname`;
+      return `Ingress rules must name a host of the form <name>-${profile}.${domain}; a rule without a host would catch every hostname`;
     }
-    if (!isProfileHost(host, user, domain)) {
-      return `Ingress host "${host}" is not allowed: ${user}'s services must use hosts of the form <name>-${user}.${domain}`;
-    }
+    const problem = hostClaimProblem({
+      host,
+      profile,
+      domain,
+      profileExists: claims.profileExists,
+      claimedElsewhere: claims
+        .namespacesNaming(host)
+        .some(other => other !== namespace),
+    });
+    if (problem) return problem;
   }
   return undefined;
 }

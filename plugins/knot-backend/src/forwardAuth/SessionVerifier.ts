@@ -1,13 +1,21 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import type { Request } from 'express';
 
+/** A signed-in browser, and which of its headers carried Knot's credential. */
+export interface Session {
+  /** The user's entity ref. */
+  user: string;
+  /** `Authorization: Bearer` or the session cookie. */
+  from: 'bearer' | 'cookie';
+}
+
 /**
  * Who the browser behind a forward-auth request is. Today: a Backstage user
  * token; identity's OIDC session can implement the same interface.
  */
 export interface SessionVerifier {
-  /** The signed-in user's entity ref, or undefined for an anonymous request. */
-  userOf(req: Request): Promise<string | undefined>;
+  /** The session, or undefined for an anonymous request. */
+  sessionOf(req: Request): Promise<Session | undefined>;
 }
 
 /** Reads a cookie from the raw header (no cookie-parser in the chain). */
@@ -17,6 +25,11 @@ export function readCookie(req: Request, name: string): string | undefined {
     if (key === name) return decodeURIComponent(rest.join('='));
   }
   return undefined;
+}
+
+/** The request's bearer token, if any. */
+export function bearerToken(req: Request): string | undefined {
+  return req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 
 /**
@@ -29,8 +42,8 @@ export class BackstageTokenSessionVerifier implements SessionVerifier {
     private readonly cookieName: string,
   ) {}
 
-  async userOf(req: Request): Promise<string | undefined> {
-    const bearer = req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  async sessionOf(req: Request): Promise<Session | undefined> {
+    const bearer = bearerToken(req);
     const token = bearer ?? readCookie(req, this.cookieName);
     if (!token) return undefined;
     try {
@@ -38,7 +51,10 @@ export class BackstageTokenSessionVerifier implements SessionVerifier {
         allowLimitedAccess: true,
       });
       return this.auth.isPrincipal(credentials, 'user')
-        ? credentials.principal.userEntityRef
+        ? {
+            user: credentials.principal.userEntityRef,
+            from: bearer ? 'bearer' : 'cookie',
+          }
         : undefined;
     } catch {
       // Expired or forged: treated as anonymous, so the browser signs in again.

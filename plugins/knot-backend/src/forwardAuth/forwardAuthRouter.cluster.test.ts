@@ -67,6 +67,8 @@ describeWithCluster('forward-auth through nginx auth_request', () => {
         knot: {
           kubernetes: { kubeconfig: testKubeconfig()! },
           ingress: { domain: 'knot.test' },
+          // The nginx here calls forward-auth as ingress-nginx does.
+          services: { forwardAuth: { ingressController: 'ingress-nginx' } },
         },
       },
     });

@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import type {
   AuthService,
   HttpAuthService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
@@ -12,10 +13,14 @@ import {
   SERVICE_SIGN_IN_RETURN_PARAM,
 } from '@knot-platform/plugin-knot-common';
 import type { HostOwnerResolver } from './HostOwnerResolver';
+import { type IngressController, forwardedRequest } from './ingressControllers';
+import { serviceCredentialHeaders } from './serviceCredentials';
 import type { SessionVerifier } from './SessionVerifier';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
 
 export interface ForwardAuthRouterOptions {
+  /** The ingress controller calling: which header names the routed host. */
+  controller: IngressController;
   sessions: SessionVerifier;
   owners: HostOwnerResolver;
   access: ProfileAccess;
@@ -26,11 +31,13 @@ export interface ForwardAuthRouterOptions {
   signInUrl: string;
   cookieName: string;
   secureCookie: boolean;
+  logger?: LoggerService;
 }
 
 /**
  * The ingress `auth-url` of users' services (nginx auth_request style):
- * 200 + identity headers for the owner (or its team's members), 401 +
+ * 200 + identity headers for the owner (or its team's members) and the
+ * request's `Cookie`/`Authorization` without Knot's credentials, 401 +
  * `Location` of the sign-in page for anonymous browsers (`?redirect=1` answers
  * 302 for proxies that pass responses through), 403 for anyone else.
  * Mounted without Backstage's auth policy: it checks sessions itself.
@@ -40,36 +47,58 @@ export function createForwardAuthRouter(
 ): express.Router {
   const router = Router();
 
+  // Public services (`knot-no-auth`): anyone passes, but Knot's
+  // credentials still never reach the service, nor forged identity headers.
+  router.get('/forward-auth/public', async (req, res) => {
+    const session = await options.sessions.sessionOf(req);
+    res.set(serviceCredentialHeaders(req, options.cookieName, session));
+    res.status(200).end();
+  });
+
   router.get('/forward-auth', async (req, res) => {
-    const originalUrl = req.header('x-original-url');
-    let host = req.header('x-forwarded-host')?.split(',')[0].trim();
-    if (!host && originalUrl) host = new URL(originalUrl).host;
-    if (!host) {
+    // Only the header the configured controller sets itself: any other one
+    // is whatever the client sent.
+    const forwarded = forwardedRequest(req, options.controller);
+    if (!forwarded) {
       res
         .status(400)
-        .json({ error: 'X-Forwarded-Host or X-Original-URL is required' });
+        .type('text/plain')
+        .send(
+          `Forward-auth needs exactly one ${
+            options.controller === 'ingress-nginx'
+              ? 'X-Original-URL'
+              : 'X-Forwarded-Host'
+          } header, as the ${options.controller} ingress sends it`,
+        );
       return;
     }
-    const target =
-      originalUrl ??
-      `${req.header('x-forwarded-proto') ?? 'https'}://${host}${
-        req.header('x-forwarded-uri') ?? '/'
-      }`;
-
-    const user = await options.sessions.userOf(req);
-    if (!user) {
+    const session = await options.sessions.sessionOf(req);
+    if (!session) {
       const signIn = new URL(options.signInUrl);
-      signIn.searchParams.set(SERVICE_SIGN_IN_RETURN_PARAM, target);
+      signIn.searchParams.set(SERVICE_SIGN_IN_RETURN_PARAM, forwarded.url);
       res.setHeader('Location', signIn.toString());
       res.status(req.query.redirect ? 302 : 401).end();
       return;
     }
-    const owner = await options.owners.ownerOf(host);
-    if (!owner || !(await options.access.canActAs(user, owner))) {
-      res.status(403).send('This service belongs to someone else');
+    let owner: string | undefined;
+    try {
+      owner = await options.owners.ownerOf(forwarded.host);
+    } catch (error) {
+      options.logger?.warn(
+        `forward-auth: cannot read the owners of service hosts: ${error}`,
+      );
+      res.status(503).type('text/plain').send('Try again in a moment');
       return;
     }
-    res.setHeader(FORWARD_AUTH_USER_HEADER, parseEntityRef(user).name);
+    if (!owner || !(await options.access.canActAs(session.user, owner))) {
+      res
+        .status(403)
+        .type('text/plain')
+        .send('This service belongs to someone else');
+      return;
+    }
+    res.set(serviceCredentialHeaders(req, options.cookieName, session));
+    res.setHeader(FORWARD_AUTH_USER_HEADER, parseEntityRef(session.user).name);
     res.setHeader(FORWARD_AUTH_PROFILE_HEADER, owner);
     res.status(200).end();
   });

@@ -124,7 +124,7 @@ describeWithCluster('a service deployed through the Knot webhook', () => {
     // The webhook put the ingress behind Knot's forward-auth.
     expect(ingress.metadata?.annotations).toMatchObject({
       'nginx.ingress.kubernetes.io/auth-url':
-        'http://portal.test/api/knot/forward-auth',
+        'http://portal.test/api/knot/forward-auth?redirect=1',
     });
   });
 });

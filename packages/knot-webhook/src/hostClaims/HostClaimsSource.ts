@@ -1,0 +1,31 @@
+import {
+  type ClaimIngress,
+  type ClaimNamespace,
+  ServiceHostClaims,
+} from '@knot-platform/plugin-knot-common';
+
+/**
+ * Where the webhook learns which hostnames are claimed and which profiles
+ * exist: every Ingress of the cluster, and the namespaces labelled
+ * `knot: enabled` (Knot's provisioning sets the label; users cannot).
+ */
+export interface HostClaimsSource {
+  claims(): Promise<ServiceHostClaims>;
+}
+
+/** Fixed objects, for tests and the benchmark. */
+export class StaticHostClaimsSource implements HostClaimsSource {
+  constructor(
+    private readonly namespaces: ClaimNamespace[] = [],
+    private readonly ingresses: ClaimIngress[] = [],
+    private readonly namespacePrefix = 'knot-',
+  ) {}
+
+  async claims(): Promise<ServiceHostClaims> {
+    return new ServiceHostClaims(
+      this.namespaces,
+      this.ingresses,
+      this.namespacePrefix,
+    );
+  }
+}

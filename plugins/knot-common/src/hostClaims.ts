@@ -1,0 +1,84 @@
+import { KNOT_NAMESPACE_ENABLED, KNOT_NAMESPACE_LABEL } from './labels';
+import { normalizeHost } from './hostnames';
+import { namespaceProfile } from './profiles';
+
+/** The parts of a Namespace the claims read. */
+export interface ClaimNamespace {
+  metadata?: { name?: string; labels?: Record<string, string> };
+}
+
+/** The parts of an Ingress the claims read. */
+export interface ClaimIngress {
+  metadata?: { name?: string; namespace?: string };
+  spec?: {
+    rules?: { host?: string }[];
+    tls?: { hosts?: string[] }[];
+  };
+}
+
+/** Every host an Ingress names (rules and TLS sections), normalised. */
+export function ingressHostNames(ingress: ClaimIngress): string[] {
+  const hosts = [
+    ...(ingress.spec?.rules ?? []).map(rule => rule?.host),
+    ...(ingress.spec?.tls ?? []).flatMap(tls => tls?.hosts ?? []),
+  ];
+  return [
+    ...new Set(
+      hosts.map(h => normalizeHost(h)).filter((h): h is string => !!h),
+    ),
+  ];
+}
+
+/**
+ * Who claims which service hostname in a cluster: the namespaces whose
+ * Ingresses name each host, and the profiles that exist — the namespaces
+ * Knot labelled `knot: enabled` (the label the webhooks select on, which
+ * users cannot set), named `<prefix><profile>`. Read by the webhook at
+ * admission and by forward-auth with the hostname rule (`hostnames.ts`).
+ */
+export class ServiceHostClaims {
+  private readonly byHost = new Map<string, Set<string>>();
+  private readonly profileByNamespace = new Map<string, string>();
+  private readonly profiles = new Set<string>();
+
+  constructor(
+    namespaces: readonly ClaimNamespace[],
+    ingresses: readonly ClaimIngress[],
+    namespacePrefix: string,
+  ) {
+    for (const ns of namespaces) {
+      const name = ns.metadata?.name;
+      if (
+        ns.metadata?.labels?.[KNOT_NAMESPACE_LABEL] !== KNOT_NAMESPACE_ENABLED
+      )
+        continue;
+      const profile = namespaceProfile(name, namespacePrefix);
+      if (!name || !profile) continue;
+      this.profileByNamespace.set(name, profile);
+      this.profiles.add(profile);
+    }
+    for (const ingress of ingresses) {
+      const namespace = ingress.metadata?.namespace ?? '';
+      for (const host of ingressHostNames(ingress)) {
+        if (!this.byHost.has(host)) this.byHost.set(host, new Set());
+        this.byHost.get(host)!.add(namespace);
+      }
+    }
+  }
+
+  /** Whether a profile of this name exists. */
+  profileExists = (profile: string): boolean => this.profiles.has(profile);
+
+  /** The namespaces whose Ingresses name the host. */
+  namespacesNaming(host: string): string[] {
+    const name = normalizeHost(host);
+    return name ? [...(this.byHost.get(name) ?? [])] : [];
+  }
+
+  /** The profile of each namespace naming the host (undefined: not a profile's). */
+  claimants(host: string): (string | undefined)[] {
+    return this.namespacesNaming(host).map(ns =>
+      this.profileByNamespace.get(ns),
+    );
+  }
+}
