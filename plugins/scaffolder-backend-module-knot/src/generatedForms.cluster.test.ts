@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -96,7 +97,7 @@ describeWithCluster(
       expect([...templates.keys()].sort()).toEqual(corpus);
     });
 
-    it.each(require('node:fs').readdirSync(FORM_CORPUS_DIR).sort() as string[])(
+    it.each(readdirSync(FORM_CORPUS_DIR).sort())(
       '%s: helm installs exactly the values of the form',
       async chart => {
         const template = templates.get(chart);

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import validator from '@rjsf/validator-ajv8';
 import {
   changedFormValues,
@@ -44,7 +45,7 @@ describe('the generated forms of the chart corpus', () => {
 
   it.each(
     // Read from the folder, so a chart added to the corpus is tested too.
-    require('node:fs').readdirSync(FORM_CORPUS_DIR).sort() as string[],
+    readdirSync(FORM_CORPUS_DIR).sort(),
   )('%s: Knot inputs and the chart values apart, exact parameters', name => {
     const t = template(name);
     const [service, settings, ...more] = t.spec.parameters;
