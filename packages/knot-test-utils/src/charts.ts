@@ -11,6 +11,17 @@ export const BUNDLED_CHARTS_DIR = resolvePackagePath(
 );
 
 /**
+ * Charts in the style of widely used ones (podinfo, Bitnami, Grafana,
+ * JupyterHub, Argo, Vault, Harbor, ...): their values.yaml (and some a
+ * values.schema.json) as those charts write them, each with one template that
+ * shows the values it got. The corpus of the generated-form tests.
+ */
+export const FORM_CORPUS_DIR = resolvePackagePath(
+  '@knot-platform/knot-test-utils',
+  'form-corpus',
+);
+
+/**
  * Writes a chart into a new folder of `parent` (a temporary one when
  * omitted); answers the chart's folder.
  */

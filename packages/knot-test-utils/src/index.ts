@@ -15,11 +15,13 @@ export {
 } from './backend';
 export {
   BUNDLED_CHARTS_DIR,
+  FORM_CORPUS_DIR,
   testChartInfo,
   writeChart,
   type TestChart,
 } from './charts';
 export { describeWithCluster, testKubeconfig } from './cluster';
+export { changedFormValues } from './formValues';
 export { createTestDatabases } from './databases';
 export { helmReleases, helmValues, runHelm, uninstallReleases } from './helm';
 export { loadClientNode, testIngress, testKubeClient } from './kubernetes';

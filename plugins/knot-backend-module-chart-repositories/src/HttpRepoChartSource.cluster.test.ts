@@ -115,7 +115,11 @@ describeWithCluster('HttpRepoChartSource with a real helm repository', () => {
     ]);
     const remote = templates[3] as any;
     expect(remote.metadata.title).toBe('Remote app');
-    expect(remote.spec.parameters[1].properties.greeting).toEqual({
+    // The chart's values under one parameter, apart from Knot's inputs.
+    expect(remote.spec.steps[0].input.values).toBe('${{ parameters.values }}');
+    expect(
+      remote.spec.parameters[1].properties.values.properties.greeting,
+    ).toEqual({
       type: 'string',
       default: 'hi 0.3.0',
       title: 'Greeting',

@@ -236,6 +236,7 @@ export const knotPlugin = createBackendPlugin({
             httpAuth,
             charts,
             templateOwner: knot.charts.templateOwner,
+            exposure,
             logger,
           }),
         );

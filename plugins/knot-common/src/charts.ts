@@ -20,3 +20,21 @@ export const CHART_SOURCE_ANNOTATION = 'knot/chart-source';
  * who may act as that profile sees it (Knot's permission policy).
  */
 export const CHART_PROFILE_ANNOTATION = 'knot/chart-profile';
+
+/**
+ * The parameters of a chart's Template: Knot's own inputs (`name`,
+ * `profile`) at the top, the chart's values all under `values`, so that no
+ * value of a chart can be read as one of Knot's inputs.
+ */
+export const TEMPLATE_VALUES_PARAMETER = 'values';
+
+/** `ui:field` of a Template's service name: it shows the address as typed. */
+export const SERVICE_NAME_FIELD = 'KnotServiceName';
+/** `ui:field` of a Template's profile: the user and their teams. */
+export const PROFILE_PICKER_FIELD = 'KnotProfilePicker';
+
+/** `ui:options` of {@link SERVICE_NAME_FIELD}: where services are reached. */
+export interface ServiceNameFieldOptions {
+  domain: string;
+  scheme: string;
+}

@@ -178,6 +178,15 @@ const profilePickerField = FormFieldBlueprint.make({
   },
 });
 
+/** Create forms: the service `name` of Knot's chart Templates (ui:field). */
+const serviceNameField = FormFieldBlueprint.make({
+  name: 'service-name',
+  params: {
+    field: () =>
+      import('./components/ServiceNameField').then(m => m.serviceNameFormField),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -206,5 +215,6 @@ export const knotPlugin = createFrontendPlugin({
     adminPage,
     adminProvisioningPage,
     profilePickerField,
+    serviceNameField,
   ],
 });

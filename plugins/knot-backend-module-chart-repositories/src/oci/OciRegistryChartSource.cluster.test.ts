@@ -173,7 +173,11 @@ describeWithCluster(
         },
       ]);
       const demo = entities[1] as any;
-      expect(demo.spec.parameters[1].properties.greeting).toEqual({
+      // The chart's values under one parameter, apart from Knot's inputs.
+      expect(demo.spec.steps[0].input.values).toBe('${{ parameters.values }}');
+      expect(
+        demo.spec.parameters[1].properties.values.properties.greeting,
+      ).toEqual({
         type: 'string',
         default: 'hello 0.3.0',
         title: 'Greeting',

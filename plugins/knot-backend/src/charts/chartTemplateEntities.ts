@@ -1,4 +1,7 @@
-import type { KnotCatalogEntities } from '@knot-platform/plugin-knot-common';
+import type {
+  KnotCatalogEntities,
+  ServiceExposure,
+} from '@knot-platform/plugin-knot-common';
 import type { ChartCatalog } from './ChartCatalog';
 import { privateChartTemplate } from './profileChartTemplate';
 import { templateFromChart } from './templateFromChart';
@@ -14,6 +17,7 @@ export const TEMPLATES_PROVIDER = 'knot-chart-templates';
 export async function chartTemplateEntities(
   charts: ChartCatalog,
   owner: string,
+  exposure: ServiceExposure,
 ): Promise<KnotCatalogEntities> {
   const seen = new Set<string>();
   const items = (await charts.list()).map(chart => {
@@ -24,6 +28,7 @@ export async function chartTemplateEntities(
       owner,
       latest,
       location: `knot-charts:${chart.source}`,
+      exposure,
     });
     return {
       entity: chart.profile

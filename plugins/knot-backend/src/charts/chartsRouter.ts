@@ -4,6 +4,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { ServiceExposure } from '@knot-platform/plugin-knot-common';
 import type { ChartCatalog } from './ChartCatalog';
 import { chartTemplateEntities } from './chartTemplateEntities';
 
@@ -12,6 +13,8 @@ export function createChartsRouter(options: {
   httpAuth: HttpAuthService;
   charts: ChartCatalog;
   templateOwner: string;
+  /** Where services are reached: the address the forms show. */
+  exposure: ServiceExposure;
   logger: LoggerService;
 }): express.Router {
   const router = Router();
@@ -20,6 +23,7 @@ export function createChartsRouter(options: {
     const body = await chartTemplateEntities(
       options.charts,
       options.templateOwner,
+      options.exposure,
     );
     options.logger.info(`Knot offers ${body.items.length} chart template(s)`);
     res.json(body);

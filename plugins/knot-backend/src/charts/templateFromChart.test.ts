@@ -14,6 +14,7 @@ const options = {
   owner: 'group:default/knot-admins',
   latest: true,
   location: 'knot-charts:test',
+  exposure: { domain: 'knot.test', scheme: 'https' },
 };
 
 async function tempCharts(charts: Record<string, Record<string, string>>) {
@@ -43,7 +44,7 @@ describe('templateFromChart', () => {
     expect(template.kind).toBe('Template');
     expect(template.apiVersion).toBe('scaffolder.backstage.io/v1beta3');
     expect(template.metadata.title).toBe('Hello Kubernetes');
-    const settings = template.spec.parameters[1];
+    const settings = template.spec.parameters[1].properties.values;
     // image and replicas are hidden, knot.* is internal.
     expect(Object.keys(settings.properties)).toEqual(['message']);
     expect(settings.properties.message).toEqual({
@@ -57,7 +58,7 @@ describe('templateFromChart', () => {
       version: '1.0.0',
       name: '${{ parameters.name }}',
       profile: '${{ parameters.profile }}',
-      values: { message: '${{ parameters["message"] }}' },
+      values: '${{ parameters.values }}',
     });
   });
 
@@ -70,12 +71,12 @@ describe('templateFromChart', () => {
       charts.find(c => c.name === 'file-browser')!,
       options,
     ) as any;
-    expect(browser.spec.parameters[1].properties.root.enum).toEqual([
-      'private',
-      'shared',
-      'both',
-    ]);
-    expect(browser.spec.parameters[1].properties.writable).toMatchObject({
+    expect(
+      browser.spec.parameters[1].properties.values.properties.root.enum,
+    ).toEqual(['private', 'shared', 'both']);
+    expect(
+      browser.spec.parameters[1].properties.values.properties.writable,
+    ).toMatchObject({
       type: 'boolean',
       default: true,
     });
@@ -84,7 +85,8 @@ describe('templateFromChart', () => {
       options,
     ) as any;
     expect(
-      notebook.spec.parameters[1].properties.resources.properties.memory,
+      notebook.spec.parameters[1].properties.values.properties.resources
+        .properties.memory,
     ).toMatchObject({
       type: 'string',
       default: '2Gi',
@@ -145,7 +147,7 @@ knot:
     expect(charts.map(c => c.name)).toEqual(['custom']);
     const template = templateFromChart(charts[0], options) as any;
     expect(template.metadata.name).toBe('knot-custom-0-3-1');
-    const form = template.spec.parameters[1];
+    const form = template.spec.parameters[1].properties.values;
     expect(form.properties).toEqual({
       workers: {
         type: 'integer',
@@ -167,7 +169,7 @@ knot:
       },
       ports: {
         type: 'array',
-        items: { type: 'number' },
+        items: { type: 'integer' },
         default: [8080, 9090],
         title: 'Ports',
         description: 'Ports to open',
@@ -186,7 +188,7 @@ knot:
           },
           tls: {
             type: 'object',
-            title: 'Tls',
+            title: 'TLS',
             properties: {
               enabled: {
                 type: 'boolean',
@@ -199,6 +201,12 @@ knot:
           },
         },
       },
+      // An empty map: names and values of the user's own.
+      empty: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        title: 'Empty',
+      },
       tags: {
         type: 'array',
         items: { type: 'string', enum: ['a', 'b'] },
@@ -207,14 +215,9 @@ knot:
         title: 'Tags',
       },
     });
-    expect(Object.keys(template.spec.steps[0].input.values)).toEqual([
-      'workers',
-      'ratio',
-      'debug',
-      'ports',
-      'server',
-      'tags',
-    ]);
+    expect(template.spec.steps[0].input.values).toBe(
+      '${{ parameters.values }}',
+    );
   });
 
   it('prefers values.schema.json and still hides knot.* and hidden values', async () => {
@@ -243,7 +246,8 @@ knot:
       [new LocalChartSource(dir, 'test')],
       NO_PROFILES,
     ).list();
-    const form = (templateFromChart(chart, options) as any).spec.parameters[1];
+    const form = (templateFromChart(chart, options) as any).spec.parameters[1]
+      .properties.values;
     expect(form.required).toEqual(['size']);
     expect(form.properties).toEqual({
       size: {

@@ -4,7 +4,12 @@ import {
   CHART_SOURCE_ANNOTATION,
   CHART_VERSION_ANNOTATION,
   MAX_RELEASE_NAME_LENGTH,
+  PROFILE_PICKER_FIELD,
   RELEASE_NAME_PATTERN,
+  SERVICE_NAME_FIELD,
+  TEMPLATE_VALUES_PARAMETER,
+  type ServiceExposure,
+  type ServiceNameFieldOptions,
 } from '@knot-platform/plugin-knot-common';
 import type { ChartInfo } from '@knot-platform/plugin-knot-node';
 import {
@@ -36,15 +41,21 @@ export function chartForm(chart: ChartInfo): JsonSchema {
 
 /**
  * The Software Template of one chart version: a "Service" page (release name,
- * profile), a "Settings" page generated from the chart, one
- * `knot:helm:install` step.
+ * profile), a "Settings" page with the chart's values under one parameter
+ * (`values`), one `knot:helm:install` step.
  */
 export function templateFromChart(
   chart: ChartInfo,
-  options: { owner: string; latest: boolean; location: string },
+  options: {
+    owner: string;
+    latest: boolean;
+    location: string;
+    /** Where services are reached: the address shown under the name. */
+    exposure: ServiceExposure;
+  },
 ): Entity {
   const form = chartForm(chart);
-  const valueKeys = Object.keys(form.properties ?? {});
+  const hasValues = Object.keys(form.properties ?? {}).length > 0;
   const defaultName = dnsName(chart.name)
     .slice(0, MAX_RELEASE_NAME_LENGTH)
     .replace(/-+$/, '');
@@ -56,11 +67,16 @@ export function templateFromChart(
         name: {
           title: 'Name',
           type: 'string',
-          description:
-            'Lower-case letters, digits and dashes; the service is reached at <name>-<profile>.<domain>',
+          description: `Lower-case letters, digits and dashes; the service is reached at NAME-PROFILE.${options.exposure.domain}`,
           pattern: RELEASE_NAME_PATTERN,
           maxLength: MAX_RELEASE_NAME_LENGTH,
           default: defaultName,
+          // plugins/knot's field: the address as name and profile are typed.
+          'ui:field': SERVICE_NAME_FIELD,
+          'ui:options': {
+            domain: options.exposure.domain,
+            scheme: options.exposure.scheme,
+          } satisfies ServiceNameFieldOptions,
         },
         profile: {
           title: 'Profile',
@@ -68,13 +84,22 @@ export function templateFromChart(
           description:
             'The user or team to deploy as; leave empty for yourself',
           // plugins/knot's picker: you and your teams (a text box without it).
-          'ui:field': 'KnotProfilePicker',
+          'ui:field': PROFILE_PICKER_FIELD,
         },
       },
     },
   ];
-  if (valueKeys.length) {
-    parameters.push({ title: 'Settings', ...form });
+  if (hasValues) {
+    parameters.push({
+      title: 'Settings',
+      properties: {
+        [TEMPLATE_VALUES_PARAMETER]: {
+          ...form,
+          title: `Settings of ${chart.title}`,
+          description: `The values of the ${chart.name} chart ${chart.version}`,
+        },
+      },
+    });
   }
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',
@@ -106,12 +131,9 @@ export function templateFromChart(
             version: chart.version,
             name: '${{ parameters.name }}',
             profile: '${{ parameters.profile }}',
-            values: Object.fromEntries(
-              valueKeys.map(k => [
-                k,
-                `\${{ parameters[${JSON.stringify(k)}] }}`,
-              ]),
-            ),
+            ...(hasValues && {
+              values: `\${{ parameters.${TEMPLATE_VALUES_PARAMETER} }}`,
+            }),
           },
         },
       ],

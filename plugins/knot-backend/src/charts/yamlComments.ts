@@ -30,13 +30,13 @@ export class YamlComments {
     return this.ownLine.has(line) ? undefined : this.byLine.get(line);
   }
 
-  /** The block of whole-line comments directly above `line` (no blank line between). */
-  preceding(line: number): string | undefined {
+  /** The whole-line comments directly above `line` (no blank line between), top first. */
+  above(line: number): string[] {
     const block: string[] = [];
     for (let l = line - 1; l > 0 && this.ownLine.has(l); l--) {
       block.unshift(this.byLine.get(l)!);
     }
-    return block.length ? block.join(' ') : undefined;
+    return block;
   }
 
   private collect(node: unknown, lines: string[]): void {
@@ -48,7 +48,10 @@ export class YamlComments {
     const token = node as { type?: string; offset?: number; source?: string };
     if (token.type === 'comment' && token.offset !== undefined) {
       const { line, col } = this.lineCounter.linePos(token.offset);
-      this.byLine.set(line, token.source!.replace(/^#\s?/, '').trim());
+      // `##` is as common a comment marker as `#` (Bitnami's charts).
+      const text = token.source!.replace(/^#+/, '');
+      // Indented further, it is commented-out YAML (an example), not words.
+      this.byLine.set(line, /^\s{2,}\S/.test(text) ? '' : text.trim());
       if (lines[line - 1].slice(0, col - 1).trim() === '') {
         this.ownLine.add(line);
       }

@@ -13,7 +13,7 @@ import { scaffolderModuleKnot } from '../module';
  */
 export async function startInstallAction(options: KnotTestBackendOptions) {
   const actions: any[] = [];
-  await startKnotTestBackend({
+  const backend = await startKnotTestBackend({
     ...options,
     features: [scaffolderModuleKnot, ...(options.features ?? [])],
     extensionPoints: [
@@ -25,6 +25,7 @@ export async function startInstallAction(options: KnotTestBackendOptions) {
   });
   const action = actions.find(a => a.id === 'knot:helm:install');
   return {
+    backend,
     run(input: Record<string, unknown>, user?: string) {
       const logger = mockServices.logger.mock();
       const ref = `user:default/${user}`;

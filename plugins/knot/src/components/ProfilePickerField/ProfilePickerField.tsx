@@ -4,11 +4,12 @@ import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import useAsync from 'react-use/esm/useAsync';
+import { PROFILE_PICKER_FIELD } from '@knot-platform/plugin-knot-common';
 import { knotApiRef } from '../../api/KnotApi';
 import { errorMessage } from '../../api/errorMessage';
 
 /** The `ui:field` name Knot's generated Templates give their `profile`. */
-export const PROFILE_PICKER_FIELD = 'KnotProfilePicker';
+export { PROFILE_PICKER_FIELD };
 
 /**
  * The profile a Create form deploys as: the signed-in user or one of their

@@ -101,6 +101,60 @@ describe('ServicesPage', () => {
     );
   });
 
+  it('adds names and values to an empty map, the chart value named profile its own', async () => {
+    const { knotApi } = api([hello]);
+    const updateServiceValues = jest.fn(async () => {});
+    // As the knot plugin generates it for a chart with `profile: small`,
+    // `extraEnv: {}` and a map `ui` (form-corpus/lab-profiles).
+    knotApi.getServiceForm = async () => ({
+      chart: 'lab-profiles',
+      chartVersion: '1.0.0',
+      schema: {
+        type: 'object',
+        properties: {
+          profile: {
+            type: 'string',
+            title: 'Profile',
+            default: 'small',
+            enum: ['small', 'medium', 'large'],
+          },
+          extraEnv: {
+            type: 'object',
+            title: 'Extra env',
+            additionalProperties: { type: 'string' },
+          },
+          ui: {
+            type: 'object',
+            title: 'UI',
+            properties: { theme: { type: 'string', title: 'Theme' } },
+          },
+        },
+      },
+      values: { profile: 'medium', ui: { theme: 'dark' } },
+    });
+    knotApi.updateServiceValues = updateServiceValues;
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Change values of hello' }),
+    );
+    expect(await screen.findByText('UI')).toBeInTheDocument();
+    fireEvent.click(screen.getByTitle('Add Item'));
+    const key = await screen.findByLabelText('newKey Key');
+    fireEvent.change(key, { target: { value: 'HTTP_PROXY' } });
+    fireEvent.blur(key);
+    fireEvent.change(await screen.findByLabelText('HTTP_PROXY'), {
+      target: { value: 'http://proxy:3128' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() =>
+      expect(updateServiceValues).toHaveBeenCalledWith('hello', {
+        profile: 'medium',
+        extraEnv: { HTTP_PROXY: 'http://proxy:3128' },
+        ui: { theme: 'dark' },
+      }),
+    );
+  });
+
   it("shows helm's refusal in its words and keeps the form", async () => {
     const { knotApi } = api([hello]);
     knotApi.getServiceForm = async () => ({
