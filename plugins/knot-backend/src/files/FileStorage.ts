@@ -70,11 +70,6 @@ export class FileStorage {
   }
 
   private async domainRoot(domain: FileDomain, dir: string, quota?: number) {
-    return new DomainRoot(
-      domain,
-      await fs.realpath(dir),
-      quota,
-      this.groupId,
-    );
+    return new DomainRoot(domain, await fs.realpath(dir), quota, this.groupId);
   }
 }

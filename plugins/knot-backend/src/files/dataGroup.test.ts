@@ -42,7 +42,11 @@ describe('the data group model', () => {
   it('keeps private folders owner-only without a group', async () => {
     const folder = path.join(dir, 'carol');
     await fs.mkdir(folder, { mode: 0o755 });
-    await ensureDataFolder(folder, undefined, PRIVATE_FOLDER_MODE_WITHOUT_GROUP);
+    await ensureDataFolder(
+      folder,
+      undefined,
+      PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
+    );
     expect(await mode(folder)).toBe(0o700);
   });
 

@@ -387,11 +387,7 @@ export class ProvisioningReconciler {
     }
     // Owner-only, or the data group's (containers run with it): other
     // users' names and files stay hidden on the backend.
-    await ensureDataFolder(
-      folder,
-      groupId,
-      PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
-    );
+    await ensureDataFolder(folder, groupId, PRIVATE_FOLDER_MODE_WITHOUT_GROUP);
     if (existed) return;
     actions.push({ profile, kind: 'Folder', name: folder, action: 'created' });
   }
