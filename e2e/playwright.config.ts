@@ -1,9 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { resolve } from 'node:path';
+import { ingressChromiumArgs } from './fixtures/ingress';
 
 /**
  * End-to-end tests in Debian's headless Chromium (no browser downloads here)
- * against a portal that scripts/test starts on http://localhost:3000.
+ * against a portal that scripts/test starts (KNOT_E2E_URL): behind the local
+ * cluster's ingress at https://<domain>:<port> when the cluster has the real
+ * node, else on http://localhost:3000.
  */
 export default defineConfig({
   testDir: './tests',
@@ -27,6 +30,7 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        ...ingressChromiumArgs(),
       ],
     },
   },

@@ -116,6 +116,15 @@ export interface Config {
        */
       privateQuotaMiB?: number;
       /**
+       * The group shared by the backend and users' containers (their gid,
+       * e.g. 100 `users`, the bundled images' group): data-domain folders
+       * get it with mode 2770 (setgid), files the portal writes 0660, so
+       * containers can overwrite uploads and the portal can serve and
+       * replace what containers wrote. The backend must be root or a member
+       * of the group. Unset: private folders are owner-only (0700).
+       */
+      groupId?: number;
+      /**
        * Whether removing a profile also deletes its private folder. Default:
        * keep it (the admin deletes it by hand).
        * @default false
@@ -222,6 +231,11 @@ export interface Config {
        * @default https
        */
       urlScheme?: string;
+      /**
+       * Port of service URLs when the ingress does not listen on the
+       * scheme's default (the local cluster's Traefik).
+       */
+      urlPort?: number;
       /** Platform URLs handed to charts as knot.* values when set. */
       urls?: {
         argoWorkflowsUrl?: string;

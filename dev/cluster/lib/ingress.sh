@@ -103,9 +103,14 @@ EOF
 
 ingress_token_ready() { [[ -n $(kubectl_admin -n kube-system get secret knot-ingress-token -o jsonpath='{.data.token}') ]]; }
 
+# Traefik's file provider watches a directory: tls.yaml (the default
+# certificate) here, and routes to processes outside the cluster that others
+# drop in (scripts/start: the portal at https://<domain>:<port>).
 ingress_config() {
   local d="$DATA/ingress"
-  cat >"$d/dynamic.yaml" <<EOF
+  mkdir -p "$d/dynamic"
+  rm -f "$d/dynamic.yaml"
+  cat >"$d/dynamic/tls.yaml" <<EOF
 tls:
   stores:
     default:
@@ -126,7 +131,7 @@ entryPoints:
     address: $HOST:$INGRESS_PING_PORT
 ping: {entryPoint: ping}
 providers:
-  file: {filename: $d/dynamic.yaml}
+  file: {directory: $d/dynamic, watch: true}
   kubernetesIngressNGINX:
     endpoint: https://$HOST:$API_PORT
     token: $d/token
@@ -154,4 +159,6 @@ ingress_env() {
   echo "export KNOT_INGRESS_ADDRESS=$HOST:$INGRESS_PORT"
   echo "export KNOT_INGRESS_CA=$INGRESS_CA_DIR/ca.crt"
   echo "export KNOT_INGRESS_CLASS=$INGRESS_CLASS"
+  echo "export KNOT_INGRESS_TLS_DIR=$DATA/ingress"
+  echo "export KNOT_INGRESS_ROUTES_DIR=$DATA/ingress/dynamic"
 }

@@ -16,6 +16,20 @@ describe('the service hostname rule', () => {
     expect(
       serviceUrl('hello', 'alice', { domain: 'knot.test', scheme: 'https' }),
     ).toBe('https://hello-alice.knot.test/');
+    expect(
+      serviceUrl('hello', 'alice', {
+        domain: 'knot.test',
+        scheme: 'https',
+        port: 30467,
+      }),
+    ).toBe('https://hello-alice.knot.test:30467/');
+    expect(
+      serviceUrl('hello', 'alice', {
+        domain: 'knot.test',
+        scheme: 'https',
+        port: 443,
+      }),
+    ).toBe('https://hello-alice.knot.test/');
     expect(isProfileHost('Hello-Alice.knot.test', 'alice', 'knot.test')).toBe(
       true,
     );

@@ -13,6 +13,11 @@ export interface ServiceExposure {
   domain: string;
   /** `https` (or `http` on a local cluster). */
   scheme: string;
+  /**
+   * The ingress's port when it is not the scheme's default (a local
+   * cluster's ingress on an unprivileged port).
+   */
+  port?: number;
 }
 
 /** `<service>-<profile>.<domain>` */
@@ -24,17 +29,17 @@ export function serviceHostname(
   return `${service}-${profile}.${domain}`;
 }
 
-/** `<scheme>://<service>-<profile>.<domain>/` */
+/** `<scheme>://<service>-<profile>.<domain>[:<port>]/` */
 export function serviceUrl(
   service: string,
   profile: string,
   exposure: ServiceExposure,
 ): string {
-  return `${exposure.scheme}://${serviceHostname(
-    service,
-    profile,
-    exposure.domain,
-  )}/`;
+  const host = serviceHostname(service, profile, exposure.domain);
+  // URL drops the scheme's default port itself.
+  const url = new URL(`${exposure.scheme}://${host}/`);
+  if (exposure.port !== undefined) url.port = String(exposure.port);
+  return url.toString();
 }
 
 /**

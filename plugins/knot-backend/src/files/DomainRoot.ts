@@ -6,6 +6,7 @@ import {
   containerPath,
   type FileDomain,
 } from '@knot-platform/plugin-knot-common';
+import { shareWithDataGroup } from './dataGroup';
 import { fsError } from './fsErrors';
 import { isWithin } from './safePath';
 
@@ -21,7 +22,14 @@ export class DomainRoot {
     readonly realRoot: string,
     /** Most bytes the domain may hold, enforced on upload; none if unset. */
     readonly quotaBytes?: number,
+    /** The data group new entries get (dataGroup.ts); none if unset. */
+    readonly groupId?: number,
   ) {}
+
+  /** Gives a new folder or file the data group's ownership and mode. */
+  async share(real: string, kind: 'folder' | 'file'): Promise<void> {
+    await shareWithDataGroup(real, kind, this.groupId);
+  }
 
   /** The path as users see it inside containers (`/private/a/b`). */
   shown(names: string[]): string {
@@ -100,6 +108,7 @@ export class DomainRoot {
       const next = path.join(real, names[i]);
       try {
         await fs.mkdir(next);
+        await this.share(next, 'folder');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw fsError(error, this.shown(names.slice(0, i + 1)));

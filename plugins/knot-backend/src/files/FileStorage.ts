@@ -6,12 +6,17 @@ import {
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FilesConfig } from './config';
+import {
+  ensureDataFolder,
+  PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
+} from './dataGroup';
 import { DomainRoot } from './DomainRoot';
 
 /**
  * Where the data domains live on the backend's filesystem: the private
- * domain of profile `p` is `<privateDir>/<p>` (created 0700 on first use),
- * the shared domain is `sharedDir`.
+ * domain of profile `p` is `<privateDir>/<p>` (created on first use: 0700,
+ * or 2770 of the data group, see dataGroup.ts), the shared domain is
+ * `sharedDir`.
  */
 export class FileStorage {
   static fromConfig(config: FilesConfig): FileStorage {
@@ -19,6 +24,7 @@ export class FileStorage {
       config.privateDir,
       config.sharedDir,
       config.privateQuotaBytes,
+      config.groupId,
     );
   }
 
@@ -26,6 +32,7 @@ export class FileStorage {
     private readonly privateDir: string | undefined,
     private readonly sharedDir: string | undefined,
     private readonly privateQuotaBytes?: number,
+    private readonly groupId?: number,
   ) {}
 
   /** The domain root of a profile, created if missing. */
@@ -38,12 +45,16 @@ export class FileStorage {
       const base = this.configured('privateDir', this.privateDir);
       await fs.mkdir(base, { recursive: true, mode: 0o711 });
       const own = path.join(base, profile);
-      await fs.mkdir(own, { recursive: true, mode: 0o700 });
+      await ensureDataFolder(
+        own,
+        this.groupId,
+        PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
+      );
       return this.domainRoot('private', own, this.privateQuotaBytes);
     }
     if (domain === 'shared') {
       const shared = this.configured('sharedDir', this.sharedDir);
-      await fs.mkdir(shared, { recursive: true });
+      await ensureDataFolder(shared, this.groupId);
       return this.domainRoot('shared', shared);
     }
     throw new InputError(`Unknown folder '${domain}': use private or shared`);
@@ -59,6 +70,6 @@ export class FileStorage {
   }
 
   private async domainRoot(domain: FileDomain, dir: string, quota?: number) {
-    return new DomainRoot(domain, await fs.realpath(dir), quota);
+    return new DomainRoot(domain, await fs.realpath(dir), quota, this.groupId);
   }
 }

@@ -11,6 +11,7 @@ export async function makeFolder(
   const target = await root.entry(names);
   try {
     await fs.mkdir(target);
+    await root.share(target, 'folder');
   } catch (error) {
     throw fsError(error, root.shown(names));
   }

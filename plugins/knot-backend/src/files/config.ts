@@ -12,6 +12,8 @@ export interface FilesConfig {
   sharedDir?: string;
   /** Per-profile quota of the private folder, enforced on upload. */
   privateQuotaBytes?: number;
+  /** The data domains' group (see dataGroup.ts); owner-only without one. */
+  groupId?: number;
 }
 
 export function readFilesConfig(config: Config): FilesConfig {
@@ -25,5 +27,6 @@ export function readFilesConfig(config: Config): FilesConfig {
     sharedDir: dir('sharedDir'),
     privateQuotaBytes:
       quotaMiB === undefined ? undefined : quotaMiB * 1024 * 1024,
+    groupId: config.getOptionalNumber('knot.storage.groupId'),
   };
 }

@@ -209,6 +209,9 @@ async function writeFile(
     if (expectedSize !== undefined && size !== expectedSize) {
       throw new InputError(`The upload of ${root.shown(names)} is incomplete`);
     }
+    // Its group and mode before it has its name: containers of the data
+    // group may overwrite what the portal uploaded.
+    await root.share(temp, 'file');
     try {
       await fs.rename(temp, target);
     } catch (error) {

@@ -22,6 +22,10 @@ import {
 } from './manifests';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
+import {
+  ensureDataFolder,
+  PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
+} from '../files/dataGroup';
 
 /** The kinds Knot creates, listed by label to see what exists. */
 const KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
@@ -219,7 +223,10 @@ export class ProvisioningReconciler {
   }
 
   private async ensureSharedDir() {
-    await fs.mkdir(this.options.config.sharedDir, { recursive: true });
+    await ensureDataFolder(
+      this.options.config.sharedDir,
+      this.options.config.groupId,
+    );
   }
 
   private async reconcileTarget(
@@ -370,15 +377,18 @@ export class ProvisioningReconciler {
 
   private async ensureFolder(profile: string, actions: ProvisioningAction[]) {
     const folder = privateFolder(this.options.config, profile);
+    const { groupId } = this.options.config;
+    let existed = false;
     try {
-      const stat = await fs.stat(folder);
-      if (stat.isDirectory()) return;
+      existed = (await fs.stat(folder)).isDirectory();
+      if (existed && groupId === undefined) return;
     } catch {
       // missing: created below
     }
-    // Owner-only: other users' names and files stay hidden on the backend.
-    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
-    await fs.chmod(folder, 0o700);
+    // Owner-only, or the data group's (containers run with it): other
+    // users' names and files stay hidden on the backend.
+    await ensureDataFolder(folder, groupId, PRIVATE_FOLDER_MODE_WITHOUT_GROUP);
+    if (existed) return;
     actions.push({ profile, kind: 'Folder', name: folder, action: 'created' });
   }
 

@@ -26,6 +26,8 @@ export interface ProvisioningConfig {
   /** Backend-side folders: one sub-folder per profile, and the shared one. */
   privateDir: string;
   sharedDir: string;
+  /** `knot.storage.groupId`: the data domains' group (files/dataGroup.ts). */
+  groupId?: number;
   volume: VolumeSource;
   /** Nominal PV/PVC size (hostPath and NFS do not enforce it). */
   capacity: string;
@@ -132,6 +134,7 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       DEFAULT_NAMESPACE_PREFIX,
     privateDir,
     sharedDir,
+    groupId: storage?.getOptionalNumber('groupId'),
     volume,
     capacity: volumeConfig?.getOptionalString('capacity') ?? '10Gi',
     deleteFoldersOnRemoval:

@@ -29,6 +29,7 @@ export function readExposure(config: Config): ExposureSettings {
   return {
     domain: config.getOptionalString('knot.ingress.domain') ?? 'localtest.me',
     scheme: config.getOptionalString('knot.services.urlScheme') ?? 'https',
+    port: config.getOptionalNumber('knot.services.urlPort'),
     ingressUrl:
       config.getOptionalString('knot.ingress.url') ??
       config.getOptionalString('app.baseUrl') ??

@@ -19,7 +19,7 @@ import Typography from '@material-ui/core/Typography';
 import CreateNewFolderIcon from '@material-ui/icons/CreateNewFolder';
 import UploadIcon from '@material-ui/icons/CloudUpload';
 import { useCallback, useRef, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import useAsync from 'react-use/esm/useAsync';
 import { filesApiRef } from '../../api/FilesApi';
 import { ConfirmDeleteDialog } from './ConfirmDeleteDialog';
 import { droppedFiles, pickedFiles, type PickedFile } from './droppedFiles';
@@ -51,7 +51,11 @@ export function FilesPage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
-  const listing = useAsyncRetry(
+  // A refresh is a new listing even while one is loading (useAsyncRetry's
+  // retry is a no-op then: an upload finishing during the first listing
+  // would never show).
+  const [version, setVersion] = useState(0);
+  const listing = useAsync(
     () =>
       api.list(domain, path, {
         sort,
@@ -59,9 +63,9 @@ export function FilesPage() {
         offset: page * PAGE_SIZE,
         limit: PAGE_SIZE,
       }),
-    [api, domain, path, sort, order, page],
+    [api, domain, path, sort, order, page, version],
   );
-  const refresh = listing.retry;
+  const refresh = useCallback(() => setVersion(v => v + 1), []);
   const { uploads, start, cancel, clearFinished } = useUploads(
     api,
     useCallback(() => refresh(), [refresh]),
