@@ -8,110 +8,153 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apply, freshNamespace, kubectl, run, uniqueName, waitFor } from './lib.mjs';
+import {
+  apply,
+  freshNamespace,
+  kubectl,
+  run,
+  uniqueName,
+  waitFor,
+} from './lib.mjs';
 import { makeCerts } from './certs.mjs';
-import { NODE_NAME, imageRef, needsRealNode, onRealNode, runningPod } from './real.mjs';
+import {
+  NODE_NAME,
+  imageRef,
+  needsRealNode,
+  onRealNode,
+  runningPod,
+} from './real.mjs';
 
-test('a webhook denial is what the client sees when it creates a real pod', { skip: needsRealNode }, async t => {
-  const ns = await freshNamespace(t, 'deny');
-  const dir = mkdtempSync(join(tmpdir(), 'knot-deny-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const allowed = join(dir, 'allowed');
-  const { ca, cert, key } = await makeCerts(dir);
+test(
+  'a webhook denial is what the client sees when it creates a real pod',
+  { skip: needsRealNode },
+  async t => {
+    const ns = await freshNamespace(t, 'deny');
+    const dir = mkdtempSync(join(tmpdir(), 'knot-deny-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const allowed = join(dir, 'allowed');
+    const { ca, cert, key } = await makeCerts(dir);
 
-  const server = https.createServer({ cert, key }, (req, res) => {
-    let body = '';
-    req.on('data', d => (body += d));
-    req.on('end', () => {
-      const review = JSON.parse(body);
-      const outside = (review.request.object.spec.volumes ?? [])
-        .map(v => v.hostPath?.path)
-        .filter(p => p && p !== allowed && !p.startsWith(`${allowed}/`));
-      res.setHeader('Content-Type', 'application/json');
-      res.end(
-        JSON.stringify({
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          response: {
-            uid: review.request.uid,
-            allowed: outside.length === 0,
-            ...(outside.length
-              ? { status: { code: 403, message: `hostPath ${outside[0]} is outside the allowed folders` } }
-              : {}),
-          },
-        }),
-      );
+    const server = https.createServer({ cert, key }, (req, res) => {
+      let body = '';
+      req.on('data', d => (body += d));
+      req.on('end', () => {
+        const review = JSON.parse(body);
+        const outside = (review.request.object.spec.volumes ?? [])
+          .map(v => v.hostPath?.path)
+          .filter(p => p && p !== allowed && !p.startsWith(`${allowed}/`));
+        res.setHeader('Content-Type', 'application/json');
+        res.end(
+          JSON.stringify({
+            apiVersion: 'admission.k8s.io/v1',
+            kind: 'AdmissionReview',
+            response: {
+              uid: review.request.uid,
+              allowed: outside.length === 0,
+              ...(outside.length
+                ? {
+                    status: {
+                      code: 403,
+                      message: `hostPath ${outside[0]} is outside the allowed folders`,
+                    },
+                  }
+                : {}),
+            },
+          }),
+        );
+      });
     });
-  });
-  await new Promise(r => server.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise(r => server.close(r)));
+    await new Promise(r => server.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise(r => server.close(r)));
 
-  const name = uniqueName('knot-test-hostpath');
-  t.after(() =>
-    kubectl(['delete', 'validatingwebhookconfiguration', name, '--ignore-not-found'], { allowFail: true }),
-  );
-  await apply({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingWebhookConfiguration',
-    metadata: { name },
-    webhooks: [
-      {
-        name: 'hostpath.knot.test',
-        clientConfig: {
-          url: `https://127.0.0.1:${server.address().port}/validate`,
-          caBundle: ca.toString('base64'),
-        },
-        rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
-        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } },
-        admissionReviewVersions: ['v1'],
-        sideEffects: 'None',
-        failurePolicy: 'Fail',
-        timeoutSeconds: 10,
-      },
-    ],
-  });
-
-  const pod = (podName, path, placement = onRealNode) => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: podName },
-    spec: {
-      ...placement,
-      containers: [
+    const name = uniqueName('knot-test-hostpath');
+    t.after(() =>
+      kubectl(
+        [
+          'delete',
+          'validatingwebhookconfiguration',
+          name,
+          '--ignore-not-found',
+        ],
+        { allowFail: true },
+      ),
+    );
+    await apply({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name },
+      webhooks: [
         {
-          name: 'main',
-          image: imageRef('busybox'),
-          command: ['sh', '-c', 'ls /host && sleep 3600'],
-          volumeMounts: [{ name: 'host', mountPath: '/host' }],
+          name: 'hostpath.knot.test',
+          clientConfig: {
+            url: `https://127.0.0.1:${server.address().port}/validate`,
+            caBundle: ca.toString('base64'),
+          },
+          rules: [
+            {
+              operations: ['CREATE'],
+              apiGroups: [''],
+              apiVersions: ['v1'],
+              resources: ['pods'],
+            },
+          ],
+          namespaceSelector: {
+            matchLabels: { 'kubernetes.io/metadata.name': ns },
+          },
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+          failurePolicy: 'Fail',
+          timeoutSeconds: 10,
         },
       ],
-      volumes: [{ name: 'host', hostPath: { path, type: 'Directory' } }],
-      terminationGracePeriodSeconds: 0,
-    },
-  });
-  const create = manifest =>
-    run('kubectl', ['-n', ns, 'create', '-f', '-'], { input: JSON.stringify(manifest), allowFail: true });
+    });
 
-  // The webhook configuration reaches the API server asynchronously: probe
-  // with pods for a kwok node (never started) until the denials begin.
-  let attempt = 0;
-  await waitFor(
-    'the webhook in force',
-    async () => (await create(pod(`probe-${attempt++}`, '/etc', {}))).code !== 0,
-    20_000,
-    500,
-  );
+    const pod = (podName, path, placement = onRealNode) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: podName },
+      spec: {
+        ...placement,
+        containers: [
+          {
+            name: 'main',
+            image: imageRef('busybox'),
+            command: ['sh', '-c', 'ls /host && sleep 3600'],
+            volumeMounts: [{ name: 'host', mountPath: '/host' }],
+          },
+        ],
+        volumes: [{ name: 'host', hostPath: { path, type: 'Directory' } }],
+        terminationGracePeriodSeconds: 0,
+      },
+    });
+    const create = manifest =>
+      run('kubectl', ['-n', ns, 'create', '-f', '-'], {
+        input: JSON.stringify(manifest),
+        allowFail: true,
+      });
 
-  const denied = await create(pod('etc', '/etc'));
-  assert.notEqual(denied.code, 0);
-  assert.match(
-    denied.stderr,
-    /admission webhook "hostpath\.knot\.test" denied the request: hostPath \/etc is outside the allowed folders/,
-  );
+    // The webhook configuration reaches the API server asynchronously: probe
+    // with pods for a kwok node (never started) until the denials begin.
+    let attempt = 0;
+    await waitFor(
+      'the webhook in force',
+      async () =>
+        (await create(pod(`probe-${attempt++}`, '/etc', {}))).code !== 0,
+      20_000,
+      500,
+    );
 
-  mkdirSync(allowed);
-  const admitted = await create(pod('inside', allowed));
-  assert.equal(admitted.code, 0, admitted.stderr);
-  const running = await runningPod(ns, 'inside');
-  assert.equal(running.spec.nodeName, NODE_NAME);
-});
+    const denied = await create(pod('etc', '/etc'));
+    assert.notEqual(denied.code, 0);
+    assert.match(
+      denied.stderr,
+      /admission webhook "hostpath\.knot\.test" denied the request: hostPath \/etc is outside the allowed folders/,
+    );
+
+    mkdirSync(allowed);
+    const admitted = await create(pod('inside', allowed));
+    assert.equal(admitted.code, 0, admitted.stderr);
+    const running = await runningPod(ns, 'inside');
+    assert.equal(running.spec.nodeName, NODE_NAME);
+  },
+);

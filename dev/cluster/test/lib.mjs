@@ -20,7 +20,11 @@ export const versions = Object.fromEntries(
     .map(l => l.split('=')),
 );
 
-export function run(cmd, args, { input, env, allowFail = false, timeout = 120_000 } = {}) {
+export function run(
+  cmd,
+  args,
+  { input, env, allowFail = false, timeout = 120_000 } = {},
+) {
   return new Promise((resolve, reject) => {
     const child = execFile(
       cmd,

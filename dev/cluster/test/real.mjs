@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import { join } from 'node:path';
-import { clusterDir, freshNamespace, kubectl, kubectlJson, waitFor } from './lib.mjs';
+import {
+  clusterDir,
+  freshNamespace,
+  kubectl,
+  kubectlJson,
+  waitFor,
+} from './lib.mjs';
 
 export const realNode = process.env.KNOT_REAL_NODE === '1';
 // For node:test's `skip`: a reason when the cluster has no real node.
@@ -18,7 +24,12 @@ export const NODE_NAME = 'real-node';
 export const onRealNode = {
   nodeSelector: { 'knot.dev/node': 'real' },
   tolerations: [
-    { key: 'knot.dev/node', operator: 'Equal', value: 'real', effect: 'NoSchedule' },
+    {
+      key: 'knot.dev/node',
+      operator: 'Equal',
+      value: 'real',
+      effect: 'NoSchedule',
+    },
   ],
 };
 
@@ -45,7 +56,11 @@ export const ingress = {
 // A request to https://<hostname><path> through the ingress: connects to its loopback
 // address (no DNS here), sends SNI and Host for <hostname>, trusts only the
 // local ingress CA.
-export function viaIngress(hostname, path = '/', { method = 'GET', headers = {}, body, ca = ingress.ca } = {}) {
+export function viaIngress(
+  hostname,
+  path = '/',
+  { method = 'GET', headers = {}, body, ca = ingress.ca } = {},
+) {
   return new Promise((resolve, reject) => {
     const req = https.request(
       {
@@ -68,7 +83,9 @@ export function viaIngress(hostname, path = '/', { method = 'GET', headers = {},
       },
     );
     req.on('error', reject);
-    req.setTimeout(15_000, () => req.destroy(new Error(`timeout: ${hostname}${path}`)));
+    req.setTimeout(15_000, () =>
+      req.destroy(new Error(`timeout: ${hostname}${path}`)),
+    );
     req.end(body);
   });
 }
@@ -92,12 +109,25 @@ export async function runningPod(ns, name, timeoutMs = 120_000, env = {}) {
   return waitFor(
     `pod ${ns}/${name} Running and Ready`,
     async () => {
-      const pod = JSON.parse(await kubectl(['-n', ns, 'get', 'pod', name, '-o', 'json'], { env }));
+      const pod = JSON.parse(
+        await kubectl(['-n', ns, 'get', 'pod', name, '-o', 'json'], { env }),
+      );
       const waiting = (pod.status.containerStatuses ?? [])
         .map(c => c.state?.waiting)
-        .find(w => w && /ErrImage|ImagePullBackOff|CrashLoopBackOff|CreateContainerError|InvalidImageName/.test(w.reason));
-      if (waiting) throw Object.assign(new Error(`${name}: ${waiting.reason}: ${waiting.message}`), { fatal: true });
-      const ready = pod.status.conditions?.find(c => c.type === 'Ready')?.status === 'True';
+        .find(
+          w =>
+            w &&
+            /ErrImage|ImagePullBackOff|CrashLoopBackOff|CreateContainerError|InvalidImageName/.test(
+              w.reason,
+            ),
+        );
+      if (waiting)
+        throw Object.assign(
+          new Error(`${name}: ${waiting.reason}: ${waiting.message}`),
+          { fatal: true },
+        );
+      const ready =
+        pod.status.conditions?.find(c => c.type === 'Ready')?.status === 'True';
       return pod.status.phase === 'Running' && ready && pod;
     },
     timeoutMs,
@@ -119,9 +149,12 @@ export async function realNamespace(t, prefix) {
     spec: { containers: [{ name: 'main', image: imageRef('busybox') }] },
   };
   await waitFor(`the real-node policy in ${ns}`, async () => {
-    const out = await kubectl(['-n', ns, 'create', '--dry-run=server', '-o', 'json', '-f', '-'], {
-      input: JSON.stringify(probe),
-    });
+    const out = await kubectl(
+      ['-n', ns, 'create', '--dry-run=server', '-o', 'json', '-f', '-'],
+      {
+        input: JSON.stringify(probe),
+      },
+    );
     return JSON.parse(out).spec.nodeSelector?.['knot.dev/node'] === 'real';
   });
   return ns;

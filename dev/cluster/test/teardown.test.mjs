@@ -4,11 +4,29 @@
 // and the first cluster's node is untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterDir, clusterEndpoint, kubectl, kubectlJson, run } from './lib.mjs';
-import { NODE_NAME, imageRef, needsRealNode, onRealNode, runningPod } from './real.mjs';
+import {
+  clusterDir,
+  clusterEndpoint,
+  kubectl,
+  kubectlJson,
+  run,
+} from './lib.mjs';
+import {
+  NODE_NAME,
+  imageRef,
+  needsRealNode,
+  onRealNode,
+  runningPod,
+} from './real.mjs';
 
 const cluster = (env, ...args) =>
   run(join(clusterDir, 'cluster.sh'), args, { env, timeout: 300_000 });
@@ -18,7 +36,10 @@ function processesUnder(dir) {
   const found = [];
   for (const pid of readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll(
+        '\0',
+        ' ',
+      );
       if (cmd.includes(`${dir}/`)) found.push(`${pid}: ${cmd}`);
     } catch {
       // gone meanwhile
@@ -33,54 +54,92 @@ const mountsUnder = dir =>
     .map(l => l.split(' ')[1])
     .filter(m => m?.startsWith(`${dir}/`));
 
-test('a second cluster gets its own real node, and down removes every trace of it', { skip: needsRealNode, timeout: 600_000 }, async t => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'knot-second-')), 'cluster');
-  const port = Number(new URL((await clusterEndpoint()).server).port) + 500;
-  const env = { KNOT_CLUSTER_DIR: dir, KNOT_APISERVER_PORT: String(port), KNOT_CLUSTER_NODES: '1', KNOT_REAL_NODE: '1' };
-  t.after(async () => {
-    await cluster(env, 'down').catch(() => {});
-    rmSync(join(dir, '..'), { recursive: true, force: true });
-  });
+test(
+  'a second cluster gets its own real node, and down removes every trace of it',
+  { skip: needsRealNode, timeout: 600_000 },
+  async t => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'knot-second-')), 'cluster');
+    const port = Number(new URL((await clusterEndpoint()).server).port) + 500;
+    const env = {
+      KNOT_CLUSTER_DIR: dir,
+      KNOT_APISERVER_PORT: String(port),
+      KNOT_CLUSTER_NODES: '1',
+      KNOT_REAL_NODE: '1',
+    };
+    t.after(async () => {
+      await cluster(env, 'down').catch(() => {});
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    });
 
-  await cluster(env, 'up');
-  const second = { ...env, KUBECONFIG: join(dir, 'kubeconfig') };
-  const k = args => kubectl(args, { env: second });
-  const slot = readFileSync(join(dir, 'node', 'slot'), 'utf8').trim();
-  const bridge = `knotbr${slot}`;
+    await cluster(env, 'up');
+    const second = { ...env, KUBECONFIG: join(dir, 'kubeconfig') };
+    const k = args => kubectl(args, { env: second });
+    const slot = readFileSync(join(dir, 'node', 'slot'), 'utf8').trim();
+    const bridge = `knotbr${slot}`;
 
-  // Its own node IP, beside (not instead of) ours.
-  const ip = async kubeEnv =>
-    JSON.parse(await kubectl(['get', 'node', NODE_NAME, '-o', 'json'], { env: kubeEnv }))
-      .status.addresses.find(a => a.type === 'InternalIP').address;
-  const secondIp = await ip(second);
-  const firstIp = await ip({});
-  assert.notEqual(secondIp, firstIp);
+    // Its own node IP, beside (not instead of) ours.
+    const ip = async kubeEnv =>
+      JSON.parse(
+        await kubectl(['get', 'node', NODE_NAME, '-o', 'json'], {
+          env: kubeEnv,
+        }),
+      ).status.addresses.find(a => a.type === 'InternalIP').address;
+    const secondIp = await ip(second);
+    const firstIp = await ip({});
+    assert.notEqual(secondIp, firstIp);
 
-  // A pod really runs there (a sandbox, a network namespace, an overlay).
-  await k(['create', 'namespace', 'tear']);
-  await kubectl(['-n', 'tear', 'apply', '-f', '-'], {
-    env: second,
-    input: JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'sleeper' },
-      spec: { ...onRealNode, containers: [{ name: 'main', image: imageRef('busybox'), command: ['sleep', '3600'] }] },
-    }),
-  });
-  await runningPod('tear', 'sleeper', 120_000, second);
-  assert.ok(mountsUnder(dir).length > 0, 'a running pod has mounts under the data dir');
-  assert.ok(processesUnder(dir).some(p => p.includes('containerd-shim')), 'a running pod has a shim');
+    // A pod really runs there (a sandbox, a network namespace, an overlay).
+    await k(['create', 'namespace', 'tear']);
+    await kubectl(['-n', 'tear', 'apply', '-f', '-'], {
+      env: second,
+      input: JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'sleeper' },
+        spec: {
+          ...onRealNode,
+          containers: [
+            {
+              name: 'main',
+              image: imageRef('busybox'),
+              command: ['sleep', '3600'],
+            },
+          ],
+        },
+      }),
+    });
+    await runningPod('tear', 'sleeper', 120_000, second);
+    assert.ok(
+      mountsUnder(dir).length > 0,
+      'a running pod has mounts under the data dir',
+    );
+    assert.ok(
+      processesUnder(dir).some(p => p.includes('containerd-shim')),
+      'a running pod has a shim',
+    );
 
-  await cluster(env, 'down');
-  assert.deepEqual(processesUnder(dir), []);
-  assert.deepEqual(mountsUnder(dir), []);
-  assert.equal(existsSync(dir), false, 'the data dir is removed');
-  assert.notEqual((await run('ip', ['link', 'show', bridge], { allowFail: true })).code, 0, `bridge ${bridge} removed`);
-  const nat = (await run('iptables', ['-t', 'nat', '-S'])).stdout;
-  assert.doesNotMatch(nat, new RegExp(`knot-node-${slot}\\b`));
-  assert.equal(existsSync(`/run/knot/nodes/${slot}`), false, 'the slot is released');
+    await cluster(env, 'down');
+    assert.deepEqual(processesUnder(dir), []);
+    assert.deepEqual(mountsUnder(dir), []);
+    assert.equal(existsSync(dir), false, 'the data dir is removed');
+    assert.notEqual(
+      (await run('ip', ['link', 'show', bridge], { allowFail: true })).code,
+      0,
+      `bridge ${bridge} removed`,
+    );
+    const nat = (await run('iptables', ['-t', 'nat', '-S'])).stdout;
+    assert.doesNotMatch(nat, new RegExp(`knot-node-${slot}\\b`));
+    assert.equal(
+      existsSync(`/run/knot/nodes/${slot}`),
+      false,
+      'the slot is released',
+    );
 
-  // Our own node is still there and Ready.
-  const node = await kubectlJson(['get', 'node', NODE_NAME]);
-  assert.equal(node.status.conditions.find(c => c.type === 'Ready').status, 'True');
-});
+    // Our own node is still there and Ready.
+    const node = await kubectlJson(['get', 'node', NODE_NAME]);
+    assert.equal(
+      node.status.conditions.find(c => c.type === 'Ready').status,
+      'True',
+    );
+  },
+);
