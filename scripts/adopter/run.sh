@@ -273,6 +273,14 @@ if runnable "yarn install"; then
 fi
 took "yarn install (with Knot)"
 
+if runnable "Knot brings no second copy of a @backstage package"; then
+  if dups="$(node "$here/backstage-duplicates.mjs" "$app/yarn.lock" "$work/unpacked")"; then
+    pass "Knot brings no second copy of a @backstage package"
+  else
+    fail "Knot brings no second copy of a @backstage package" "$(printf '\n%s' "$dups")"
+  fi
+fi
+
 step "typecheck the app (yarn tsc)"
 if runnable "yarn tsc in the app"; then
   if (cd "$app" && yarn tsc) >"$out/app-tsc.log" 2>&1; then pass "yarn tsc in the app"; else
