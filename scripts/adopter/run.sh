@@ -43,9 +43,40 @@ done
 
 out="$KNOT_RUN_DIR/adopter"
 rm -rf "$out" && mkdir -p "$out"
-work="$(mktemp -d "${TMPDIR:-/tmp}/knot-adopter.XXXXXX")"
-app="$work/app"
 base="http://localhost:$PORT"
+
+# --- the app's install, kept between runs -------------------------------------------
+# Moved in and out (one rename each): copying or deleting its 200k files
+# takes minutes on these disks. Yarn keys native builds (better-sqlite3, ...)
+# by their absolute path, so the app is made at the same path every run,
+# which the cache lock keeps to one run at a time.
+key="create-app-$CREATE_APP_VERSION-node-$(node --version)-recipe-$RECIPE"
+cache="$KNOT_CACHE_DIR/adopter/$key"
+mkdir -p "$cache"
+exec {lockfd}>"$cache.lock"
+# <app dir>: its node_modules, lockfile and yarn build state into the cache.
+stash_install() {
+  local from="$1" nm
+  for nm in node_modules packages/app/node_modules packages/backend/node_modules; do
+    rm -rf "${cache:?}/$nm"
+    if [ -d "$from/$nm" ]; then mkdir -p "$(dirname "$cache/$nm")" && mv "$from/$nm" "$cache/$nm"; fi
+  done
+  cp "$from/yarn.lock" "$cache/yarn.lock"
+  cp "$from/.yarn/install-state.gz" "$cache/install-state.gz" 2>/dev/null || true
+}
+if flock -w 2700 "$lockfd"; then
+  work="${TMPDIR:-/tmp}/knot-adopter-$key"
+  # A run that was killed left its app here: keep its install if it got one.
+  if [ -f "$work/app/.yarn/install-state.gz" ] && [ ! -d "$cache/node_modules" ]; then
+    stash_install "$work/app"
+  fi
+  rm -rf "$work" && mkdir -p "$work"
+else
+  echo "the app cache is busy (another run holds $cache.lock): installing without it"
+  cache=""
+  work="$(mktemp -d "${TMPDIR:-/tmp}/knot-adopter.XXXXXX")"
+fi
+app="$work/app"
 
 # --- results and timings ------------------------------------------------------
 passed=0
@@ -65,24 +96,14 @@ took() { timings+=("$(printf '%-34s %5ss' "$1" $((SECONDS - step_started)))"); }
 
 # --- teardown -----------------------------------------------------------------
 backend=""
-cache=""
 install_ok=""
 cleanup() {
   [ -n "$backend" ] && knot_kill_group "$backend"
   if [ -n "$keep" ]; then
-    echo "app kept in $app (its node_modules stay there: the next run installs afresh)"
+    echo "app kept in $app (the next run takes its install back into the cache)"
     return
   fi
-  if [ -n "$cache" ] && [ -n "$install_ok" ]; then
-    # Moving (one rename each) is instant; copying or deleting 200k files
-    # takes minutes on these disks.
-    for nm in node_modules packages/app/node_modules packages/backend/node_modules; do
-      rm -rf "${cache:?}/$nm"
-      if [ -d "$app/$nm" ]; then mkdir -p "$(dirname "$cache/$nm")" && mv "$app/$nm" "$cache/$nm"; fi
-    done
-    cp "$app/yarn.lock" "$cache/yarn.lock"
-    cp "$app/.yarn/install-state.gz" "$cache/install-state.gz" 2>/dev/null || true
-  fi
+  if [ -n "$cache" ] && [ -n "$install_ok" ]; then stash_install "$app"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -194,15 +215,8 @@ took "create-app --skip-install"
 # date), the way an adopter's app and lockfile were made then; Knot is added
 # afterwards under the template's own yarn settings, as an adopter does today.
 warm=""
-if [ -z "$blocked" ]; then
-  key="create-app-$CREATE_APP_VERSION-node-$(node --version)-recipe-$RECIPE"
-  cache="$KNOT_CACHE_DIR/adopter/$key"
-  mkdir -p "$cache"
-  exec {lockfd}>"$cache.lock"
-  if ! flock -w 2700 "$lockfd"; then
-    echo "the app cache is busy; installing without it"
-    cache=""
-  elif [ -d "$cache/node_modules" ] && [ -f "$cache/yarn.lock" ]; then
+if [ -z "$blocked" ] && [ -n "$cache" ]; then
+  if [ -d "$cache/node_modules" ] && [ -f "$cache/yarn.lock" ]; then
     for nm in node_modules packages/app/node_modules packages/backend/node_modules; do
       if [ -d "$cache/$nm" ]; then mv "$cache/$nm" "$app/$nm"; fi
     done
