@@ -40,7 +40,9 @@ for (const slug of readdirSync(unpackedDir)) {
     const others = [...new Set(byRange.values())].filter(v => v !== knots);
     if (others.length > 0) {
       problems.push(
-        `${manifest.name} asks ${name}@${range} → ${knots}, the app has ${others.join(', ')}`,
+        `${
+          manifest.name
+        } asks ${name}@${range} → ${knots}, the app has ${others.join(', ')}`,
       );
     }
   }

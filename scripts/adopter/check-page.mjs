@@ -37,9 +37,13 @@ async function check(name, body) {
     failed++;
     const reason = String(error.message ?? error).split('\n')[0];
     console.log(`not ok - ${name}: ${reason}`);
-    if (pageErrors.length > 0) console.log(`  page errors: ${pageErrors.join(' | ')}`);
+    if (pageErrors.length > 0)
+      console.log(`  page errors: ${pageErrors.join(' | ')}`);
     await page
-      .screenshot({ path: join(outDir, `failed-${name.replace(/\W+/g, '-')}.png`), fullPage: true })
+      .screenshot({
+        path: join(outDir, `failed-${name.replace(/\W+/g, '-')}.png`),
+        fullPage: true,
+      })
       .catch(() => {});
   }
 }
@@ -63,7 +67,10 @@ await check('the Knot page shows the backend health', async () => {
   // fetch APIs; without a cluster Knot reports it unreachable and answers.
   await page.getByText(version, { exact: true }).waitFor();
   await page.getByText(/^unreachable: /).waitFor();
-  await page.screenshot({ path: join(outDir, 'knot-page.png'), fullPage: true });
+  await page.screenshot({
+    path: join(outDir, 'knot-page.png'),
+    fullPage: true,
+  });
 });
 
 await browser.close();

@@ -26,13 +26,21 @@ export function statements(source) {
       if (')]}'.includes(c)) depth--;
     }
     if (depth <= 0 && /[;,]\s*$/.test(code)) {
-      result.push({ text: lines.slice(start, i + 1).join('\n'), start, end: i + 1 });
+      result.push({
+        text: lines.slice(start, i + 1).join('\n'),
+        start,
+        end: i + 1,
+      });
       start = -1;
       depth = 0;
     }
   });
   if (start >= 0) {
-    result.push({ text: lines.slice(start).join('\n'), start, end: lines.length });
+    result.push({
+      text: lines.slice(start).join('\n'),
+      start,
+      end: lines.length,
+    });
   }
   return result;
 }
@@ -81,7 +89,9 @@ export function patchBackendIndex(source, { add, remove }) {
   const start = /^backend\.start\(\);?\s*$/m;
   if (others.length > 0) {
     if (!start.test(result)) {
-      throw new Error('backend index.ts: no `backend.start();` to add lines before');
+      throw new Error(
+        'backend index.ts: no `backend.start();` to add lines before',
+      );
     }
     result = result.replace(start, m => `${others.join('\n')}\n${m}`);
   }
@@ -127,8 +137,14 @@ function appendFeature(source, feature) {
   const inner = source.slice(open + 1, close);
   if (inner.split(/[\s,]+/).includes(feature)) return source;
   const trimmed = inner.trimEnd();
-  const joined = trimmed === '' || trimmed.endsWith(',')
-    ? `${trimmed} ${feature}`
-    : `${trimmed}, ${feature}`;
-  return source.slice(0, open + 1) + joined + inner.slice(trimmed.length) + source.slice(close);
+  const joined =
+    trimmed === '' || trimmed.endsWith(',')
+      ? `${trimmed} ${feature}`
+      : `${trimmed}, ${feature}`;
+  return (
+    source.slice(0, open + 1) +
+    joined +
+    inner.slice(trimmed.length) +
+    source.slice(close)
+  );
 }

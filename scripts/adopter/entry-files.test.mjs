@@ -1,7 +1,11 @@
 // node --test scripts/adopter/entry-files.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { patchAppEntry, patchBackendIndex, statements } from './entry-files.mjs';
+import {
+  patchAppEntry,
+  patchBackendIndex,
+  statements,
+} from './entry-files.mjs';
 import { installBlocks, installBlocksOfSection } from './install-lines.mjs';
 
 // As @backstage/create-app writes them (shortened).
@@ -70,10 +74,17 @@ test('a line to remove that is not there is an error, not a no-op', () => {
 
 test('app lines: the import and the feature appended to createApp', () => {
   const result = patchAppEntry(APP, {
-    add: ["import knotPlugin from '@knot-platform/plugin-knot';", '', 'features: [knotPlugin],'],
+    add: [
+      "import knotPlugin from '@knot-platform/plugin-knot';",
+      '',
+      'features: [knotPlugin],',
+    ],
     remove: [],
   });
-  assert.match(result, /from '\.\/modules\/nav';\nimport knotPlugin from '@knot-platform\/plugin-knot';\n/);
+  assert.match(
+    result,
+    /from '\.\/modules\/nav';\nimport knotPlugin from '@knot-platform\/plugin-knot';\n/,
+  );
   assert.match(result, /features: \[catalogPlugin, navModule, knotPlugin\]/);
 });
 

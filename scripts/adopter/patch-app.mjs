@@ -24,7 +24,8 @@ import { patchAppEntry, patchBackendIndex } from './entry-files.mjs';
 const [appDir, unpackedDir, fallbackFile] = process.argv.slice(2);
 const fallback = readFileSync(fallbackFile, 'utf8');
 const readJson = path => JSON.parse(readFileSync(path, 'utf8'));
-const writeJson = (path, value) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+const writeJson = (path, value) =>
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
 const errors = [];
 
 /** Which app package hosts a package of this Backstage role. */
@@ -65,15 +66,20 @@ for (const { manifest, readme } of packs) {
     from = 'install-lines.md';
   }
   if (blocks.length === 0) {
-    errors.push(`${manifest.name}: no install lines in its README nor in install-lines.md`);
+    errors.push(
+      `${manifest.name}: no install lines in its README nor in install-lines.md`,
+    );
     continue;
   }
   const hostJson = join(appDir, 'packages', host, 'package.json');
   const hostManifest = readJson(hostJson);
   hostManifest.dependencies[manifest.name] = `^${manifest.version}`;
   writeJson(hostJson, hostManifest);
-  console.log(`  ${manifest.name}@^${manifest.version} → packages/${host} (lines from ${from})`);
-  for (const block of blocks) edits[block.file].push({ ...block, name: manifest.name });
+  console.log(
+    `  ${manifest.name}@^${manifest.version} → packages/${host} (lines from ${from})`,
+  );
+  for (const block of blocks)
+    edits[block.file].push({ ...block, name: manifest.name });
 }
 
 for (const [file, blocks] of Object.entries(edits)) {
@@ -93,12 +99,17 @@ for (const [file, blocks] of Object.entries(edits)) {
 
 /** YAML blocks are appended; a top-level key the app already has is refused. */
 function appendConfig(text, block) {
-  const keys = source => new Set([...source.matchAll(/^([\w-]+):/gm)].map(m => m[1]));
+  const keys = source =>
+    new Set([...source.matchAll(/^([\w-]+):/gm)].map(m => m[1]));
   const existing = keys(text);
   const added = block.add.join('\n');
   const clash = [...keys(added)].filter(k => existing.has(k));
   if (clash.length > 0) {
-    throw new Error(`app-config.yaml already has top-level ${clash.join(', ')}: merge by hand`);
+    throw new Error(
+      `app-config.yaml already has top-level ${clash.join(
+        ', ',
+      )}: merge by hand`,
+    );
   }
   return `${text.trimEnd()}\n\n# ${block.name}\n${added}\n`;
 }
