@@ -348,7 +348,8 @@ EOF
     pass "the backend starts"
   else
     grep -E 'error|Error' "$out/backend.log" | head -20
-    fail "the backend starts" "see $out/backend.log"; blocked="the backend start"
+    fail "the backend starts" "$(grep -m1 -E 'Error|error' "$out/backend.log" | cut -c1-300) (see $out/backend.log)"
+    blocked="the backend start"
   fi
 fi
 took "backend start"
