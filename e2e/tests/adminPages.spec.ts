@@ -1,20 +1,8 @@
-import {
-  approve,
-  expect,
-  FIRST_ADMIN,
-  openKnotLogin,
-  sidebarLink,
-  signInAsGuest,
-  signUp,
-  test,
-} from '../fixtures';
+import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 
 // Admin and Provisioning follow Knot's permissions (knot.users.manage,
 // knot.provisioning.manage), which Knot's permission policy grants to Knot
 // admins: the development guest is one, a newly approved user is not.
-
-const user = `e2e-nav-${Date.now().toString(36)}`;
-const password = 'e2e user password';
 
 test.describe('admin pages', () => {
   test('an admin finds Admin and Provisioning in the sidebar, and opens them', async ({
@@ -37,19 +25,12 @@ test.describe('admin pages', () => {
   });
 
   test('a user who is no admin sees neither, and cannot open them', async ({
-    page,
-    signIn,
+    signInAsNewUser,
   }) => {
     // Sign-up, approval and sign-in: several page loads, each a while on a
     // loaded machine.
     test.setTimeout(300_000);
-    await signUp(await openKnotLogin(page), user, password);
-    await approve(
-      await signIn(FIRST_ADMIN.username, FIRST_ADMIN.password),
-      user,
-    );
-
-    const member = await signIn(user, password);
+    const member = await signInAsNewUser('e2e-nav');
     await member.goto('/knot');
     // The sidebar is complete once the pages every user has are in it.
     await expect(sidebarLink(member, 'Files')).toBeVisible();
