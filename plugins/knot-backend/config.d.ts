@@ -207,7 +207,7 @@ export interface Config {
       /**
        * Folder of global charts, one unpacked chart per sub-folder; relative
        * paths are resolved from the backend's working directory.
-       * @default the repository's charts/ folder
+       * @default the bundled charts (shipped in this package)
        */
       chartsDir?: string;
       /**

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
@@ -12,12 +13,16 @@ export interface ChartsConfig {
   templateOwner: string;
 }
 
-/** The bundled charts: `charts/` at the repository root. */
+/**
+ * The bundled charts: shipped in the package (`charts/`, copied there when
+ * packed), or `charts/` at the repository root when run from source.
+ */
 function defaultChartsDir(): string {
-  return path.resolve(
-    resolvePackagePath('@knot-platform/plugin-knot-backend'),
-    '../../charts',
-  );
+  const packageDir = resolvePackagePath('@knot-platform/plugin-knot-backend');
+  const shipped = path.join(packageDir, 'charts');
+  return existsSync(shipped)
+    ? shipped
+    : path.resolve(packageDir, '../../charts');
 }
 
 export function readChartsConfig(config: Config): ChartsConfig {
