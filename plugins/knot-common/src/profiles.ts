@@ -107,4 +107,10 @@ export interface ActingProfiles {
   admin: boolean;
   /** The user itself and its teams; empty for an inactive account. */
   profiles: string[];
+  /**
+   * False when the user's Knot account exists but is not active (awaiting
+   * approval or deactivated): such a user keeps no right anywhere, even
+   * with a token issued before. Absent means active (older knot plugins).
+   */
+  active?: boolean;
 }
