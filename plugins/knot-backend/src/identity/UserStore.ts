@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  GUEST_USERNAME,
   USERNAME_PATTERN,
   usernameProblem,
   type KnotTeam,
@@ -172,11 +173,16 @@ export class UserStore {
    * Makes sure the configured first admin exists; creates it (active, admin)
    * on first start. An existing account is left as it is, password included.
    * The configured name may be a reserved one such as `admin`: the operator
-   * chose it.
+   * chose it — except the development guest's, which is never an account.
    */
   async ensureAdmin(username: string, password: string): Promise<boolean> {
     if (!USERNAME_PATTERN.test(username)) {
       throw new InputError(usernameProblem(username) ?? 'invalid admin name');
+    }
+    if (username === GUEST_USERNAME) {
+      throw new InputError(
+        `The first admin cannot be named '${GUEST_USERNAME}': that is the development guest's name`,
+      );
     }
     if (await this.getUser(username)) {
       return false;
@@ -230,8 +236,12 @@ export class UserStore {
     username: string,
     password: string,
   ): Promise<Authentication> {
+    // An account named like the development guest (signed up before the
+    // name was reserved) never signs in: it would be the guest.
     const row =
-      typeof username === 'string' && USERNAME_PATTERN.test(username)
+      typeof username === 'string' &&
+      USERNAME_PATTERN.test(username) &&
+      username !== GUEST_USERNAME
         ? await this.knex<UserRow>(USERS).where({ username }).first()
         : undefined;
     const hash = row && !row.is_team ? row.password_hash : undefined;
