@@ -249,6 +249,9 @@ describeWithCluster(
         ],
         config: {
           permission: { enabled: true },
+          // Tasks are only created here, never run: no task worker, whose
+          // polling would outlive this file's database in the Jest worker.
+          scaffolder: { concurrentTasksLimit: 0 },
           catalog: {
             rules: [{ allow: ['Component', 'Template', 'Location'] }],
           },
