@@ -46,7 +46,8 @@ YAML
 say "starting the Knot backend on port $port"
 (cd packages/backend && NODE_ENV=production exec setsid node \
   --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
-  src/index.ts --config "$KNOT_ROOT/app-config.yaml" --config "$dir/app-config.bench.yaml" \
+  src/index.ts --config "$KNOT_ROOT/app-config.yaml" --config "$KNOT_ROOT/app-config.development.yaml" \
+  --config "$dir/app-config.bench.yaml" \
   >"$dir/backend.log" 2>&1) &
 backend=$!
 trap 'knot_kill_group "$backend"' EXIT

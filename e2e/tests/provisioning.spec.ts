@@ -2,7 +2,7 @@ import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 import { resolve } from 'node:path';
 
 // The development config provisions the guest user besides the store's
-// users and teams, and makes it an admin (knot.provisioning in app-config.yaml).
+// users and teams, and makes it an admin (knot.provisioning in app-config.development.yaml).
 test('an admin sees the guest namespace bound and reconciles on demand', async ({
   page,
 }) => {

@@ -12,6 +12,8 @@ export interface MockProfileAccessOptions {
   teams?: Record<string, string[]>;
   /** Users who may act as anyone. */
   admins?: string[];
+  /** Users whose account is not active: they may act as nobody. */
+  inactive?: string[];
 }
 
 /**
@@ -28,6 +30,9 @@ export function mockProfileAccess(
     Object.keys(teams).filter(team => teams[team].includes(user));
   const refusal = async (userRef: string, profile: string) => {
     const user = nameOf(userRef);
+    if (options.inactive?.includes(user)) {
+      return `The account '${user}' is not active`;
+    }
     if (user === profile || options.admins?.includes(user)) return undefined;
     if (teamsOf(user).includes(profile)) return undefined;
     return profile in teams
@@ -41,9 +46,12 @@ export function mockProfileAccess(
     ownerRef: async profile => profileOwnerRef(profile, profile in teams),
     actingProfiles: async userRef => {
       const user = nameOf(userRef);
+      if (options.inactive?.includes(user)) {
+        return { admin: false, profiles: [], active: false };
+      }
       return options.admins?.includes(user)
-        ? { admin: true, profiles: [user] }
-        : { admin: false, profiles: [user, ...teamsOf(user)] };
+        ? { admin: true, profiles: [user], active: true }
+        : { admin: false, profiles: [user, ...teamsOf(user)], active: true };
     },
   };
 }

@@ -24,17 +24,22 @@ export async function seedKnotUsers(
   seed: KnotUsersSeed,
 ): Promise<void> {
   const now = new Date();
-  const row = (username: string, fields: Record<string, boolean>) => ({
-    username,
-    email: null,
-    password_hash: null,
-    active: true,
-    admin: false,
-    is_team: false,
-    created_at: now,
-    updated_at: now,
-    ...fields,
-  });
+  const row = (username: string, fields: Record<string, boolean>) => {
+    const active = fields.active ?? true;
+    return {
+      username,
+      email: null,
+      password_hash: null,
+      active,
+      admin: false,
+      is_team: false,
+      created_at: now,
+      updated_at: now,
+      ...fields,
+      // Active accounts were approved (a pending one never was).
+      approved_at: active ? now : null,
+    };
+  };
   const rows = [
     ...(seed.users ?? []).map(name => row(name, {})),
     ...(seed.pending ?? []).map(name => row(name, { active: false })),

@@ -28,6 +28,7 @@ import { createHealthRouter } from './health/healthRouter';
 import { readPackageVersion } from './health/packageVersion';
 import { ensureFirstAdmin } from './identity/firstAdmin';
 import { KnotAdmins } from './identity/KnotAdmins';
+import { refuseInactiveUsers } from './identity/refuseInactiveUsers';
 import { createOidcRouter, OIDC_PATH } from './identity/oidc/createOidcRouter';
 import { knotClaimsFor } from './identity/oidc/storeAccountSource';
 import { UserStore } from './identity/UserStore';
@@ -191,6 +192,8 @@ export const knotPlugin = createBackendPlugin({
         // policy). The file API streams request bodies itself: before the
         // JSON parser.
         const router = Router();
+        // A deactivated user's token opens no Knot route.
+        router.use(refuseInactiveUsers({ httpAuth, store }));
         router.use(
           '/files',
           createFilesRouter({

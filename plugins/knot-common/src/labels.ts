@@ -19,3 +19,11 @@ export const NO_DATASETS_LABEL = 'knot-no-datasets';
 export const NO_AUTH_LABEL = 'knot-no-auth';
 /** A chart annotated or labelled with this is not offered as a template. */
 export const HIDDEN_LABEL = 'knot-hidden';
+
+/**
+ * Label on a workload (Deployment, StatefulSet) that provisioning scaled to
+ * zero because its profile was deactivated; the replicas it had are kept in
+ * the annotation below and given back on reactivation.
+ */
+export const SUSPENDED_LABEL = 'knot/suspended';
+export const SUSPENDED_REPLICAS_ANNOTATION = 'knot/suspended-replicas';

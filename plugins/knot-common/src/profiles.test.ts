@@ -1,8 +1,10 @@
 import {
+  isReservedUsername,
   RESERVED_USERNAMES,
   USERNAME_PATTERN,
   profileNamespace,
 } from './profiles';
+import { usernameProblem } from './users';
 
 describe('profile naming', () => {
   it('prefixes namespaces', () => {
@@ -26,4 +28,29 @@ describe('profile naming', () => {
       expect(USERNAME_PATTERN.test(name)).toBe(true);
     }
   });
+
+  it.each([
+    'guest',
+    'admin',
+    'root',
+    'default',
+    'system',
+    'kube-system',
+    'kube-node-lease',
+    'knot-system',
+    'system-x',
+  ])('reserves %p', name => {
+    expect(isReservedUsername(name)).toBe(true);
+    expect(usernameProblem(name)).toBe(
+      `The name '${name}' is reserved, please choose another one`,
+    );
+  });
+
+  it.each(['alice', 'kubert', 'knotty', 'guesthouse'])(
+    'leaves %p to users',
+    name => {
+      expect(isReservedUsername(name)).toBe(false);
+      expect(usernameProblem(name)).toBeUndefined();
+    },
+  );
 });

@@ -54,17 +54,63 @@ export function sharedVolumeName(profile: string): string {
  */
 export const USERNAME_PATTERN = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
-/** Names that would clash with system namespaces or Knot's own hostnames. */
+/**
+ * The development guest's username (Backstage's guest sign-in): never a
+ * user of Knot's store, so that it can never coincide with a real account.
+ */
+export const GUEST_USERNAME = 'guest';
+
+/**
+ * Names no user or team may take: they mean something to Knot or
+ * Kubernetes (the guest, admin-like names, `default`, `system`, ...), or
+ * would give a namespace colliding with Knot's own (`knot-system`,
+ * `knot-webhook`, ...) or with Kubernetes' (`kube-*`).
+ */
 export const RESERVED_USERNAMES: readonly string[] = [
+  GUEST_USERNAME,
+  'anonymous',
+  'nobody',
+  'everyone',
   'admin',
-  'api',
+  'admins',
+  'administrator',
+  'root',
+  'superuser',
+  'sudo',
+  'operator',
+  'system',
   'default',
   'kube',
+  'kubernetes',
+  'cluster-admin',
   'knot',
-  'root',
-  'system',
+  'backstage',
+  'portal',
+  'api',
   'www',
+  'public',
+  'shared',
+  'webhook',
+  'ingress',
+  'oidc',
+  'auth',
 ];
+
+/** Prefixes no user or team name may start with, for the same reasons. */
+export const RESERVED_USERNAME_PREFIXES: readonly string[] = [
+  'kube-',
+  'system-',
+  'knot-',
+  'openshift-',
+];
+
+/** Whether a name is reserved (see {@link RESERVED_USERNAMES}). */
+export function isReservedUsername(name: string): boolean {
+  return (
+    RESERVED_USERNAMES.includes(name) ||
+    RESERVED_USERNAME_PREFIXES.some(prefix => name.startsWith(prefix))
+  );
+}
 
 /** The profile a namespace belongs to, or undefined if it is not a profile's. */
 export function namespaceProfile(
@@ -107,4 +153,10 @@ export interface ActingProfiles {
   admin: boolean;
   /** The user itself and its teams; empty for an inactive account. */
   profiles: string[];
+  /**
+   * False when the user's Knot account exists but is not active (awaiting
+   * approval or deactivated): such a user keeps no right anywhere, even
+   * with a token issued before. Absent means active (older knot plugins).
+   */
+  active?: boolean;
 }

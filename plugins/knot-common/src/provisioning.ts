@@ -10,7 +10,8 @@ export interface ProvisioningAction {
   kind: string;
   /** Object name (with namespace for namespaced objects) or folder path. */
   name: string;
-  action: 'created' | 'updated' | 'deleted' | 'kept' | 'failed';
+  /** `waiting`: for the cluster (e.g. a namespace still terminating). */
+  action: 'created' | 'updated' | 'deleted' | 'kept' | 'waiting' | 'failed';
   /** Why: the drifted field, the error message, … */
   detail?: string;
 }

@@ -67,6 +67,13 @@ export const MAX_RELEASE_NAME_LENGTH = 20;
 /** The release label (helm `--labels`) naming the chart a release runs. */
 export const RELEASE_CHART_LABEL = 'knot-chart';
 
+/**
+ * The annotation naming the profile a release Component belongs to: the
+ * catalog shows the Component (and the Kubernetes tab its workloads) only
+ * to who may act as that profile.
+ */
+export const RELEASE_PROFILE_ANNOTATION = 'knot/profile';
+
 /** The catalog name of a release's Component. */
 export function releaseComponentName(profile: string, release: string): string {
   return `${release}-${profile}`;

@@ -1,4 +1,4 @@
-import { RESERVED_USERNAMES, USERNAME_PATTERN } from './profiles';
+import { isReservedUsername, USERNAME_PATTERN } from './profiles';
 
 /** A Knot user as the admin API lists it (never with its password hash). */
 export interface KnotUser {
@@ -58,8 +58,8 @@ export function usernameProblem(name: unknown): string | undefined {
   if (!USERNAME_PATTERN.test(name)) {
     return `'${name}' is not a valid name: use 1-32 lower-case letters, digits and '-', starting with a letter and not ending with '-'`;
   }
-  if (RESERVED_USERNAMES.includes(name)) {
-    return `'${name}' is reserved`;
+  if (isReservedUsername(name)) {
+    return `The name '${name}' is reserved, please choose another one`;
   }
   return undefined;
 }

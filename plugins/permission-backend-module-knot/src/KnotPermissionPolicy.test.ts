@@ -321,15 +321,22 @@ describe('KnotPermissionPolicy', () => {
       result: AuthorizeResult.CONDITIONAL,
       conditions: {
         anyOf: [
-          { not: { rule: 'HAS_ANNOTATION' } },
-          { params: { value: 'carol' } },
-          { params: { value: 't' } },
+          {
+            allOf: [
+              { not: { params: { annotation: 'knot/chart-profile' } } },
+              { not: { params: { annotation: 'knot/profile' } } },
+            ],
+          },
+          { params: { annotation: 'knot/chart-profile', value: 'carol' } },
+          { params: { annotation: 'knot/chart-profile', value: 't' } },
+          { params: { annotation: 'knot/profile', value: 'carol' } },
+          { params: { annotation: 'knot/profile', value: 't' } },
         ],
       },
     });
   });
 
-  it('allows everything that is not about catalog entities or Knot (the module)', async () => {
+  it('allows everything that is not about catalog entities, Kubernetes or Knot (the module)', async () => {
     const policy = new KnotAllowingOthersPolicy(
       new KnotPermissionPolicy(
         mockProfileAccess(),
@@ -342,13 +349,26 @@ describe('KnotPermissionPolicy', () => {
         {
           permission: {
             type: 'basic',
-            name: 'catalog.entity.create',
+            name: 'scaffolder.task.create',
             attributes: { action: 'create' },
           },
         },
         user,
       ),
     ).toEqual({ result: AuthorizeResult.ALLOW });
+    // Registering entities is Knot's to decide: admins only.
+    expect(
+      await policy.handle(
+        {
+          permission: {
+            type: 'basic',
+            name: 'catalog.entity.create',
+            attributes: { action: 'create' },
+          },
+        },
+        user,
+      ),
+    ).toEqual({ result: AuthorizeResult.DENY });
     expect(
       await policy.handle({ permission: catalogEntityReadPermission }),
     ).toEqual({ result: AuthorizeResult.ALLOW });
@@ -381,7 +401,7 @@ describe('KnotPermissionPolicy', () => {
           {
             permission: {
               type: 'basic',
-              name: 'catalog.entity.create',
+              name: 'scaffolder.task.create',
               attributes: { action: 'create' },
             },
           },

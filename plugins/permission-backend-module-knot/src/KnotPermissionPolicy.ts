@@ -9,7 +9,17 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import {
+  catalogEntityCreatePermission,
+  catalogLocationCreatePermission,
+} from '@backstage/plugin-catalog-common/alpha';
+import {
+  kubernetesClustersReadPermission,
+  kubernetesProxyPermission,
+  kubernetesResourcesReadPermission,
+} from '@backstage/plugin-kubernetes-common';
+import {
   AuthorizeResult,
+  isPermission,
   isResourcePermission,
   type Permission,
   type PolicyDecision,
@@ -22,20 +32,53 @@ import type {
 import {
   CHART_PROFILE_ANNOTATION,
   isKnotPermission,
+  RELEASE_PROFILE_ANNOTATION,
   type ActingProfiles,
 } from '@knot-platform/plugin-knot-common';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
 
 /**
+ * Catalog permissions that put new entities into the catalog: an entity may
+ * carry Kubernetes annotations naming any namespace, and the Kubernetes tab
+ * shows what they select, so only Knot admins may register entities.
+ */
+const ENTITY_REGISTRATION_PERMISSIONS = [
+  catalogLocationCreatePermission,
+  catalogEntityCreatePermission,
+];
+
+/** The annotations naming the profile a Knot entity belongs to. */
+const PROFILE_ANNOTATIONS = [
+  CHART_PROFILE_ANNOTATION,
+  RELEASE_PROFILE_ANNOTATION,
+];
+
+function isKubernetesPermission(permission: Permission): boolean {
+  return [
+    kubernetesProxyPermission,
+    kubernetesResourcesReadPermission,
+    kubernetesClustersReadPermission,
+  ].some(k => isPermission(permission, k));
+}
+
+function isEntityRegistration(permission: Permission): boolean {
+  return ENTITY_REGISTRATION_PERMISSIONS.some(p => isPermission(permission, p));
+}
+
+/**
  * Whether {@link KnotPermissionPolicy} decides a permission: Knot's own
- * (`knot.*`) and those on catalog entities (private chart Templates).
+ * (`knot.*`), those on catalog entities (private chart Templates, release
+ * Components) and the registration of new ones, and the Kubernetes
+ * plugin's.
  *
  * @public
  */
 export function isKnotPolicyPermission(permission: Permission): boolean {
   return (
     isKnotPermission(permission) ||
-    isResourcePermission(permission, 'catalog-entity')
+    isResourcePermission(permission, 'catalog-entity') ||
+    isEntityRegistration(permission) ||
+    isKubernetesPermission(permission)
   );
 }
 
@@ -45,14 +88,21 @@ export function isKnotPolicyPermission(permission: Permission): boolean {
  *
  * - Knot's permissions (`knot.users.manage`, `knot.provisioning.manage`,
  *   `knot.profiles.impersonate`, ...) to Knot admins only;
- * - the catalog entities of a profile's private charts (annotated
- *   `knot/chart-profile`) only to users who may act as that profile —
- *   itself, its team's members, admins. A condition, so the catalog
- *   filters its lists and by-name reads in the database. Service-to-service
- *   requests never get here (the permissions service allows them), so
- *   catalog processing and the scaffolder see everything.
+ * - the catalog entities of a profile — its private charts' Templates
+ *   (annotated `knot/chart-profile`) and its releases' Components
+ *   (`knot/profile`) — only to users who may act as that profile: itself,
+ *   its team's members, admins. A condition, so the catalog filters its
+ *   lists and by-name reads in the database. Service-to-service requests
+ *   never get here (the permissions service allows them), so catalog
+ *   processing and the scaffolder see everything;
+ * - registering entities (locations, entity creation) to Knot admins only;
+ * - the Kubernetes plugin: its proxy (which acts with the portal's
+ *   cluster-wide account) to Knot admins only; its resource and cluster
+ *   reads to users, since they go through an entity the catalog shows only
+ *   to who may act as its profile.
  *
- * Any other permission is denied: it was handed here by mistake.
+ * A user whose Knot account is not active gets none of these. Any other
+ * permission is denied: it was handed here by mistake.
  *
  * @public
  */
@@ -67,37 +117,60 @@ export class KnotPermissionPolicy implements PermissionPolicy {
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
-    if (isKnotPermission(request.permission)) {
-      if (!user) return { result: AuthorizeResult.DENY };
-      const acting = await this.actingProfiles(
-        await this.userInfo.getUserInfo(user.credentials),
-      );
-      return {
-        result: acting.admin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
-      };
-    }
-    // Reading, refreshing, deleting: every action on an entity, so an entity
-    // one may not see cannot be acted on either.
-    if (!isResourcePermission(request.permission, 'catalog-entity')) {
+    const { permission } = request;
+    if (!isKnotPolicyPermission(permission)) {
       return { result: AuthorizeResult.DENY };
     }
-    if (!user) return { result: AuthorizeResult.ALLOW };
+    if (!user) {
+      // Only catalog reads of calls without a user (e.g. a plugin's own
+      // background work with a user-less token) are not Knot's concern.
+      return {
+        result: isResourcePermission(permission, 'catalog-entity')
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
     const acting = await this.actingProfiles(
       await this.userInfo.getUserInfo(user.credentials),
     );
+    if (acting.active === false) return { result: AuthorizeResult.DENY };
     if (acting.admin) return { result: AuthorizeResult.ALLOW };
-    return createCatalogConditionalDecision(request.permission, {
+    if (
+      isKnotPermission(permission) ||
+      isEntityRegistration(permission) ||
+      isPermission(permission, kubernetesProxyPermission)
+    ) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (isKubernetesPermission(permission)) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    // Reading, refreshing, deleting: every action on an entity, so an entity
+    // one may not see cannot be acted on either.
+    if (!isResourcePermission(permission, 'catalog-entity')) {
+      return { result: AuthorizeResult.DENY };
+    }
+    return createCatalogConditionalDecision(permission, {
       anyOf: [
+        // Not a profile's entity: everyone's.
         {
-          not: catalogConditions.hasAnnotation({
-            annotation: CHART_PROFILE_ANNOTATION,
-          }),
+          allOf: [
+            {
+              not: catalogConditions.hasAnnotation({
+                annotation: CHART_PROFILE_ANNOTATION,
+              }),
+            },
+            {
+              not: catalogConditions.hasAnnotation({
+                annotation: RELEASE_PROFILE_ANNOTATION,
+              }),
+            },
+          ],
         },
-        ...acting.profiles.map(profile =>
-          catalogConditions.hasAnnotation({
-            annotation: CHART_PROFILE_ANNOTATION,
-            value: profile,
-          }),
+        ...PROFILE_ANNOTATIONS.flatMap(annotation =>
+          acting.profiles.map(profile =>
+            catalogConditions.hasAnnotation({ annotation, value: profile }),
+          ),
         ),
       ],
     });

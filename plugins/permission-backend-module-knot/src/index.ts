@@ -8,6 +8,7 @@
 
 export { permissionModuleKnotPolicy as default } from './module';
 export { permissionModuleKnotPolicy } from './module';
+export { KnotActiveUsersPolicy } from './KnotActiveUsersPolicy';
 export {
   isKnotPolicyPermission,
   KnotPermissionPolicy,

@@ -13,6 +13,7 @@ import type {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { profileAccessServiceRef } from '@knot-platform/plugin-knot-node';
+import { KnotActiveUsersPolicy } from './KnotActiveUsersPolicy';
 import {
   isKnotPolicyPermission,
   KnotPermissionPolicy,
@@ -38,8 +39,10 @@ export class KnotAllowingOthersPolicy implements PermissionPolicy {
 
 /**
  * Permission module: Knot's policy (see KnotPermissionPolicy) and allow
- * for every other permission, in place of the allow-all policy. An adopter
- * with a policy of its own composes KnotPermissionPolicy into it instead.
+ * for every other permission, in place of the allow-all policy, all of it
+ * refused to users whose Knot account is not active (KnotActiveUsersPolicy).
+ * An adopter with a policy of its own composes KnotPermissionPolicy into it
+ * and wraps it in KnotActiveUsersPolicy instead.
  *
  * @public
  */
@@ -56,8 +59,12 @@ export const permissionModuleKnotPolicy = createBackendModule({
       },
       async init({ policy, access, userInfo, logger }) {
         policy.setPolicy(
-          new KnotAllowingOthersPolicy(
-            new KnotPermissionPolicy(access, userInfo, logger),
+          new KnotActiveUsersPolicy(
+            access,
+            new KnotAllowingOthersPolicy(
+              new KnotPermissionPolicy(access, userInfo, logger),
+            ),
+            logger,
           ),
         );
       },

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  GUEST_USERNAME,
   USERNAME_PATTERN,
   usernameProblem,
   type KnotTeam,
@@ -25,6 +26,8 @@ interface UserRow {
   is_team: boolean | number;
   created_at: Date | string;
   updated_at: Date | string;
+  /** First approval (teams: creation); null while awaiting approval. */
+  approved_at?: Date | string | null;
 }
 
 /** What changed, for listeners (provisioning, the profiles events). */
@@ -151,6 +154,26 @@ export class UserStore {
   }
 
   /**
+   * Every user and team that was ever approved, active or not: the profiles
+   * that keep a namespace (a deactivated one suspended). Accounts still
+   * awaiting approval are not listed.
+   */
+  async listApprovedProfiles(): Promise<
+    Array<{ name: string; team: boolean; active: boolean }>
+  > {
+    const rows = await this.knex<UserRow>(USERS)
+      .where({ active: true })
+      .orWhereNotNull('approved_at')
+      .orderBy('username')
+      .select('username', 'is_team', 'active');
+    return rows.map(r => ({
+      name: r.username,
+      team: Boolean(r.is_team),
+      active: Boolean(r.active),
+    }));
+  }
+
+  /**
    * Self sign-up: the account waits for an admin's approval (inactive).
    * Throws InputError for invalid input, ConflictError when the name is taken.
    */
@@ -172,11 +195,16 @@ export class UserStore {
    * Makes sure the configured first admin exists; creates it (active, admin)
    * on first start. An existing account is left as it is, password included.
    * The configured name may be a reserved one such as `admin`: the operator
-   * chose it.
+   * chose it — except the development guest's, which is never an account.
    */
   async ensureAdmin(username: string, password: string): Promise<boolean> {
     if (!USERNAME_PATTERN.test(username)) {
       throw new InputError(usernameProblem(username) ?? 'invalid admin name');
+    }
+    if (username === GUEST_USERNAME) {
+      throw new InputError(
+        `The first admin cannot be named '${GUEST_USERNAME}': that is the development guest's name`,
+      );
     }
     if (await this.getUser(username)) {
       return false;
@@ -208,6 +236,7 @@ export class UserStore {
       is_team: user.team ?? false,
       created_at: now,
       updated_at: now,
+      approved_at: user.active ? now : null,
     };
     try {
       await this.knex(USERS).insert(row);
@@ -230,8 +259,12 @@ export class UserStore {
     username: string,
     password: string,
   ): Promise<Authentication> {
+    // An account named like the development guest (signed up before the
+    // name was reserved) never signs in: it would be the guest.
     const row =
-      typeof username === 'string' && USERNAME_PATTERN.test(username)
+      typeof username === 'string' &&
+      USERNAME_PATTERN.test(username) &&
+      username !== GUEST_USERNAME
         ? await this.knex<UserRow>(USERS).where({ username }).first()
         : undefined;
     const hash = row && !row.is_team ? row.password_hash : undefined;
@@ -246,7 +279,9 @@ export class UserStore {
 
   private async updateUser(
     username: string,
-    patch: Partial<Pick<UserRow, 'active' | 'admin' | 'password_hash'>>,
+    patch: Partial<
+      Pick<UserRow, 'active' | 'admin' | 'password_hash' | 'approved_at'>
+    >,
   ): Promise<void> {
     const count = await this.knex(USERS)
       .where({ username, is_team: false })
@@ -257,8 +292,20 @@ export class UserStore {
     await this.emit({ kind: 'updated', profile: username });
   }
 
+  /**
+   * Approves or deactivates. An account that is or was active counts as
+   * approved from then on: deactivating it suspends its profile, it does
+   * not remove it.
+   */
   async setActive(username: string, active: boolean): Promise<void> {
-    await this.updateUser(username, { active });
+    const row = await this.knex<UserRow>(USERS)
+      .where({ username, is_team: false })
+      .first();
+    const approve = row && !row.approved_at && (active || row.active);
+    await this.updateUser(username, {
+      active,
+      ...(approve ? { approved_at: new Date() } : {}),
+    });
   }
 
   async setAdmin(username: string, admin: boolean): Promise<void> {

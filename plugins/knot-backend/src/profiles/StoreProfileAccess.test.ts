@@ -59,19 +59,27 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
     expect(await acting('bob')).toEqual({
       admin: false,
       profiles: ['bob', 't'],
+      active: true,
     });
     expect(await acting('carol')).toEqual({
       admin: false,
       profiles: ['carol'],
+      active: true,
     });
     expect(await acting('alice')).toEqual({
       admin: true,
       profiles: ['alice'],
+      active: true,
     });
-    expect(await acting('dave')).toEqual({ admin: false, profiles: [] });
+    expect(await acting('dave')).toEqual({
+      admin: false,
+      profiles: [],
+      active: false,
+    });
     expect(await acting('guest')).toEqual({
       admin: false,
       profiles: ['guest'],
+      active: true,
     });
   });
 
@@ -94,10 +102,12 @@ describe.each(databases.eachSupportedId())('profile access on %p', id => {
     expect(await access.actingProfiles('user:default/bob')).toEqual({
       admin: false,
       profiles: ['bob', 't'],
+      active: true,
     });
     expect(await access.actingProfiles('user:default/alice')).toEqual({
       admin: true,
       profiles: ['alice'],
+      active: true,
     });
 
     // The routes behind it answer services only, and check their input.

@@ -88,15 +88,17 @@ export class StoreProfileAccess implements ProfileAccess {
   /** The same rule, listed: self and active teams, or everything for an admin. */
   async actingProfilesOf(actor: string): Promise<ActingProfiles> {
     const account = await this.store.getUser(actor);
-    if (account && !account.active) return { admin: false, profiles: [] };
+    if (account && !account.active) {
+      return { admin: false, profiles: [], active: false };
+    }
     if (await this.admins.isAdmin(actor)) {
-      return { admin: true, profiles: [actor] };
+      return { admin: true, profiles: [actor], active: true };
     }
     const teams: string[] = [];
     for (const team of await this.store.teamsOf(actor)) {
       if ((await this.store.getUser(team))?.active) teams.push(team);
     }
-    return { admin: false, profiles: [actor, ...teams] };
+    return { admin: false, profiles: [actor, ...teams], active: true };
   }
 
   async actingProfiles(userRef: string): Promise<ActingProfiles> {

@@ -102,8 +102,13 @@ export class KubeObjects {
   ): Promise<LiveObject> {
     const api = await this.client();
     const { apiVersion, kind, name, namespace } = target;
+    const metadata = {
+      ...(patch.metadata as Record<string, unknown> | undefined),
+      name,
+      namespace,
+    };
     return api.patch(
-      { ...patch, apiVersion, kind, metadata: { name, namespace } },
+      { ...patch, apiVersion, kind, metadata },
       undefined,
       undefined,
       FIELD_MANAGER,

@@ -6,6 +6,8 @@ import {
   OWNER_LABEL,
   PRIVATE_VOLUME_CLAIM,
   SHARED_VOLUME_CLAIM,
+  SUSPENDED_LABEL,
+  SUSPENDED_REPLICAS_ANNOTATION,
   USERNAME_PATTERN,
   profileNamespace,
   type ProfileProvisioningStatus,
@@ -67,6 +69,17 @@ async function forEachLimit<T>(
   await Promise.all(workers);
 }
 
+/** The workloads a deactivation scales to zero and reactivation back. */
+const WORKLOADS: ReadonlyArray<[apiVersion: string, kind: string]> = [
+  ['apps/v1', 'Deployment'],
+  ['apps/v1', 'StatefulSet'],
+];
+
+/** First wait before reconciling a profile whose namespace is terminating. */
+const TERMINATING_RETRY_MS = 2_000;
+/** Longest wait between those retries. */
+const TERMINATING_RETRY_MAX_MS = 60_000;
+
 /** What exists in the cluster, keyed by kind/namespace/name. */
 type Observed = Map<string, LiveObject>;
 
@@ -82,6 +95,8 @@ type Observed = Map<string, LiveObject>;
  */
 export class ProvisioningReconciler {
   private readonly kube: KubeObjects;
+  /** Profiles waiting for their namespace to finish terminating: the wait. */
+  private readonly retries = new Map<string, number>();
 
   constructor(
     private readonly options: {
@@ -89,6 +104,8 @@ export class ProvisioningReconciler {
       source: ProfileSource;
       config: ProvisioningConfig;
       logger: LoggerService;
+      /** First wait before retrying a terminating namespace (tests). */
+      terminatingRetryMs?: number;
     },
   ) {
     this.kube = options.kube;
@@ -98,12 +115,13 @@ export class ProvisioningReconciler {
   async reconcileAll(): Promise<ReconcileReport> {
     return this.run(async actions => {
       const targets = await this.options.source.listProfiles();
-      const observed = await this.observe(
-        `${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT}`,
-      );
+      const [observed, suspended] = await Promise.all([
+        this.observe(`${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT}`),
+        this.listSuspended(),
+      ]);
       await this.ensureSharedDir();
       await forEachLimit(targets, this.options.config.concurrency, t =>
-        this.reconcileTarget(t, observed, actions),
+        this.reconcileTarget(t, observed, suspended, actions),
       );
       const wanted = new Set(targets.map(t => t.name));
       const orphans = new Set<string>();
@@ -133,7 +151,10 @@ export class ProvisioningReconciler {
       );
       if (target) {
         await this.ensureSharedDir();
-        await this.reconcileTarget(target, observed, actions);
+        const suspended = await this.listSuspended(
+          profileNamespace(name, this.options.config.namespacePrefix),
+        );
+        await this.reconcileTarget(target, observed, suspended, actions);
       } else {
         await this.removeProfile(name, observed, actions);
       }
@@ -229,9 +250,32 @@ export class ProvisioningReconciler {
     );
   }
 
+  /** Workloads Knot suspended, by namespace (one namespace or all). */
+  private async listSuspended(
+    namespace?: string,
+  ): Promise<Map<string, LiveObject[]>> {
+    const byNamespace = new Map<string, LiveObject[]>();
+    for (const [apiVersion, kind] of WORKLOADS) {
+      for (const item of await this.kube.list(
+        apiVersion,
+        kind,
+        SUSPENDED_LABEL,
+        namespace,
+      )) {
+        const ns = item.metadata!.namespace!;
+        byNamespace.set(ns, [
+          ...(byNamespace.get(ns) ?? []),
+          { ...item, apiVersion, kind },
+        ]);
+      }
+    }
+    return byNamespace;
+  }
+
   private async reconcileTarget(
     target: ProvisioningTarget,
     observed: Observed,
+    suspended: Map<string, LiveObject[]>,
     actions: ProvisioningAction[],
   ): Promise<void> {
     const profile = target.name;
@@ -262,6 +306,22 @@ export class ProvisioningReconciler {
         actions,
       );
       if (!ns) return;
+      // A namespace deleted before (the profile was deleted and made again)
+      // takes no new objects until it is gone: try again then, by itself.
+      if (ns.metadata?.deletionTimestamp) {
+        const wait = this.retryWhenTerminated(profile);
+        actions.push({
+          profile,
+          kind: 'Namespace',
+          name: ns.metadata.name!,
+          action: 'waiting',
+          detail: `still terminating, provisioning again in ${Math.round(
+            wait / 1000,
+          )} s`,
+        });
+        return;
+      }
+      this.retries.delete(profile);
       const applied = new Map<string, LiveObject>();
       await Promise.all([
         ...[...manifests.objects, ...manifests.claims].map(async o => {
@@ -324,8 +384,16 @@ export class ProvisioningReconciler {
           }
         }
       }
-      if (!target.active) {
-        await this.stopPods(profile, ns.metadata!.name!, actions);
+      const nsName = ns.metadata!.name!;
+      if (target.active) {
+        await this.resumeWorkloads(
+          profile,
+          suspended.get(nsName) ?? [],
+          actions,
+        );
+      } else {
+        await this.suspendWorkloads(profile, nsName, actions);
+        await this.stopPods(profile, nsName, actions);
       }
     } catch (error) {
       fail('Profile', profile, error);
@@ -390,6 +458,129 @@ export class ProvisioningReconciler {
     await ensureDataFolder(folder, groupId, PRIVATE_FOLDER_MODE_WITHOUT_GROUP);
     if (existed) return;
     actions.push({ profile, kind: 'Folder', name: folder, action: 'created' });
+  }
+
+  /**
+   * Schedules a reconcile of the profile once its terminating namespace may
+   * be gone (waits doubling up to a minute); returns the wait. Only this
+   * replica retries; the periodic reconcile covers the others.
+   */
+  private retryWhenTerminated(profile: string): number {
+    const previous = this.retries.get(profile);
+    const wait = previous
+      ? Math.min(previous * 2, TERMINATING_RETRY_MAX_MS)
+      : this.options.terminatingRetryMs ?? TERMINATING_RETRY_MS;
+    this.retries.set(profile, wait);
+    setTimeout(() => {
+      this.reconcileProfile(profile).catch(error =>
+        this.options.logger.warn(
+          `provisioning: reconciling ${profile} again failed: ${errorMessage(
+            error,
+          )}`,
+        ),
+      );
+    }, wait).unref();
+    return wait;
+  }
+
+  /**
+   * A deactivated profile's Deployments and StatefulSets are scaled to zero;
+   * the replicas they had are kept on them for reactivation.
+   */
+  private async suspendWorkloads(
+    profile: string,
+    namespace: string,
+    actions: ProvisioningAction[],
+  ) {
+    for (const [apiVersion, kind] of WORKLOADS) {
+      const workloads = await this.kube.list(apiVersion, kind, '', namespace);
+      for (const workload of workloads) {
+        const replicas = (workload.spec as { replicas?: number } | undefined)
+          ?.replicas;
+        if (workload.metadata?.labels?.[SUSPENDED_LABEL] && !replicas) {
+          continue;
+        }
+        const name = workload.metadata!.name!;
+        try {
+          await this.kube.mergePatch(
+            { apiVersion, kind, name, namespace },
+            {
+              metadata: {
+                labels: { [SUSPENDED_LABEL]: 'true' },
+                annotations: {
+                  // Kept from the first suspension if one was interrupted.
+                  [SUSPENDED_REPLICAS_ANNOTATION]:
+                    workload.metadata?.annotations?.[
+                      SUSPENDED_REPLICAS_ANNOTATION
+                    ] ?? String(replicas ?? 1),
+                },
+              },
+              spec: { replicas: 0 },
+            },
+          );
+          actions.push({
+            profile,
+            kind,
+            name: `${namespace}/${name}`,
+            action: 'updated',
+            detail: `scaled from ${replicas ?? 1} to 0: profile deactivated`,
+          });
+        } catch (error) {
+          actions.push({
+            profile,
+            kind,
+            name: `${namespace}/${name}`,
+            action: 'failed',
+            detail: errorMessage(error),
+          });
+        }
+      }
+    }
+  }
+
+  /** Gives suspended workloads of a reactivated profile their replicas back. */
+  private async resumeWorkloads(
+    profile: string,
+    suspended: LiveObject[],
+    actions: ProvisioningAction[],
+  ) {
+    for (const workload of suspended) {
+      const { apiVersion, kind } = workload as {
+        apiVersion: string;
+        kind: string;
+      };
+      const { name, namespace, annotations } = workload.metadata!;
+      const replicas = Number(
+        annotations?.[SUSPENDED_REPLICAS_ANNOTATION] ?? '1',
+      );
+      try {
+        await this.kube.mergePatch(
+          { apiVersion, kind, name: name!, namespace },
+          {
+            metadata: {
+              labels: { [SUSPENDED_LABEL]: null },
+              annotations: { [SUSPENDED_REPLICAS_ANNOTATION]: null },
+            },
+            spec: { replicas: Number.isInteger(replicas) ? replicas : 1 },
+          },
+        );
+        actions.push({
+          profile,
+          kind,
+          name: `${namespace}/${name}`,
+          action: 'updated',
+          detail: `scaled back to ${replicas}: profile reactivated`,
+        });
+      } catch (error) {
+        actions.push({
+          profile,
+          kind,
+          name: `${namespace}/${name}`,
+          action: 'failed',
+          detail: errorMessage(error),
+        });
+      }
+    }
   }
 
   /** A deactivated profile runs nothing: its quota forbids new pods. */

@@ -1,12 +1,13 @@
 import { StoreProfileSource } from './StoreProfileSource';
 
 describe('StoreProfileSource', () => {
-  it('lists active store profiles and the static ones, store winning', async () => {
+  it('lists approved store profiles (deactivated ones inactive) and the static ones, store winning', async () => {
     const source = new StoreProfileSource(
       {
-        listActiveProfiles: async () => [
-          { name: 'alice', team: false },
-          { name: 'lab', team: true },
+        listApprovedProfiles: async () => [
+          { name: 'alice', team: false, active: true },
+          { name: 'bob', team: false, active: false },
+          { name: 'lab', team: true, active: true },
         ],
       },
       {
@@ -21,9 +22,10 @@ describe('StoreProfileSource', () => {
       expect.arrayContaining([
         { name: 'guest', isTeam: false, active: true },
         { name: 'alice', isTeam: false, active: true },
+        { name: 'bob', isTeam: false, active: false },
         { name: 'lab', isTeam: true, active: true, quota: { pods: '5' } },
       ]),
     );
-    expect(profiles).toHaveLength(3);
+    expect(profiles).toHaveLength(4);
   });
 });

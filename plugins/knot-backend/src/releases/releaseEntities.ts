@@ -1,6 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
   namespaceProfile,
+  RELEASE_PROFILE_ANNOTATION,
   releaseComponentName,
   serviceUrl,
   type KnotCatalogEntities,
@@ -61,7 +62,7 @@ export class ReleaseEntities {
           'backstage.io/kubernetes-namespace': release.namespace,
           'backstage.io/kubernetes-label-selector': `${INSTANCE_LABEL}=${release.name}`,
           'knot/release': release.name,
-          'knot/profile': profile,
+          [RELEASE_PROFILE_ANNOTATION]: profile,
         },
         tags: ['knot-service'],
         links: [

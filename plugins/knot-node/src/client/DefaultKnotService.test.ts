@@ -42,10 +42,12 @@ describe('the knot plugin client (knotServiceRef)', () => {
     expect(await knot.actingProfiles('user:default/alice')).toEqual({
       admin: false,
       profiles: ['alice', 'vision'],
+      active: true,
     });
     expect(await knot.actingProfiles('user:default/root')).toEqual({
       admin: true,
       profiles: ['root'],
+      active: true,
     });
   });
 

@@ -6,14 +6,15 @@ import type { KnotService } from '../client/KnotService';
 import type { ProfileAccess } from './ProfileAccess';
 
 const OWNER_CACHE_MS = 30_000;
-// The permission policy asks on every catalog request of a user; a team
-// joined or left shows within this time.
-const ACTING_CACHE_MS = 10_000;
+// The permission policy asks on every request of a user (it also refuses
+// everything to a deactivated one); a team joined or left and a
+// deactivation show within this time.
+const ACTING_CACHE_MS = 2_000;
 
 /**
  * ProfileAccess for plugins other than knot: asks the knot plugin, which
  * owns the user store, through its client. Owners are kept 30 s (the
- * catalog asks for many at once); acting profiles 10 s, one request shared
+ * catalog asks for many at once); acting profiles 2 s, one request shared
  * by the concurrent requests of a page, a failure never kept.
  */
 export class KnotProfileAccess implements ProfileAccess {

@@ -9,6 +9,30 @@ import type { KnotUser } from '@knot-platform/plugin-knot-common';
 import { knotApiRef } from '../../api/KnotApi';
 import { ConfirmButton } from './ConfirmButton';
 
+/** What deleting a user removes, said before it is done. */
+function DeletionConsequences(props: { username: string }) {
+  const { username } = props;
+  return (
+    <>
+      <p>Deleting {username} removes:</p>
+      <ul>
+        <li>the account and its team memberships;</li>
+        <li>
+          the namespace of {username} with everything in it: every service (helm
+          release), its pods, volumes claims and secrets;
+        </li>
+        <li>the volumes of {username}'s private and shared folders.</li>
+      </ul>
+      <p>
+        The files of the private folder stay on the storage (unless the portal
+        is configured to delete them); an admin can delete them later. This
+        cannot be undone. To suspend {username} and keep everything, use
+        Deactivate instead.
+      </p>
+    </>
+  );
+}
+
 /** Users: approve/deactivate, admin rights, impersonation, deletion. */
 export function UsersTable(props: {
   users: KnotUser[];
@@ -43,6 +67,11 @@ export function UsersTable(props: {
                   <Button
                     size="small"
                     color="primary"
+                    title={
+                      user.active
+                        ? 'Suspend: sign-in refused, services stopped; namespace, services and data are kept'
+                        : undefined
+                    }
                     onClick={() =>
                       run(() =>
                         api.updateUser(user.username, { active: !user.active }),
@@ -76,8 +105,7 @@ export function UsersTable(props: {
                     title={`Delete ${user.username}?`}
                     onConfirm={() => run(() => api.deleteUser(user.username))}
                   >
-                    The account goes with its team memberships. This cannot be
-                    undone.
+                    <DeletionConsequences username={user.username} />
                   </ConfirmButton>
                 </>
               )}
