@@ -109,19 +109,12 @@ export function createForwardAuthRouter(
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user'],
     });
-    const { token, expiresAt } = await options.auth.getLimitedUserToken(
-      credentials,
-    );
-    res.cookie(options.cookieName, token, {
-      domain: `.${options.domain}`,
-      path: '/',
-      httpOnly: true,
-      secure: options.secureCookie,
-      sameSite: 'lax',
-      expires: expiresAt,
-    });
-    // Only back to a service under the domain: no open redirect.
-    const rd = typeof req.body?.rd === 'string' ? req.body.rd : undefined;
+    // Only back to a service under the domain: no open redirect. Checked
+    // first, so that a refused request sets no cookie.
+    const rd: unknown = Array.isArray(req.body) ? req.body : req.body?.rd;
+    if (rd !== undefined && typeof rd !== 'string') {
+      throw new InputError("'rd' must be the URL of a Knot service");
+    }
     let redirect: string | undefined;
     if (rd) {
       const url = URL.canParse(rd) ? new URL(rd) : undefined;
@@ -134,6 +127,17 @@ export function createForwardAuthRouter(
       }
       redirect = url.toString();
     }
+    const { token, expiresAt } = await options.auth.getLimitedUserToken(
+      credentials,
+    );
+    res.cookie(options.cookieName, token, {
+      domain: `.${options.domain}`,
+      path: '/',
+      httpOnly: true,
+      secure: options.secureCookie,
+      sameSite: 'lax',
+      expires: expiresAt,
+    });
     res.json({ redirect });
   });
 

@@ -353,6 +353,16 @@ export class UserStore {
   /** Creates a team (active at once: an admin creates it). */
   async createTeam(name: unknown, members: string[] = []): Promise<KnotTeam> {
     const team = checkName(name);
+    // Every member first: a refused member must not leave the team behind.
+    for (const member of members) {
+      const user =
+        typeof member === 'string' && member
+          ? await this.getUser(member)
+          : undefined;
+      if (!user || user.team) {
+        throw new InputError(`No user named '${member}'`);
+      }
+    }
     await this.insertUser({
       username: team,
       active: true,

@@ -42,6 +42,11 @@ export function createProvisioningRouter(
 
   // Body `{}` reconciles every profile, `{ "profile": "<name>" }` one.
   router.post('/provisioning/reconcile', async (req, res) => {
+    if (Array.isArray(req.body)) {
+      throw new InputError(
+        'The body must be {} (every profile) or { "profile": "<name>" }',
+      );
+    }
     const profile = req.body?.profile;
     if (profile === undefined) {
       res.json(await reconciler.reconcileAll());

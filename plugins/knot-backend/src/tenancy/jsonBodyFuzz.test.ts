@@ -1,0 +1,589 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  createTestDatabases,
+  seedKnotUsers,
+  startKnotTestBackend,
+} from '@knot-platform/knot-test-utils';
+import {
+  KNOT_VALUES_KEY,
+  USERNAME_PATTERN,
+} from '@knot-platform/plugin-knot-common';
+import type { Knex } from 'knex';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  BAD_NAMES,
+  BAD_PATHS,
+  Fuzz,
+  INVALID_JSON,
+  Obj,
+  Raw,
+  seededRandom,
+  WRONG_TYPES,
+  write,
+  type Json,
+} from './jsonFuzz';
+import { routeTable } from './routeTable';
+
+jest.setTimeout(180_000);
+
+const databases = createTestDatabases();
+
+/** Change it to explore; the failures print the seed and the input. */
+const SEED = 20261202;
+/** Bad bodies per route (distinct ones): 11 routes, > 10,000 in all. */
+const PER_ROUTE = 1000;
+
+/** A field of a body: a value that passes, and values that must not. */
+interface Field {
+  good: Json;
+  /** Bad values of this field besides {@link WRONG_TYPES}. */
+  bad: readonly Json[];
+  /** Random bad strings of this field (whatever the fuzz drew). */
+  badText?: (text: string) => string;
+  required?: boolean;
+  /**
+   * Whether a value would make the request valid (with the other fields
+   * good): drawn values it accepts are not sent. Default: none does.
+   */
+  accepts?: (value: Json) => boolean;
+}
+
+/** A JSON-body route: who calls it, the path it is tried at, its fields. */
+interface BodyRoute {
+  caller: 'alice' | 'dana';
+  path: string;
+  fields: Record<string, Field>;
+  /** An empty body (`{}`) is a valid request: never sent. */
+  emptyIsValid?: boolean;
+}
+
+const USERS = ['alice', 'bob', 'carol', 'dana'];
+const isBoolean = (v: Json) => typeof v === 'boolean';
+const isObject = (v: Json) => v instanceof Obj;
+const isUser = (v: Json) => typeof v === 'string' && USERS.includes(v);
+
+const nameText = (t: string) => `${t}A/`; // upper case and a slash: no name
+const pathText = (t: string) => `../${t}`;
+
+const BODY_ROUTES: Record<string, BodyRoute> = {
+  'POST /me/password': {
+    caller: 'alice',
+    path: '/me/password',
+    fields: {
+      // alice has no password: every current password is wrong.
+      currentPassword: {
+        good: 'the-current-password-1',
+        bad: ['', ' '],
+        badText: t => t,
+        required: true,
+      },
+      newPassword: {
+        good: 'A-long-new-passw0rd',
+        bad: ['', 'short', ' '],
+        required: true,
+      },
+    },
+  },
+  'PATCH /users/:username': {
+    caller: 'dana',
+    path: '/users/alice',
+    fields: {
+      active: {
+        good: false,
+        bad: ['true', 'false', 'yes', 1, 0],
+        accepts: isBoolean,
+      },
+      admin: { good: true, bad: ['true', 'false', 1, 0], accepts: isBoolean },
+    },
+  },
+  'POST /teams': {
+    caller: 'dana',
+    path: '/teams',
+    fields: {
+      name: {
+        good: 'newteam',
+        bad: BAD_NAMES,
+        badText: nameText,
+        accepts: v => typeof v === 'string' && USERNAME_PATTERN.test(v),
+      },
+      members: {
+        good: ['alice'],
+        bad: [
+          ['alice', 'ghost'],
+          ['ghost'],
+          ['alice', 't'],
+          ['t'],
+          ['alice', ''],
+          ['alice', null],
+          ['alice', 1],
+          ['alice', ['bob']],
+          ['ALICE'],
+          ['../alice'],
+          'alice',
+        ],
+        accepts: v => Array.isArray(v) && v.every(isUser),
+      },
+    },
+  },
+  'POST /teams/:team/members': {
+    caller: 'dana',
+    path: '/teams/t/members',
+    fields: {
+      username: {
+        good: 'bob',
+        bad: [...BAD_NAMES, 'ghost', 't', 'newteam'],
+        badText: nameText,
+        required: true,
+        accepts: isUser,
+      },
+    },
+  },
+  'POST /provisioning/reconcile': {
+    caller: 'dana',
+    path: '/provisioning/reconcile',
+    emptyIsValid: true,
+    fields: {
+      profile: {
+        good: 'alice',
+        bad: BAD_NAMES,
+        badText: nameText,
+        accepts: v => typeof v === 'string' && USERNAME_PATTERN.test(v),
+      },
+    },
+  },
+  'DELETE /provisioning/folders/:name': {
+    caller: 'dana',
+    path: '/provisioning/folders/alice',
+    fields: {
+      // The only good confirmation would delete alice's data: never sent.
+      confirm: {
+        good: 'not-alice',
+        bad: ['Alice', 'alice ', ' alice', 'alice\u0000', 'bob', ''],
+        badText: t => `x${t}`,
+        required: true,
+        accepts: v => v === 'alice',
+      },
+    },
+  },
+  'POST /forward-auth/session': {
+    caller: 'alice',
+    path: '/forward-auth/session',
+    emptyIsValid: true,
+    fields: {
+      rd: {
+        good: 'https://hello-alice.knot.localtest.me/',
+        bad: [
+          'https://evil.example/',
+          'https://knot.localtest.me.evil.example/',
+          'https://evilknot.localtest.me/',
+          '//evil.example/',
+          'javascript:alert(1)',
+          'data:text/html,<script>alert(1)</script>',
+          'file:///etc/passwd',
+          'https://hello-alice.knot.localtest.me@evil.example/',
+          '/relative',
+        ],
+        badText: t => `https://evil.example/${t}`,
+        // No rd (or an empty one) is no redirect: valid.
+        accepts: v =>
+          v === '' ||
+          (typeof v === 'string' &&
+            URL.canParse(v) &&
+            new URL(v).hostname.endsWith('.knot.localtest.me')),
+      },
+    },
+  },
+  'POST /files/:domain/mkdir': {
+    caller: 'alice',
+    path: '/files/private/mkdir',
+    fields: {
+      path: { good: 'new', bad: BAD_PATHS, badText: pathText, required: true },
+    },
+  },
+  'POST /files/:domain/rename': {
+    caller: 'alice',
+    path: '/files/private/rename',
+    fields: {
+      from: {
+        good: 'keep.txt',
+        bad: [...BAD_PATHS, 'missing.txt', 'keep.txt/x'],
+        badText: pathText,
+        required: true,
+      },
+      to: {
+        good: 'moved.txt',
+        bad: [...BAD_PATHS, 'folder/keep.txt/x'],
+        badText: pathText,
+        required: true,
+      },
+    },
+  },
+  'POST /services': {
+    caller: 'alice',
+    path: '/services',
+    fields: {
+      // No chart is offered here: a request that passes reaches no cluster.
+      chart: {
+        good: 'no-such-chart',
+        bad: [''],
+        badText: t => `zz-${t}`,
+        required: true,
+      },
+      name: {
+        good: 'web',
+        bad: [...BAD_NAMES, 'Web', '1web', 'a'.repeat(54)],
+        badText: nameText,
+        required: true,
+      },
+      version: { good: '1.0.0', bad: [''] },
+      chartProfile: { good: 'alice', bad: [''] },
+      values: { good: new Obj([['replicas', 1]]), bad: ['x', 1, []] },
+    },
+  },
+  'PUT /services/:name/values': {
+    caller: 'alice',
+    path: '/services/hello/values',
+    fields: {
+      values: {
+        good: new Obj([['replicas', 1]]),
+        bad: [
+          'x',
+          new Obj([[KNOT_VALUES_KEY, new Obj([['profile', 'bob']])]]),
+          new Obj([
+            ['a', 1],
+            [KNOT_VALUES_KEY, null],
+          ]),
+        ],
+        required: true,
+        accepts: v =>
+          v instanceof Obj && !v.entries.some(([k]) => k === KNOT_VALUES_KEY),
+      },
+    },
+  },
+};
+
+/** Routes that take a body that is no JSON, or none: why not fuzzed here. */
+const NOT_JSON: Record<string, string> = {
+  'DELETE /.backstage/auth/v1/cookie': "Backstage's own",
+  'POST /.well-known/backstage/permissions/apply-conditions': "Backstage's own",
+  'DELETE /files/:domain': 'no body (the path is a query parameter)',
+  'PUT /files/:domain/file': "the file's raw bytes (filesRouter.safety)",
+  'POST /files/:domain/upload': 'multipart (filesRouter.safety)',
+  'DELETE /services/:name': 'no body',
+  'DELETE /teams/:team': 'no body',
+  'DELETE /teams/:team/members/:username': 'no body',
+  'DELETE /users/:username': 'no body',
+  'POST /oidc/interaction/:uid/abort': 'HTML form (knot-oidc suites)',
+  'POST /oidc/interaction/:uid/confirm': 'HTML form (knot-oidc suites)',
+  'POST /oidc/interaction/:uid/login': 'HTML form (knot-oidc suites)',
+  'POST /oidc/interaction/:uid/signup': 'HTML form (knot-oidc suites)',
+};
+
+const BODY_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+interface Input {
+  route: string;
+  body: string | undefined;
+  contentType: string;
+}
+
+/**
+ * `PER_ROUTE` distinct bad bodies of a route: each field wrong in turn, then
+ * random mixes of wrong fields, missing ones, extra and prototype keys,
+ * other shapes and text that is no JSON.
+ */
+function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
+  const names = Object.keys(route.fields);
+  const good = (name: string) => route.fields[name].good;
+  const bad = (name: string) => {
+    const { accepts = () => false } = route.fields[name];
+    return [...route.fields[name].bad, ...WRONG_TYPES].filter(v => !accepts(v));
+  };
+  const badValue = (name: string): Json => {
+    const field = route.fields[name];
+    const { accepts = () => false } = field;
+    const r = fuzz.random();
+    let value: Json;
+    if (field.badText && r < 0.3) value = field.badText(fuzz.text());
+    else if (r < 0.8) value = fuzz.pick(bad(name));
+    // A random value; of the wrong type for string fields.
+    else {
+      value = fuzz.json();
+      if (typeof value === 'string') value = new Raw(`[${write(value)}]`);
+    }
+    return accepts(value) ? fuzz.pick(bad(name)) : value;
+  };
+  /** Every field good but `wrong` (bad) and `missing` (left out). */
+  const body = (wrong: Record<string, Json>, missing: string[] = []) =>
+    new Obj([
+      ...names
+        .filter(n => !missing.includes(n) && !(n in wrong))
+        .map(n => [n, good(n)] as [string, Json]),
+      ...Object.entries(wrong),
+    ]);
+  const oneWrong = () => {
+    const name = fuzz.pick(names);
+    return body({ [name]: badValue(name) });
+  };
+
+  const out = new Map<string, Input>();
+  const add = (text: string | undefined, contentType = 'application/json') => {
+    out.set(`${contentType}\n${text}`, { route: key, body: text, contentType });
+  };
+
+  // Systematic: each field with each of its bad values and wrong types.
+  for (const name of names) {
+    for (const value of bad(name)) {
+      add(write(body({ [name]: value })));
+    }
+  }
+  const required = names.filter(n => route.fields[n].required);
+  for (const name of required) add(write(body({}, [name])));
+  if (!route.emptyIsValid) {
+    add(undefined);
+    add('');
+    add('{}');
+    add(write(new Obj([['unknown', 1]])));
+    add(write(body({}, names)), 'text/plain');
+  }
+  // (A byte order mark is allowed before JSON: '\ufeff{}' is an empty body.)
+  for (const text of INVALID_JSON) {
+    if (!(route.emptyIsValid && text === '\ufeff{}')) add(text);
+  }
+
+  // Random, until there are enough distinct ones.
+  for (let tries = 0; out.size < PER_ROUTE && tries < PER_ROUTE * 20; tries++) {
+    switch (fuzz.int(8)) {
+      case 0: {
+        // Several fields wrong at once.
+        const wrong: Record<string, Json> = {};
+        for (const n of names) if (fuzz.random() < 0.6) wrong[n] = badValue(n);
+        if (Object.keys(wrong).length === 0)
+          wrong[names[0]] = badValue(names[0]);
+        add(write(body(wrong)));
+        break;
+      }
+      case 1: {
+        // A wrong field among extra keys, prototype keys among them.
+        const bad = oneWrong();
+        const extra: Array<[string, Json]> = Array.from(
+          { length: 1 + fuzz.int(4) },
+          () => [
+            fuzz.random() < 0.5 ? fuzz.pick(TRICKY) : fuzz.text(10),
+            fuzz.json(2),
+          ],
+        );
+        add(
+          write(
+            new Obj(
+              fuzz.random() < 0.5
+                ? [...extra, ...bad.entries]
+                : [...bad.entries, ...extra],
+            ),
+          ),
+        );
+        break;
+      }
+      case 2: {
+        // A wrong field, then the same key again (last one wins in JSON.parse).
+        const name = fuzz.pick(names);
+        const bad = badValue(name);
+        add(write(new Obj([...body({}).entries, [name, bad]])));
+        break;
+      }
+      case 3:
+        // Arrays instead of objects: of a good body, or of anything.
+        add(
+          write(
+            fuzz.random() < 0.5
+              ? [body({})]
+              : Array.from({ length: fuzz.int(3) }, () => fuzz.json(2)),
+          ),
+        );
+        break;
+      case 4:
+        // Required fields left out, the others wrong or good.
+        if (required.length) {
+          const missing = required.filter(() => fuzz.random() < 0.7);
+          if (!missing.length) missing.push(required[0]);
+          add(write(body({}, missing)));
+        } else {
+          add(write(oneWrong()));
+        }
+        break;
+      case 5:
+        // A bad body, wrapped in another object (an unknown field alone
+        // is ignored where an empty body is valid).
+        if (route.emptyIsValid) break;
+        add(
+          write(
+            new Obj([
+              [
+                fuzz.pick(['body', 'data', '__proto__', 'constructor']),
+                oneWrong(),
+              ],
+            ]),
+          ),
+        );
+        break;
+      case 6: {
+        // A bad body, cut short or with garbage around it.
+        const text = write(oneWrong());
+        const cut = 1 + fuzz.int(Math.max(1, text.length - 1));
+        add(
+          fuzz.random() < 0.5
+            ? text.slice(0, cut)
+            : `${fuzz.text(3)}${text}${fuzz.pick(['', ',', '}', ']'])}`,
+        );
+        break;
+      }
+      default:
+        add(write(oneWrong()));
+    }
+  }
+  return [...out.values()].slice(0, PER_ROUTE);
+}
+
+const TRICKY = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+];
+
+describe('every JSON body of the knot plugin, fuzzed', () => {
+  let server: Server;
+  let knex: Knex;
+  let base: string;
+  let privateDir: string;
+
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-fuzz-'));
+    privateDir = path.join(dir, 'private');
+    fs.mkdirSync(path.join(privateDir, 'alice', 'folder'), { recursive: true });
+    fs.writeFileSync(path.join(privateDir, 'alice', 'keep.txt'), 'kept');
+    fs.mkdirSync(path.join(dir, 'shared'));
+    knex = await databases.init('SQLITE_3');
+    ({ server } = (await startKnotTestBackend({
+      knex,
+      config: {
+        knot: {
+          storage: { privateDir, sharedDir: path.join(dir, 'shared') },
+          ingress: { domain: 'knot.localtest.me' },
+        },
+      },
+    })) as unknown as { server: Server });
+    await seedKnotUsers(knex, {
+      users: ['alice', 'bob', 'carol'],
+      admins: ['dana'],
+      teams: { t: ['carol'] },
+    });
+    base = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/knot`;
+  });
+
+  /** What a refused body must leave as it was. */
+  async function state() {
+    const files: string[] = [];
+    const walk = (d: string, rel: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        files.push(`${rel}${e.name}${e.isDirectory() ? '/' : ''}`);
+        if (e.isDirectory()) walk(path.join(d, e.name), `${rel}${e.name}/`);
+      }
+    };
+    walk(privateDir, '');
+    return {
+      users: await knex('knot_users')
+        .select('username', 'active', 'admin', 'is_team', 'password_hash')
+        .orderBy('username'),
+      members: await knex('knot_team_members')
+        .select('team', 'member')
+        .orderBy(['team', 'member']),
+      files: files.sort(),
+    };
+  }
+
+  it('fuzzes every route that takes a JSON body, and only those', () => {
+    const withBody = routeTable(server, '/api/knot')
+      .filter(r => BODY_METHODS.includes(r.method))
+      .map(r => `${r.method} ${r.path}`)
+      .sort();
+    expect(withBody).toEqual(
+      [...Object.keys(BODY_ROUTES), ...Object.keys(NOT_JSON)].sort(),
+    );
+  });
+
+  it('answers every bad body with a 4xx and a message, and changes nothing', async () => {
+    const fuzz = new Fuzz(seededRandom(SEED));
+    const inputs = Object.entries(BODY_ROUTES).flatMap(([key, route]) =>
+      badBodies(key, route, fuzz),
+    );
+    let before = JSON.stringify(await state());
+    const failures: string[] = [];
+    const started = Date.now();
+    let stateMs = 0;
+    for (const input of inputs) {
+      const route = BODY_ROUTES[input.route];
+      const headers: Record<string, string> = {
+        authorization: mockCredentials.user.header(
+          `user:default/${route.caller}`,
+        ),
+        'x-knot-profile': route.caller,
+      };
+      if (input.body !== undefined) headers['content-type'] = input.contentType;
+      const response = await fetch(`${base}${route.path}`, {
+        method: input.route.split(' ')[0],
+        headers,
+        body: input.body,
+      });
+      const text = await response.text();
+      let message: unknown;
+      try {
+        message = JSON.parse(text)?.error?.message;
+      } catch {
+        message = undefined;
+      }
+      const problem =
+        response.status < 400 || response.status >= 500
+          ? `answered ${response.status}`
+          : typeof message !== 'string' || !message
+          ? `answered ${response.status} without error.message`
+          : response.headers.get('set-cookie')
+          ? `set a cookie: ${response.headers.get('set-cookie')}`
+          : undefined;
+      const t0 = Date.now();
+      const after = JSON.stringify(await state());
+      stateMs += Date.now() - t0;
+      const changed = after !== before ? 'changed the state' : undefined;
+      before = after; // one failure each, not every input after it
+      if (problem || changed) {
+        failures.push(
+          `${input.route} ${JSON.stringify(input.body?.slice(0, 200))}: ${[
+            problem,
+            changed,
+          ]
+            .filter(Boolean)
+            .join(', ')} ${text.slice(0, 200)}`,
+        );
+        if (failures.length >= 20) break;
+      }
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // The size and speed of the run, for the record.
+    process.stdout.write(
+      `json body fuzz: ${inputs.length} inputs over ${
+        Object.keys(BODY_ROUTES).length
+      } routes in ${seconds.toFixed(
+        1,
+      )} s (seed ${SEED}; ${stateMs} ms checking state)\n`,
+    );
+    expect(failures).toEqual([]);
+    expect(inputs.length).toBeGreaterThanOrEqual(10_000);
+  });
+});
