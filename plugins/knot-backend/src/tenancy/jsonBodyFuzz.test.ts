@@ -22,6 +22,7 @@ import {
   Obj,
   Raw,
   seededRandom,
+  TRICKY_KEYS,
   WRONG_TYPES,
   write,
   type Json,
@@ -63,7 +64,6 @@ interface BodyRoute {
 
 const USERS = ['alice', 'bob', 'carol', 'dana'];
 const isBoolean = (v: Json) => typeof v === 'boolean';
-const isObject = (v: Json) => v instanceof Obj;
 const isUser = (v: Json) => typeof v === 'string' && USERS.includes(v);
 
 const nameText = (t: string) => `${t}A/`; // upper case and a slash: no name
@@ -181,6 +181,7 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
           'https://knot.localtest.me.evil.example/',
           'https://evilknot.localtest.me/',
           '//evil.example/',
+          // eslint-disable-next-line no-script-url -- a URL to refuse
           'javascript:alert(1)',
           'data:text/html,<script>alert(1)</script>',
           'file:///etc/passwd',
@@ -369,11 +370,11 @@ function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
       }
       case 1: {
         // A wrong field among extra keys, prototype keys among them.
-        const bad = oneWrong();
+        const wrongBody = oneWrong();
         const extra: Array<[string, Json]> = Array.from(
           { length: 1 + fuzz.int(4) },
           () => [
-            fuzz.random() < 0.5 ? fuzz.pick(TRICKY) : fuzz.text(10),
+            fuzz.random() < 0.5 ? fuzz.pick(TRICKY_KEYS) : fuzz.text(10),
             fuzz.json(2),
           ],
         );
@@ -381,8 +382,8 @@ function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
           write(
             new Obj(
               fuzz.random() < 0.5
-                ? [...extra, ...bad.entries]
-                : [...bad.entries, ...extra],
+                ? [...extra, ...wrongBody.entries]
+                : [...wrongBody.entries, ...extra],
             ),
           ),
         );
@@ -391,8 +392,7 @@ function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
       case 2: {
         // A wrong field, then the same key again (last one wins in JSON.parse).
         const name = fuzz.pick(names);
-        const bad = badValue(name);
-        add(write(new Obj([...body({}).entries, [name, bad]])));
+        add(write(new Obj([...body({}).entries, [name, badValue(name)]])));
         break;
       }
       case 3:
@@ -448,13 +448,6 @@ function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
   return [...out.values()].slice(0, PER_ROUTE);
 }
 
-const TRICKY = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'hasOwnProperty',
-];
 
 describe('every JSON body of the knot plugin, fuzzed', () => {
   let server: Server;
@@ -549,14 +542,14 @@ describe('every JSON body of the knot plugin, fuzzed', () => {
       } catch {
         message = undefined;
       }
-      const problem =
-        response.status < 400 || response.status >= 500
-          ? `answered ${response.status}`
-          : typeof message !== 'string' || !message
-          ? `answered ${response.status} without error.message`
-          : response.headers.get('set-cookie')
-          ? `set a cookie: ${response.headers.get('set-cookie')}`
-          : undefined;
+      let problem: string | undefined;
+      if (response.status < 400 || response.status >= 500) {
+        problem = `answered ${response.status}`;
+      } else if (typeof message !== 'string' || !message) {
+        problem = `answered ${response.status} without error.message`;
+      } else if (response.headers.get('set-cookie')) {
+        problem = `set a cookie: ${response.headers.get('set-cookie')}`;
+      }
       const t0 = Date.now();
       const after = JSON.stringify(await state());
       stateMs += Date.now() - t0;

@@ -41,68 +41,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export class Fuzz {
-  constructor(readonly random: () => number) {}
-
-  int(n: number): number {
-    return Math.floor(this.random() * n);
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
-  }
-
-  /** Random text: ASCII, accents, emoji, controls, RTL marks, lone surrogates. */
-  text(max = 24): string {
-    const alphabets = [
-      'abcdefghijklmnopqrstuvwxyz0123456789-',
-      'ABCDEFGHIJKLMNOPQRSTUVWXYZ _.~!@#$%^&*()+=[]{}|;:,<>?',
-      'äöüßéèçñåøæœ',
-      '😀🚀👩‍💻🏳️‍🌈',
-      '\u0000\u0001\u0007\b\t\n\r\u001b\u007f',
-      '\u202e\u200b\ufeff\u2028\u2029',
-      '\ud800\udfff',
-      '/\\..%',
-    ];
-    let out = '';
-    const length = this.int(max + 1);
-    for (let i = 0; i < length; i++) {
-      out += this.pick([...this.pick(alphabets)]);
-    }
-    return out;
-  }
-
-  /** Any JSON value, objects with tricky keys included. */
-  json(depth = 3): Json {
-    const kind = this.int(depth > 0 ? 10 : 7);
-    switch (kind) {
-      case 0:
-        return null;
-      case 1:
-        return this.random() < 0.5;
-      case 2:
-        return this.pick(NUMBERS);
-      case 3:
-      case 4:
-        return this.text();
-      case 5:
-        return this.pick(HUGE_STRINGS);
-      case 6:
-        return new Raw(this.pick(RAW_NUMBERS));
-      case 7:
-      case 8:
-        return new Obj(
-          Array.from({ length: this.int(4) }, () => [
-            this.random() < 0.4 ? this.pick(TRICKY_KEYS) : this.text(8),
-            this.json(depth - 1),
-          ]),
-        );
-      default:
-        return Array.from({ length: this.int(4) }, () => this.json(depth - 1));
-    }
-  }
-}
-
 export const NUMBERS: readonly number[] = [
   0,
   -1,
@@ -259,3 +197,65 @@ export const INVALID_JSON: readonly string[] = [
   '{'.repeat(5000),
   `${'['.repeat(20_000)}${']'.repeat(20_000)}`,
 ];
+
+export class Fuzz {
+  constructor(readonly random: () => number) {}
+
+  int(n: number): number {
+    return Math.floor(this.random() * n);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    return items[this.int(items.length)];
+  }
+
+  /** Random text: ASCII, accents, emoji, controls, RTL marks, lone surrogates. */
+  text(max = 24): string {
+    const alphabets = [
+      'abcdefghijklmnopqrstuvwxyz0123456789-',
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZ _.~!@#$%^&*()+=[]{}|;:,<>?',
+      'äöüßéèçñåøæœ',
+      '😀🚀👩‍💻🏳️‍🌈',
+      '\u0000\u0001\u0007\b\t\n\r\u001b\u007f',
+      '\u202e\u200b\ufeff\u2028\u2029',
+      '\ud800\udfff',
+      '/\\..%',
+    ];
+    let out = '';
+    const length = this.int(max + 1);
+    for (let i = 0; i < length; i++) {
+      out += this.pick([...this.pick(alphabets)]);
+    }
+    return out;
+  }
+
+  /** Any JSON value, objects with tricky keys included. */
+  json(depth = 3): Json {
+    const kind = this.int(depth > 0 ? 10 : 7);
+    switch (kind) {
+      case 0:
+        return null;
+      case 1:
+        return this.random() < 0.5;
+      case 2:
+        return this.pick(NUMBERS);
+      case 3:
+      case 4:
+        return this.text();
+      case 5:
+        return this.pick(HUGE_STRINGS);
+      case 6:
+        return new Raw(this.pick(RAW_NUMBERS));
+      case 7:
+      case 8:
+        return new Obj(
+          Array.from({ length: this.int(4) }, () => [
+            this.random() < 0.4 ? this.pick(TRICKY_KEYS) : this.text(8),
+            this.json(depth - 1),
+          ]),
+        );
+      default:
+        return Array.from({ length: this.int(4) }, () => this.json(depth - 1));
+    }
+  }
+}
