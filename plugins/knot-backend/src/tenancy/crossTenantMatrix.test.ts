@@ -56,6 +56,7 @@ const MATRIX: Record<string, Access> = {
   'GET /services/:name/values': 'profile',
   'PUT /services/:name/values': 'profile',
   'GET /forward-auth': 'public',
+  'GET /forward-auth/public': 'public',
   'POST /forward-auth/session': 'self',
   'GET /health': 'self',
   'GET /me': 'self',
