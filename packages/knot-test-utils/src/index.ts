@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export { mockAuthWithActors } from './authWithActors';
 export {
   knotTestConfig,
   mergeConfig,
@@ -21,6 +22,7 @@ export {
   type TestChart,
 } from './charts';
 export { describeWithCluster, testKubeconfig } from './cluster';
+export { eventually } from './eventually';
 export { changedFormValues } from './formValues';
 export { createTestDatabases } from './databases';
 export { helmReleases, helmValues, runHelm, uninstallReleases } from './helm';

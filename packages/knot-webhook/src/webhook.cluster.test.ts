@@ -16,6 +16,7 @@ import {
 import { webhookConfigurations } from './webhookConfigurations';
 import {
   describeWithCluster,
+  eventually,
   testIngress,
   testKubeconfig,
 } from '@knot-platform/knot-test-utils';
@@ -34,29 +35,6 @@ const doe = `${prefix}doe`;
 const johnDoe = `${prefix}john-doe`;
 const domain = 'example.test';
 const testLabel = { 'knot-webhook-test': run };
-
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined>,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(
-    `timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`,
-  );
-}
 
 /** The message of the API server's Status in a client-node error. */
 function errorText(error: any): string {

@@ -5,6 +5,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
   describeWithCluster,
+  eventually,
   removeProvisionedProfiles,
   startKnotTestBackend,
   testKubeClient,
@@ -28,19 +29,6 @@ async function statusCode(call: () => Promise<unknown>): Promise<number> {
 }
 
 /** Polls `check` until it returns a value, or fails after `ms`. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 300));
-  }
-}
 
 /**
  * Deactivation suspends, deletion removes: through the real plugin (the

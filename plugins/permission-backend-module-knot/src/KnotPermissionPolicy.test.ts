@@ -1,10 +1,4 @@
-import {
-  coreServices,
-  createBackendModule,
-  createServiceFactory,
-  type AuthService,
-  type BackstageUserPrincipal,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
@@ -23,6 +17,7 @@ import {
 } from '@knot-platform/plugin-knot-common';
 import {
   createTestDatabases,
+  mockAuthWithActors,
   mockProfileAccess,
   seedKnotUsers,
   startKnotTestBackend,
@@ -87,35 +82,6 @@ const charts = createBackendModule({
   },
 });
 
-/**
- * The mock auth service, except that a plugin's token on behalf of a user
- * names the plugin as actor, as the real one does: the permission backend
- * refuses resource permissions without a resourceRef to users themselves.
- */
-const authWithActors = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const auth = mockServices.auth({ pluginId: plugin.getId() });
-    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
-      async options => {
-        if (!auth.isPrincipal(options.onBehalfOf, 'user')) {
-          return auth.getPluginRequestToken(options);
-        }
-        const principal = options.onBehalfOf
-          .principal as BackstageUserPrincipal;
-        return {
-          token: mockCredentials.user.token(principal.userEntityRef, {
-            actor: { subject: `plugin:${plugin.getId()}` },
-          }),
-        };
-      };
-    return Object.assign(Object.create(auth) as AuthService, {
-      getPluginRequestToken,
-    });
-  },
-});
-
 const databases = createTestDatabases();
 
 /** alice, bob, carol (member of t) and the admin dana; alice is in no team. */
@@ -138,7 +104,7 @@ describe('Knot permission policy with the real catalog', () => {
         permissionPlugin,
         permissionModuleKnotPolicy,
         charts,
-        authWithActors,
+        mockAuthWithActors,
       ],
       config: { permission: { enabled: true } },
     });

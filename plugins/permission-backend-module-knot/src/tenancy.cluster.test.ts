@@ -2,10 +2,8 @@ import {
   coreServices,
   createBackendModule,
   createServiceFactory,
-  type AuthService,
-  type BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
@@ -23,6 +21,7 @@ import {
   createTestDatabases,
   describeWithCluster,
   loadClientNode,
+  mockAuthWithActors,
   seedKnotUsers,
   startKnotTestBackend,
   testKubeClient,
@@ -80,35 +79,6 @@ const TEMPLATE: Entity = {
     steps: [],
   },
 };
-
-/**
- * The mock auth service, except that a plugin's token on behalf of a user
- * names the plugin as actor, as the real one does (see
- * KnotPermissionPolicy.test.ts).
- */
-const authWithActors = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const auth = mockServices.auth({ pluginId: plugin.getId() });
-    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
-      async options => {
-        if (!auth.isPrincipal(options.onBehalfOf, 'user')) {
-          return auth.getPluginRequestToken(options);
-        }
-        const principal = options.onBehalfOf
-          .principal as BackstageUserPrincipal;
-        return {
-          token: mockCredentials.user.token(principal.userEntityRef, {
-            actor: { subject: `plugin:${plugin.getId()}` },
-          }),
-        };
-      };
-    return Object.assign(Object.create(auth) as AuthService, {
-      getPluginRequestToken,
-    });
-  },
-});
 
 /**
  * A read-only token of the whole cluster, as scripts/cluster-app-config.sh
@@ -245,7 +215,7 @@ describeWithCluster(
           permissionPlugin,
           permissionModuleKnotPolicy,
           testEntities,
-          authWithActors,
+          mockAuthWithActors,
         ],
         config: {
           permission: { enabled: true },

@@ -16,7 +16,9 @@ import {
 import {
   createProfileNamespace,
   describeWithCluster,
+  eventually,
   startKnotTestBackend,
+  testIngress,
   testKubeClient,
   testKubeconfig,
   testUsername,
@@ -112,21 +114,6 @@ function rawViaIngress(sni: string, head: string): Promise<Answer> {
   });
 }
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>) {
-  const deadline = Date.now() + 180_000;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise(r => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}: ${String(last ?? '')}`);
-}
-
 describeWithIngress('forward-auth behind the real Traefik ingress', () => {
   const owner = testUsername('own');
   const stranger = testUsername('str');
@@ -205,39 +192,28 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
     await networking.createNamespacedIngress({
       namespace,
       body: {
+        ...testIngress(svc, host, svc),
         metadata: {
           name: svc,
           labels: options.publicService ? { 'knot-no-auth': 'true' } : {},
           annotations: options.annotations,
         },
-        spec: {
-          rules: [
-            {
-              host,
-              http: {
-                paths: [
-                  {
-                    path: '/',
-                    pathType: 'Prefix',
-                    backend: { service: { name: svc, port: { name: 'http' } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
       },
     });
     // Traefik applies Ingresses and endpoints a moment after the API server
     // has them: until then it answers 404 (its own text) or 503.
-    await eventually(`a route to ${host}`, async () => {
-      const res = await viaIngress(host, '/api/headers', {
-        Authorization: `Bearer ${token(profile)}`,
-      });
-      return res.status === 503 || res.text === '404 page not found\n'
-        ? undefined
-        : res;
-    });
+    await eventually(
+      `a route to ${host}`,
+      async () => {
+        const res = await viaIngress(host, '/api/headers', {
+          Authorization: `Bearer ${token(profile)}`,
+        });
+        return res.status === 503 || res.text === '404 page not found\n'
+          ? undefined
+          : res;
+      },
+      180_000,
+    );
   }
 
   beforeAll(async () => {
@@ -468,12 +444,16 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
       name: 'web',
       body: ingress,
     });
-    await eventually(`a route to ${taken}`, async () => {
-      const r = await viaIngress(taken, '/api/headers', {
-        Authorization: `Bearer ${token(doe)}`,
-      });
-      return r.status === 404 ? undefined : r;
-    });
+    await eventually(
+      `a route to ${taken}`,
+      async () => {
+        const r = await viaIngress(taken, '/api/headers', {
+          Authorization: `Bearer ${token(doe)}`,
+        });
+        return r.status === 404 ? undefined : r;
+      },
+      180_000,
+    );
     // Past forward-auth's cache of the cluster's claims (5 s): the answer
     // comes from the Ingress as it is now.
     await new Promise(r => setTimeout(r, 6_000));

@@ -6,6 +6,7 @@ import { ConfigReader } from '@backstage/config';
 import type * as k8s from '@kubernetes/client-node';
 import {
   describeWithCluster,
+  eventually,
   removeProvisionedProfiles,
   testKubeconfig,
 } from '@knot-platform/knot-test-utils';
@@ -17,20 +18,6 @@ import { readProvisioningConfig } from './config';
 import { ProvisioningReconciler } from './ProvisioningReconciler';
 
 jest.setTimeout(120_000);
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
 
 async function statusCode(call: () => Promise<unknown>): Promise<number> {
   try {
