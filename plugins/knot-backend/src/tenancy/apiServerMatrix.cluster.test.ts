@@ -346,7 +346,13 @@ describeWithCluster('the API server matrix of provisioned profiles', () => {
             // the namespace's own name as the request's namespace.
             if (resource.resource === 'namespaces' && !resource.subresource) {
               for (const name of new Set(others)) {
-                foreign.push({ ...identity, resource, verb, name, namespace: name });
+                foreign.push({
+                  ...identity,
+                  resource,
+                  verb,
+                  name,
+                  namespace: name,
+                });
               }
             }
           }

@@ -448,7 +448,6 @@ function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
   return [...out.values()].slice(0, PER_ROUTE);
 }
 
-
 describe('every JSON body of the knot plugin, fuzzed', () => {
   let server: Server;
   let knex: Knex;
