@@ -39,6 +39,7 @@ export {
   testUsername,
 } from './profiles';
 export { pushChart, startRegistry, startTokenAuthFront } from './registry';
+export { seededRandom } from './seededRandom';
 export { serviceProbe } from './serviceProbe';
 export { installService, servicesTestConfigData } from './services';
 export { seedKnotUsers, type KnotUsersSeed } from './users';

@@ -1,18 +1,11 @@
 /** Seeded random generators of malformed AdmissionReviews. */
 
+import { seededRandom } from '@knot-platform/knot-test-utils';
+
 export type Rng = () => number;
 
-/** mulberry32: small, seeded, good enough for fuzzing. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded: a failing input can be replayed from its seed. */
+export const rng: (seed: number) => Rng = seededRandom;
 
 const pick = <T>(r: Rng, items: readonly T[]): T =>
   items[Math.floor(r() * items.length)];

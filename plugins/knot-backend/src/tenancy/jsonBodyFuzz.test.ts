@@ -1,6 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
+  seededRandom,
   seedKnotUsers,
   startKnotTestBackend,
 } from '@knot-platform/knot-test-utils';
@@ -21,7 +22,6 @@ import {
   INVALID_JSON,
   Obj,
   Raw,
-  seededRandom,
   TRICKY_KEYS,
   WRONG_TYPES,
   write,

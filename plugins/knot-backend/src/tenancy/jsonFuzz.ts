@@ -29,18 +29,6 @@ export function write(value: Json): string {
   return JSON.stringify(value);
 }
 
-/** mulberry32: small, fast and the same sequence for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const NUMBERS: readonly number[] = [
   0,
   -1,
