@@ -91,8 +91,32 @@ node_bridge_up() {
   if ! ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
     ip link add "$NODE_BRIDGE" type bridge
   fi
+  node_quiet_addresses
   ip addr replace "$NODE_IP/24" dev "$NODE_BRIDGE"
   ip link set "$NODE_BRIDGE" up
+}
+
+# Chromium fails every request in flight (net::ERR_NETWORK_CHANGED) whenever
+# an address appears on or leaves any host interface, and each pod's host-side
+# veth would get an IPv6 link-local address: a browser on this machine (the
+# e2e tests, a developer's) would break at random as pods start and stop. So
+# the bridge and new host interfaces get no IPv6; pods keep theirs (a new
+# network namespace starts from the kernel's IPv6 defaults, not the host's).
+# The host's previous default comes back when the last real node stops.
+node_quiet_addresses() {
+  [[ -d /proc/sys/net/ipv6 ]] || return 0
+  local saved="$NODE_SLOTS/ipv6-default"
+  [[ -f $saved ]] || sysctl -n net.ipv6.conf.default.disable_ipv6 >"$saved"
+  sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+  sysctl -qw "net.ipv6.conf.$NODE_BRIDGE.disable_ipv6=1"
+}
+
+node_restore_addresses() {
+  local saved="$NODE_SLOTS/ipv6-default"
+  [[ -f $saved ]] || return 0
+  node_others_alive && return 0
+  sysctl -qw "net.ipv6.conf.default.disable_ipv6=$(<"$saved")"
+  rm -f "$saved"
 }
 
 node_cni_config() {
@@ -331,6 +355,7 @@ node_down() {
   stop_group containerd
   node_sweep
   node_release_slot
+  node_restore_addresses
   rm -f "$(pidfile containerd)" "$(pidfile kubelet)"
 }
 

@@ -4,6 +4,7 @@
 // and the API server reaches the kubelet (logs, exec).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,5 +162,50 @@ test(
       ),
     );
     await runningPod(selected, 'p');
+  },
+);
+
+test(
+  'a pod starting and stopping changes no address on the host, so browsers here keep their requests',
+  { skip: needsRealNode },
+  async t => {
+    // Chromium fails every request in flight (ERR_NETWORK_CHANGED) on any
+    // host address change: the portal in a browser on this machine broke
+    // whenever a pod's veth got its IPv6 link-local address.
+    const ns = await realNamespace(t, 'quiet');
+    const monitor = spawn('ip', ['-o', 'monitor', 'address'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let events = '';
+    monitor.stdout.on('data', chunk => (events += chunk));
+    t.after(() => monitor.kill());
+    await apply(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: {
+          containers: [
+            {
+              name: 'main',
+              image: imageRef('busybox'),
+              command: ['sleep', '3600'],
+            },
+          ],
+          terminationGracePeriodSeconds: 0,
+        },
+      },
+      ns,
+    );
+    await runningPod(ns, 'p');
+    // Past IPv6 duplicate address detection (1 s), when the address would
+    // stop being tentative and browsers would see it.
+    await new Promise(resolve => setTimeout(resolve, 2_500));
+    await kubectl(['-n', ns, 'delete', 'pod', 'p', '--wait=true']);
+    monitor.kill();
+    const ours = events
+      .split('\n')
+      .filter(line => /\b(veth[0-9a-f]+|knotbr\d+)\b/.test(line));
+    assert.deepEqual(ours, []);
   },
 );
