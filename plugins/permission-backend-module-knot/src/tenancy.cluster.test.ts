@@ -1,13 +1,11 @@
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
@@ -42,10 +40,13 @@ import {
   PLUGIN_ROUTES,
   wrongAnswer,
   type Answer,
+  type Attempt,
   type Caller,
   type Probe,
+  type Row,
   type TenantTarget,
 } from './__testUtils__/pluginRouteMatrix';
+import { testEntitiesModule } from './__testUtils__/testEntitiesModule';
 import { permissionModuleKnotPolicy } from './module';
 
 // Catalog, scaffolder, Kubernetes, permission and knot plugins in one
@@ -147,6 +148,7 @@ function ask(
       },
       res => {
         let text = '';
+        let timer: ReturnType<typeof setTimeout> | undefined = undefined;
         const done = () => {
           clearTimeout(timer);
           res.destroy();
@@ -154,7 +156,7 @@ function ask(
         };
         // Event streams and long polls do not end: what came in a second,
         // or a stream's first event.
-        const timer = setTimeout(done, 1_000);
+        timer = setTimeout(done, 1_000);
         const stream = res.headers['content-type']?.includes('event-stream');
         res.setEncoding('utf8');
         res.on('data', chunk => {
@@ -274,28 +276,7 @@ describeWithCluster(
         privateTemplate(alice),
         privateTemplate(team),
       ];
-      const testEntities = createBackendModule({
-        pluginId: 'catalog',
-        moduleId: 'test-entities',
-        register(reg) {
-          reg.registerInit({
-            deps: { catalog: catalogProcessingExtensionPoint },
-            async init({ catalog }) {
-              catalog.addEntityProvider({
-                getProviderName: () => 'test-entities',
-                connect: async connection =>
-                  connection.applyMutation({
-                    type: 'full',
-                    entities: entities.map(entity => ({
-                      entity,
-                      locationKey: 'test-entities',
-                    })),
-                  }),
-              });
-            },
-          });
-        },
-      });
+      const testEntities = testEntitiesModule('test-entities', entities);
 
       const knex = await databases.init('SQLITE_3');
       const backend = await startKnotTestBackend({
@@ -544,11 +525,12 @@ describeWithCluster(
             .post('/api/catalog/locations')
             .set('Authorization', as(dana))
             .send({ type: 'url', target: location });
-          expect(registered.status).toBe(201);
           const component = await request(server)
             .get(`/api/catalog/entities/by-name/component/default/${name}`)
             .set('Authorization', mockCredentials.service.header());
-          expect(component.status).toBe(200);
+          if (registered.status !== 201 || component.status !== 200) {
+            throw new Error(`No location or Component for ${profile}`);
+          }
           targets[key] = {
             profile,
             namespace: profileNamespace(profile),
@@ -584,31 +566,32 @@ describeWithCluster(
       it("lets nobody reach another profile's entities, tasks and objects", async () => {
         const unexpected: string[] = [];
         let tried = 0;
+
+        /** What was wrong with the answers to one attempt on one row. */
+        async function attempt(row: Row, who: Attempt): Promise<string[]> {
+          const want = mayReach(row.access, who);
+          if (row.destructive && want === true) return [];
+          const target = targets[who.target];
+          const wrongs: string[] = [];
+          for (const probe of await row.probe!(target)) {
+            tried++;
+            const answer = await ask(server, probe, authorization(who.caller));
+            const wrong = wrongAnswer(row, want, target, answer);
+            if (wrong) {
+              wrongs.push(
+                `${probe.method} ${probe.path} by ${who.caller} for ${who.target}: ${wrong}`,
+              );
+            }
+          }
+          return wrongs;
+        }
+
         for (const route of routes()) {
           const row = PLUGIN_ROUTES[`${route.method} ${route.path}`];
           if (!row?.probe) continue;
           // The callers of one route at once; the routes one after another.
-          await Promise.all(
-            ATTEMPTS.map(async attempt => {
-              const want = mayReach(row.access, attempt);
-              if (row.destructive && want === true) return;
-              const target = targets[attempt.target];
-              for (const probe of await row.probe!(target)) {
-                tried++;
-                const answer = await ask(
-                  server,
-                  probe,
-                  authorization(attempt.caller),
-                );
-                const wrong = wrongAnswer(row, want, target, answer);
-                if (wrong) {
-                  unexpected.push(
-                    `${probe.method} ${probe.path} by ${attempt.caller} for ${attempt.target}: ${wrong}`,
-                  );
-                }
-              }
-            }),
-          );
+          const wrongs = await Promise.all(ATTEMPTS.map(a => attempt(row, a)));
+          unexpected.push(...wrongs.flat());
         }
         expect(unexpected.sort()).toEqual([]);
         // The size of the matrix, for the record: 457 requests (2026-12-02).

@@ -1,6 +1,7 @@
 import { createTestDatabases } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
 import { as, startIdentityBackend } from './__testUtils__/identityBackend';
+import { IDENTITY_ROUTES } from './__testUtils__/identityRoutes';
 
 const databases = createTestDatabases();
 
@@ -8,17 +9,7 @@ jest.setTimeout(60_000);
 
 /** Every Knot route a signed-in user's token reaches. */
 const USER_ROUTES = [
-  ['get', '/api/knot/me'],
-  ['post', '/api/knot/me/password'],
-  ['get', '/api/knot/profile'],
-  ['get', '/api/knot/users'],
-  ['patch', '/api/knot/users/bob'],
-  ['delete', '/api/knot/users/bob'],
-  ['get', '/api/knot/teams'],
-  ['post', '/api/knot/teams'],
-  ['delete', '/api/knot/teams/t'],
-  ['post', '/api/knot/teams/t/members'],
-  ['delete', '/api/knot/teams/t/members/bob'],
+  ...IDENTITY_ROUTES,
   ['get', '/api/knot/services'],
   ['post', '/api/knot/services'],
   ['get', '/api/knot/services/hello/values'],

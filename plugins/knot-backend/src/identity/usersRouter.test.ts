@@ -2,6 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
 import { as, startIdentityBackend } from './__testUtils__/identityBackend';
+import { IDENTITY_ROUTES } from './__testUtils__/identityRoutes';
 
 const databases = createTestDatabases();
 
@@ -29,19 +30,7 @@ describe.each(databases.eachSupportedId())('users API on %p', databaseId => {
 
   it('refuses unauthenticated requests on every route', async () => {
     const { server } = await start();
-    for (const [method, path] of [
-      ['get', '/api/knot/me'],
-      ['get', '/api/knot/profile'],
-      ['post', '/api/knot/me/password'],
-      ['get', '/api/knot/users'],
-      ['patch', '/api/knot/users/bob'],
-      ['delete', '/api/knot/users/bob'],
-      ['get', '/api/knot/teams'],
-      ['post', '/api/knot/teams'],
-      ['delete', '/api/knot/teams/t'],
-      ['post', '/api/knot/teams/t/members'],
-      ['delete', '/api/knot/teams/t/members/bob'],
-    ] as const) {
+    for (const [method, path] of IDENTITY_ROUTES) {
       const response = await request(server)
         [method](path)
         .set('Authorization', mockCredentials.none.header());
