@@ -49,7 +49,8 @@ export interface Probe {
  * - `admin`: Knot admins only (locations, the Kubernetes proxy);
  * - `user`: any active user, no profile's data (creating a task from a
  *   public Template, a dry run, the cluster list);
- * - `open`: no profile's data and no permission: only signed-in callers;
+ * - `open`: no profile's data and no permission of a profile (the action
+ *   list, validating an entity): not tried;
  * - `framework`: Backstage's own routes of every plugin.
  */
 export type Access =
