@@ -5,18 +5,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  apply,
   freshNamespace,
-  kubectl,
+  podWebhook,
   run,
   uniqueName,
   waitFor,
 } from './lib.mjs';
-import { makeCerts } from './certs.mjs';
 import {
   NODE_NAME,
   imageRef,
@@ -33,80 +30,28 @@ test(
     const dir = mkdtempSync(join(tmpdir(), 'knot-deny-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const allowed = join(dir, 'allowed');
-    const { ca, cert, key } = await makeCerts(dir);
-
-    const server = https.createServer({ cert, key }, (req, res) => {
-      let body = '';
-      req.on('data', d => (body += d));
-      req.on('end', () => {
-        const review = JSON.parse(body);
+    await podWebhook(t, {
+      kind: 'ValidatingWebhookConfiguration',
+      name: uniqueName('knot-test-hostpath'),
+      webhook: 'hostpath.knot.test',
+      path: '/validate',
+      ns,
+      answer: review => {
         const outside = (review.request.object.spec.volumes ?? [])
           .map(v => v.hostPath?.path)
           .filter(p => p && p !== allowed && !p.startsWith(`${allowed}/`));
-        res.setHeader('Content-Type', 'application/json');
-        res.end(
-          JSON.stringify({
-            apiVersion: 'admission.k8s.io/v1',
-            kind: 'AdmissionReview',
-            response: {
-              uid: review.request.uid,
-              allowed: outside.length === 0,
-              ...(outside.length
-                ? {
-                    status: {
-                      code: 403,
-                      message: `hostPath ${outside[0]} is outside the allowed folders`,
-                    },
-                  }
-                : {}),
-            },
-          }),
-        );
-      });
-    });
-    await new Promise(r => server.listen(0, '127.0.0.1', r));
-    t.after(() => new Promise(r => server.close(r)));
-
-    const name = uniqueName('knot-test-hostpath');
-    t.after(() =>
-      kubectl(
-        [
-          'delete',
-          'validatingwebhookconfiguration',
-          name,
-          '--ignore-not-found',
-        ],
-        { allowFail: true },
-      ),
-    );
-    await apply({
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name },
-      webhooks: [
-        {
-          name: 'hostpath.knot.test',
-          clientConfig: {
-            url: `https://127.0.0.1:${server.address().port}/validate`,
-            caBundle: ca.toString('base64'),
-          },
-          rules: [
-            {
-              operations: ['CREATE'],
-              apiGroups: [''],
-              apiVersions: ['v1'],
-              resources: ['pods'],
-            },
-          ],
-          namespaceSelector: {
-            matchLabels: { 'kubernetes.io/metadata.name': ns },
-          },
-          admissionReviewVersions: ['v1'],
-          sideEffects: 'None',
-          failurePolicy: 'Fail',
-          timeoutSeconds: 10,
-        },
-      ],
+        return {
+          allowed: outside.length === 0,
+          ...(outside.length
+            ? {
+                status: {
+                  code: 403,
+                  message: `hostPath ${outside[0]} is outside the allowed folders`,
+                },
+              }
+            : {}),
+        };
+      },
     });
 
     const pod = (podName, path, placement = onRealNode) => ({

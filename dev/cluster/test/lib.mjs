@@ -3,10 +3,12 @@
 // calls would deadlock the API server's call back into us.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
+import { makeCerts } from './certs.mjs';
 
 export const testDir = dirname(fileURLToPath(import.meta.url));
 export const clusterDir = join(testDir, '..');
@@ -169,3 +171,71 @@ export const pausePod = (name, labels = { app: name }) => ({
   metadata: { name, labels },
   spec: { containers: [{ name: 'main', image: 'registry.k8s.io/pause:3.10' }] },
 });
+
+/**
+ * An admission webhook for the creation of pods in namespace `ns`, served
+ * over HTTPS from this process (a throw-away CA) and registered as a
+ * `kind` (MutatingWebhookConfiguration or ValidatingWebhookConfiguration)
+ * named `name`, calling `https://127.0.0.1:<port><path>`. `answer(review,
+ * req)` gives the fields of the AdmissionReview's response besides its uid.
+ * Server, configuration and certificates go away after the test `t`.
+ */
+export async function podWebhook(t, { kind, name, webhook, path, ns, answer }) {
+  const dir = mkdtempSync(join(tmpdir(), 'knot-webhook-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { ca, cert, key } = await makeCerts(dir);
+
+  const server = https.createServer({ cert, key }, (req, res) => {
+    let body = '';
+    req.on('data', d => (body += d));
+    req.on('end', () => {
+      const review = JSON.parse(body);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(
+        JSON.stringify({
+          apiVersion: 'admission.k8s.io/v1',
+          kind: 'AdmissionReview',
+          response: { uid: review.request.uid, ...answer(review, req) },
+        }),
+      );
+    });
+  });
+  await new Promise(r => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise(r => server.close(r)));
+
+  t.after(() =>
+    kubectl(['delete', kind.toLowerCase(), name, '--ignore-not-found'], {
+      allowFail: true,
+    }),
+  );
+  await apply({
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind,
+    metadata: { name },
+    webhooks: [
+      {
+        name: webhook,
+        clientConfig: {
+          url: `https://127.0.0.1:${server.address().port}${path}`,
+          caBundle: ca.toString('base64'),
+        },
+        rules: [
+          {
+            operations: ['CREATE'],
+            apiGroups: [''],
+            apiVersions: ['v1'],
+            resources: ['pods'],
+          },
+        ],
+        namespaceSelector: {
+          matchLabels: { 'kubernetes.io/metadata.name': ns },
+        },
+        admissionReviewVersions: ['v1'],
+        sideEffects: 'None',
+        failurePolicy: 'Fail',
+        timeoutSeconds: 10,
+      },
+    ],
+  });
+  return server;
+}

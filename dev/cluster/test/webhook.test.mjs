@@ -2,33 +2,26 @@
 // webhook over HTTPS from this process and check its patch lands on the pod.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   apply,
   freshNamespace,
-  kubectl,
   kubectlJson,
   pausePod,
+  podWebhook,
   uniqueName,
   waitFor,
 } from './lib.mjs';
-import { makeCerts } from './certs.mjs';
 
 test('the API server calls a mutating webhook on 127.0.0.1 and applies its patch', async t => {
   const ns = await freshNamespace(t, 'webhook');
-  const dir = mkdtempSync(join(tmpdir(), 'knot-webhook-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const { ca, cert, key } = await makeCerts(dir);
-
   const calls = [];
-  const server = https.createServer({ cert, key }, (req, res) => {
-    let body = '';
-    req.on('data', d => (body += d));
-    req.on('end', () => {
-      const review = JSON.parse(body);
+  await podWebhook(t, {
+    kind: 'MutatingWebhookConfiguration',
+    name: uniqueName('knot-test-label'),
+    webhook: 'label.knot.test',
+    path: '/mutate',
+    ns,
+    answer: (review, req) => {
       const pod = review.request.object;
       const url = new URL(req.url, 'https://127.0.0.1');
       calls.push({
@@ -53,60 +46,12 @@ test('the API server calls a mutating webhook on 127.0.0.1 and applies its patch
               value: { 'knot.test/mutated': 'by-webhook' },
             },
           ];
-      res.setHeader('Content-Type', 'application/json');
-      res.end(
-        JSON.stringify({
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          response: {
-            uid: review.request.uid,
-            allowed: true,
-            patchType: 'JSONPatch',
-            patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
-          },
-        }),
-      );
-    });
-  });
-  await new Promise(r => server.listen(0, '127.0.0.1', r));
-  t.after(() => new Promise(r => server.close(r)));
-  const { port } = server.address();
-
-  const name = uniqueName('knot-test-label');
-  t.after(() =>
-    kubectl(
-      ['delete', 'mutatingwebhookconfiguration', name, '--ignore-not-found'],
-      { allowFail: true },
-    ),
-  );
-  await apply({
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'MutatingWebhookConfiguration',
-    metadata: { name },
-    webhooks: [
-      {
-        name: 'label.knot.test',
-        clientConfig: {
-          url: `https://127.0.0.1:${port}/mutate`,
-          caBundle: ca.toString('base64'),
-        },
-        rules: [
-          {
-            operations: ['CREATE'],
-            apiGroups: [''],
-            apiVersions: ['v1'],
-            resources: ['pods'],
-          },
-        ],
-        namespaceSelector: {
-          matchLabels: { 'kubernetes.io/metadata.name': ns },
-        },
-        admissionReviewVersions: ['v1'],
-        sideEffects: 'None',
-        failurePolicy: 'Fail',
-        timeoutSeconds: 10,
-      },
-    ],
+      return {
+        allowed: true,
+        patchType: 'JSONPatch',
+        patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
+      };
+    },
   });
 
   // The API server picks up new webhook configs asynchronously (informer), so

@@ -7,18 +7,18 @@ const ROOT = path.resolve(__dirname, '../../..');
 const GUEST_USERNAME = 'guest';
 
 /**
- * The configuration production runs with: app-config.yaml with
- * app-config.production.yaml over it, environment variables substituted
- * (by placeholders here).
+ * The configuration of an environment: app-config.yaml with
+ * `app-config.<environment>.yaml` over it, environment variables
+ * substituted (by placeholders here).
  */
-async function loadProductionConfig() {
+async function loadConfigStack(environment: 'production' | 'development') {
   const source = ConfigSources.default({
     rootDir: ROOT,
     argv: [
       '--config',
       path.join(ROOT, 'app-config.yaml'),
       '--config',
-      path.join(ROOT, 'app-config.production.yaml'),
+      path.join(ROOT, `app-config.${environment}.yaml`),
     ],
     substitutionFunc: async name => `<${name}>`,
   });
@@ -27,7 +27,7 @@ async function loadProductionConfig() {
 
 describe('the production configuration', () => {
   it('carries no development profile, admin or sign-in', async () => {
-    const config = await loadProductionConfig();
+    const config = await loadConfigStack('production');
     try {
       expect(config.getString('auth.environment')).toBe('production');
       // The password-less guest sign-in.
@@ -64,17 +64,7 @@ describe('the production configuration', () => {
 
   it('differs from the development stack, which has the guest', async () => {
     // So the test above can fail: the same files plus the development one.
-    const source = ConfigSources.default({
-      rootDir: ROOT,
-      argv: [
-        '--config',
-        path.join(ROOT, 'app-config.yaml'),
-        '--config',
-        path.join(ROOT, 'app-config.development.yaml'),
-      ],
-      substitutionFunc: async name => `<${name}>`,
-    });
-    const config = await ConfigSources.toConfig(source);
+    const config = await loadConfigStack('development');
     try {
       expect(config.getStringArray('knot.identity.admins')).toEqual([
         GUEST_USERNAME,

@@ -39,6 +39,7 @@ export {
   testUsername,
 } from './profiles';
 export { pushChart, startRegistry, startTokenAuthFront } from './registry';
+export { recordExpressApps, routeTable, type RouteEntry } from './routeTable';
 export { seededRandom } from './seededRandom';
 export { serviceProbe } from './serviceProbe';
 export { installService, servicesTestConfigData } from './services';

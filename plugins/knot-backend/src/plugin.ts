@@ -23,6 +23,8 @@ import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
 import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
 import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
+import { serviceHostNameCheck } from './identity/serviceHostNameCheck';
+import { ServiceHostClaimsReader } from './kubernetes/ServiceHostClaimsReader';
 import { BackstageTokenSessionVerifier } from './forwardAuth/SessionVerifier';
 import { createHealthRouter } from './health/healthRouter';
 import { readPackageVersion } from './health/packageVersion';
@@ -94,8 +96,16 @@ export const knotPlugin = createBackendPlugin({
         const kubernetes = KubernetesClientFactory.fromConfig(knot.kubernetes);
         logger.info(`Knot uses the Kubernetes API at ${kubernetes.server()}`);
 
-        // Identity: users and teams; who is an admin.
-        const store = await UserStore.create({ database: deps.database });
+        // Identity: users and teams; who is an admin. A new profile's name
+        // must not take another profile's service hostnames.
+        const hostClaims = new ServiceHostClaimsReader(
+          kubernetes,
+          namespacePrefix,
+        );
+        const store = await UserStore.create({
+          database: deps.database,
+          nameCheck: serviceHostNameCheck(hostClaims, exposure.domain, logger),
+        });
         await ensureFirstAdmin(knot.identity.firstAdmin, store, logger);
         const admins = new KnotAdmins(store, knot.identity.admins);
         const permissions: PermissionCheck = {
@@ -251,11 +261,7 @@ export const knotPlugin = createBackendPlugin({
               deps.auth,
               knot.forwardAuth.cookieName,
             ),
-            owners: new IngressHostOwnerResolver(
-              kubernetes,
-              exposure.domain,
-              namespacePrefix,
-            ),
+            owners: new IngressHostOwnerResolver(hostClaims, exposure.domain),
             access,
             auth: deps.auth,
             httpAuth,

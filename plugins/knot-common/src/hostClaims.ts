@@ -1,5 +1,5 @@
 import { KNOT_NAMESPACE_ENABLED, KNOT_NAMESPACE_LABEL } from './labels';
-import { normalizeHost } from './hostnames';
+import { hostProfile, normalizeHost } from './hostnames';
 import { namespaceProfile } from './profiles';
 
 /** The parts of a Namespace the claims read. */
@@ -69,6 +69,11 @@ export class ServiceHostClaims {
   /** Whether a profile of this name exists. */
   profileExists = (profile: string): boolean => this.profiles.has(profile);
 
+  /** Every host an Ingress names. */
+  hosts(): string[] {
+    return [...this.byHost.keys()];
+  }
+
   /** The namespaces whose Ingresses name the host. */
   namespacesNaming(host: string): string[] {
     const name = normalizeHost(host);
@@ -81,4 +86,35 @@ export class ServiceHostClaims {
       this.profileByNamespace.get(ns),
     );
   }
+}
+
+/**
+ * Why a new profile (a user signing up, a team, an approval) may not take
+ * `name`, in words for the user, or undefined when it may: no service
+ * hostname another profile already uses may read as the new profile's.
+ * Service and profile names both hold dashes, and a hostname reads as the
+ * longest profile it ends with: with doe's service `my-app-john` at
+ * `my-app-john-doe.<domain>`, a profile `john-doe` would take that hostname
+ * (forward-auth then refuses it as ambiguous, and doe loses the service).
+ */
+export function newProfileNameProblem(
+  name: string,
+  domain: string,
+  claims: ServiceHostClaims,
+): string | undefined {
+  for (const host of claims.hosts()) {
+    const others = claims
+      .claimants(host)
+      .filter(profile => profile !== undefined && profile !== name);
+    if (others.length === 0) continue;
+    const reader = hostProfile(
+      host,
+      domain,
+      p => p === name || claims.profileExists(p),
+    );
+    if (reader === name) {
+      return `The name '${name}' cannot be used: the address ${host} of another profile's service would then read as a service of '${name}'. Please choose another name`;
+    }
+  }
+  return undefined;
 }

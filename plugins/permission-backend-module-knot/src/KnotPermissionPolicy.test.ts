@@ -1,7 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
   isPermission,
@@ -23,6 +22,7 @@ import {
   startKnotTestBackend,
 } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
+import { testEntitiesModule } from './__testUtils__/testEntitiesModule';
 import { KnotPermissionPolicy } from './KnotPermissionPolicy';
 import { KnotAllowingOthersPolicy, permissionModuleKnotPolicy } from './module';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
@@ -59,28 +59,7 @@ const TEMPLATES = [
 ];
 
 /** Emits the public chart's Template and alice's and team t's private ones. */
-const charts = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'test-charts',
-  register(reg) {
-    reg.registerInit({
-      deps: { catalog: catalogProcessingExtensionPoint },
-      async init({ catalog }) {
-        catalog.addEntityProvider({
-          getProviderName: () => 'test-charts',
-          connect: async connection =>
-            connection.applyMutation({
-              type: 'full',
-              entities: TEMPLATES.map(entity => ({
-                entity,
-                locationKey: 'test-charts',
-              })),
-            }),
-        });
-      },
-    });
-  },
-});
+const charts = testEntitiesModule('test-charts', TEMPLATES);
 
 const databases = createTestDatabases();
 

@@ -11,6 +11,8 @@ import {
 import {
   catalogEntityCreatePermission,
   catalogLocationCreatePermission,
+  catalogLocationDeletePermission,
+  catalogLocationReadPermission,
 } from '@backstage/plugin-catalog-common/alpha';
 import {
   kubernetesClustersReadPermission,
@@ -30,6 +32,10 @@ import type {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+import {
   CHART_PROFILE_ANNOTATION,
   isKnotPermission,
   RELEASE_PROFILE_ANNOTATION,
@@ -38,13 +44,18 @@ import {
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
 
 /**
- * Catalog permissions that put new entities into the catalog: an entity may
- * carry Kubernetes annotations naming any namespace, and the Kubernetes tab
- * shows what they select, so only Knot admins may register entities.
+ * Catalog permissions on locations and the registration of new entities:
+ * an entity may carry Kubernetes annotations naming any namespace, and the
+ * Kubernetes tab shows what they select, so only Knot admins may register
+ * entities; a location names where an entity came from (a release
+ * Component's, the profile's namespace, even for an entity one may not
+ * see), so only they read and remove locations.
  */
 const ENTITY_REGISTRATION_PERMISSIONS = [
   catalogLocationCreatePermission,
   catalogEntityCreatePermission,
+  catalogLocationReadPermission,
+  catalogLocationDeletePermission,
 ];
 
 /** The annotations naming the profile a Knot entity belongs to. */
@@ -68,8 +79,8 @@ function isEntityRegistration(permission: Permission): boolean {
 /**
  * Whether {@link KnotPermissionPolicy} decides a permission: Knot's own
  * (`knot.*`), those on catalog entities (private chart Templates, release
- * Components) and the registration of new ones, and the Kubernetes
- * plugin's.
+ * Components), locations and the registration of new entities, the
+ * Kubernetes plugin's, and those on scaffolder tasks.
  *
  * @public
  */
@@ -78,7 +89,8 @@ export function isKnotPolicyPermission(permission: Permission): boolean {
     isKnotPermission(permission) ||
     isResourcePermission(permission, 'catalog-entity') ||
     isEntityRegistration(permission) ||
-    isKubernetesPermission(permission)
+    isKubernetesPermission(permission) ||
+    isResourcePermission(permission, 'scaffolder-task')
   );
 }
 
@@ -95,7 +107,11 @@ export function isKnotPolicyPermission(permission: Permission): boolean {
  *   lists and by-name reads in the database. Service-to-service requests
  *   never get here (the permissions service allows them), so catalog
  *   processing and the scaffolder see everything;
- * - registering entities (locations, entity creation) to Knot admins only;
+ * - registering entities and reading or removing locations to Knot admins
+ *   only;
+ * - a scaffolder task (reading it, its events, cancelling, retrying) to
+ *   who started it and admins: its values are a profile's, and the task
+ *   list shows only one's own;
  * - the Kubernetes plugin: its proxy (which acts with the portal's
  *   cluster-wide account) to Knot admins only; its resource and cluster
  *   reads to users, since they go through an entity the catalog shows only
@@ -124,6 +140,7 @@ export class KnotPermissionPolicy implements PermissionPolicy {
     if (!user) {
       // Only catalog reads of calls without a user (e.g. a plugin's own
       // background work with a user-less token) are not Knot's concern.
+      // (Requests of plugins themselves never get here: they are allowed.)
       return {
         result: isResourcePermission(permission, 'catalog-entity')
           ? AuthorizeResult.ALLOW
@@ -144,6 +161,14 @@ export class KnotPermissionPolicy implements PermissionPolicy {
     }
     if (isKubernetesPermission(permission)) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (isResourcePermission(permission, 'scaffolder-task')) {
+      return createScaffolderTaskConditionalDecision(
+        permission,
+        scaffolderTaskConditions.isTaskOwner({
+          createdBy: [user.info.userEntityRef],
+        }),
+      );
     }
     // Reading, refreshing, deleting: every action on an entity, so an entity
     // one may not see cannot be acted on either.

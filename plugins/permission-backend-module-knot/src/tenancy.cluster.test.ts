@@ -1,17 +1,16 @@
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import {
+  CHART_PROFILE_ANNOTATION,
   profileNamespace,
   RELEASE_PROFILE_ANNOTATION,
   releaseComponentName,
@@ -22,6 +21,8 @@ import {
   describeWithCluster,
   loadClientNode,
   mockAuthWithActors,
+  recordExpressApps,
+  routeTable,
   seedKnotUsers,
   startKnotTestBackend,
   testKubeClient,
@@ -29,15 +30,36 @@ import {
   testUsername,
 } from '@knot-platform/knot-test-utils';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import {
+  ATTEMPTS,
+  MATRIX_PLUGINS,
+  mayReach,
+  PLUGIN_ROUTES,
+  wrongAnswer,
+  type Answer,
+  type Attempt,
+  type Caller,
+  type Probe,
+  type Row,
+  type TenantTarget,
+} from './__testUtils__/pluginRouteMatrix';
+import { testEntitiesModule } from './__testUtils__/testEntitiesModule';
 import { permissionModuleKnotPolicy } from './module';
 
 // Catalog, scaffolder, Kubernetes, permission and knot plugins in one
 // backend, against the real cluster: slow on a busy machine.
 jest.setTimeout(240_000);
+// The scaffolder's router is an app of its own: the matrix reads its routes.
+recordExpressApps();
 
 const RELEASE = 'hello';
 const INSTANCE_LABEL = 'app.kubernetes.io/instance';
+
+/** What only a profile's own entities and tasks carry. */
+const secretOf = (profile: string) => `private-to-${profile}`;
 
 /** A release Component as the knot plugin makes it (ReleaseEntities). */
 function releaseComponent(profile: string): Entity {
@@ -47,6 +69,7 @@ function releaseComponent(profile: string): Entity {
     kind: 'Component',
     metadata: {
       name: releaseComponentName(profile, RELEASE),
+      description: secretOf(profile),
       annotations: {
         'backstage.io/managed-by-location': `knot-releases:${namespace}`,
         'backstage.io/managed-by-origin-location': `knot-releases:${namespace}`,
@@ -61,7 +84,10 @@ function releaseComponent(profile: string): Entity {
   };
 }
 
-/** A public Template without steps: a task of it does nothing. */
+/**
+ * A public Template; its tasks never run here (no task worker). One step:
+ * the scaffolder cannot cancel a task of no steps twice (a TypeError).
+ */
 const TEMPLATE: Entity = {
   apiVersion: 'scaffolder.backstage.io/v1beta3',
   kind: 'Template',
@@ -76,9 +102,74 @@ const TEMPLATE: Entity = {
     type: 'service',
     owner: 'group:default/knot',
     parameters: [],
-    steps: [],
+    steps: [{ id: 'log', action: 'debug:log', input: { message: 'x' } }],
   },
 };
+
+const privateTemplateName = (profile: string) => `knot-private-${profile}`;
+
+/** A profile's private chart Template, as the knot plugin makes it. */
+function privateTemplate(profile: string): Entity {
+  return {
+    ...TEMPLATE,
+    metadata: {
+      ...TEMPLATE.metadata,
+      name: privateTemplateName(profile),
+      description: secretOf(profile),
+      annotations: {
+        ...TEMPLATE.metadata.annotations,
+        [CHART_PROFILE_ANNOTATION]: profile,
+      },
+    },
+  };
+}
+
+/** One request of the matrix: status and body, a stream cut after 1 s. */
+function ask(
+  server: http.Server,
+  probe: Probe,
+  authorization: string,
+): Promise<Answer> {
+  const { port } = server.address() as AddressInfo;
+  const body =
+    probe.body === undefined ? undefined : JSON.stringify(probe.body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: probe.method,
+        path: probe.path,
+        headers: {
+          authorization,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...probe.headers,
+        },
+      },
+      res => {
+        let text = '';
+        let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+        const done = () => {
+          clearTimeout(timer);
+          res.destroy();
+          resolve({ status: res.statusCode!, text });
+        };
+        // Event streams and long polls do not end: what came in a second,
+        // or a stream's first event.
+        timer = setTimeout(done, 1_000);
+        const stream = res.headers['content-type']?.includes('event-stream');
+        res.setEncoding('utf8');
+        res.on('data', chunk => {
+          text += chunk;
+          if (stream) done();
+        });
+        res.on('end', done);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /**
  * A read-only token of the whole cluster, as scripts/cluster-app-config.sh
@@ -152,9 +243,11 @@ describeWithCluster(
     const dana = testUsername('dana');
     const erin = testUsername('erin');
     const team = testUsername('t');
+    // Deactivated from the start, for the matrix (erin is deactivated by a test).
+    const gone = testUsername('gone');
     const saName = testUsername('portal-view');
     const namespaces: Array<{ remove: () => Promise<void> }> = [];
-    let server: Parameters<typeof request>[0];
+    let server: http.Server;
 
     const as = (who: string) =>
       mockCredentials.user.header(`user:default/${who}`);
@@ -180,29 +273,10 @@ describeWithCluster(
         TEMPLATE,
         releaseComponent(alice),
         releaseComponent(team),
+        privateTemplate(alice),
+        privateTemplate(team),
       ];
-      const testEntities = createBackendModule({
-        pluginId: 'catalog',
-        moduleId: 'test-entities',
-        register(reg) {
-          reg.registerInit({
-            deps: { catalog: catalogProcessingExtensionPoint },
-            async init({ catalog }) {
-              catalog.addEntityProvider({
-                getProviderName: () => 'test-entities',
-                connect: async connection =>
-                  connection.applyMutation({
-                    type: 'full',
-                    entities: entities.map(entity => ({
-                      entity,
-                      locationKey: 'test-entities',
-                    })),
-                  }),
-              });
-            },
-          });
-        },
-      });
+      const testEntities = testEntitiesModule('test-entities', entities);
 
       const knex = await databases.init('SQLITE_3');
       const backend = await startKnotTestBackend({
@@ -246,10 +320,13 @@ describeWithCluster(
       });
       server = backend.server;
       await seedKnotUsers(knex, {
-        users: [alice, bob, carol, erin],
+        users: [alice, bob, carol, erin, gone],
         admins: [dana],
         teams: { [team]: [carol] },
       });
+      await knex('knot_users')
+        .where({ username: gone })
+        .update({ active: false });
       for (let i = 0; i < 200; i++) {
         const res = await request(server)
           .get('/api/catalog/entities')
@@ -396,6 +473,130 @@ describeWithCluster(
       expect(statuses).toEqual([404, 403, 403, 403]);
       // Within a few seconds (Knot's answer is cached briefly).
       expect(Date.now() - since).toBeLessThan(5_000);
+    });
+
+    describe('the cross-tenant matrix of the catalog, scaffolder and Kubernetes plugin', () => {
+      const users: Record<Exclude<Caller, 'anonymous' | 'service'>, string> = {
+        alice,
+        bob,
+        carol,
+        dana,
+        gone,
+      };
+      const authorization = (caller: Caller) => {
+        if (caller === 'anonymous') return mockCredentials.none.header();
+        if (caller === 'service') return mockCredentials.service.header();
+        return as(users[caller]);
+      };
+      const targets = {} as Record<'alice' | 't', TenantTarget>;
+
+      /** A task `owner` started for `profile`. */
+      async function startTask(owner: string, profile: string) {
+        const created = await request(server)
+          .post('/api/scaffolder/v2/tasks')
+          .set('Authorization', as(owner))
+          .send({
+            templateRef: 'template:default/knot-noop',
+            values: { note: secretOf(profile) },
+          });
+        expect(created.status).toBe(201);
+        return created.body.id as string;
+      }
+
+      /** The same, cancelled so that it has an event. */
+      async function cancelledTask(owner: string, profile: string) {
+        const id = await startTask(owner, profile);
+        const cancelled = await request(server)
+          .post(`/api/scaffolder/v2/tasks/${id}/cancel`)
+          .set('Authorization', as(owner));
+        expect(cancelled.status).toBe(200);
+        return id;
+      }
+
+      beforeAll(async () => {
+        // A team's task is its member's: tasks belong to who started them.
+        for (const [key, profile, owner] of [
+          ['alice', alice, alice],
+          ['t', team, carol],
+        ] as const) {
+          const name = releaseComponentName(profile, RELEASE);
+          const location = `https://example.com/knot-matrix/${profile}.yaml`;
+          const registered = await request(server)
+            .post('/api/catalog/locations')
+            .set('Authorization', as(dana))
+            .send({ type: 'url', target: location });
+          const component = await request(server)
+            .get(`/api/catalog/entities/by-name/component/default/${name}`)
+            .set('Authorization', mockCredentials.service.header());
+          if (registered.status !== 201 || component.status !== 200) {
+            throw new Error(`No location or Component for ${profile}`);
+          }
+          targets[key] = {
+            profile,
+            namespace: profileNamespace(profile),
+            component: { name, uid: component.body.metadata.uid },
+            template: privateTemplateName(profile),
+            taskId: await cancelledTask(owner, profile),
+            newTask: () => startTask(owner, profile),
+            location,
+            secret: secretOf(profile),
+          };
+        }
+      });
+
+      const routes = () =>
+        MATRIX_PLUGINS.flatMap(plugin =>
+          routeTable(server, `/api/${plugin}`, { mounts: true }).map(r => ({
+            ...r,
+            path: `/api/${plugin}${r.path}`,
+          })),
+        ).filter(
+          // Body parsers and other middleware the plugins mount.
+          r => r.method !== 'USE' || PLUGIN_ROUTES[`USE ${r.path}`],
+        );
+
+      it('has a row for every route of the plugins, and no other', () => {
+        expect(
+          routes()
+            .map(r => `${r.method} ${r.path}`)
+            .sort(),
+        ).toEqual(Object.keys(PLUGIN_ROUTES).sort());
+      });
+
+      it("lets nobody reach another profile's entities, tasks and objects", async () => {
+        const unexpected: string[] = [];
+        let tried = 0;
+
+        /** What was wrong with the answers to one attempt on one row. */
+        async function attempt(row: Row, who: Attempt): Promise<string[]> {
+          const want = mayReach(row.access, who);
+          if (row.destructive && want === true) return [];
+          const target = targets[who.target];
+          const wrongs: string[] = [];
+          for (const probe of await row.probe!(target)) {
+            tried++;
+            const answer = await ask(server, probe, authorization(who.caller));
+            const wrong = wrongAnswer(row, want, target, answer);
+            if (wrong) {
+              wrongs.push(
+                `${probe.method} ${probe.path} by ${who.caller} for ${who.target}: ${wrong}`,
+              );
+            }
+          }
+          return wrongs;
+        }
+
+        for (const route of routes()) {
+          const row = PLUGIN_ROUTES[`${route.method} ${route.path}`];
+          if (!row?.probe) continue;
+          // The callers of one route at once; the routes one after another.
+          const wrongs = await Promise.all(ATTEMPTS.map(a => attempt(row, a)));
+          unexpected.push(...wrongs.flat());
+        }
+        expect(unexpected.sort()).toEqual([]);
+        // The size of the matrix, for the record: 457 requests (2026-12-02).
+        expect(tried).toBeGreaterThan(400);
+      });
     });
   },
 );

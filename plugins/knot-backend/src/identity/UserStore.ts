@@ -13,6 +13,7 @@ import {
 import type { KnotProfileChange } from '@knot-platform/plugin-knot-node';
 import type { Knex } from 'knex';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
+import type { ProfileNameCheck } from './serviceHostNameCheck';
 
 const USERS = 'knot_users';
 const MEMBERS = 'knot_team_members';
@@ -92,6 +93,8 @@ export class UserStore {
 
   static async create(options: {
     database: DatabaseService;
+    /** What else a new profile's name must pass (the services' hostnames). */
+    nameCheck?: ProfileNameCheck;
   }): Promise<UserStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) {
@@ -103,10 +106,19 @@ export class UserStore {
         tableName: 'knot_migrations',
       });
     }
-    return new UserStore(knex);
+    return new UserStore(knex, options.nameCheck);
   }
 
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    private readonly nameCheck?: ProfileNameCheck,
+  ) {}
+
+  /** Refuses a new profile's name that the name check refuses. */
+  private async checkNewProfileName(name: string): Promise<void> {
+    const problem = await this.nameCheck?.(name);
+    if (problem) throw new InputError(problem);
+  }
 
   /** Registers a listener for changes; returns a function that removes it. */
   onChange(listener: UserChangeListener): () => void {
@@ -182,8 +194,10 @@ export class UserStore {
     email?: unknown;
     password: unknown;
   }): Promise<KnotUser> {
+    const username = checkName(input.username);
+    await this.checkNewProfileName(username);
     return this.insertUser({
-      username: checkName(input.username),
+      username,
       email: checkEmail(input.email),
       password: checkPassword(input.password),
       active: false,
@@ -302,6 +316,8 @@ export class UserStore {
       .where({ username, is_team: false })
       .first();
     const approve = row && !row.approved_at && (active || row.active);
+    // Signed up before a service took a hostname its name would read.
+    if (approve) await this.checkNewProfileName(username);
     await this.updateUser(username, {
       active,
       ...(approve ? { approved_at: new Date() } : {}),
@@ -353,6 +369,7 @@ export class UserStore {
   /** Creates a team (active at once: an admin creates it). */
   async createTeam(name: unknown, members: string[] = []): Promise<KnotTeam> {
     const team = checkName(name);
+    await this.checkNewProfileName(team);
     // Every member first: a refused member must not leave the team behind.
     for (const member of members) {
       const user =

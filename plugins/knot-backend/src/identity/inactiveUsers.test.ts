@@ -1,31 +1,15 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import {
-  createTestDatabases,
-  startKnotTestBackend,
-} from '@knot-platform/knot-test-utils';
+import { createTestDatabases } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { UserStore } from './UserStore';
+import { as, startIdentityBackend } from './__testUtils__/identityBackend';
+import { IDENTITY_ROUTES } from './__testUtils__/identityRoutes';
 
 const databases = createTestDatabases();
 
 jest.setTimeout(60_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
-
 /** Every Knot route a signed-in user's token reaches. */
 const USER_ROUTES = [
-  ['get', '/api/knot/me'],
-  ['post', '/api/knot/me/password'],
-  ['get', '/api/knot/profile'],
-  ['get', '/api/knot/users'],
-  ['patch', '/api/knot/users/bob'],
-  ['delete', '/api/knot/users/bob'],
-  ['get', '/api/knot/teams'],
-  ['post', '/api/knot/teams'],
-  ['delete', '/api/knot/teams/t'],
-  ['post', '/api/knot/teams/t/members'],
-  ['delete', '/api/knot/teams/t/members/bob'],
+  ...IDENTITY_ROUTES,
   ['get', '/api/knot/services'],
   ['post', '/api/knot/services'],
   ['get', '/api/knot/services/hello/values'],
@@ -51,13 +35,11 @@ describe.each(databases.eachSupportedId())(
   "a deactivated user's token on %p",
   databaseId => {
     it('opens no Knot route, from the moment of the deactivation', async () => {
-      const knex = await databases.init(databaseId);
-      const { server } = await startKnotTestBackend({ knex });
-      const store = new UserStore(knex);
-      for (const name of ['alice', 'bob', 'dana']) {
-        await store.signUp({ username: name, password: `${name} password` });
-        await store.setActive(name, true);
-      }
+      const { server, store } = await startIdentityBackend(
+        databases,
+        databaseId,
+        { users: ['alice', 'bob', 'dana'] },
+      );
       // alice is an admin, so that even the admin routes would answer her.
       await store.setAdmin('alice', true);
       await store.setAdmin('dana', true);

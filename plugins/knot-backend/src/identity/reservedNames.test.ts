@@ -1,19 +1,14 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
   seedKnotUsers,
-  startKnotTestBackend,
 } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
+import { as, startIdentityBackend } from './__testUtils__/identityBackend';
 import { hashPassword } from './passwords';
-import { UserStore } from './UserStore';
 
 const databases = createTestDatabases();
 
 jest.setTimeout(60_000);
-
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 
 /** Names with a meaning to Knot or Kubernetes, none of them a user's. */
 const RESERVED = [
@@ -32,15 +27,11 @@ const RESERVED = [
 ];
 
 describe.each(databases.eachSupportedId())('reserved names on %p', id => {
-  async function start() {
-    const knex = await databases.init(id);
-    const { server } = await startKnotTestBackend({
-      knex,
-      // The development config: the guest, outside the store, is an admin.
+  // The development config: the guest, outside the store, is an admin.
+  const start = () =>
+    startIdentityBackend(databases, id, {
       config: { knot: { identity: { admins: ['guest'] } } },
     });
-    return { knex, server, store: new UserStore(knex) };
-  }
 
   it('are refused at sign-up and as team names, with a clear message', async () => {
     const { knex, server, store } = await start();

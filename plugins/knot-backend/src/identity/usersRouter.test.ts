@@ -1,24 +1,18 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import {
-  createTestDatabases,
-  startKnotTestBackend,
-} from '@knot-platform/knot-test-utils';
+import { createTestDatabases } from '@knot-platform/knot-test-utils';
 import request from 'supertest';
-import { UserStore } from './UserStore';
+import { as, startIdentityBackend } from './__testUtils__/identityBackend';
+import { IDENTITY_ROUTES } from './__testUtils__/identityRoutes';
 
 const databases = createTestDatabases();
 
 jest.setTimeout(60_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
-
 describe.each(databases.eachSupportedId())('users API on %p', databaseId => {
   async function start() {
     process.env.KNOT_TEST_ADMIN_PASSWORD = 'admin password';
-    const knex = await databases.init(databaseId);
-    const { server } = await startKnotTestBackend({
-      knex,
+    // Two users: alice active, bob waiting for approval.
+    return startIdentityBackend(databases, databaseId, {
       config: {
         knot: {
           identity: {
@@ -29,30 +23,14 @@ describe.each(databases.eachSupportedId())('users API on %p', databaseId => {
           },
         },
       },
+      users: ['alice'],
+      pending: ['bob'],
     });
-    // Two users: alice active, bob waiting for approval.
-    const store = new UserStore(knex);
-    await store.signUp({ username: 'alice', password: 'alice password' });
-    await store.signUp({ username: 'bob', password: 'bob password' });
-    await store.setActive('alice', true);
-    return { server, store };
   }
 
   it('refuses unauthenticated requests on every route', async () => {
     const { server } = await start();
-    for (const [method, path] of [
-      ['get', '/api/knot/me'],
-      ['get', '/api/knot/profile'],
-      ['post', '/api/knot/me/password'],
-      ['get', '/api/knot/users'],
-      ['patch', '/api/knot/users/bob'],
-      ['delete', '/api/knot/users/bob'],
-      ['get', '/api/knot/teams'],
-      ['post', '/api/knot/teams'],
-      ['delete', '/api/knot/teams/t'],
-      ['post', '/api/knot/teams/t/members'],
-      ['delete', '/api/knot/teams/t/members/bob'],
-    ] as const) {
+    for (const [method, path] of IDENTITY_ROUTES) {
       const response = await request(server)
         [method](path)
         .set('Authorization', mockCredentials.none.header());

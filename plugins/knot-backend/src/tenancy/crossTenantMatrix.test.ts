@@ -1,12 +1,12 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
+  routeTable,
   seedKnotUsers,
   startKnotTestBackend,
 } from '@knot-platform/knot-test-utils';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { routeTable } from './routeTable';
 
 jest.setTimeout(180_000);
 

@@ -1,6 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createTestDatabases,
+  routeTable,
   seededRandom,
   seedKnotUsers,
   startKnotTestBackend,
@@ -27,7 +28,6 @@ import {
   write,
   type Json,
 } from './jsonFuzz';
-import { routeTable } from './routeTable';
 
 jest.setTimeout(180_000);
 

@@ -1,0 +1,47 @@
+import { newProfileNameProblem, ServiceHostClaims } from './hostClaims';
+import { KNOT_NAMESPACE_ENABLED, KNOT_NAMESPACE_LABEL } from './labels';
+
+const namespace = (profile: string) => ({
+  metadata: {
+    name: `knot-${profile}`,
+    labels: { [KNOT_NAMESPACE_LABEL]: KNOT_NAMESPACE_ENABLED },
+  },
+});
+const ingress = (profile: string, host: string) => ({
+  metadata: { namespace: `knot-${profile}` },
+  spec: { rules: [{ host }] },
+});
+
+describe('newProfileNameProblem', () => {
+  const claims = new ServiceHostClaims(
+    [namespace('doe'), namespace('john-doe2'), { metadata: { name: 'web' } }],
+    [
+      ingress('doe', 'my-app-john-doe.example.org'),
+      ingress('john-doe2', 'app-john-doe2.example.org'),
+      {
+        metadata: { namespace: 'web' },
+        spec: { rules: [{ host: 'a-b-c.example.org' }] },
+      },
+    ],
+    'knot-',
+  );
+  const problem = (name: string) =>
+    newProfileNameProblem(name, 'example.org', claims);
+
+  it("refuses a name that would read another profile's service hostname", () => {
+    expect(problem('john-doe')).toBe(
+      "The name 'john-doe' cannot be used: the address my-app-john-doe.example.org of another profile's service would then read as a service of 'john-doe'. Please choose another name",
+    );
+    expect(problem('app-john-doe')).toContain('cannot be used');
+  });
+
+  it('accepts names that read no other profile’s hostname', () => {
+    // A shorter name never takes a longer existing profile's hostnames.
+    expect(problem('doe2')).toBeUndefined();
+    expect(problem('alice')).toBeUndefined();
+    // Hosts of namespaces that are no profile's are not a profile's service.
+    expect(problem('b-c')).toBeUndefined();
+    // A profile's own hostnames (it exists already).
+    expect(problem('doe')).toBeUndefined();
+  });
+});
