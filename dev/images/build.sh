@@ -14,7 +14,8 @@
 # Images: pause (pod sandbox), hello (charts/hello-kubernetes), busybox
 # (a shell and small tools for tests and debugging), jupyter
 # (charts/jupyter-notebook), filebrowser (charts/file-browser), and Knot's
-# own: knot-webhook (packages/knot-webhook; deploy/helm/knot).
+# own: knot-webhook (packages/knot-webhook) and knot-portal (packages/backend
+# with the built frontend), for deploy/helm/knot.
 # Names and tags: images.env. Cache: $KNOT_CACHE_DIR/images (default
 # ~/.cache/knot/images): oci/<image>/<input hash>/ layouts, wheels/, the
 # registry storage (registry/) that every local cluster's registry serves.
@@ -35,7 +36,7 @@ CACHE="${KNOT_CACHE_DIR:-$HOME/.cache/knot}"
 IMAGES="$CACHE/images"
 CRANE="$CACHE/bin/crane-$REGISTRY_VERSION/crane"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-ALL=(pause hello busybox jupyter filebrowser knot-webhook)
+ALL=(pause hello busybox jupyter filebrowser knot-webhook knot-portal)
 export SOURCE_DATE_EPOCH
 # File modes in the layers must not depend on the caller's umask.
 umask 022
@@ -254,6 +255,61 @@ recipe_knot-webhook() {
     "$(knot_labels knot-webhook "${KNOT_WEBHOOK_INPUTS[@]}")"
 }
 
+KNOT_PORTAL_INPUTS=(packages plugins package.json yarn.lock tsconfig.json backstage.json .yarnrc.yml app-config.yaml catalog/knot-system.yaml)
+
+# The files an image of Knot is built from (tests aside), hashed.
+knot_sources_hash() { # <image>
+  local inputs="KNOT_${1#knot-}_INPUTS[@]"; inputs="${inputs^^}"
+  { echo "${KNOT_NODE_VERSION:-22.23.3}"
+    (cd "$ROOT" && git ls-files -co --exclude-standard -- "${!inputs}" | grep -Ev '\.test\.tsx?$|/__testUtils__/' | sort | xargs sha256sum)
+  } | sha256sum | cut -c1-16
+}
+
+yarn_root() { (source "$ROOT/scripts/toolchain.sh" >/dev/null && cd "${1:-$ROOT}" && node "$ROOT/.yarn/releases/yarn-4.13.0.cjs" "${@:2}"); }
+
+# The portal: the backend bundle and the built frontend (`yarn tsc` and
+# `yarn build:backend` in this checkout, as Backstage's Dockerfile does),
+# on production node_modules (`yarn workspaces focus --all --production`,
+# native modules compiled against Node 22's headers), plus helm for users'
+# services. Both steps are cached on their own: the bundle by the input
+# hash, node_modules by yarn.lock and the workspace package.json files, so
+# a source change re-bundles but does not reinstall.
+recipe_knot-portal() {
+  local root="$WORK/rootfs" app="$WORK/rootfs/app" key bundle deps
+  base_etc "$root" knot /home/knot
+  node_runtime "$root"
+  install -D -m 0755 "$CACHE/bin/helm-$HELM_VERSION/helm" "$root/usr/local/bin/helm"
+  key="$(knot_sources_hash knot-portal)"
+  bundle="$IMAGES/knot-portal/bundle-$key"
+  if [[ ! -f $bundle/bundle.tar.gz ]]; then
+    { yarn_root "$ROOT" tsc && yarn_root "$ROOT" build:backend; } >&2
+    mkdir -p "$bundle.tmp"
+    cp "$ROOT/packages/backend/dist/bundle.tar.gz" "$ROOT/packages/backend/dist/skeleton.tar.gz" "$bundle.tmp/"
+    rm -rf "$bundle"; mv "$bundle.tmp" "$bundle"
+  fi
+  mkdir -p "$WORK/skeleton"
+  tar xzf "$bundle/skeleton.tar.gz" -C "$WORK/skeleton"
+  key="$({ echo "${KNOT_NODE_VERSION:-22.23.3}"; node_runtime_libs; sha256sum "$ROOT/yarn.lock" "$ROOT/package.json" | cut -c1-64
+    (cd "$WORK/skeleton" && find . -type f | sort | xargs sha256sum); } | sha256sum | cut -c1-16)"
+  deps="$IMAGES/knot-portal/node_modules-$key"
+  if [[ ! -f $deps/done ]]; then
+    rm -rf "$deps.tmp"; mkdir -p "$deps.tmp/.yarn/releases"
+    cp -a "$WORK/skeleton/." "$deps.tmp/"
+    cp "$ROOT/yarn.lock" "$ROOT/package.json" "$ROOT/.yarnrc.yml" "$ROOT/backstage.json" "$deps.tmp/"
+    cp "$ROOT/.yarn/releases/yarn-4.13.0.cjs" "$deps.tmp/.yarn/releases/"
+    npm_config_nodedir="$NODE_DIR" yarn_root "$deps.tmp" workspaces focus --all --production >&2
+    touch "$deps.tmp/done"; rm -rf "$deps"; mv "$deps.tmp" "$deps"
+  fi
+  mkdir -p "$app/catalog"
+  cp -al "$deps/." "$app/"
+  rm -rf "$app/done" "$app/.yarn" "$app/.yarnrc.yml" "$app/yarn.lock"
+  tar xzf "$bundle/bundle.tar.gz" -C "$app"
+  cp "$ROOT/app-config.yaml" "$app/"
+  cp "$ROOT/catalog/knot-system.yaml" "$app/catalog/"
+  printf '{"Entrypoint":["/usr/local/bin/node","packages/backend"],"Cmd":["--config","app-config.yaml"],"Env":["NODE_ENV=production","PATH=/usr/local/bin","HOME=/tmp","HELM_CACHE_HOME=/tmp/helm/cache","HELM_CONFIG_HOME=/tmp/helm/config","HELM_DATA_HOME=/tmp/helm/data"],"ExposedPorts":{"7007/tcp":{}},"User":"1000:100","WorkingDir":"/app","Labels":%s}' \
+    "$(knot_labels knot-portal "${KNOT_PORTAL_INPUTS[@]}")"
+}
+
 # Owners matter in the Debian-based images (jovyan's home); elsewhere root.
 tar_flags() { [[ $1 == jupyter ]] && echo --keep-owners || true; }
 
@@ -272,11 +328,11 @@ input_hash() { # <image>
     [[ $1 == jupyter ]] && debian_sources
     [[ $1 == busybox ]] && dpkg-query -W -f='${Version}' busybox-static
     if [[ $1 == knot-* ]]; then
-      declare -f node_runtime knot_labels
+      declare -f node_runtime knot_labels yarn_root knot_sources_hash
       echo "${KNOT_NODE_VERSION:-22.23.3} $("$ESBUILD" --version)"
       node_runtime_libs
+      knot_sources_hash "$1"
       local inputs="KNOT_${1#knot-}_INPUTS[@]"; inputs="${inputs^^}"
-      (cd "$ROOT" && git ls-files -co --exclude-standard -- "${!inputs}" | grep -v '\.test\.ts$' | sort | xargs sha256sum)
       knot_labels "$1" "${!inputs}"
     fi
   } | sha256sum | cut -c1-16
