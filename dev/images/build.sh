@@ -306,6 +306,8 @@ recipe_knot-portal() {
   tar xzf "$bundle/bundle.tar.gz" -C "$app"
   cp "$ROOT/app-config.yaml" "$app/"
   cp "$ROOT/catalog/knot-system.yaml" "$app/catalog/"
+  # Readable by the unprivileged user whatever the build dirs' modes were.
+  chmod -R a+rX,go-w "$app"
   printf '{"Entrypoint":["/usr/local/bin/node","packages/backend"],"Cmd":["--config","app-config.yaml"],"Env":["NODE_ENV=production","PATH=/usr/local/bin","HOME=/tmp","HELM_CACHE_HOME=/tmp/helm/cache","HELM_CONFIG_HOME=/tmp/helm/config","HELM_DATA_HOME=/tmp/helm/data"],"ExposedPorts":{"7007/tcp":{}},"User":"1000:100","WorkingDir":"/app","Labels":%s}' \
     "$(knot_labels knot-portal "${KNOT_PORTAL_INPUTS[@]}")"
 }

@@ -110,6 +110,13 @@ node_apiserver_access() {
   sysctl -qw "net.ipv4.conf.$NODE_BRIDGE.route_localnet=1"
   iptables -t nat -C PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$API_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$API_PORT" 2>/dev/null ||
     iptables -t nat -A PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$API_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$API_PORT"
+  # The ingress too (its HTTPS port), so pods reach <domain> like browsers
+  # do when their /etc/hosts names the node IP (Knot's portal: its own OIDC
+  # endpoints at its public URL).
+  if [[ -n ${INGRESS_PORT:-} ]]; then
+    iptables -t nat -C PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$INGRESS_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$INGRESS_PORT" 2>/dev/null ||
+      iptables -t nat -A PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$INGRESS_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$INGRESS_PORT"
+  fi
   iptables -C INPUT -i "$NODE_BRIDGE" -d 127.0.0.0/8 -m conntrack ! --ctstate DNAT -m comment --comment "$tag" -j DROP 2>/dev/null ||
     iptables -I INPUT -i "$NODE_BRIDGE" -d 127.0.0.0/8 -m conntrack ! --ctstate DNAT -m comment --comment "$tag" -j DROP
 }
