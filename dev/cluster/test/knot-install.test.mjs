@@ -297,6 +297,16 @@ test(
       'knot-portal',
     ]);
 
+    // Least privilege covers all the portal did so far (provisioning, the
+    // catalog's service entities, sign-in): no API call was refused.
+    const logs = await kubectl([
+      '-n',
+      ns,
+      'logs',
+      `deploy/${release}-knot-portal`,
+    ]);
+    assert.doesNotMatch(logs, /is forbidden/);
+
     // Upgrade (a changed config rolls the portal) keeps the password and
     // the namespace; uninstall removes Knot's objects, keeps both.
     await helm(
