@@ -282,7 +282,9 @@ recipe_knot-portal() {
   key="$(knot_sources_hash knot-portal)"
   bundle="$IMAGES/knot-portal/bundle-$key"
   if [[ ! -f $bundle/bundle.tar.gz ]]; then
-    { yarn_root "$ROOT" tsc && yarn_root "$ROOT" build:backend; } >&2
+    local log="$IMAGES/work/knot-portal-build.log"
+    { yarn_root "$ROOT" tsc && yarn_root "$ROOT" build:backend; } >"$log" 2>&1 ||
+      { tail -40 "$log" >&2; die "yarn tsc / build:backend failed (log: $log)"; }
     mkdir -p "$bundle.tmp"
     cp "$ROOT/packages/backend/dist/bundle.tar.gz" "$ROOT/packages/backend/dist/skeleton.tar.gz" "$bundle.tmp/"
     rm -rf "$bundle"; mv "$bundle.tmp" "$bundle"
@@ -297,7 +299,8 @@ recipe_knot-portal() {
     cp -a "$WORK/skeleton/." "$deps.tmp/"
     cp "$ROOT/yarn.lock" "$ROOT/package.json" "$ROOT/.yarnrc.yml" "$ROOT/backstage.json" "$deps.tmp/"
     cp "$ROOT/.yarn/releases/yarn-4.13.0.cjs" "$deps.tmp/.yarn/releases/"
-    npm_config_nodedir="$NODE_DIR" yarn_root "$deps.tmp" workspaces focus --all --production >&2
+    npm_config_nodedir="$NODE_DIR" yarn_root "$deps.tmp" workspaces focus --all --production >"$IMAGES/work/knot-portal-install.log" 2>&1 ||
+      { tail -40 "$IMAGES/work/knot-portal-install.log" >&2; die "production install failed"; }
     touch "$deps.tmp/done"; rm -rf "$deps"; mv "$deps.tmp" "$deps"
   fi
   mkdir -p "$app/catalog"

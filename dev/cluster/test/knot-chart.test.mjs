@@ -448,3 +448,19 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
     assert.match(r.json.message, why);
   }
 });
+
+test('knot chart: its appVersion is the tag dev/images/build.sh gives both images', () => {
+  const images = readFileSync(
+    join(testDir, '..', '..', 'images', 'images.env'),
+    'utf8',
+  );
+  const appVersion = readFileSync(join(chart, 'Chart.yaml'), 'utf8').match(
+    /^appVersion: ['"]?([^'"\n]+)/m,
+  )[1];
+  for (const image of ['knot-webhook', 'knot-portal']) {
+    const tag = images.match(
+      new RegExp(`^IMAGE_${image.replace('-', '_')}=.*:(.+)$`, 'm'),
+    )[1];
+    assert.equal(tag, appVersion, image);
+  }
+});
