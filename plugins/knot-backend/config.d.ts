@@ -200,6 +200,13 @@ export interface Config {
         active?: boolean;
         quota?: { [resource: string]: string };
       }>;
+      /**
+       * The portal's ServiceAccount when Knot runs in the cluster (the Helm
+       * chart sets it): a RoleBinding `knot-portal` to `admin` in every
+       * profile namespace lets the portal deploy users' services there and
+       * nowhere else.
+       */
+      portalAccess?: { serviceAccount: string; namespace: string };
     };
 
     /** Service templates (Helm charts) and their deployment. */

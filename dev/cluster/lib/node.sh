@@ -14,6 +14,7 @@ NODE_NAME=real-node
 NODE_DIR="$DATA/node"
 NODE_SLOTS="${KNOT_NODE_SLOTS_DIR:-/run/knot/nodes}"
 NODE_NET_PREFIX=10.245 # pods of slot k: 10.245.k.0/24
+NODE_MAX_SLOTS=32
 # The node's label and taint: pods need the toleration and the selector.
 NODE_LABEL_KEY=knot.dev/node
 NODE_LABEL_VALUE=real
@@ -47,7 +48,7 @@ node_claim_slot() {
     k="$(<"$NODE_DIR/slot")"
     if [[ $(cat "$NODE_SLOTS/$k" 2>/dev/null) == "$DATA" ]]; then node_set_slot "$k"; exec 6>&-; return 0; fi
   fi
-  for ((k = 0; k < 32; k++)); do
+  for ((k = 0; k < NODE_MAX_SLOTS; k++)); do
     owner="$(cat "$NODE_SLOTS/$k" 2>/dev/null || true)"
     if [[ -z $owner ]] || ! node_owner_alive "$owner"; then
       echo "$DATA" >"$NODE_SLOTS/$k"
@@ -94,6 +95,30 @@ node_bridge_up() {
   node_quiet_addresses
   ip addr replace "$NODE_IP/24" dev "$NODE_BRIDGE"
   ip link set "$NODE_BRIDGE" up
+  node_apiserver_access
+}
+
+# Pods reach the API server (which listens on 127.0.0.1 only) at
+# <node IP>:<api port>, a name its certificate carries: a DNAT from the
+# bridge to loopback (route_localnet lets the kernel route it), and, as
+# kube-proxy does, a DROP of every other packet from the bridge to 127/8,
+# so pods reach nothing else on the host's loopback (etcd, registry, ...).
+# In-cluster clients are told the address (Knot's chart:
+# knot.kubernetes.apiServer.host/port); rules tagged for node_sweep.
+node_apiserver_access() {
+  local tag="knot-apiserver $NODE_NET"
+  sysctl -qw "net.ipv4.conf.$NODE_BRIDGE.route_localnet=1"
+  iptables -t nat -C PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$API_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$API_PORT" 2>/dev/null ||
+    iptables -t nat -A PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$API_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$API_PORT"
+  # The ingress too (its HTTPS port), so pods reach <domain> like browsers
+  # do when their /etc/hosts names the node IP (Knot's portal: its own OIDC
+  # endpoints at its public URL).
+  if [[ -n ${INGRESS_PORT:-} ]]; then
+    iptables -t nat -C PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$INGRESS_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$INGRESS_PORT" 2>/dev/null ||
+      iptables -t nat -A PREROUTING -i "$NODE_BRIDGE" -d "$NODE_IP" -p tcp --dport "$INGRESS_PORT" -m comment --comment "$tag" -j DNAT --to-destination "127.0.0.1:$INGRESS_PORT"
+  fi
+  iptables -C INPUT -i "$NODE_BRIDGE" -d 127.0.0.0/8 -m conntrack ! --ctstate DNAT -m comment --comment "$tag" -j DROP 2>/dev/null ||
+    iptables -I INPUT -i "$NODE_BRIDGE" -d 127.0.0.0/8 -m conntrack ! --ctstate DNAT -m comment --comment "$tag" -j DROP
 }
 
 # Chromium fails every request in flight (net::ERR_NETWORK_CHANGED) whenever
@@ -387,6 +412,14 @@ node_sweep() {
       eval "iptables -t nat ${rule/-A /-D }" 2>/dev/null || true
       [[ -n $chain ]] && { iptables -t nat -F "$chain" 2>/dev/null; iptables -t nat -X "$chain" 2>/dev/null; } || true
     done < <(iptables -t nat -S POSTROUTING 2>/dev/null | grep -F "name: \\\"$NODE_NET\\\"" || true)
+    # node_apiserver_access's rules.
+    local table
+    for table in nat filter; do
+      while read -r rule; do
+        # shellcheck disable=SC2086 # the rule is re-split into iptables words
+        eval "iptables -t $table ${rule/-A /-D }" 2>/dev/null || true
+      done < <(iptables -t "$table" -S 2>/dev/null | grep -F "\"knot-apiserver $NODE_NET\"" || true)
+    done
     rm -f /var/lib/cni/results/"$NODE_NET"-* 2>/dev/null || true
     ip link del "$NODE_BRIDGE" 2>/dev/null || true
   fi

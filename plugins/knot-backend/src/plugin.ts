@@ -18,6 +18,7 @@ import { ChartCatalog } from './charts/ChartCatalog';
 import { createChartsRouter } from './charts/chartsRouter';
 import { LocalChartSource } from './charts/LocalChartSource';
 import { readKnotConfig } from './config';
+import { profileNamespaceNames } from './releases/profileNamespaceNames';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
@@ -241,6 +242,9 @@ export const knotPlugin = createBackendPlugin({
               access,
               exposure,
               namespacePrefix,
+              knot.provisioning.portalAccess
+                ? () => profileNamespaceNames(kubernetes, namespacePrefix)
+                : undefined,
             ),
           }),
         );

@@ -50,6 +50,12 @@ export interface ProvisioningConfig {
    * user, who is not in the store).
    */
   profiles: ProvisioningTarget[];
+  /**
+   * The portal's own ServiceAccount when Knot runs in the cluster: bound to
+   * the namespace role in each profile namespace (and only there), which is
+   * how it deploys users' services without cluster-wide rights.
+   */
+  portalAccess?: { serviceAccount: string; namespace: string };
 }
 
 /** The periodic reconcile when `knot.provisioning.schedule` is not set. */
@@ -152,6 +158,12 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       : DEFAULT_PROVISIONING_SCHEDULE,
     concurrency: provisioning?.getOptionalNumber('concurrency') ?? 16,
     removeOrphans: provisioning?.getOptionalBoolean('removeOrphans') ?? true,
+    portalAccess: provisioning?.has('portalAccess')
+      ? {
+          serviceAccount: provisioning.getString('portalAccess.serviceAccount'),
+          namespace: provisioning.getString('portalAccess.namespace'),
+        }
+      : undefined,
     profiles: (provisioning?.getOptionalConfigArray('profiles') ?? []).map(
       entry => ({
         name: entry.getString('name'),

@@ -43,6 +43,38 @@ describe('profileManifests', () => {
     expect(m.absent.map(a => a.kind)).toEqual(['ResourceQuota', 'LimitRange']);
   });
 
+  it('binds the in-cluster portal to the namespace role, active or not', () => {
+    const inCluster = config({
+      storage: { privateDir: '/data/private', sharedDir: '/data/shared' },
+      provisioning: {
+        portalAccess: {
+          serviceAccount: 'knot-portal',
+          namespace: 'knot-system',
+        },
+      },
+    });
+    for (const active of [true, false]) {
+      const m = profileManifests({ ...alice, active }, inCluster);
+      const binding = m.objects.find(o => o.metadata.name === 'knot-portal');
+      expect(binding).toMatchObject({
+        kind: 'RoleBinding',
+        metadata: { namespace: 'knot-alice' },
+        roleRef: { kind: 'ClusterRole', name: 'admin' },
+        subjects: [
+          {
+            kind: 'ServiceAccount',
+            name: 'knot-portal',
+            namespace: 'knot-system',
+          },
+        ],
+      });
+    }
+    // Outside a cluster (development) there is no such binding.
+    expect(
+      profileManifests(alice, hostPath).objects.map(o => o.metadata.name),
+    ).not.toContain('knot-portal');
+  });
+
   it('pre-binds each PV to its PVC, private folder per profile', () => {
     const m = profileManifests(alice, hostPath);
     const [, , privatePv, sharedPv] = m.objects as any[];

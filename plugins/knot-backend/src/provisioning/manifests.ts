@@ -27,6 +27,8 @@ export const KNOT_ROLE_BINDING = 'knot';
  * charts need.
  */
 export const NAMESPACE_ROLE = 'admin';
+/** RoleBinding granting the in-cluster portal the namespace role. */
+export const KNOT_PORTAL_ROLE_BINDING = 'knot-portal';
 export const KNOT_QUOTA = 'knot-quota';
 export const KNOT_LIMITS = 'knot-limits';
 /** Label on PVs naming their data domain. */
@@ -176,6 +178,28 @@ export function profileManifests(
     });
   } else {
     absent.push(roleBinding);
+  }
+
+  // The in-cluster portal deploys and stops services here, deactivated or
+  // not; its ClusterRole alone cannot (README of deploy/helm/knot).
+  if (config.portalAccess) {
+    objects.push({
+      apiVersion: roleBinding.apiVersion,
+      kind: roleBinding.kind,
+      metadata: { name: KNOT_PORTAL_ROLE_BINDING, namespace: ns, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: NAMESPACE_ROLE,
+      },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: config.portalAccess.serviceAccount,
+          namespace: config.portalAccess.namespace,
+        },
+      ],
+    });
   }
 
   // A deactivated profile keeps its data but may run nothing.

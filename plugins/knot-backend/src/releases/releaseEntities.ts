@@ -21,17 +21,39 @@ export class ReleaseEntities {
     private readonly access: Pick<ProfileAccess, 'ownerRef'>,
     private readonly exposure: ServiceExposure,
     private readonly namespacePrefix: string,
+    /**
+     * Profile namespaces to list one by one. The in-cluster portal may read
+     * Secrets (helm's release records) only there, so `helm list -A` is
+     * refused; without it (development) one `helm list -A` does.
+     */
+    private readonly profileNamespaces?: () => Promise<string[]>,
   ) {}
 
+  private async releases(): Promise<HelmRelease[]> {
+    if (!this.profileNamespaces) {
+      const { stdout } = await this.helm.run([
+        'list',
+        '-A',
+        '--all',
+        '-o',
+        'json',
+      ]);
+      return JSON.parse(stdout || '[]') as HelmRelease[];
+    }
+    const namespaces = await this.profileNamespaces();
+    const found: HelmRelease[] = [];
+    // A few helm processes at a time: one per namespace.
+    for (let i = 0; i < namespaces.length; i += 8) {
+      const lists = await Promise.all(
+        namespaces.slice(i, i + 8).map(ns => this.helm.list(ns)),
+      );
+      found.push(...lists.flat());
+    }
+    return found;
+  }
+
   async list(): Promise<KnotCatalogEntities> {
-    const { stdout } = await this.helm.run([
-      'list',
-      '-A',
-      '--all',
-      '-o',
-      'json',
-    ]);
-    const releases = (JSON.parse(stdout || '[]') as HelmRelease[]).filter(
+    const releases = (await this.releases()).filter(
       r => namespaceProfile(r.namespace, this.namespacePrefix) !== undefined,
     );
     return {

@@ -1,0 +1,466 @@
+// Knot's Helm chart (deploy/helm/knot) against the real API server: lint,
+// server-side dry-runs of the rendered chart, and the portal's permissions
+// asked of the authorizer (SubjectAccessReview) and exercised with the
+// portal ServiceAccount's own token (RBAC + the scope policy).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  clusterEndpoint,
+  freshNamespace,
+  kubectl,
+  request,
+  run,
+  testDir,
+  uniqueName,
+  waitFor,
+} from './lib.mjs';
+
+const chart = join(testDir, '..', '..', '..', 'deploy', 'helm', 'knot');
+const allOptions = join(chart, 'ci', 'all-options-values.yaml');
+const helm = (args, opts) => run('helm', args, opts);
+
+async function kubeVersion() {
+  const v = JSON.parse(await kubectl(['version', '-o', 'json']));
+  return v.serverVersion.gitVersion.replace(/^v/, '');
+}
+
+// Objects of APIs this cluster does not serve (cert-manager's CRDs).
+const CERT_MANAGER = /^apiVersion: cert-manager\.io\//m;
+
+for (const [name, values] of [
+  ['default values', []],
+  ['every option set', ['-f', allOptions]],
+]) {
+  test(`knot chart: helm lint and a server-side dry-run with ${name}`, async t => {
+    const ns = await freshNamespace(t, 'chart');
+    const version = await kubeVersion();
+    const lint = await helm([
+      'lint',
+      chart,
+      '--strict',
+      '--kube-version',
+      version,
+      ...values,
+    ]);
+    assert.match(lint.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+
+    const rendered = (
+      await helm([
+        'template',
+        'knot',
+        chart,
+        '-n',
+        ns,
+        '--kube-version',
+        version,
+        ...values,
+      ])
+    ).stdout;
+    const docs = rendered.split(/^---$/m).filter(d => /^kind:/m.test(d));
+    const served = docs.filter(d => !CERT_MANAGER.test(d));
+    const skipped = docs.filter(d => CERT_MANAGER.test(d));
+    // Only the webhook's cert-manager option renders cert-manager objects.
+    assert.equal(skipped.length, values.length ? 4 : 0);
+    const out = await kubectl(
+      ['apply', '--dry-run=server', '-o', 'name', '-f', '-'],
+      { input: served.join('\n---\n') },
+    );
+    const applied = out.trim().split('\n');
+    assert.equal(applied.length, served.length, out);
+    for (const kind of [
+      'deployment.apps/knot-portal',
+      'deployment.apps/knot-webhook',
+      'poddisruptionbudget.policy/knot-webhook',
+      'mutatingwebhookconfiguration.admissionregistration.k8s.io/knot-webhook',
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/knot-webhook',
+      'validatingadmissionpolicy.admissionregistration.k8s.io/knot-portal-scope',
+      'clusterrole.rbac.authorization.k8s.io/knot-portal',
+    ]) {
+      assert.ok(applied.includes(kind), `${kind} in ${out}`);
+    }
+    // No `*` in any rule, timeouts within 3 s, secrets never in ConfigMaps.
+    assert.doesNotMatch(rendered, /(verbs|resources|apiGroups):.*"\*"/);
+    for (const m of rendered.matchAll(/timeoutSeconds: (\d+)/g)) {
+      assert.ok(Number(m[1]) <= 3, m[0]);
+    }
+    assert.doesNotMatch(rendered, /kind: ConfigMap[\s\S]*?password: [^$\s]/);
+  });
+}
+
+test('knot chart: values the schema or the chart refuse', async () => {
+  const version = await kubeVersion();
+  for (const [set, message] of [
+    [['--set', 'webhook.timeoutSeconds=10'], /timeoutSeconds/],
+    [['--set', 'portal.replicas=2'], /needs database.type=postgres/],
+    [['--set', 'storage.type=tmpfs'], /storage.type/],
+    [['--set', 'knot.namespacePrefix=Bad_'], /namespacePrefix/],
+  ]) {
+    const r = await helm(
+      ['template', 'knot', chart, '--kube-version', version, ...set],
+      { allowFail: true },
+    );
+    assert.notEqual(r.code, 0, `${set.join(' ')} was accepted`);
+    assert.match(r.stderr, message);
+  }
+});
+
+// The README's permission table: [group, resource, resourceName, verbs].
+function readmeRules() {
+  const text = readFileSync(join(chart, 'README.md'), 'utf8');
+  const table = text.split('<!-- portal-rbac:')[1].split('\n\n')[1];
+  return table
+    .split('\n')
+    .slice(2)
+    .map(row => row.split('|').map(c => c.trim()))
+    .map(([, group, resource, verbs]) => {
+      const [res, name] = resource.split('/');
+      return {
+        group: group === 'core' ? '' : group,
+        resource: res,
+        name,
+        verbs: verbs.split(',').map(v => v.trim()),
+      };
+    });
+}
+
+const VERBS = [
+  'get',
+  'list',
+  'watch',
+  'create',
+  'update',
+  'patch',
+  'delete',
+  'deletecollection',
+];
+// Subresources and special verbs that grant more than their resource.
+const SPECIAL = [
+  ['', 'pods', 'exec', 'create'],
+  ['', 'pods', 'attach', 'create'],
+  ['', 'pods', 'portforward', 'create'],
+  ['', 'pods', 'ephemeralcontainers', 'patch'],
+  ['', 'pods', 'log', 'get'],
+  ['', 'serviceaccounts', 'token', 'create'],
+  ['', 'services', 'proxy', 'get'],
+  ['', 'nodes', 'proxy', 'get'],
+  ['apps', 'deployments', 'scale', 'patch'],
+  ['', 'users', '', 'impersonate'],
+  ['', 'groups', '', 'impersonate'],
+  ['', 'serviceaccounts', '', 'impersonate'],
+  ['rbac.authorization.k8s.io', 'clusterroles', '', 'bind'],
+  ['rbac.authorization.k8s.io', 'clusterroles', '', 'escalate'],
+  ['rbac.authorization.k8s.io', 'roles', '', 'bind'],
+  ['rbac.authorization.k8s.io', 'roles', '', 'escalate'],
+  ['certificates.k8s.io', 'signers', '', 'approve'],
+  ['certificates.k8s.io', 'signers', '', 'sign'],
+];
+
+async function apiResources(namespaced) {
+  const out = await kubectl([
+    'api-resources',
+    `--namespaced=${namespaced}`,
+    '-o',
+    'name',
+  ]);
+  return out
+    .trim()
+    .split('\n')
+    .map(n => {
+      const [resource, ...group] = n.split('.');
+      return { resource, group: group.join('.') };
+    });
+}
+
+// One SubjectAccessReview per attribute set, all through one kubectl.
+async function allowed(user, ns, attributes) {
+  const groups = [
+    'system:serviceaccounts',
+    `system:serviceaccounts:${ns}`,
+    'system:authenticated',
+  ];
+  const items = attributes.map(resourceAttributes => ({
+    apiVersion: 'authorization.k8s.io/v1',
+    kind: 'SubjectAccessReview',
+    spec: { user, groups, resourceAttributes },
+  }));
+  // One JSON document per review, printed one after the other.
+  const out = await kubectl(['create', '-o', 'json', '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+  });
+  const list = out
+    .trim()
+    .split(/\n(?=\{)/)
+    .map(doc => JSON.parse(doc));
+  assert.equal(list.length, items.length);
+  return new Set(
+    list
+      .filter(r => r.status.allowed)
+      .map(r => {
+        const a = r.spec.resourceAttributes;
+        return [
+          a.namespace ?? '',
+          a.group ?? '',
+          a.resource,
+          a.subresource ?? '',
+          a.name ?? '',
+          a.verb,
+        ].join('|');
+      }),
+  );
+}
+
+test('knot chart: the portal ServiceAccount has exactly the README permissions', async t => {
+  const ns = await freshNamespace(t, 'rbac');
+  const release = uniqueName('kt');
+  const prefix = `${release}-`;
+  const portal = `${release}-knot-portal`;
+  const version = await kubeVersion();
+  const rbac = (
+    await helm([
+      'template',
+      release,
+      chart,
+      '-n',
+      ns,
+      '--kube-version',
+      version,
+      '--set',
+      `knot.namespacePrefix=${prefix}`,
+      '--show-only',
+      'templates/portal-rbac.yaml',
+      '--show-only',
+      'templates/portal-scope-policy.yaml',
+    ])
+  ).stdout;
+  t.after(() =>
+    kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], {
+      input: rbac,
+      allowFail: true,
+    }),
+  );
+  await kubectl(['apply', '-f', '-'], { input: rbac });
+  await kubectl(['-n', ns, 'create', 'serviceaccount', 'baseline']);
+
+  // Every verb on every served resource, cluster-wide and in kube-system.
+  const attrs = [];
+  for (const { group, resource } of await apiResources(false)) {
+    for (const verb of VERBS) attrs.push({ group, resource, verb });
+  }
+  for (const { group, resource } of await apiResources(true)) {
+    for (const verb of VERBS) {
+      attrs.push({ namespace: 'kube-system', group, resource, verb });
+    }
+  }
+  for (const [group, resource, subresource, verb] of SPECIAL) {
+    attrs.push({
+      namespace: 'kube-system',
+      group,
+      resource,
+      subresource,
+      verb,
+    });
+  }
+  const portalUser = `system:serviceaccount:${ns}:${portal}`;
+  // What any ServiceAccount may do (discovery, self reviews) is not Knot's.
+  const baseline = await allowed(
+    `system:serviceaccount:${ns}:baseline`,
+    ns,
+    attrs,
+  );
+  const granted = await waitFor('the portal ClusterRoleBinding', async () => {
+    const got = await allowed(portalUser, ns, attrs);
+    return got.size > baseline.size ? got : false;
+  });
+  const extra = [...granted].filter(a => !baseline.has(a)).sort();
+
+  const namespaced = new Set(
+    (await apiResources(true)).map(r => `${r.group}|${r.resource}`),
+  );
+  const expected = [];
+  for (const rule of readmeRules()) {
+    if (rule.name) continue; // named rules: checked below
+    for (const verb of rule.verbs) {
+      const ns2 = namespaced.has(`${rule.group}|${rule.resource}`)
+        ? 'kube-system'
+        : '';
+      expected.push([ns2, rule.group, rule.resource, '', '', verb].join('|'));
+    }
+  }
+  assert.deepEqual(extra, expected.sort());
+  assert.ok(attrs.length > 500, `only ${attrs.length} checks`);
+
+  // Named, and the refusals the issue names explicitly.
+  const named = await allowed(portalUser, ns, [
+    {
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      name: 'admin',
+      verb: 'bind',
+    },
+    {
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      name: 'cluster-admin',
+      verb: 'bind',
+    },
+    { namespace: 'kube-system', group: '', resource: 'secrets', verb: 'get' },
+    { namespace: 'kube-system', group: '', resource: 'secrets', verb: 'list' },
+    {
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterrolebindings',
+      verb: 'create',
+    },
+  ]);
+  assert.deepEqual(
+    [...named],
+    ['|rbac.authorization.k8s.io|clusterroles||admin|bind'],
+  );
+
+  // With its own token: the scope policy keeps the cluster-wide writes in
+  // profile namespaces (RBAC alone would let it bind itself to admin in
+  // kube-system), and `admin` in a profile namespace gives it Secrets there.
+  const token = (
+    await kubectl(['-n', ns, 'create', 'token', portal, '--duration=10m'])
+  ).trim();
+  const { server, ca } = await clusterEndpoint();
+  const as = (method, path, body) =>
+    request(method, server + path, { ca, token, body });
+  const namespaceObj = name => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  });
+  const bindAdmin = namespace => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'knot-portal', namespace },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'admin',
+    },
+    subjects: [{ kind: 'ServiceAccount', name: portal, namespace: ns }],
+  });
+  const outside = await waitFor('the scope policy', async () => {
+    const r = await as(
+      'POST',
+      '/api/v1/namespaces?dryRun=All',
+      namespaceObj(`not-${release}`),
+    );
+    return r.status === 403
+      ? r
+      : r.status === 201
+      ? false
+      : Promise.reject(new Error(r.text));
+  });
+  assert.match(
+    outside.json.message,
+    new RegExp(`may only manage namespaces named ${prefix}\\*`),
+  );
+
+  const profileNs = `${prefix}alice`;
+  t.after(() =>
+    kubectl(
+      ['delete', 'namespace', profileNs, '--ignore-not-found', '--wait=false'],
+      { allowFail: true },
+    ),
+  );
+  assert.equal(
+    (await as('POST', '/api/v1/namespaces', namespaceObj(profileNs))).status,
+    201,
+  );
+  const own = await as(
+    'POST',
+    `/apis/rbac.authorization.k8s.io/v1/namespaces/${profileNs}/rolebindings`,
+    bindAdmin(profileNs),
+  );
+  assert.equal(own.status, 201, own.text);
+  await waitFor(
+    'admin in the profile namespace',
+    async () =>
+      (await as('GET', `/api/v1/namespaces/${profileNs}/secrets`)).status ===
+      200,
+  );
+
+  for (const [path, body, why] of [
+    [
+      '/api/v1/namespaces/kube-system/secrets',
+      undefined,
+      /cannot list resource "secrets"/,
+    ],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/namespaces/kube-system/rolebindings?dryRun=All',
+      bindAdmin('kube-system'),
+      /may only write rolebindings in/,
+    ],
+    [
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?dryRun=All',
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: `${release}-escalate` },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'cluster-admin',
+        },
+        subjects: [{ kind: 'ServiceAccount', name: portal, namespace: ns }],
+      },
+      /cannot create resource "clusterrolebindings"/,
+    ],
+    [
+      '/api/v1/persistentvolumes?dryRun=All',
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: `knot-private-${release}` },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteMany'],
+          hostPath: { path: '/etc' },
+          claimRef: { namespace: profileNs, name: 'knot-private' },
+        },
+      },
+      /hostPath PVs under \/srv\/knot\//,
+    ],
+    [
+      '/api/v1/namespaces/kube-system/pods',
+      undefined,
+      /cannot list resource "pods" .*"kube-system"|^$/,
+    ],
+  ]) {
+    const r = await as(body ? 'POST' : 'GET', path, body);
+    if (path.endsWith('/pods')) {
+      // Listing pods is the Kubernetes tab's (README); creating them is not.
+      assert.equal(r.status, 200, r.text);
+      const create = await as('POST', `${path}?dryRun=All`, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'x' },
+        spec: { containers: [{ name: 'x', image: 'x' }] },
+      });
+      assert.equal(create.status, 403, create.text);
+      continue;
+    }
+    assert.equal(r.status, 403, `${path}: ${r.text}`);
+    assert.match(r.json.message, why);
+  }
+});
+
+test('knot chart: its appVersion is the tag dev/images/build.sh gives both images', () => {
+  const images = readFileSync(
+    join(testDir, '..', '..', 'images', 'images.env'),
+    'utf8',
+  );
+  const appVersion = readFileSync(join(chart, 'Chart.yaml'), 'utf8').match(
+    /^appVersion: ['"]?([^'"\n]+)/m,
+  )[1];
+  for (const image of ['knot-webhook', 'knot-portal']) {
+    const tag = images.match(
+      new RegExp(`^IMAGE_${image.replace('-', '_')}=.*:(.+)$`, 'm'),
+    )[1];
+    assert.equal(tag, appVersion, image);
+  }
+});
