@@ -18,6 +18,8 @@ import { ChartCatalog } from './charts/ChartCatalog';
 import { createChartsRouter } from './charts/chartsRouter';
 import { LocalChartSource } from './charts/LocalChartSource';
 import { readKnotConfig } from './config';
+import { createDatasetsRouter } from './datasets/datasetsRouter';
+import { DatashimDatasets } from './datasets/DatashimDatasets';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
@@ -232,6 +234,14 @@ export const knotPlugin = createBackendPlugin({
               exposure,
               namespacePrefix,
             ),
+          }),
+        );
+        router.use(
+          createDatasetsRouter({
+            profiles,
+            kubernetes,
+            datasets: new DatashimDatasets(kubernetes, knot.datasets.apiGroup),
+            config: knot.datasets,
           }),
         );
         router.use(
