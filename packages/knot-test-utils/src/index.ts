@@ -39,6 +39,12 @@ export {
   testUsername,
 } from './profiles';
 export { pushChart, startRegistry, startTokenAuthFront } from './registry';
+export {
+  createTestBucket,
+  describeWithClusterAndS3,
+  testS3Server,
+  type TestS3Server,
+} from './s3';
 export { seededRandom } from './seededRandom';
 export { serviceProbe } from './serviceProbe';
 export { installService, servicesTestConfigData } from './services';

@@ -20,6 +20,7 @@ import { LocalChartSource } from './charts/LocalChartSource';
 import { readKnotConfig } from './config';
 import { createDatasetsRouter } from './datasets/datasetsRouter';
 import { DatashimDatasets } from './datasets/DatashimDatasets';
+import { SharedDatasets } from './datasets/SharedDatasets';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
@@ -146,6 +147,12 @@ export const knotPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
         logger.info(`Knot OIDC issuer: ${oidc.issuer}`);
 
+        // Datasets: Datashim's, in profile namespaces.
+        const datasets = new DatashimDatasets(
+          kubernetes,
+          knot.datasets.apiGroup,
+        );
+
         // Provisioning follows the user store: every change reconciles the
         // profile it touched (the periodic run catches other replicas').
         const provisioning = await createProvisioning({
@@ -156,6 +163,11 @@ export const knotPlugin = createBackendPlugin({
           source: new StoreProfileSource(
             store,
             new ConfigProfileSource(knot.provisioning.profiles),
+          ),
+          sharedDatasets: new SharedDatasets(
+            kubernetes,
+            knot.datasets.shared,
+            datasets,
           ),
         });
         store.onChange(async change => {

@@ -40,7 +40,7 @@ function text(
   required: boolean,
 ): string {
   const value = body[field];
-  if (value === undefined || value === null || value === '') {
+  if (value === undefined || value === '') {
     if (required) throw new InputError(`The ${field} is required`);
     return '';
   }
