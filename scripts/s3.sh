@@ -68,7 +68,7 @@ start() {
 JSON
   setsid "$WEED" server -ip "$HOST" -ip.bind "$HOST" -dir "$dir/data" \
     -master.port $((PORT + 1)) -master.port.grpc $((PORT + 2)) -master.telemetry=false \
-    -master.volumeSizeLimitMB 64 -volume.max 4 \
+    -master.volumeSizeLimitMB 64 -volume.max 16 \
     -volume.port $((PORT + 3)) -volume.port.grpc $((PORT + 4)) \
     -filer -filer.port $((PORT + 5)) -filer.port.grpc $((PORT + 6)) \
     -s3 -s3.port "$PORT" -s3.port.grpc $((PORT + 7)) -s3.port.iceberg 0 -s3.port.lance 0 \
@@ -78,9 +78,11 @@ JSON
   # Ready when a bucket and an object can be written (volumes assigned).
   local i
   for ((i = 0; i < 120; i++)); do
-    if [[ $(s3_curl "$access" "$secret" PUT /knot-ready 2>/dev/null) == 200 ]] &&
+    # (409: made by an earlier try, whose object write came too early.)
+    if [[ $(s3_curl "$access" "$secret" PUT /knot-ready 2>/dev/null) == @(200|409) ]] &&
       [[ $(curl -sS -o /dev/null -w '%{http_code}' --aws-sigv4 "aws:amz:us-east-1:s3" \
-        --user "$access:$secret" -X PUT --data-binary ok "http://$HOST:$PORT/knot-ready/ok" 2>/dev/null) == 200 ]]; then
+        --user "$access:$secret" -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' \
+        -X PUT --data-binary ok "http://$HOST:$PORT/knot-ready/ok" 2>/dev/null) == 200 ]]; then
       echo "export KNOT_TEST_S3_ENDPOINT=http://$HOST:$PORT"
       echo "export KNOT_TEST_S3_ACCESS_KEY=$access"
       echo "export KNOT_TEST_S3_SECRET_KEY=$secret"
@@ -91,6 +93,7 @@ JSON
   done
   tail -20 "$dir/weed.log" >&2
   log "not ready after 60 s"
+  kill -9 "$(<"$dir/pid")" 2>/dev/null || true
   return 1
 }
 
@@ -100,6 +103,8 @@ stop() {
     pid="$(<"$dir/pid")"
     kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # weed can take long to stop after SIGTERM: its data goes with the dir.
+    kill -9 "$pid" 2>/dev/null || true
   fi
   rm -rf "$dir"
 }

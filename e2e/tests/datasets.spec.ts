@@ -34,6 +34,9 @@ function s3Request(method: string, path: string, body?: string): string {
       'aws:amz:us-east-1:s3',
       '--user',
       `${s3.accessKey}:${s3.secretKey}`,
+      // curl signs no body hash of --data-binary: say so.
+      '-H',
+      'x-amz-content-sha256: UNSIGNED-PAYLOAD',
       '-X',
       method,
       ...(body === undefined ? [] : ['--data-binary', body]),

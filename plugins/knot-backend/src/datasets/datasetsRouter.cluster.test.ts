@@ -200,6 +200,13 @@ describeWithClusterAndS3('datasets API', () => {
       });
       expect(closed.status).toBe(400);
       expect(closed.body.error.message).toMatch(/^Unreachable/);
+      // HTTPS to a plain-HTTP server: the TLS handshake fails.
+      const tls = await test({
+        ...dataset,
+        endpoint: s3.endpoint.replace(/^http:/, 'https:'),
+      });
+      expect(tls.status).toBe(400);
+      expect(tls.body.error.message).toMatch(/^TLS failed/);
       for (const answer of [ok, wrongSecret, wrongAccess, noBucket]) {
         expect(leaks(answer.body)).toBe(false);
       }

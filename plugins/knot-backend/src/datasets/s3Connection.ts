@@ -21,8 +21,17 @@ const TLS_CODES =
 const UNREACHABLE_CODES =
   /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|EPIPE)$/;
 
+/**
+ * Node's code of a network or TLS failure. The SDK may wrap it ("AWS SDK
+ * error wrapper for Error: connect ECONNREFUSED ..."): then from the text.
+ */
 function errorCode(error: any): string {
-  return String(error?.code ?? error?.cause?.code ?? error?.errno ?? '');
+  const code = error?.code ?? error?.cause?.code ?? error?.errors?.[0]?.code;
+  if (typeof code === 'string' && code) return code;
+  const found = String(error?.message ?? '').match(
+    /\b(E[A-Z]{3,}|ERR_[A-Z_]+|CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|DEPTH_ZERO_[A-Z_]+|SELF_SIGNED_[A-Z_]+)\b/,
+  );
+  return found?.[1] ?? '';
 }
 
 /**
