@@ -64,8 +64,11 @@ export function parseS3DatasetInput(body: unknown): S3DatasetInput {
     throw new InputError(`Unknown dataset fields: ${unknown.join(', ')}`);
   }
   if (input.type !== 's3') {
+    // Never String() what the client sent: an object's toString is theirs.
+    const given =
+      typeof input.type === 'string' ? ` '${input.type.slice(0, 40)}'` : '';
     throw new InputError(
-      `Unknown dataset type '${String(input.type)}': only 's3' can be created`,
+      `Unknown dataset type${given}: only 's3' can be created`,
     );
   }
   const name = text(input, 'name', 63, true);

@@ -53,7 +53,12 @@ function fakeApi(items: KnotDataset[], available = true) {
     }),
     createDataset: jest.fn(async request => {
       created.push(request);
-      const dataset = { ...data, name: request.name, mountedBy: [] };
+      const dataset = {
+        ...data,
+        name: request.name,
+        mountPath: `/mnt/datasets/${request.name}`,
+        mountedBy: [],
+      };
       items.push(dataset);
       return dataset;
     }),
