@@ -110,10 +110,16 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
     await sidebarLink(page, 'Datasets').click();
     await page.getByRole('button', { name: 'New dataset' }).click();
     const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name').fill(name);
-    await dialog.getByLabel('Endpoint').fill(s3.endpoint);
-    await dialog.getByLabel('Bucket').fill(bucket);
-    await dialog.getByLabel('Access key').fill(s3.accessKey);
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(name);
+    await dialog
+      .getByRole('textbox', { name: 'Endpoint', exact: true })
+      .fill(s3.endpoint);
+    await dialog
+      .getByRole('textbox', { name: 'Bucket', exact: true })
+      .fill(bucket);
+    await dialog
+      .getByRole('textbox', { name: 'Access key', exact: true })
+      .fill(s3.accessKey);
     await dialog.getByLabel('Secret key').fill('not-the-secret');
     await dialog.getByRole('button', { name: 'Test connection' }).click();
     await expect(dialog.getByText(/^Access denied/)).toBeVisible();

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { KnotS3DatasetRequest } from '@knot-platform/plugin-knot-common';
 import Button from '@material-ui/core/Button';
@@ -134,7 +133,12 @@ export function CreateDatasetDialog(props: {
             {tested}
           </Typography>
         )}
-        {error && <WarningPanel title="Connection failed" message={error} />}
+        {/* In plain sight: a collapsed panel would hide why it failed. */}
+        {error && (
+          <Typography role="alert" color="error">
+            {error}
+          </Typography>
+        )}
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>

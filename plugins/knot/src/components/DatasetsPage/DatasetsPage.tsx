@@ -77,6 +77,7 @@ export function DatasetsPage() {
       {!available && (
         <WarningPanel
           title="Datasets are disabled"
+          defaultExpanded
           message={list.value?.message}
         />
       )}
@@ -176,6 +177,7 @@ export function DatasetsPage() {
           {deleting && deleting.mountedBy.length > 0 && (
             <WarningPanel
               title="Services mount it now"
+              defaultExpanded
               message={`${deleting.mountedBy.join(
                 ', ',
               )} use this dataset; restart them after deleting it.`}
