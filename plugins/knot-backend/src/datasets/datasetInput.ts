@@ -113,7 +113,8 @@ export function parseS3DatasetInput(body: unknown): S3DatasetInput {
       );
     }
   }
-  if (/[\x00-\x1f\x7f]/.test(prefix)) {
+  const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c === '\x7f';
+  if ([...prefix].some(isControl)) {
     throw new InputError('The folder must not contain control characters');
   }
   const region = text(input, 'region', 32, false);
