@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
   approve,
-  chooseTemplate,
+  deployHello,
   expect,
   FIRST_ADMIN,
   INGRESS,
@@ -130,15 +130,7 @@ test('a file uploaded in the portal is listed by the deployed service, opened th
   await upload(page, sharedFile);
 
   // Deploy Hello Kubernetes from Create.
-  await page.goto('/create');
-  await chooseTemplate(page, 'Hello Kubernetes');
-  await page.getByLabel('Name', { exact: false }).first().fill(release);
-  await expect(page.getByText(`${profile} (you)`)).toBeVisible();
-  await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
-  const open = page.getByRole('link', { name: 'Open the service' });
-  await expect(open).toBeVisible({ timeout: 120_000 });
+  const open = await deployHello(page, { name: release, profile });
   const url = serviceUrl(release, profile);
   await expect(open).toHaveAttribute('href', url);
 

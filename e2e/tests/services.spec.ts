@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { chooseTemplate, expect, signInAsGuest, test } from '../fixtures';
+import { deployHello, expect, signInAsGuest, test } from '../fixtures';
 
 // The guest user's profile namespace, as provisioning would create it.
 const namespace = 'knot-guest';
@@ -52,25 +52,17 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
 
   await signInAsGuest(page, '/create');
 
-  // The Template generated from charts/hello-kubernetes.
-  await chooseTemplate(page, 'Hello Kubernetes');
-
-  const nameField = page.getByLabel('Name', { exact: false }).first();
-  await nameField.fill(name);
-  // The profile picker offers the signed-in user (and their teams).
-  await expect(page.getByText('guest (you)')).toBeVisible();
-  await page.getByRole('button', { name: 'Next' }).click();
-
-  const messageField = page.getByLabel('Message', { exact: false }).first();
-  await expect(messageField).toHaveValue('Hello from Knot!');
-  await messageField.fill(message);
-  await page.getByRole('button', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Create' }).click();
-
-  // The task ran knot:helm:install and links to the service.
-  await expect(
-    page.getByRole('link', { name: 'Open the service' }),
-  ).toBeVisible({
+  // The Template generated from charts/hello-kubernetes; the profile
+  // picker offers the signed-in user (and their teams). The task runs
+  // knot:helm:install and links to the service.
+  await deployHello(page, {
+    name,
+    profile: 'guest',
+    values: async () => {
+      const messageField = page.getByLabel('Message', { exact: false }).first();
+      await expect(messageField).toHaveValue('Hello from Knot!');
+      await messageField.fill(message);
+    },
     timeout: 90_000,
   });
   await page.screenshot({

@@ -96,6 +96,32 @@ export interface Config {
     };
 
     /** The private and shared data domains. */
+    /** Datasets: Datashim Datasets of profile namespaces (the Datasets page). */
+    datasets?: {
+      /**
+       * The Dataset API group to create; unset: whichever the cluster serves
+       * (datashim.io first, then com.ie.ibm.hpsys).
+       */
+      apiGroup?: 'datashim.io' | 'com.ie.ibm.hpsys';
+      /** How long "Test connection" waits for an S3 endpoint (ms). @default 10000 */
+      connectTimeoutMs?: number;
+      /**
+       * Read-only S3 datasets provisioning creates in every profile
+       * namespace (and removes when dropped from this list); marked shared
+       * in the Datasets page and not deletable by users.
+       */
+      shared?: Array<{
+        name: string;
+        endpoint: string;
+        bucket: string;
+        prefix?: string;
+        region?: string;
+        /** @visibility secret */
+        accessKey: string;
+        /** @visibility secret */
+        secretKey: string;
+      }>;
+    };
     storage?: {
       /**
        * Folder on the backend's filesystem holding one sub-folder per

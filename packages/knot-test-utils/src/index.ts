@@ -40,6 +40,12 @@ export {
 } from './profiles';
 export { pushChart, startRegistry, startTokenAuthFront } from './registry';
 export { recordExpressApps, routeTable, type RouteEntry } from './routeTable';
+export {
+  createTestBucket,
+  describeWithClusterAndS3,
+  testS3Server,
+  type TestS3Server,
+} from './s3';
 export { seededRandom } from './seededRandom';
 export { serviceProbe } from './serviceProbe';
 export { installService, servicesTestConfigData } from './services';

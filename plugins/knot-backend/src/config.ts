@@ -1,6 +1,7 @@
 import type { Config } from '@backstage/config';
 import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
 import { readChartsConfig, type ChartsConfig } from './charts/config';
+import { readDatasetsConfig, type DatasetsConfig } from './datasets/config';
 import { readFilesConfig, type FilesConfig } from './files/config';
 import {
   readForwardAuthConfig,
@@ -26,6 +27,7 @@ export interface KnotConfig {
   kubernetes: KubernetesConfig;
   identity: IdentityConfig;
   files: FilesConfig;
+  datasets: DatasetsConfig;
   provisioning: ProvisioningConfig;
   charts: ChartsConfig;
   releases: ReleasesConfig;
@@ -43,6 +45,7 @@ export function readKnotConfig(config: Config): KnotConfig {
     kubernetes: readKubernetesConfig(config),
     identity: readIdentityConfig(config),
     files: readFilesConfig(config),
+    datasets: readDatasetsConfig(config),
     provisioning: readProvisioningConfig(config),
     charts: readChartsConfig(config),
     releases: readReleasesConfig(config),

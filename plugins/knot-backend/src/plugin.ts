@@ -19,6 +19,9 @@ import { createChartsRouter } from './charts/chartsRouter';
 import { LocalChartSource } from './charts/LocalChartSource';
 import { readKnotConfig } from './config';
 import { profileNamespaceNames } from './releases/profileNamespaceNames';
+import { createDatasetsRouter } from './datasets/datasetsRouter';
+import { DatashimDatasets } from './datasets/DatashimDatasets';
+import { SharedDatasets } from './datasets/SharedDatasets';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
@@ -155,6 +158,12 @@ export const knotPlugin = createBackendPlugin({
         httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
         logger.info(`Knot OIDC issuer: ${oidc.issuer}`);
 
+        // Datasets: Datashim's, in profile namespaces.
+        const datasets = new DatashimDatasets(
+          kubernetes,
+          knot.datasets.apiGroup,
+        );
+
         // Provisioning follows the user store: every change reconciles the
         // profile it touched (the periodic run catches other replicas').
         const provisioning = await createProvisioning({
@@ -165,6 +174,11 @@ export const knotPlugin = createBackendPlugin({
           source: new StoreProfileSource(
             store,
             new ConfigProfileSource(knot.provisioning.profiles),
+          ),
+          sharedDatasets: new SharedDatasets(
+            kubernetes,
+            knot.datasets.shared,
+            datasets,
           ),
         });
         store.onChange(async change => {
@@ -246,6 +260,14 @@ export const knotPlugin = createBackendPlugin({
                 ? () => profileNamespaceNames(kubernetes, namespacePrefix)
                 : undefined,
             ),
+          }),
+        );
+        router.use(
+          createDatasetsRouter({
+            profiles,
+            kubernetes,
+            datasets: new DatashimDatasets(kubernetes, knot.datasets.apiGroup),
+            config: knot.datasets,
           }),
         );
         router.use(

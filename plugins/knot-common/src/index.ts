@@ -6,6 +6,7 @@
  */
 
 export * from './catalog';
+export * from './datasets';
 export * from './charts';
 export * from './environment';
 export * from './files';

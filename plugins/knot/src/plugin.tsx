@@ -15,10 +15,13 @@ import {
 import HubIcon from '@material-ui/icons/DeviceHub';
 import FolderIcon from '@material-ui/icons/Folder';
 import CloudIcon from '@material-ui/icons/Cloud';
+import DatasetIcon from '@material-ui/icons/Dns';
 import PersonIcon from '@material-ui/icons/Person';
 import StorageIcon from '@material-ui/icons/Storage';
 import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
 import { allowedTo } from './allowedTo';
+import { datasetsApiRef } from './api/DatasetsApi';
+import { DatasetsClient } from './api/DatasetsClient';
 import { filesApiRef } from './api/FilesApi';
 import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
@@ -29,6 +32,7 @@ import { ExactPath } from './components/ExactPath';
 import {
   accountRouteRef,
   adminRouteRef,
+  datasetsRouteRef,
   filesRouteRef,
   provisioningRouteRef,
   rootRouteRef,
@@ -58,6 +62,16 @@ const filesApi = ApiBlueprint.make({
       api: filesApiRef,
       deps: knotFetchDeps,
       factory: deps => new FilesClient(deps),
+    }),
+});
+
+const datasetsApi = ApiBlueprint.make({
+  name: 'datasets',
+  params: defineParams =>
+    defineParams({
+      api: datasetsApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new DatasetsClient(deps),
     }),
 });
 
@@ -110,6 +124,18 @@ const filesPage = PageBlueprint.make({
     title: 'Files',
     icon: <FolderIcon />,
     loader: () => import('./components/FilesPage').then(m => <m.FilesPage />),
+  },
+});
+
+const datasetsPage = PageBlueprint.make({
+  name: 'datasets',
+  params: {
+    path: '/knot/datasets',
+    routeRef: datasetsRouteRef,
+    title: 'Datasets',
+    icon: <DatasetIcon />,
+    loader: () =>
+      import('./components/DatasetsPage').then(m => <m.DatasetsPage />),
   },
 });
 
@@ -199,6 +225,7 @@ export const knotPlugin = createFrontendPlugin({
   routes: {
     root: rootRouteRef,
     files: filesRouteRef,
+    datasets: datasetsRouteRef,
     provisioning: provisioningRouteRef,
     services: servicesRouteRef,
     account: accountRouteRef,
@@ -207,10 +234,12 @@ export const knotPlugin = createFrontendPlugin({
   extensions: [
     knotApi,
     filesApi,
+    datasetsApi,
     provisioningApi,
     knotPage,
     servicesPage,
     filesPage,
+    datasetsPage,
     accountPage,
     adminPage,
     adminProvisioningPage,

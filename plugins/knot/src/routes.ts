@@ -17,3 +17,6 @@ export const accountRouteRef = createRouteRef();
 
 /** Users and teams administration. */
 export const adminRouteRef = createRouteRef();
+
+/** The acting profile's datasets (S3 buckets at /mnt/datasets/<name>). */
+export const datasetsRouteRef = createRouteRef();

@@ -106,6 +106,13 @@ export class ProvisioningReconciler {
       logger: LoggerService;
       /** First wait before retrying a terminating namespace (tests). */
       terminatingRetryMs?: number;
+      /** The admin's shared datasets, kept in every profile namespace. */
+      sharedDatasets?: {
+        reconcile(
+          profile: string,
+          namespace: string,
+        ): Promise<ProvisioningAction[]>;
+      };
     },
   ) {
     this.kube = options.kube;
@@ -385,6 +392,15 @@ export class ProvisioningReconciler {
         }
       }
       const nsName = ns.metadata!.name!;
+      if (this.options.sharedDatasets) {
+        try {
+          actions.push(
+            ...(await this.options.sharedDatasets.reconcile(profile, nsName)),
+          );
+        } catch (error) {
+          fail('Dataset', nsName, error);
+        }
+      }
       if (target.active) {
         await this.resumeWorkloads(
           profile,

@@ -21,6 +21,9 @@ export async function createProvisioning(options: {
   kubernetes: KubernetesClientFactory;
   scheduler: SchedulerService;
   source: ProfileSource;
+  sharedDatasets?: ConstructorParameters<
+    typeof ProvisioningReconciler
+  >[0]['sharedDatasets'];
 }): Promise<{ reconciler: ProvisioningReconciler; folders: LeftoverFolders }> {
   const { config, logger, source } = options;
   const reconciler = new ProvisioningReconciler({
@@ -28,6 +31,7 @@ export async function createProvisioning(options: {
     source,
     config,
     logger,
+    sharedDatasets: options.sharedDatasets,
   });
   await options.scheduler.scheduleTask({
     id: 'knot-provisioning-reconcile',

@@ -35,7 +35,7 @@ const databases = createTestDatabases();
 
 /** Change it to explore; the failures print the seed and the input. */
 const SEED = 20261202;
-/** Bad bodies per route (distinct ones): 11 routes, > 10,000 in all. */
+/** Bad bodies per route (distinct ones): 13 routes, > 10,000 in all. */
 const PER_ROUTE = 1000;
 
 /** A field of a body: a value that passes, and values that must not. */
@@ -68,6 +68,54 @@ const isUser = (v: Json) => typeof v === 'string' && USERS.includes(v);
 
 const nameText = (t: string) => `${t}A/`; // upper case and a slash: no name
 const pathText = (t: string) => `../${t}`;
+
+/**
+ * A dataset request; the good endpoint has nobody listening, so even a
+ * body that passed would be refused (unreachable) before anything is made.
+ */
+const DATASET_FIELDS: Record<string, Field> = {
+  name: {
+    good: 'data',
+    bad: BAD_NAMES.filter(n => n !== 'kube-system'),
+    badText: nameText,
+    required: true,
+  },
+  type: { good: 's3', bad: ['', 'S3', 'nfs', 'cos'], required: true },
+  endpoint: {
+    good: 'http://127.0.0.1:9',
+    bad: [
+      '',
+      's3.example.org',
+      'ftp://127.0.0.1',
+      'file:///etc/passwd',
+      'http://key:secret@127.0.0.1',
+      'http://127.0.0.1/bucket',
+      'http://127.0.0.1/?x=1',
+      `http://${'a'.repeat(2048)}.org`,
+    ],
+    badText: t => `ftp://${t}`,
+    required: true,
+  },
+  bucket: {
+    good: 'bucket',
+    bad: ['', 'ab', 'Bucket', 'a_b', '.ab', 'ab-', 'a..b', 'b'.repeat(64)],
+    badText: t => `${t}_B`,
+    required: true,
+  },
+  prefix: { good: 'folder', bad: ['..', 'a/../b', 'a//b', 'a\u0000b'] },
+  region: { good: 'us-east-1', bad: ['EU WEST', 'r'.repeat(33)] },
+  accessKey: {
+    good: 'key',
+    bad: ['', 'a key', 'k\u00e9y', 'k'.repeat(129)],
+    required: true,
+  },
+  secretKey: {
+    good: 'secret',
+    bad: ['', 'a secret', 's'.repeat(257)],
+    required: true,
+  },
+  readOnly: { good: true, bad: ['true', 1, 0], accepts: isBoolean },
+};
 
 const BODY_ROUTES: Record<string, BodyRoute> = {
   'POST /me/password': {
@@ -223,6 +271,16 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
       },
     },
   },
+  'POST /datasets': {
+    caller: 'alice',
+    path: '/datasets',
+    fields: DATASET_FIELDS,
+  },
+  'POST /datasets/test': {
+    caller: 'alice',
+    path: '/datasets/test',
+    fields: DATASET_FIELDS,
+  },
   'POST /services': {
     caller: 'alice',
     path: '/services',
@@ -271,6 +329,7 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
 const NOT_JSON: Record<string, string> = {
   'DELETE /.backstage/auth/v1/cookie': "Backstage's own",
   'POST /.well-known/backstage/permissions/apply-conditions': "Backstage's own",
+  'DELETE /datasets/:name': 'no body',
   'DELETE /files/:domain': 'no body (the path is a query parameter)',
   'PUT /files/:domain/file': "the file's raw bytes (filesRouter.safety)",
   'POST /files/:domain/upload': 'multipart (filesRouter.safety)',

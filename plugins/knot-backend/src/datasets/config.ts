@@ -1,0 +1,51 @@
+import type { Config } from '@backstage/config';
+import { parseS3DatasetInput } from './datasetInput';
+import type { SharedDatasetConfig } from './SharedDatasets';
+
+/** The Dataset CRD groups Datashim has used: the newer first. */
+export const DATASET_API_GROUPS = ['datashim.io', 'com.ie.ibm.hpsys'] as const;
+export type DatasetApiGroup = (typeof DATASET_API_GROUPS)[number];
+
+/** `knot.datasets`. */
+export interface DatasetsConfig {
+  /** The Dataset group to create; unset: whichever the cluster serves. */
+  apiGroup?: DatasetApiGroup;
+  /** How long "Test connection" waits for the S3 endpoint. */
+  connectTimeoutMs: number;
+  /** Datasets an admin shares read-only with every profile. */
+  shared: SharedDatasetConfig[];
+}
+
+export function readDatasetsConfig(config: Config): DatasetsConfig {
+  const apiGroup = config.getOptionalString('knot.datasets.apiGroup');
+  if (
+    apiGroup !== undefined &&
+    !DATASET_API_GROUPS.includes(apiGroup as DatasetApiGroup)
+  ) {
+    throw new Error(
+      `knot.datasets.apiGroup must be one of ${DATASET_API_GROUPS.join(
+        ', ',
+      )}, not '${apiGroup}'`,
+    );
+  }
+  return {
+    apiGroup: apiGroup as DatasetApiGroup | undefined,
+    connectTimeoutMs:
+      config.getOptionalNumber('knot.datasets.connectTimeoutMs') ?? 10_000,
+    shared: (config.getOptionalConfigArray('knot.datasets.shared') ?? []).map(
+      (entry, i) => {
+        try {
+          const { readOnly: _readOnly, ...dataset } = parseS3DatasetInput({
+            type: 's3',
+            ...entry.get<object>(),
+          });
+          return dataset;
+        } catch (error) {
+          throw new Error(
+            `knot.datasets.shared[${i}]: ${(error as Error).message}`,
+          );
+        }
+      },
+    ),
+  };
+}

@@ -1,0 +1,99 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { NotAllowedError } from '@backstage/errors';
+import type {
+  KnotDatasetConnectionResult,
+  KnotDatasetList,
+} from '@knot-platform/plugin-knot-common';
+import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+import type { ProfileResolver } from '../profiles/ProfileResolver';
+import type { DatasetsConfig } from './config';
+import { servicesByClaim } from './datasetMounts';
+import { parseS3DatasetInput } from './datasetInput';
+import {
+  DatashimDatasets,
+  datashimMissingMessage,
+  toKnotDataset,
+} from './DatashimDatasets';
+import { testS3Connection } from './s3Connection';
+
+export interface DatasetsRouterOptions {
+  profiles: ProfileResolver;
+  kubernetes: KubernetesClientFactory;
+  datasets: DatashimDatasets;
+  config: DatasetsConfig;
+}
+
+/**
+ * Datasets of the acting profile: list, test a connection, create, delete.
+ * Keys are checked against the endpoint before anything is saved, stored
+ * in a Secret the Dataset refers to, and never sent back.
+ */
+export function createDatasetsRouter(
+  options: DatasetsRouterOptions,
+): express.Router {
+  const { profiles, kubernetes, datasets, config } = options;
+  const router = Router();
+
+  router.get('/datasets', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    if (!(await datasets.apiGroup())) {
+      const body: KnotDatasetList = {
+        available: false,
+        message: datashimMissingMessage(),
+        items: [],
+      };
+      res.json(body);
+      return;
+    }
+    const [items, mounts] = await Promise.all([
+      datasets.listObjects(profile.namespace),
+      servicesByClaim(kubernetes, profile.namespace),
+    ]);
+    const body: KnotDatasetList = {
+      available: true,
+      items: items.map(item =>
+        toKnotDataset(item, mounts.get(item.metadata.name) ?? []),
+      ),
+    };
+    res.json(body);
+  });
+
+  // "Test connection": nothing is saved.
+  router.post('/datasets/test', async (req, res) => {
+    await profiles.resolve(req);
+    const input = parseS3DatasetInput(req.body);
+    const body: KnotDatasetConnectionResult = await testS3Connection(
+      input,
+      config.connectTimeoutMs,
+    );
+    res.json(body);
+  });
+
+  router.post('/datasets', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const input = parseS3DatasetInput(req.body);
+    await datasets.requireApiGroup();
+    // The same check as "Test connection": a dataset that cannot be listed
+    // is refused before anything is created.
+    await testS3Connection(input, config.connectTimeoutMs);
+    const created = await datasets.createS3(profile.namespace, input);
+    res.status(201).json(toKnotDataset(created, []));
+  });
+
+  router.delete('/datasets/:name', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    await datasets.requireApiGroup();
+    const item = await datasets.find(profile.namespace, req.params.name);
+    const dataset = toKnotDataset(item, []);
+    if (dataset.shared) {
+      throw new NotAllowedError(
+        `'${dataset.name}' is shared by an administrator with every profile and cannot be deleted here`,
+      );
+    }
+    await datasets.delete(profile.namespace, item);
+    res.status(204).end();
+  });
+
+  return router;
+}
