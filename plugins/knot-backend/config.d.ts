@@ -106,6 +106,13 @@ export interface Config {
       /** How long "Test connection" waits for an S3 endpoint (ms). @default 10000 */
       connectTimeoutMs?: number;
       /**
+       * Hosts of S3 endpoints users may give although they are on loopback,
+       * private or link-local addresses (`minio.internal`, `*.lab.example.org`,
+       * `10.0.0.5`). Public addresses are always allowed; others are refused,
+       * so that "Test connection" cannot probe the portal's own network.
+       */
+      allowedEndpoints?: string[];
+      /**
        * Read-only S3 datasets provisioning creates in every profile
        * namespace (and removes when dropped from this list); marked shared
        * in the Datasets page and not deletable by users.

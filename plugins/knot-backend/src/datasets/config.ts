@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { parseS3DatasetInput } from './datasetInput';
+import type { EndpointPolicy } from './endpointPolicy';
 import type { SharedDatasetConfig } from './SharedDatasets';
 
 /** The Dataset CRD groups Datashim has used: the newer first. */
@@ -7,7 +8,7 @@ export const DATASET_API_GROUPS = ['datashim.io', 'com.ie.ibm.hpsys'] as const;
 export type DatasetApiGroup = (typeof DATASET_API_GROUPS)[number];
 
 /** `knot.datasets`. */
-export interface DatasetsConfig {
+export interface DatasetsConfig extends EndpointPolicy {
   /** The Dataset group to create; unset: whichever the cluster serves. */
   apiGroup?: DatasetApiGroup;
   /** How long "Test connection" waits for the S3 endpoint. */
@@ -32,6 +33,8 @@ export function readDatasetsConfig(config: Config): DatasetsConfig {
     apiGroup: apiGroup as DatasetApiGroup | undefined,
     connectTimeoutMs:
       config.getOptionalNumber('knot.datasets.connectTimeoutMs') ?? 10_000,
+    allowedHosts:
+      config.getOptionalStringArray('knot.datasets.allowedEndpoints') ?? [],
     shared: (config.getOptionalConfigArray('knot.datasets.shared') ?? []).map(
       (entry, i) => {
         try {

@@ -93,6 +93,8 @@ describeWithClusterAndS3('datasets API', () => {
             provisioning: { removeOrphans: false },
             datasets: {
               connectTimeoutMs: 3000,
+              // The test's S3 server is on loopback.
+              allowedEndpoints: ['127.0.0.1'],
               // An admin's dataset for everyone: provisioning makes it.
               shared: [
                 {

@@ -55,7 +55,7 @@ async function startWithoutDatashim() {
               }),
               kubernetes,
               datasets,
-              config: { connectTimeoutMs: 1000, shared: [] },
+              config: { connectTimeoutMs: 1000, shared: [], allowedHosts: [] },
             }),
           );
           httpRouter.use(router);

@@ -66,6 +66,7 @@ export function createDatasetsRouter(
     const body: KnotDatasetConnectionResult = await testS3Connection(
       input,
       config.connectTimeoutMs,
+      config,
     );
     res.json(body);
   });
@@ -76,7 +77,7 @@ export function createDatasetsRouter(
     await datasets.requireApiGroup();
     // The same check as "Test connection": a dataset that cannot be listed
     // is refused before anything is created.
-    await testS3Connection(input, config.connectTimeoutMs);
+    await testS3Connection(input, config.connectTimeoutMs, config);
     const created = await datasets.createS3(profile.namespace, input);
     res.status(201).json(toKnotDataset(created, []));
   });

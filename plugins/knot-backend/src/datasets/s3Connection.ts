@@ -9,6 +9,11 @@ import {
   type KnotDatasetConnectionResult,
 } from '@knot-platform/plugin-knot-common';
 import type { S3DatasetInput } from './datasetInput';
+import {
+  ENDPOINT_REFUSED,
+  type EndpointPolicy,
+  guardedAgents,
+} from './endpointPolicy';
 
 export type S3Target = Pick<
   S3DatasetInput,
@@ -46,6 +51,11 @@ export function connectionFailure(
   const e = error as S3ServiceException & { code?: string };
   const code = errorCode(e);
   const where = `${target.endpoint}`;
+  if (code === ENDPOINT_REFUSED) {
+    return new InputError(
+      `Not allowed: ${where} is on a local or private network; ask an admin to allow its host (knot.datasets.allowedEndpoints)`,
+    );
+  }
   if (TLS_CODES.test(code)) {
     return new InputError(
       `TLS failed with ${where} (${code}): the server's certificate is not trusted or the endpoint does not speak HTTPS`,
@@ -101,7 +111,14 @@ export function connectionFailure(
 export async function testS3Connection(
   target: S3Target,
   timeoutMs: number,
+  policy: EndpointPolicy,
 ): Promise<KnotDatasetConnectionResult> {
+  let agents: ReturnType<typeof guardedAgents>;
+  try {
+    agents = guardedAgents(new URL(target.endpoint), policy);
+  } catch (error) {
+    throw connectionFailure(error, target);
+  }
   const client = new S3Client({
     endpoint: target.endpoint,
     region: target.region || 'us-east-1',
@@ -112,6 +129,7 @@ export async function testS3Connection(
     forcePathStyle: true,
     maxAttempts: 1,
     requestHandler: {
+      ...agents,
       connectionTimeout: timeoutMs,
       requestTimeout: timeoutMs,
     },
