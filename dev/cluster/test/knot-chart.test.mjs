@@ -464,3 +464,36 @@ test('knot chart: its appVersion is the tag dev/images/build.sh gives both image
     assert.equal(tag, appVersion, image);
   }
 });
+
+test('knot chart: the default installation carries no development profile, admin or sign-in', async () => {
+  // Issue 13 item 4: what productionConfig.test.ts checks for the
+  // app-config stack, here for the configuration the chart renders.
+  const rendered = (
+    await helm([
+      'template',
+      'knot',
+      chart,
+      '-n',
+      'knot',
+      '--kube-version',
+      await kubeVersion(),
+      '--show-only',
+      'templates/portal-config.yaml',
+    ])
+  ).stdout;
+  assert.match(rendered, /environment: production/);
+  assert.doesNotMatch(rendered, /\bguest\b/i);
+  assert.match(rendered, /\n\s+admins: \[\]\n/);
+  // The one sign-in provider is Knot's own OIDC.
+  assert.match(rendered, /\n(\s+)providers:\n\1 {2}oidc:\n/);
+  assert.doesNotMatch(
+    rendered,
+    /\n\s+(guest|github|gitlab|google|microsoft|okta):\n/,
+  );
+  // No secret value in the ConfigMap: every secret is a ${VAR} from a Secret.
+  for (const [, key, value] of rendered.matchAll(
+    /\n\s*(clientSecret|secret|password): (.*)/g,
+  )) {
+    assert.match(value, /^\$\{[A-Z0-9_]+\}$/, `${key}: ${value}`);
+  }
+});
