@@ -20,14 +20,11 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { datasetsApiRef } from '../../api/DatasetsApi';
 import { errorMessage } from '../../api/errorMessage';
+import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { usePolled } from '../../hooks/usePolled';
 import { CreateDatasetDialog } from './CreateDatasetDialog';
-
-/** How often the list refreshes, so Datashim's status stays live. */
-const REFRESH_MS = 5000;
 
 const statusColor: Record<string, 'primary' | 'secondary' | 'default'> = {
   ready: 'primary',
@@ -37,23 +34,19 @@ const statusColor: Record<string, 'primary' | 'secondary' | 'default'> = {
 /** The acting profile's datasets: list, create (tested first), delete. */
 export function DatasetsPage() {
   const api = useApi(datasetsApiRef);
-  const list = useAsyncRetry(() => api.listDatasets(), [api]);
+  const list = usePolled(() => api.listDatasets(), [api]);
   const [creating, setCreating] = useState(false);
-  const [deleting, setDeleting] = useState<KnotDataset>();
-  const [deleteError, setDeleteError] = useState<string>();
-  useInterval(list.retry, REFRESH_MS);
 
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    try {
-      await api.deleteDataset(deleting.name);
-      setDeleting(undefined);
-      setDeleteError(undefined);
-      list.retry();
-    } catch (e) {
-      setDeleteError(errorMessage(e));
-    }
-  };
+  const {
+    deleting,
+    ask,
+    cancel,
+    confirm,
+    error: deleteError,
+  } = useConfirmedDelete(
+    (item: KnotDataset) => api.deleteDataset(item.name),
+    list.retry,
+  );
 
   if (list.loading && !list.value) return <Progress />;
   if (list.error && !list.value) {
@@ -146,7 +139,7 @@ export function DatasetsPage() {
                       size="small"
                       color="secondary"
                       aria-label={`Delete ${d.name}`}
-                      onClick={() => setDeleting(d)}
+                      onClick={() => ask(d)}
                     >
                       Delete
                     </Button>
@@ -166,7 +159,7 @@ export function DatasetsPage() {
           }}
         />
       )}
-      <Dialog open={!!deleting} onClose={() => setDeleting(undefined)}>
+      <Dialog open={!!deleting} onClose={cancel}>
         <DialogTitle>Delete {deleting?.name}?</DialogTitle>
         <DialogContent>
           <DialogContentText>
@@ -188,8 +181,8 @@ export function DatasetsPage() {
           )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDeleting(undefined)}>Cancel</Button>
-          <Button color="secondary" onClick={confirmDelete}>
+          <Button onClick={cancel}>Cancel</Button>
+          <Button color="secondary" onClick={confirm}>
             Confirm delete
           </Button>
         </DialogActions>

@@ -23,14 +23,11 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { errorMessage } from '../../api/errorMessage';
-
-/** How often the list refreshes, so status stays live. */
-const REFRESH_MS = 5000;
+import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { usePolled } from '../../hooks/usePolled';
 
 const useStyles = makeStyles({
   // Short columns never wrap ("Ready" broken into "Read/y").
@@ -57,24 +54,20 @@ const stateColor: Record<string, 'primary' | 'secondary' | 'default'> = {
 export function ServicesPage() {
   const classes = useStyles();
   const knotApi = useApi(knotApiRef);
-  const list = useAsyncRetry(() => knotApi.listServices(), [knotApi]);
+  const list = usePolled(() => knotApi.listServices(), [knotApi]);
   const [detail, setDetail] = useState<KnotService>();
-  const [deleting, setDeleting] = useState<KnotService>();
   const [changing, setChanging] = useState<KnotService>();
-  const [deleteError, setDeleteError] = useState<string>();
-  useInterval(list.retry, REFRESH_MS);
 
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    try {
-      await knotApi.deleteService(deleting.name);
-      setDeleting(undefined);
-      setDeleteError(undefined);
-      list.retry();
-    } catch (e) {
-      setDeleteError(errorMessage(e));
-    }
-  };
+  const {
+    deleting,
+    ask,
+    cancel,
+    confirm,
+    error: deleteError,
+  } = useConfirmedDelete(
+    (item: KnotService) => knotApi.deleteService(item.name),
+    list.retry,
+  );
 
   if (list.loading && !list.value) return <Progress />;
   if (list.error && !list.value) {
@@ -153,7 +146,7 @@ export function ServicesPage() {
                     size="small"
                     color="secondary"
                     aria-label={`Delete ${s.name}`}
-                    onClick={() => setDeleting(s)}
+                    onClick={() => ask(s)}
                   >
                     Delete
                   </Button>
@@ -176,7 +169,7 @@ export function ServicesPage() {
       {detail && (
         <ServiceDetail service={detail} onClose={() => setDetail(undefined)} />
       )}
-      <Dialog open={!!deleting} onClose={() => setDeleting(undefined)}>
+      <Dialog open={!!deleting} onClose={cancel}>
         <DialogTitle>Delete {deleting?.name}?</DialogTitle>
         <DialogContent>
           <DialogContentText>
@@ -188,8 +181,8 @@ export function ServicesPage() {
           )}
         </DialogContent>
         <DialogActions>
-          <Button onClick={() => setDeleting(undefined)}>Cancel</Button>
-          <Button color="secondary" onClick={confirmDelete}>
+          <Button onClick={cancel}>Cancel</Button>
+          <Button color="secondary" onClick={confirm}>
             Confirm delete
           </Button>
         </DialogActions>
