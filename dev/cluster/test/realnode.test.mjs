@@ -25,6 +25,19 @@ import {
   runningPod,
 } from './real.mjs';
 
+// A pod that only sleeps, named p (busybox from the local registry).
+const sleeper = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p' },
+  spec: {
+    containers: [
+      { name: 'main', image: imageRef('busybox'), command: ['sleep', '3600'] },
+    ],
+    terminationGracePeriodSeconds: 0,
+  },
+};
+
 test(
   'the real node is Ready, labelled and tainted; the kwok nodes stay',
   { skip: needsRealNode },
@@ -129,23 +142,8 @@ test(
   async t => {
     const plain = await freshNamespace(t, 'plain');
     const selected = await realNamespace(t, 'selected');
-    const pod = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'p' },
-      spec: {
-        containers: [
-          {
-            name: 'main',
-            image: imageRef('busybox'),
-            command: ['sleep', '3600'],
-          },
-        ],
-        terminationGracePeriodSeconds: 0,
-      },
-    };
-    await apply(pod, plain);
-    await apply(pod, selected);
+    await apply(sleeper, plain);
+    await apply(sleeper, selected);
     const nodeOf = ns =>
       waitFor(
         `pod ${ns}/p scheduled`,
@@ -179,24 +177,7 @@ test(
     let events = '';
     monitor.stdout.on('data', chunk => (events += chunk));
     t.after(() => monitor.kill());
-    await apply(
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name: 'p' },
-        spec: {
-          containers: [
-            {
-              name: 'main',
-              image: imageRef('busybox'),
-              command: ['sleep', '3600'],
-            },
-          ],
-          terminationGracePeriodSeconds: 0,
-        },
-      },
-      ns,
-    );
+    await apply(sleeper, ns);
     await runningPod(ns, 'p');
     // Past IPv6 duplicate address detection (1 s), when the address would
     // stop being tentative and browsers would see it.
