@@ -96,6 +96,8 @@ test('knot chart: values the schema or the chart refuse', async () => {
     [['--set', 'portal.replicas=2'], /needs database.type=postgres/],
     [['--set', 'storage.type=tmpfs'], /storage.type/],
     [['--set', 'knot.namespacePrefix=Bad_'], /namespacePrefix/],
+    // The portal writes in every <prefix>* namespace: not its own.
+    [['-n', 'knot-system'], /outside knot-\* .*not 'knot-system'/],
   ]) {
     const r = await helm(
       ['template', 'knot', chart, '--kube-version', version, ...set],

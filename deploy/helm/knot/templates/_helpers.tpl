@@ -71,4 +71,10 @@ https://kubernetes.default.svc
 {{- if and (eq .Values.storage.type "nfs") (not .Values.storage.nfs.server) -}}
 {{- fail "storage.type=nfs needs storage.nfs.server" -}}
 {{- end -}}
+{{- /* The portal may write in every <prefix>* namespace (profiles): its own
+     namespace among them would let it rebind itself there and take over
+     the webhook and the secrets it keeps. */ -}}
+{{- if hasPrefix .Values.knot.namespacePrefix .Release.Namespace -}}
+{{- fail (printf "install Knot in a namespace outside %s* (profiles' namespaces), e.g. 'knot', not '%s'" .Values.knot.namespacePrefix .Release.Namespace) -}}
+{{- end -}}
 {{- end -}}
