@@ -45,7 +45,9 @@ registry_serve_tmp() { # <port> <storage dir>
   registry_write_config "$cfg" "$1" "$2"
   env "${registry_env[@]}" "$DISTRIBUTION_BIN/registry" serve "$cfg" >"$cfg.log" 2>&1 &
   REGISTRY_TMP_PID=$!
-  trap 'kill $REGISTRY_TMP_PID 2>/dev/null; wait $REGISTRY_TMP_PID 2>/dev/null; rm -f "'"$cfg"'" "'"$cfg"'.log"' EXIT
+  # `|| true`: under `set -e` the killed registry's status (143) would
+  # otherwise become the calling script's exit status.
+  trap 'kill $REGISTRY_TMP_PID 2>/dev/null; wait $REGISTRY_TMP_PID 2>/dev/null || true; rm -f "'"$cfg"'" "'"$cfg"'.log"' EXIT
   local i
   for ((i = 0; i < 100; i++)); do
     registry_ready "$1" && return 0

@@ -23,7 +23,12 @@ const helm = (args, opts) => run('helm', args, opts);
 
 test(
   'knot chart: helm install from the built images, admin sign-in through the ingress, upgrade and uninstall keep user namespaces',
-  { skip: !realNode && 'needs the real node (KNOT_REAL_NODE=1)' },
+  {
+    skip:
+      (!realNode && 'needs the real node (KNOT_REAL_NODE=1)') ||
+      (process.env.KNOT_TEST_INSTALL !== '1' &&
+        "builds Knot's images first: scripts/test install (KNOT_TEST_INSTALL=1)"),
+  },
   async t => {
     const dir = dirname(process.env.KUBECONFIG);
     const ns = await freshNamespace(t, 'install');
