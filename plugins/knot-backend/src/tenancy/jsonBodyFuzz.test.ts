@@ -326,6 +326,8 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
     },
   },
 };
+/** Bad bodies per route: a new route takes its share of the same total. */
+const PER_ROUTE = Math.ceil(TOTAL_INPUTS / Object.keys(BODY_ROUTES).length);
 
 /** Routes that take a body that is no JSON, or none: why not fuzzed here. */
 const NOT_JSON: Record<string, string> = {
@@ -508,9 +510,6 @@ function badBodies(key: string, route: BodyRoute, fuzz: Fuzz): Input[] {
   }
   return [...out.values()].slice(0, PER_ROUTE);
 }
-
-/** Bad bodies per route: a new route takes its share of the same total. */
-const PER_ROUTE = Math.ceil(TOTAL_INPUTS / Object.keys(BODY_ROUTES).length);
 
 describe('every JSON body of the knot plugin, fuzzed', () => {
   let server: Server;
