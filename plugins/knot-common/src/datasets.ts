@@ -6,6 +6,13 @@
 
 import { DATASETS_MOUNT_PATH } from './profiles';
 
+/**
+ * The API groups Datashim's Dataset CRD has used, the newer first: the portal
+ * creates in the first one the cluster serves, the webhook mounts from both.
+ */
+export const DATASET_API_GROUPS = ['datashim.io', 'com.ie.ibm.hpsys'] as const;
+export type DatasetApiGroup = (typeof DATASET_API_GROUPS)[number];
+
 /** Dataset types the portal creates. */
 export type KnotDatasetType = 's3';
 

@@ -1,9 +1,7 @@
 import type * as k8s from '@kubernetes/client-node';
+import { DATASET_API_GROUPS } from '@knot-platform/plugin-knot-common';
 import type { DatasetLister } from './DatasetLister';
 import { loadClientNode } from './loadClientNode';
-
-/** The Dataset CRD's groups: the original one and newer Datashim's. */
-export const DATASET_GROUPS = ['com.ie.ibm.hpsys', 'datashim.io'] as const;
 
 type Entry = { at: number; names: Promise<string[]> };
 
@@ -58,7 +56,7 @@ export class KubernetesDatasetLister implements DatasetLister {
 
   private async fetch(namespace: string): Promise<string[]> {
     const lists = await Promise.all(
-      DATASET_GROUPS.map(async group => {
+      DATASET_API_GROUPS.map(async group => {
         try {
           const body: any = await this.api.listNamespacedCustomObject({
             group,

@@ -4,14 +4,15 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  DATASET_API_GROUPS,
   MANAGED_BY_KNOT,
   MANAGED_BY_LABEL,
   datasetMountPath,
+  type DatasetApiGroup,
   type KnotDataset,
   type KnotDatasetStatus,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
-import { DATASET_API_GROUPS, type DatasetApiGroup } from './config';
 import type { S3DatasetInput } from './datasetInput';
 
 const VERSION = 'v1alpha1';
@@ -173,27 +174,52 @@ export class DatashimDatasets {
 
   /** The Datasets of a namespace, every group the cluster serves. */
   async listObjects(namespace: string): Promise<any[]> {
-    const custom = await this.custom();
-    const byName = new Map<string, any>();
-    for (const group of DATASET_API_GROUPS) {
-      try {
-        const body: any = await custom.listNamespacedCustomObject({
+    const items = await this.listEachGroup(
+      custom => group =>
+        custom.listNamespacedCustomObject({
           group,
           version: VERSION,
           namespace,
           plural: PLURAL,
-        });
-        for (const item of body?.items ?? []) {
-          const name = item?.metadata?.name;
-          if (name && !byName.has(name)) byName.set(name, item);
-        }
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
+        }),
+    );
+    const byName = new Map<string, any>();
+    for (const item of items) {
+      const name = item?.metadata?.name;
+      if (name && !byName.has(name)) byName.set(name, item);
     }
     return [...byName.values()].sort((a, b) =>
       a.metadata.name.localeCompare(b.metadata.name),
     );
+  }
+
+  /** The admin's shared Datasets in every namespace: one list per group. */
+  async listSharedEverywhere(): Promise<any[]> {
+    return this.listEachGroup(
+      custom => group =>
+        custom.listClusterCustomObject({
+          group,
+          version: VERSION,
+          plural: PLURAL,
+          labelSelector: `${SHARED_DATASET_LABEL}=true`,
+        }),
+    );
+  }
+
+  private async listEachGroup(
+    list: (custom: any) => (group: string) => Promise<any>,
+  ): Promise<any[]> {
+    const inGroup = list(await this.custom());
+    const items: any[] = [];
+    for (const group of DATASET_API_GROUPS) {
+      try {
+        items.push(...(((await inGroup(group)) as any)?.items ?? []));
+      } catch (error) {
+        // This group's CRD is not installed.
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    return items;
   }
 
   async find(namespace: string, name: string): Promise<any> {

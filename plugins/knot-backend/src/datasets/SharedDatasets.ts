@@ -13,6 +13,9 @@ export type SharedDatasetConfig = Omit<S3DatasetInput, 'readOnly'>;
 
 const SHARED_LABELS = { [SHARED_DATASET_LABEL]: 'true' };
 
+/** The shared Datasets of every namespace, listed once for a whole pass. */
+export type SharedDatasetsObserved = Map<string, any[]>;
+
 /** The spec Knot wants, to compare with what is there. */
 function wantedLocal(group: string, namespace: string, d: SharedDatasetConfig) {
   return s3DatasetObject(group as any, namespace, { ...d, readOnly: true }).spec
@@ -36,18 +39,45 @@ export class SharedDatasets {
     this.datasets = datasets ?? new DatashimDatasets(kubernetes);
   }
 
+  /**
+   * Lists the shared Datasets of all namespaces at once, so that a pass over
+   * every profile asks the API server once instead of once per namespace.
+   */
+  async observe(): Promise<SharedDatasetsObserved | undefined> {
+    if (!(await this.datasets.apiGroup())) return undefined;
+    const observed: SharedDatasetsObserved = new Map();
+    for (const item of await this.datasets.listSharedEverywhere()) {
+      const namespace = item.metadata?.namespace as string;
+      const inNamespace = observed.get(namespace) ?? [];
+      if (!inNamespace.some(i => i.metadata?.name === item.metadata?.name)) {
+        inNamespace.push(item);
+      }
+      observed.set(namespace, inNamespace);
+    }
+    return observed;
+  }
+
+  /**
+   * Brings one namespace in line with the config. With `observed` (from
+   * `observe`), a namespace already in line costs no request.
+   */
   async reconcile(
     profile: string,
     namespace: string,
+    observed?: SharedDatasetsObserved,
   ): Promise<ProvisioningAction[]> {
     const group = await this.datasets.apiGroup();
     // Without Datashim there is nothing to keep (the page says so).
     if (!group) return [];
     const actions: ProvisioningAction[] = [];
-    const live = await this.datasets.listObjects(namespace);
-    const liveShared = live.filter(
-      i => i.metadata?.labels?.[SHARED_DATASET_LABEL] === 'true',
-    );
+    let live: any[] | undefined = observed
+      ? undefined
+      : await this.datasets.listObjects(namespace);
+    const liveShared = observed
+      ? observed.get(namespace) ?? []
+      : live!.filter(
+          i => i.metadata?.labels?.[SHARED_DATASET_LABEL] === 'true',
+        );
     const wanted = new Map(this.shared.map(d => [d.name, d]));
     const act = (
       name: string,
@@ -78,21 +108,28 @@ export class SharedDatasets {
       }
     }
     for (const d of this.shared) {
+      const current = liveShared.find(i => i.metadata?.name === d.name);
+      const unchanged =
+        current &&
+        JSON.stringify(current.spec?.local ?? {}) ===
+          JSON.stringify(wantedLocal(group, namespace, d));
+      if (unchanged) continue;
+      // Something to create: only now look for a user's own of that name.
+      live ??= await this.datasets.listObjects(namespace);
       const existing = live.find(i => i.metadata?.name === d.name);
       const isShared =
         existing?.metadata?.labels?.[SHARED_DATASET_LABEL] === 'true';
-      const unchanged =
-        isShared &&
-        JSON.stringify(existing.spec?.local ?? {}) ===
-          JSON.stringify(wantedLocal(group, namespace, d));
-      if (unchanged) continue;
       if (existing && !isShared) {
         act(d.name, 'failed', 'the profile has its own dataset of this name');
         continue;
       }
       try {
         await this.createShared(group, namespace, d);
-        act(d.name, existing ? 'updated' : 'created', 'shared by the admin');
+        act(
+          d.name,
+          current || existing ? 'updated' : 'created',
+          'shared by the admin',
+        );
       } catch (error) {
         act(d.name, 'failed', (error as Error).message);
       }

@@ -1,11 +1,11 @@
 import type { Config } from '@backstage/config';
+import {
+  DATASET_API_GROUPS,
+  type DatasetApiGroup,
+} from '@knot-platform/plugin-knot-common';
 import { parseS3DatasetInput } from './datasetInput';
 import type { EndpointPolicy } from './endpointPolicy';
 import type { SharedDatasetConfig } from './SharedDatasets';
-
-/** The Dataset CRD groups Datashim has used: the newer first. */
-export const DATASET_API_GROUPS = ['datashim.io', 'com.ie.ibm.hpsys'] as const;
-export type DatasetApiGroup = (typeof DATASET_API_GROUPS)[number];
 
 /** `knot.datasets`. */
 export interface DatasetsConfig extends EndpointPolicy {

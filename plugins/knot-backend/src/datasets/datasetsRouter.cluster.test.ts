@@ -445,10 +445,16 @@ describeWithClusterAndS3('datasets API', () => {
       ]);
 
       // The admin drops it from the config: provisioning removes it.
-      const dropped = await new SharedDatasets(
+      // A whole pass lists the shared Datasets of every namespace at once.
+      const dropConfig = new SharedDatasets(
         new KubernetesClientFactory(testKubeconfig()!),
         [],
-      ).reconcile(alice, aliceNs);
+      );
+      const observed = await dropConfig.observe();
+      expect(observed?.get(aliceNs)?.map(i => i.metadata.name)).toEqual([
+        'common',
+      ]);
+      const dropped = await dropConfig.reconcile(alice, aliceNs, observed);
       expect(dropped).toEqual([
         expect.objectContaining({ kind: 'Dataset', action: 'deleted' }),
       ]);

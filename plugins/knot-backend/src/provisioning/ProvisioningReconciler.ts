@@ -24,6 +24,10 @@ import {
 } from './manifests';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
+import type {
+  SharedDatasets,
+  SharedDatasetsObserved,
+} from '../datasets/SharedDatasets';
 import {
   ensureDataFolder,
   PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
@@ -107,12 +111,7 @@ export class ProvisioningReconciler {
       /** First wait before retrying a terminating namespace (tests). */
       terminatingRetryMs?: number;
       /** The admin's shared datasets, kept in every profile namespace. */
-      sharedDatasets?: {
-        reconcile(
-          profile: string,
-          namespace: string,
-        ): Promise<ProvisioningAction[]>;
-      };
+      sharedDatasets?: Pick<SharedDatasets, 'observe' | 'reconcile'>;
     },
   ) {
     this.kube = options.kube;
@@ -122,13 +121,14 @@ export class ProvisioningReconciler {
   async reconcileAll(): Promise<ReconcileReport> {
     return this.run(async actions => {
       const targets = await this.options.source.listProfiles();
-      const [observed, suspended] = await Promise.all([
+      const [observed, suspended, sharedDatasets] = await Promise.all([
         this.observe(`${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT}`),
         this.listSuspended(),
+        this.observeSharedDatasets(),
       ]);
       await this.ensureSharedDir();
       await forEachLimit(targets, this.options.config.concurrency, t =>
-        this.reconcileTarget(t, observed, suspended, actions),
+        this.reconcileTarget(t, observed, suspended, actions, sharedDatasets),
       );
       const wanted = new Set(targets.map(t => t.name));
       const orphans = new Set<string>();
@@ -250,6 +250,16 @@ export class ProvisioningReconciler {
     return object.metadata.namespace === ns;
   }
 
+  /**
+   * Every namespace's shared Datasets in one list. Undefined when that
+   * fails: each namespace then asks for its own and reports its failure.
+   */
+  private async observeSharedDatasets(): Promise<
+    SharedDatasetsObserved | undefined
+  > {
+    return this.options.sharedDatasets?.observe().catch(() => undefined);
+  }
+
   private async ensureSharedDir() {
     await ensureDataFolder(
       this.options.config.sharedDir,
@@ -284,6 +294,7 @@ export class ProvisioningReconciler {
     observed: Observed,
     suspended: Map<string, LiveObject[]>,
     actions: ProvisioningAction[],
+    sharedDatasets?: SharedDatasetsObserved,
   ): Promise<void> {
     const profile = target.name;
     const fail = (kind: string, name: string, error: unknown) =>
@@ -395,7 +406,11 @@ export class ProvisioningReconciler {
       if (this.options.sharedDatasets) {
         try {
           actions.push(
-            ...(await this.options.sharedDatasets.reconcile(profile, nsName)),
+            ...(await this.options.sharedDatasets.reconcile(
+              profile,
+              nsName,
+              sharedDatasets,
+            )),
           );
         } catch (error) {
           fail('Dataset', nsName, error);
