@@ -1,13 +1,14 @@
 // The web server of the bundled "Hello Kubernetes" chart: a page with the
 // configured message, the pod and node it runs on, who is signed in (the
 // header Knot's forward-auth passes on), and what the container sees in its
-// private and shared folders. GET /api/info returns the same as JSON;
+// private and shared folders and in each mounted dataset (/mnt/datasets/*).
+// GET /api/info returns the same as JSON;
 // GET /api/headers the request headers the container received (and Host),
 // so tests can see what the ingress passed on.
 //
 // Environment: MESSAGE, POD_NAME (else the hostname), NODE_NAME,
 // KNOT_PRIVATE_DIR (default /private), KNOT_SHARED_DIR (default /shared),
-// PORT (default 8080), USER_HEADER (default X-Knot-User).
+// KNOT_DATASETS_DIR (default /mnt/datasets), PORT (default 8080), USER_HEADER (default X-Knot-User).
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"syscall"
 	"time"
@@ -79,6 +81,18 @@ func list(path string) folder {
 	return f
 }
 
+// The folders to show: private, shared, then one per mounted dataset.
+func folders() []folder {
+	out := []folder{list(env("KNOT_PRIVATE_DIR", "/private")), list(env("KNOT_SHARED_DIR", "/shared"))}
+	datasets := env("KNOT_DATASETS_DIR", "/mnt/datasets")
+	if dirents, err := os.ReadDir(datasets); err == nil {
+		for _, d := range dirents {
+			out = append(out, list(filepath.Join(datasets, d.Name())))
+		}
+	}
+	return out
+}
+
 func gather(r *http.Request) info {
 	host, _ := os.Hostname()
 	groups, _ := os.Getgroups()
@@ -91,7 +105,7 @@ func gather(r *http.Request) info {
 		UID:     os.Getuid(),
 		GID:     os.Getgid(),
 		Groups:  groups,
-		Folders: []folder{list(env("KNOT_PRIVATE_DIR", "/private")), list(env("KNOT_SHARED_DIR", "/shared"))},
+		Folders: folders(),
 	}
 }
 
