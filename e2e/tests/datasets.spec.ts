@@ -1,7 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import {
   deployHello,
   expect,
+  INGRESS,
+  serviceUrl,
   sidebarLink,
   signInAsGuest,
   test,
@@ -46,12 +49,53 @@ function s3Request(method: string, path: string, body?: string): string {
   );
 }
 
+/** Whether this machine has s3fs (FUSE), the mounter Datashim's CSI-S3 uses. */
+function hasS3fs(): boolean {
+  try {
+    execFileSync('s3fs', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * The volume Datashim's operator would make for a Dataset (its PVC has the
- * Dataset's name): Datashim's operator is not built here, so the test makes
- * it; the portal, the API and the webhook are the real ones.
+ * The claim Datashim's operator would make for a Dataset (its name) and the
+ * volume its CSI-S3 driver would give it. Neither runs here (their source is
+ * not on the Go module proxy, and the project commits none fetched from
+ * elsewhere), so the test makes both, backing the volume the way CSI-S3
+ * does when the real node runs: the bucket mounted with s3fs (the FUSE
+ * mounter CSI-S3 uses) on the node, read-only. The portal, the API and the
+ * webhook are the real ones. Returns whether the bucket is mounted and the
+ * clean-up.
  */
-function datashimVolume(name: string) {
+function datashimVolume(name: string, bucket: string) {
+  const dir = `/tmp/e2e-dataset-${name}`;
+  const pv = `e2e-dataset-${name}`;
+  mkdirSync(dir, { recursive: true });
+  let unmount = () => rmSync(dir, { recursive: true, force: true });
+  const mounted = Boolean(INGRESS && hasS3fs());
+  if (mounted) {
+    const passwd = `${dir}.passwd`;
+    writeFileSync(passwd, `${s3.accessKey}:${s3.secretKey}\n`, {
+      mode: 0o600,
+    });
+    execFileSync('s3fs', [
+      bucket,
+      dir,
+      '-o',
+      `passwd_file=${passwd},url=${s3.endpoint},use_path_request_style,ro,allow_other`,
+    ]);
+    unmount = () => {
+      try {
+        execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+      } catch {
+        // not mounted any more
+      }
+      rmSync(passwd, { force: true });
+      rmSync(dir, { recursive: true, force: true });
+    };
+  }
   const manifest = {
     apiVersion: 'v1',
     kind: 'List',
@@ -59,11 +103,11 @@ function datashimVolume(name: string) {
       {
         apiVersion: 'v1',
         kind: 'PersistentVolume',
-        metadata: { name: `e2e-dataset-${name}` },
+        metadata: { name: pv },
         spec: {
-          capacity: { storage: '1Gi' },
+          capacity: { storage: '5Gi' },
           accessModes: ['ReadWriteMany'],
-          hostPath: { path: `/tmp/e2e-dataset-${name}` },
+          hostPath: { path: dir },
           claimRef: { namespace, name },
           storageClassName: '',
         },
@@ -74,9 +118,9 @@ function datashimVolume(name: string) {
         metadata: { name, namespace },
         spec: {
           accessModes: ['ReadWriteMany'],
-          resources: { requests: { storage: '1Gi' } },
+          resources: { requests: { storage: '5Gi' } },
           storageClassName: '',
-          volumeName: `e2e-dataset-${name}`,
+          volumeName: pv,
         },
       },
     ],
@@ -84,7 +128,34 @@ function datashimVolume(name: string) {
   execFileSync('kubectl', ['apply', '-f', '-'], {
     input: JSON.stringify(manifest),
   });
+  return { mounted, unmount };
 }
+
+/** The pod the webhook would admit in the namespace (server-side dry run). */
+function admittedPod(labels: Record<string, string>): any {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'dataset-probe', namespace, labels },
+    spec: {
+      containers: [
+        { name: 'probe', image: 'registry.knot.internal/knot/busybox:1.35.0' },
+      ],
+    },
+  };
+  return JSON.parse(
+    execFileSync(
+      'kubectl',
+      ['create', '--dry-run=server', '-o', 'json', '-f', '-'],
+      { input: JSON.stringify(pod), encoding: 'utf8' },
+    ),
+  );
+}
+
+const datasetMounts = (pod: any): string[] =>
+  (pod.spec.containers[0].volumeMounts ?? [])
+    .map((m: any) => m.mountPath)
+    .filter((p: string) => p.startsWith('/mnt/datasets/'));
 
 test.skip(!s3.endpoint, 'no test S3 server (KNOT_TEST_S3_ENDPOINT)');
 
@@ -96,6 +167,7 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
   const name = `e2e${run}`;
   const bucket = `e2e-bucket-${run}`;
   const release = `ds${run}`;
+  let unmount = () => {};
   try {
     kubectl('get', 'namespace', namespace);
   } catch {
@@ -133,7 +205,13 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
     await expect(row.getByText(`/mnt/datasets/${name}`)).toBeVisible();
     // The secret never comes back to the browser.
     expect(await page.content()).not.toContain(s3.secretKey);
-    datashimVolume(name);
+    const volume = datashimVolume(name, bucket);
+    unmount = volume.unmount;
+    // Every container of the profile gets it, unless its pod opts out.
+    expect(datasetMounts(admittedPod({}))).toContain(`/mnt/datasets/${name}`);
+    expect(datasetMounts(admittedPod({ 'knot-no-datasets': 'true' }))).toEqual(
+      [],
+    );
 
     // A service deployed now finds the dataset in its containers.
     await deployHello(page, { name: release, profile: 'guest' });
@@ -151,6 +229,20 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
     await expect
       .poll(mounts, { timeout: 60_000 })
       .toContain(`/mnt/datasets/${name}`);
+    if (volume.mounted) {
+      // Inside the running container, through the ingress: the bucket's
+      // object is a file in /mnt/datasets/<name>.
+      const url = serviceUrl(release, 'guest');
+      await page.goto(url);
+      await expect(page).toHaveURL(url, { timeout: 60_000 });
+      const listing = page.locator(
+        `table[data-folder="/mnt/datasets/${name}"]`,
+      );
+      await expect(async () => {
+        await page.reload();
+        await expect(listing).toContainText('hello.txt', { timeout: 2_000 });
+      }).toPass({ timeout: 180_000 });
+    }
 
     // Delete: the page names the service that mounts it; then it is gone.
     await page.goto('/knot/datasets');
@@ -181,6 +273,7 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
         // best effort
       }
     }
+    unmount();
     s3Request('DELETE', `/${bucket}/hello.txt`);
     s3Request('DELETE', `/${bucket}`);
   }

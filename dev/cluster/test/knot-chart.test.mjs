@@ -389,6 +389,18 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
       200,
   );
 
+  const dataset = await as(
+    'POST',
+    `/apis/datashim.io/v1alpha1/namespaces/${profileNs}/datasets?dryRun=All`,
+    {
+      apiVersion: 'datashim.io/v1alpha1',
+      kind: 'Dataset',
+      metadata: { name: 'x', namespace: profileNs },
+      spec: { local: { type: 'COS' } },
+    },
+  );
+  assert.equal(dataset.status, 201, dataset.text);
+
   for (const [path, body, why] of [
     [
       '/api/v1/namespaces/kube-system/secrets',
@@ -429,6 +441,18 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
         },
       },
       /hostPath PVs under \/srv\/knot\//,
+    ],
+    [
+      // Datasets (a CRD the built-in `admin` does not cover, granted
+      // cluster-wide by the chart): only in profile namespaces.
+      '/apis/datashim.io/v1alpha1/namespaces/kube-system/datasets?dryRun=All',
+      {
+        apiVersion: 'datashim.io/v1alpha1',
+        kind: 'Dataset',
+        metadata: { name: 'x', namespace: 'kube-system' },
+        spec: { local: { type: 'COS' } },
+      },
+      /may only write datasets in/,
     ],
     [
       '/api/v1/namespaces/kube-system/pods',
