@@ -1,4 +1,5 @@
 import {
+  type KnotOptionalUrls,
   knotClaims,
   profileKnotValues,
   profileNamespace,
@@ -11,14 +12,17 @@ export function knotClaimsFor(platform: {
   namespacePrefix: string;
   /** The portal's URL. */
   ingressUrl: string;
+  /** The optional platform URLs (`knot.services.urls`, integrations). */
+  urls?: KnotOptionalUrls;
 }): (username: string) => Record<string, string> {
-  const { namespacePrefix: prefix, ingressUrl } = platform;
+  const { namespacePrefix: prefix, ingressUrl, urls } = platform;
   return username =>
     knotClaims(
       profileKnotValues({
         profile: username,
         namespace: profileNamespace(username, prefix),
         ingressUrl,
+        urls,
       }),
     );
 }
