@@ -65,7 +65,7 @@ describe('GET /api/knot/integrations', () => {
           knot: {
             integrations: {
               harbor: {
-                url: 'javascript:alert(1)',
+                url: 'ftp://harbor.example',
                 oidc: { clientSecret: 'harbor-secret' },
               },
             },
