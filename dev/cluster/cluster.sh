@@ -586,10 +586,11 @@ cmd_up_local() {
 
   fake_nodes | kubectl_admin apply -f - >/dev/null
   # Datashim's Dataset CRDs (both API groups it has used): the Datasets page
-  # and the webhook work against them; crds/ holds why.
+  # and the webhook work against them; Argo Workflows' (provisioning grants
+  # them per profile); crds/ holds why.
   kubectl_admin apply -f "$HERE/crds/" >/dev/null
   wait_for "default ServiceAccount" 60 kubectl_admin -n default get serviceaccount default
-  wait_for "Dataset CRDs" 30 kubectl_admin wait --for=condition=Established crd/datasets.datashim.io crd/datasets.com.ie.ibm.hpsys --timeout 1s
+  wait_for "Dataset and Argo CRDs" 30 kubectl_admin wait --for=condition=Established crd/datasets.datashim.io crd/datasets.com.ie.ibm.hpsys crd/workflows.argoproj.io --timeout 1s
   wait_for "Ready fake nodes" 60 kubectl_admin wait --for=condition=Ready node -l type=kwok --timeout 1s
   local t1=$SECONDS
   if [[ $REAL_NODE == 1 ]]; then real_node_up; fi
