@@ -35,9 +35,19 @@ const KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
   ['v1', 'PersistentVolume'],
   ['v1', 'ServiceAccount'],
   ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+  // Argo Workflows' per-profile account (argoWorkflows.ts).
+  ['rbac.authorization.k8s.io/v1', 'Role'],
   ['v1', 'PersistentVolumeClaim'],
   ['v1', 'ResourceQuota'],
   ['v1', 'LimitRange'],
+];
+
+/**
+ * Kinds Knot creates but lists only inside each profile's namespace: listing
+ * Secrets cluster-wide would take the right to read every namespace's.
+ */
+const NAMESPACE_KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
+  ['v1', 'Secret'],
 ];
 
 function key(kind: string, name: string, namespace?: string): string {
@@ -240,6 +250,25 @@ export class ProvisioningReconciler {
     return observed;
   }
 
+  /** Adds the profile's objects of NAMESPACE_KINDS to what was observed. */
+  private async observeNamespace(
+    namespace: string,
+    profile: string,
+    observed: Observed,
+  ): Promise<void> {
+    const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT},${OWNER_LABEL}=${profile}`;
+    for (const [apiVersion, kind] of NAMESPACE_KINDS) {
+      for (const item of await this.kube.list(
+        apiVersion,
+        kind,
+        selector,
+        namespace,
+      )) {
+        observed.set(key(kind, item.metadata!.name!, namespace), item);
+      }
+    }
+  }
+
   /** Whether a Knot object belongs to a profile of this instance's prefix. */
   private ownsObject(owner: string, object: LiveObject): boolean {
     const ns = profileNamespace(owner, this.options.config.namespacePrefix);
@@ -329,6 +358,7 @@ export class ProvisioningReconciler {
         return;
       }
       this.retries.delete(profile);
+      await this.observeNamespace(ns.metadata!.name!, profile, observed);
       const applied = new Map<string, LiveObject>();
       await Promise.all([
         ...[...manifests.objects, ...manifests.claims].map(async o => {

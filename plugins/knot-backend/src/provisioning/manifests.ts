@@ -12,6 +12,7 @@ import {
   profileNamespace,
   sharedVolumeName,
 } from '@knot-platform/plugin-knot-common';
+import { argoWorkflowsObjects } from './argoWorkflows';
 import type { ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
 
@@ -244,6 +245,13 @@ export function profileManifests(
       name: KNOT_LIMITS,
       namespace: ns,
     });
+  }
+
+  // Argo Workflows' SSO RBAC account of the profile (argoWorkflows.ts).
+  if (config.argoWorkflows) {
+    const argo = argoWorkflowsObjects(target, ns, labels);
+    objects.push(...argo.objects);
+    absent.push(...argo.absent);
   }
 
   const claims: KnotObject[] = [];
