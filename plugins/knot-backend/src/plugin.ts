@@ -155,6 +155,7 @@ export const knotPlugin = createBackendPlugin({
           discovery: deps.discovery,
           logger,
           store,
+          admins,
         });
         httpRouter.use(oidc.router);
         httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });

@@ -71,6 +71,8 @@ describe('the ID token with every integration enabled', () => {
       password: 'alice password',
     });
     await store.setActive('alice', true);
+    await store.signUp({ username: 'chief', password: 'chief password' });
+    await store.setActive('chief', true);
     server = createServer((req, res) => app(req, res));
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     const issuer = `http://127.0.0.1:${
@@ -88,6 +90,7 @@ describe('the ID token with every integration enabled', () => {
           ingressUrl: 'https://knot.example',
           urls: readExposure(config).urls,
         }),
+        async username => username === 'chief',
       ),
       clients: readOidcClients(config),
     });
@@ -98,6 +101,48 @@ describe('the ID token with every integration enabled', () => {
   afterAll(async () => {
     await new Promise(resolve => server.close(resolve));
   });
+
+  /** Signs `user` in to a client; the ID token's claims. */
+  async function signIn(
+    clientId: string,
+    secret: string,
+    redirectUri: string,
+    user: string,
+  ) {
+    const issuer = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/oidc`;
+    const rp = await client.discovery(
+      new URL(issuer),
+      clientId,
+      undefined,
+      client.ClientSecretBasic(secret),
+      { execute: [client.allowInsecureRequests] },
+    );
+    const verifier = client.randomPKCECodeVerifier();
+    const browser = new TestBrowser(redirectUri);
+    const login = await browser.go(
+      client.buildAuthorizationUrl(rp, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      }).href,
+    );
+    expect(login.body).toContain('Sign in to Knot');
+    // The admin consented for the users: no consent page.
+    const done = await browser.go(formAction(login.body, login.url), {
+      username: user,
+      password: `${user} password`,
+    });
+    expect(done.location?.startsWith(`${redirectUri}?code=`)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(
+      rp,
+      new URL(done.location!),
+      { pkceCodeVerifier: verifier },
+    );
+    return tokens.claims()!;
+  }
 
   it.each([
     ['jupyterhub', 'hub-secret', 'https://jupyter.example/hub/oauth_callback'],
@@ -111,39 +156,7 @@ describe('the ID token with every integration enabled', () => {
   ])(
     "signs in to %s and carries every knot_* claim of the seeds' table",
     async (clientId, secret, redirectUri) => {
-      const issuer = `http://127.0.0.1:${
-        (server.address() as AddressInfo).port
-      }/oidc`;
-      const rp = await client.discovery(
-        new URL(issuer),
-        clientId,
-        undefined,
-        client.ClientSecretBasic(secret),
-        { execute: [client.allowInsecureRequests] },
-      );
-      const verifier = client.randomPKCECodeVerifier();
-      const browser = new TestBrowser(redirectUri);
-      const login = await browser.go(
-        client.buildAuthorizationUrl(rp, {
-          redirect_uri: redirectUri,
-          scope: 'openid email profile',
-          code_challenge: await client.calculatePKCECodeChallenge(verifier),
-          code_challenge_method: 'S256',
-        }).href,
-      );
-      expect(login.body).toContain('Sign in to Knot');
-      // The admin consented for the users: no consent page.
-      const done = await browser.go(formAction(login.body, login.url), {
-        username: 'alice',
-        password: 'alice password',
-      });
-      expect(done.location?.startsWith(`${redirectUri}?code=`)).toBe(true);
-      const tokens = await client.authorizationCodeGrant(
-        rp,
-        new URL(done.location!),
-        { pkceCodeVerifier: verifier },
-      );
-      const claims = tokens.claims()!;
+      const claims = await signIn(clientId, secret, redirectUri, 'alice');
       expect(claims.aud).toBe(clientId);
       // Every value of the table, optional URLs included, and nothing else.
       expect(
@@ -165,4 +178,14 @@ describe('the ID token with every integration enabled', () => {
       });
     },
   );
+
+  it('says who is a Knot admin in the roles claim (Grafana maps Admin from it)', async () => {
+    const grafana = [
+      'grafana',
+      'grafana-secret',
+      'https://grafana.example/login/generic_oauth',
+    ] as const;
+    expect((await signIn(...grafana, 'chief')).roles).toEqual(['admin']);
+    expect((await signIn(...grafana, 'alice')).roles).toEqual([]);
+  });
 });

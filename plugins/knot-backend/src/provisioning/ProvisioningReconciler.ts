@@ -35,16 +35,23 @@ const KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
   ['v1', 'PersistentVolume'],
   ['v1', 'ServiceAccount'],
   ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
-  // Argo Workflows' per-profile account (argoWorkflows.ts).
-  ['rbac.authorization.k8s.io/v1', 'Role'],
   ['v1', 'PersistentVolumeClaim'],
   ['v1', 'ResourceQuota'],
   ['v1', 'LimitRange'],
 ];
 
 /**
- * Kinds Knot creates but lists only inside each profile's namespace: listing
- * Secrets cluster-wide would take the right to read every namespace's.
+ * Kinds Knot creates only with Argo Workflows enabled (argoWorkflows.ts):
+ * listed only then, so that a portal without Argo needs no right to them.
+ */
+const ARGO_KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
+  ['rbac.authorization.k8s.io/v1', 'Role'],
+];
+
+/**
+ * Kinds Knot creates (with Argo Workflows enabled) but lists only inside
+ * each profile's namespace: listing Secrets cluster-wide would take the
+ * right to read every namespace's.
  */
 const NAMESPACE_KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
   ['v1', 'Secret'],
@@ -234,18 +241,20 @@ export class ProvisioningReconciler {
   private async observe(labelSelector: string): Promise<Observed> {
     const observed: Observed = new Map();
     await Promise.all(
-      KINDS.map(async ([apiVersion, kind]) => {
-        for (const item of await this.kube.list(
-          apiVersion,
-          kind,
-          labelSelector,
-        )) {
-          observed.set(
-            key(kind, item.metadata!.name!, item.metadata?.namespace),
-            item,
-          );
-        }
-      }),
+      [...KINDS, ...(this.options.config.argoWorkflows ? ARGO_KINDS : [])].map(
+        async ([apiVersion, kind]) => {
+          for (const item of await this.kube.list(
+            apiVersion,
+            kind,
+            labelSelector,
+          )) {
+            observed.set(
+              key(kind, item.metadata!.name!, item.metadata?.namespace),
+              item,
+            );
+          }
+        },
+      ),
     );
     return observed;
   }
@@ -358,7 +367,9 @@ export class ProvisioningReconciler {
         return;
       }
       this.retries.delete(profile);
-      await this.observeNamespace(ns.metadata!.name!, profile, observed);
+      if (this.options.config.argoWorkflows) {
+        await this.observeNamespace(ns.metadata!.name!, profile, observed);
+      }
       const applied = new Map<string, LiveObject>();
       await Promise.all([
         ...[...manifests.objects, ...manifests.claims].map(async o => {
@@ -388,6 +399,11 @@ export class ProvisioningReconciler {
           }
         }),
       ]);
+      // Objects that need the ones above to exist (a token Secret its
+      // ServiceAccount: the token controller deletes one without it).
+      for (const o of manifests.afterObjects ?? []) {
+        await this.ensure(profile, o, observed, actions);
+      }
       // A PV whose claim was deleted keeps the old claim's uid and stays
       // Released: forget the uid so the PV controller binds the new claim.
       for (const claim of manifests.claims) {

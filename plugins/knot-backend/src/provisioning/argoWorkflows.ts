@@ -70,7 +70,12 @@ export function argoWorkflowsObjects(
   target: ProvisioningTarget,
   namespace: string,
   labels: Record<string, string>,
-): { objects: KnotObject[]; absent: AbsentObject[] } {
+): {
+  objects: KnotObject[];
+  /** The token Secret: after its ServiceAccount exists. */
+  afterObjects: KnotObject[];
+  absent: AbsentObject[];
+} {
   const meta = (name: string, annotations?: Record<string, string>) => ({
     name,
     namespace,
@@ -87,18 +92,20 @@ export function argoWorkflowsObjects(
       }),
     },
     {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(ARGO_ACCOUNT),
+      rules: ARGO_ROLE_RULES,
+    },
+  ];
+  const afterObjects: KnotObject[] = [
+    {
       apiVersion: 'v1',
       kind: 'Secret',
       type: 'kubernetes.io/service-account-token',
       metadata: meta(ARGO_TOKEN_SECRET, {
         'kubernetes.io/service-account.name': ARGO_ACCOUNT,
       }),
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta(ARGO_ACCOUNT),
-      rules: ARGO_ROLE_RULES,
     },
   ];
   const binding = {
@@ -107,7 +114,7 @@ export function argoWorkflowsObjects(
     name: ARGO_ACCOUNT,
     namespace,
   };
-  if (!target.active) return { objects, absent: [binding] };
+  if (!target.active) return { objects, afterObjects, absent: [binding] };
   objects.push({
     apiVersion: binding.apiVersion,
     kind: binding.kind,
@@ -119,5 +126,5 @@ export function argoWorkflowsObjects(
     },
     subjects: [{ kind: 'ServiceAccount', name: ARGO_ACCOUNT, namespace }],
   });
-  return { objects, absent: [] };
+  return { objects, afterObjects, absent: [] };
 }

@@ -65,6 +65,8 @@ export interface ProfileManifests {
   /** The two PVCs, applied after their PVs. */
   claims: KnotObject[];
   absent: AbsentObject[];
+  /** Applied once `objects` exist (they refer to them). */
+  afterObjects?: KnotObject[];
 }
 
 export function knotLabels(owner: string): Record<string, string> {
@@ -248,9 +250,11 @@ export function profileManifests(
   }
 
   // Argo Workflows' SSO RBAC account of the profile (argoWorkflows.ts).
+  const afterObjects: KnotObject[] = [];
   if (config.argoWorkflows) {
     const argo = argoWorkflowsObjects(target, ns, labels);
     objects.push(...argo.objects);
+    afterObjects.push(...argo.afterObjects);
     absent.push(...argo.absent);
   }
 
@@ -292,5 +296,5 @@ export function profileManifests(
       },
     });
   }
-  return { namespace, objects, claims, absent };
+  return { namespace, objects, claims, absent, afterObjects };
 }

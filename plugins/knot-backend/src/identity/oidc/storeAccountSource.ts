@@ -31,6 +31,8 @@ export function knotClaimsFor(platform: {
 export function storeAccountSource(
   store: UserStore,
   claimsOf: (username: string) => Record<string, string>,
+  /** Knot admins get the role `admin` (the `roles` claim). */
+  isAdmin: (username: string) => Promise<boolean> = async () => false,
 ): AccountSource {
   return {
     async find(username) {
@@ -42,6 +44,7 @@ export function storeAccountSource(
         username,
         email: user.email,
         groups: await store.teamsOf(username),
+        roles: (await isAdmin(username)) ? ['admin'] : [],
         knotClaims: claimsOf(username),
       };
     },
