@@ -69,6 +69,8 @@ KUBELET_BIN="$CACHE/bin/kubelet-$KUBE_VERSION"
 CRICTL_BIN="$CACHE/bin/crictl-$CRICTL_VERSION"
 CRANE_BIN="$CACHE/bin/crane-$REGISTRY_VERSION"
 TRAEFIK_BIN="$CACHE/bin/traefik-$TRAEFIK_VERSION"
+# Keyed by its source too: the tool is ours.
+ARGO_RULE_BIN="$CACHE/bin/argo-rbac-rule-$EXPR_VERSION-$(sha256sum "$HERE/tools/argo-rbac-rule/main.go" | cut -c1-12)"
 KUBECTL="$KUBE_BIN/kubectl"
 KUBECONFIG_FILE="$DATA/kubeconfig"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
@@ -103,7 +105,8 @@ have_binaries() {
   [[ -x $KUBE_BIN/kube-apiserver && -x $KUBE_BIN/kube-controller-manager &&
      -x $KUBE_BIN/kube-scheduler && -x $KUBE_BIN/kubectl &&
      -x $ETCD_BIN/etcd && -x $KWOK_BIN/kwok && -f $KWOK_BIN/stages.yaml && -x $HELM_BIN/helm &&
-     -x $REGISTRY_BIN/registry ]] && { [[ $REAL_NODE == 0 ]] || have_real_binaries; }
+     -x $REGISTRY_BIN/registry && -x $ARGO_RULE_BIN/argo-rbac-rule ]] &&
+    { [[ $REAL_NODE == 0 ]] || have_real_binaries; }
 }
 have_real_binaries() {
   [[ -x $KUBELET_BIN/kubelet && -x $CRICTL_BIN/crictl && -x $CRANE_BIN/crane &&
@@ -211,6 +214,20 @@ build_etcd() {
   install_dir "$out" "$ETCD_BIN"
 }
 
+# Argo Workflows' SSO RBAC rule evaluation (expr-lang, Argo's claims type),
+# for the tests of the rules Knot's provisioning writes.
+build_argo_rbac_rule() {
+  [[ -x $ARGO_RULE_BIN/argo-rbac-rule ]] && return 0
+  log "building argo-rbac-rule (expr-lang $EXPR_VERSION)"
+  local work="$CACHE/build/argo-rbac-rule" out="$ARGO_RULE_BIN.tmp"
+  rm -rf "$work" "$out"; mkdir -p "$work" "$out"
+  cp "$HERE/tools/argo-rbac-rule/main.go" "$work/main.go"
+  printf 'module knot.local/dev/cluster/argo-rbac-rule\n\ngo 1.26.0\n\nrequire (\n\tgithub.com/expr-lang/expr %s\n\tgithub.com/go-jose/go-jose/v4 %s\n)\n' \
+    "$EXPR_VERSION" "$GO_JOSE_VERSION" >"$work/go.mod"
+  (cd "$work" && go_env "$GO" build -trimpath -ldflags "-s -w" -o "$out/argo-rbac-rule" .)
+  install_dir "$out" "$ARGO_RULE_BIN"
+}
+
 build_goinstall() { # <dest dir> <pkg@version> <binary name> [ldflags]
   [[ -x $1/$3 ]] && return 0
   log "building $2"
@@ -250,6 +267,7 @@ cmd_build() {
     "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
   # A small in-memory OCI registry: tests push charts to it with helm.
   build_goinstall "$REGISTRY_BIN" "github.com/google/go-containerregistry/cmd/registry@$REGISTRY_VERSION" registry
+  build_argo_rbac_rule
   build_kube
   [[ $REAL_NODE == 1 ]] || { log "binaries ready under $CACHE/bin (KNOT_REAL_NODE=0: no real-node tools)"; return 0; }
   # The real node, its images and its ingress.
@@ -586,10 +604,11 @@ cmd_up_local() {
 
   fake_nodes | kubectl_admin apply -f - >/dev/null
   # Datashim's Dataset CRDs (both API groups it has used): the Datasets page
-  # and the webhook work against them; crds/ holds why.
+  # and the webhook work against them; Argo Workflows' (provisioning grants
+  # them per profile); crds/ holds why.
   kubectl_admin apply -f "$HERE/crds/" >/dev/null
   wait_for "default ServiceAccount" 60 kubectl_admin -n default get serviceaccount default
-  wait_for "Dataset CRDs" 30 kubectl_admin wait --for=condition=Established crd/datasets.datashim.io crd/datasets.com.ie.ibm.hpsys --timeout 1s
+  wait_for "Dataset and Argo CRDs" 30 kubectl_admin wait --for=condition=Established crd/datasets.datashim.io crd/datasets.com.ie.ibm.hpsys crd/workflows.argoproj.io --timeout 1s
   wait_for "Ready fake nodes" 60 kubectl_admin wait --for=condition=Ready node -l type=kwok --timeout 1s
   local t1=$SECONDS
   if [[ $REAL_NODE == 1 ]]; then real_node_up; fi
@@ -667,7 +686,7 @@ cmd_env() {
     external) ;; # keep the caller's KUBECONFIG
     *) echo "export KUBECONFIG=$KUBECONFIG_FILE" ;;
   esac
-  echo "export PATH=$KUBE_BIN:$HELM_BIN:$REGISTRY_BIN:$KWOK_BIN:$ETCD_BIN:$CRICTL_BIN:$CRANE_BIN:\$PATH"
+  echo "export PATH=$KUBE_BIN:$HELM_BIN:$REGISTRY_BIN:$KWOK_BIN:$ETCD_BIN:$CRICTL_BIN:$CRANE_BIN:$ARGO_RULE_BIN:\$PATH"
   if [[ $MODE == local && $REAL_NODE == 1 ]]; then
     echo "export KNOT_REAL_NODE=1"
     echo "export CONTAINER_RUNTIME_ENDPOINT=unix://$(containerd_sock)" # crictl

@@ -242,6 +242,32 @@ export interface Config {
       portalAccess?: { serviceAccount: string; namespace: string };
     };
 
+    /**
+     * Services installed next to Knot that sign users in with Knot's OIDC
+     * provider. Each present one (unless `enabled: false`) registers its
+     * OIDC client, shows a tile on the home page and a sidebar entry, and
+     * sets the `knot.*` values and `knot_*` claims it implies (Argo:
+     * `argoWorkflowsUrl`; Harbor: the private/public registry and chart
+     * repository URLs, the private ones per profile).
+     */
+    integrations?: {
+      /** Notebook service (GenericOAuthenticator; integrations/jupyterhub). */
+      jupyterhub?: KnotIntegrationConfig;
+      /** Workflow service (argo server --auth-mode=sso). */
+      argoWorkflows?: KnotIntegrationConfig;
+      /** Container image and service template registry (auth_mode oidc_auth). */
+      harbor?: KnotIntegrationConfig & {
+        /**
+         * The project every profile may pull from (`knot.publicRegistryUrl`,
+         * `knot.publicRepoUrl`); each profile's own is named after it.
+         * @default library
+         */
+        publicProject?: string;
+      };
+      /** Metrics service (auth.generic_oauth; integrations/grafana). */
+      grafana?: KnotIntegrationConfig;
+    };
+
     /** Service templates (Helm charts) and their deployment. */
     services?: {
       /**
@@ -312,5 +338,30 @@ export interface Config {
         ingressController?: 'traefik' | 'ingress-nginx';
       };
     };
+  };
+}
+
+/** One integration: where users open it and its client at Knot's provider. */
+interface KnotIntegrationConfig {
+  /** @default true when the integration is configured */
+  enabled?: boolean;
+  /** The service's URL, opened from the portal in a new tab. */
+  url: string;
+  oidc: {
+    /**
+     * @default the integration's name (jupyterhub, argo-workflows, harbor,
+     * grafana)
+     */
+    clientId?: string;
+    /** @visibility secret */
+    clientSecret: string;
+    /** @default the service's callback under `url` */
+    redirectUris?: string[];
+    postLogoutRedirectUris?: string[];
+    /**
+     * The admin consents for the users: no consent page.
+     * @default true
+     */
+    skipConsent?: boolean;
   };
 }

@@ -9,6 +9,10 @@ import {
 } from './forwardAuth/config';
 import { readIdentityConfig, type IdentityConfig } from './identity/config';
 import {
+  readIntegrations,
+  type IntegrationSettings,
+} from './integrations/config';
+import {
   readKubernetesConfig,
   type KubernetesConfig,
 } from './kubernetes/config';
@@ -32,6 +36,8 @@ export interface KnotConfig {
   charts: ChartsConfig;
   releases: ReleasesConfig;
   forwardAuth: ForwardAuthConfig;
+  /** Services next to Knot signing in with its OIDC provider. */
+  integrations: IntegrationSettings[];
 }
 
 /** Reads the knot plugin's configuration once, at start-up. */
@@ -50,5 +56,6 @@ export function readKnotConfig(config: Config): KnotConfig {
     charts: readChartsConfig(config),
     releases: readReleasesConfig(config),
     forwardAuth: readForwardAuthConfig(config),
+    integrations: readIntegrations(config),
   };
 }

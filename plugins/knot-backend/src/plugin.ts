@@ -32,6 +32,7 @@ import { ServiceHostClaimsReader } from './kubernetes/ServiceHostClaimsReader';
 import { BackstageTokenSessionVerifier } from './forwardAuth/SessionVerifier';
 import { createHealthRouter } from './health/healthRouter';
 import { readPackageVersion } from './health/packageVersion';
+import { createIntegrationsRouter } from './integrations/integrationsRouter';
 import { ensureFirstAdmin } from './identity/firstAdmin';
 import { KnotAdmins } from './identity/KnotAdmins';
 import { refuseInactiveUsers } from './identity/refuseInactiveUsers';
@@ -148,11 +149,13 @@ export const knotPlugin = createBackendPlugin({
           knotClaims: knotClaimsFor({
             namespacePrefix,
             ingressUrl: exposure.ingressUrl,
+            urls: exposure.urls,
           }),
           database: deps.database,
           discovery: deps.discovery,
           logger,
           store,
+          admins,
         });
         httpRouter.use(oidc.router);
         httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
@@ -234,6 +237,13 @@ export const knotPlugin = createBackendPlugin({
               kubernetes,
               knot.kubernetes.healthTimeoutMs,
             ),
+          }),
+        );
+        // Integrations: the services next to Knot, for the home page.
+        router.use(
+          createIntegrationsRouter({
+            httpAuth,
+            integrations: knot.integrations,
           }),
         );
         router.use(createProvisioningRouter({ ...provisioning, permissions }));

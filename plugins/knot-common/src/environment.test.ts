@@ -1,4 +1,9 @@
-import { KNOT_VALUE_NAMES, knotClaimName, knotEnvName } from './environment';
+import {
+  KNOT_VALUE_NAMES,
+  knotClaimName,
+  knotEnvName,
+  profileKnotValues,
+} from './environment';
 
 describe('Knot value names', () => {
   it('spell environment variables in upper snake case', () => {
@@ -15,5 +20,26 @@ describe('Knot value names', () => {
   it('map every value to a distinct name', () => {
     const envs = new Set(KNOT_VALUE_NAMES.map(knotEnvName));
     expect(envs.size).toBe(KNOT_VALUE_NAMES.length);
+  });
+});
+
+describe('profileKnotValues', () => {
+  it("puts the profile's name into configured URLs", () => {
+    const values = profileKnotValues({
+      profile: 'alice',
+      namespace: 'knot-alice',
+      ingressUrl: 'https://knot.example',
+      urls: {
+        argoWorkflowsUrl: 'https://argo.example',
+        privateRegistryUrl: 'harbor.example/{profile}',
+        privateRepoUrl: 'oci://harbor.example/{profile}',
+      },
+    });
+    expect(values).toMatchObject({
+      argoWorkflowsUrl: 'https://argo.example',
+      privateRegistryUrl: 'harbor.example/alice',
+      privateRepoUrl: 'oci://harbor.example/alice',
+    });
+    expect(values).not.toHaveProperty('publicRegistryUrl');
   });
 });

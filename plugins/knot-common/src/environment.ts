@@ -47,6 +47,12 @@ export function knotClaimName(name: KnotValueName): string {
   return `knot_${snake(name).toLowerCase()}`;
 }
 
+/**
+ * Stands for the profile's name in a configured URL: a private registry or
+ * chart repository is each profile's own (`harbor.example.org/{profile}`).
+ */
+export const PROFILE_URL_PLACEHOLDER = '{profile}';
+
 /** The optional platform URLs of an installation. */
 export type KnotOptionalUrls = Partial<
   Record<(typeof KNOT_OPTIONAL_URL_NAMES)[number], string>
@@ -72,8 +78,24 @@ export function profileKnotValues(options: {
     ingressUrl: options.ingressUrl,
     privateDir: options.privateDir ?? PRIVATE_MOUNT_PATH,
     sharedDir: options.sharedDir ?? SHARED_MOUNT_PATH,
-    ...options.urls,
+    ...profileUrls(options.urls ?? {}, options.profile),
   };
+}
+
+/** The configured URLs with the profile's name in place of `{profile}`. */
+function profileUrls(
+  urls: KnotOptionalUrls,
+  profile: string,
+): KnotOptionalUrls {
+  const resolved: KnotOptionalUrls = {};
+  for (const [name, url] of Object.entries(urls) as Array<
+    [keyof KnotOptionalUrls, string | undefined]
+  >) {
+    if (url !== undefined) {
+      resolved[name] = url.split(PROFILE_URL_PLACEHOLDER).join(profile);
+    }
+  }
+  return resolved;
 }
 
 /** The `knot_*` OIDC claims of a profile's values. */

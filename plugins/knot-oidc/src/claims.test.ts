@@ -7,3 +7,18 @@ describe('Knot OIDC claims', () => {
     }
   });
 });
+
+describe('the claims the provider may issue', () => {
+  it("cover the seeds' table, optional URLs included", () => {
+    expect(oidcClaimNames).toEqual(
+      expect.arrayContaining([
+        'knot_private_dir',
+        'knot_argo_workflows_url',
+        'knot_private_registry_url',
+        'knot_public_registry_url',
+        'knot_private_repo_url',
+        'knot_public_repo_url',
+      ]),
+    );
+  });
+});

@@ -1,14 +1,14 @@
+import {
+  KNOT_VALUE_NAMES,
+  knotClaimName,
+} from '@knot-platform/plugin-knot-common';
+
 /**
- * The Knot-specific claims the provider issues (lower snake case, as the
- * seeds' naming table has them).
+ * The Knot-specific claims the provider issues: every platform value of the
+ * seeds' table in lower snake case (`knot_private_dir`, ...), the optional
+ * URLs (`knot_argo_workflows_url`, ...) when the installation sets them.
  */
-export const oidcClaimNames = [
-  'knot_username',
-  'knot_namespace',
-  'knot_ingress_url',
-  'knot_private_dir',
-  'knot_shared_dir',
-] as const;
+export const oidcClaimNames = KNOT_VALUE_NAMES.map(knotClaimName);
 
 /** Claim values for one profile. */
-export type KnotClaims = Record<(typeof oidcClaimNames)[number], string>;
+export type KnotClaims = Record<string, string>;

@@ -23,7 +23,7 @@ const DAY = 24 * 60 * 60;
 const SCOPE_CLAIMS = {
   openid: ['sub'],
   email: ['email'],
-  profile: ['preferred_username', 'name', 'groups', ...oidcClaimNames],
+  profile: ['preferred_username', 'name', 'groups', 'roles', ...oidcClaimNames],
   groups: ['groups'],
   knot: [...oidcClaimNames],
 };
@@ -120,6 +120,7 @@ export async function createOidcProvider(
             name: account.username,
             ...(account.email ? { email: account.email } : {}),
             groups: account.groups,
+            roles: account.roles ?? [],
             ...account.knotClaims,
           };
         },

@@ -7,6 +7,11 @@ export interface KnotAccount {
   email?: string;
   /** Teams the user belongs to: the `groups` claim. */
   groups: string[];
+  /**
+   * The `roles` claim: `admin` for a Knot admin (Grafana and other services
+   * map their own roles from it). Not a team: a team could be named anything.
+   */
+  roles?: string[];
   /** `knot_*` claims of the user's profile (knot_username, knot_namespace, ...). */
   knotClaims: Record<string, string>;
 }

@@ -7,3 +7,4 @@
 export { knotPlugin as default } from './plugin';
 export { knotApiRef, type KnotApi } from './api/KnotApi';
 export { filesApiRef, type FilesApi } from './api/FilesApi';
+export { KnotIntegrationsSidebarItems } from './components/integrations';

@@ -34,6 +34,19 @@ export function knotBackend() {
         namespace: 'knot-alice',
       }),
     ),
+    // One enabled integration: its sidebar entry and home tile.
+    http.get(`${knot}/integrations`, () =>
+      HttpResponse.json({
+        items: [
+          {
+            name: 'grafana',
+            title: 'Grafana',
+            purpose: 'Metrics service',
+            url: 'https://grafana.example',
+          },
+        ],
+      }),
+    ),
     http.get(`${knot}/users`, () => HttpResponse.json({ items: [] })),
     http.get(`${knot}/teams`, () => HttpResponse.json({ items: [] })),
     http.get(`${knot}/services`, () => HttpResponse.json({ items: [] })),

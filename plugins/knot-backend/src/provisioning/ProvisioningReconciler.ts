@@ -44,6 +44,23 @@ const KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
   ['v1', 'LimitRange'],
 ];
 
+/**
+ * Kinds Knot creates only with Argo Workflows enabled (argoWorkflows.ts):
+ * listed only then, so that a portal without Argo needs no right to them.
+ */
+const ARGO_KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
+  ['rbac.authorization.k8s.io/v1', 'Role'],
+];
+
+/**
+ * Kinds Knot creates (with Argo Workflows enabled) but lists only inside
+ * each profile's namespace: listing Secrets cluster-wide would take the
+ * right to read every namespace's.
+ */
+const NAMESPACE_KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
+  ['v1', 'Secret'],
+];
+
 function key(kind: string, name: string, namespace?: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
 }
@@ -224,20 +241,41 @@ export class ProvisioningReconciler {
   private async observe(labelSelector: string): Promise<Observed> {
     const observed: Observed = new Map();
     await Promise.all(
-      KINDS.map(async ([apiVersion, kind]) => {
-        for (const item of await this.kube.list(
-          apiVersion,
-          kind,
-          labelSelector,
-        )) {
-          observed.set(
-            key(kind, item.metadata!.name!, item.metadata?.namespace),
-            item,
-          );
-        }
-      }),
+      [...KINDS, ...(this.options.config.argoWorkflows ? ARGO_KINDS : [])].map(
+        async ([apiVersion, kind]) => {
+          for (const item of await this.kube.list(
+            apiVersion,
+            kind,
+            labelSelector,
+          )) {
+            observed.set(
+              key(kind, item.metadata!.name!, item.metadata?.namespace),
+              item,
+            );
+          }
+        },
+      ),
     );
     return observed;
+  }
+
+  /** Adds the profile's objects of NAMESPACE_KINDS to what was observed. */
+  private async observeNamespace(
+    namespace: string,
+    profile: string,
+    observed: Observed,
+  ): Promise<void> {
+    const selector = `${MANAGED_BY_LABEL}=${MANAGED_BY_KNOT},${OWNER_LABEL}=${profile}`;
+    for (const [apiVersion, kind] of NAMESPACE_KINDS) {
+      for (const item of await this.kube.list(
+        apiVersion,
+        kind,
+        selector,
+        namespace,
+      )) {
+        observed.set(key(kind, item.metadata!.name!, namespace), item);
+      }
+    }
   }
 
   /** Whether a Knot object belongs to a profile of this instance's prefix. */
@@ -340,6 +378,9 @@ export class ProvisioningReconciler {
         return;
       }
       this.retries.delete(profile);
+      if (this.options.config.argoWorkflows) {
+        await this.observeNamespace(ns.metadata!.name!, profile, observed);
+      }
       const applied = new Map<string, LiveObject>();
       await Promise.all([
         ...[...manifests.objects, ...manifests.claims].map(async o => {
@@ -369,6 +410,11 @@ export class ProvisioningReconciler {
           }
         }),
       ]);
+      // Objects that need the ones above to exist (a token Secret its
+      // ServiceAccount: the token controller deletes one without it).
+      for (const o of manifests.afterObjects ?? []) {
+        await this.ensure(profile, o, observed, actions);
+      }
       // A PV whose claim was deleted keeps the old claim's uid and stays
       // Released: forget the uid so the PV controller binds the new claim.
       for (const claim of manifests.claims) {

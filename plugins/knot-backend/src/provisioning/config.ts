@@ -6,6 +6,7 @@ import {
 import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
+import { readIntegrations } from '../integrations/config';
 import type { ProvisioningTarget } from './ProfileSource';
 
 /** Where the PVs of the two data domains point. */
@@ -56,6 +57,11 @@ export interface ProvisioningConfig {
    * how it deploys users' services without cluster-wide rights.
    */
   portalAccess?: { serviceAccount: string; namespace: string };
+  /**
+   * Argo Workflows is an integration (`knot.integrations.argoWorkflows`):
+   * each profile gets the account Argo's SSO RBAC maps its members to.
+   */
+  argoWorkflows: boolean;
 }
 
 /** The periodic reconcile when `knot.provisioning.schedule` is not set. */
@@ -164,6 +170,9 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
           namespace: provisioning.getString('portalAccess.namespace'),
         }
       : undefined,
+    argoWorkflows: readIntegrations(config).some(
+      integration => integration.name === 'argoWorkflows',
+    ),
     profiles: (provisioning?.getOptionalConfigArray('profiles') ?? []).map(
       entry => ({
         name: entry.getString('name'),

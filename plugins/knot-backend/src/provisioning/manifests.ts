@@ -12,6 +12,7 @@ import {
   profileNamespace,
   sharedVolumeName,
 } from '@knot-platform/plugin-knot-common';
+import { argoWorkflowsObjects } from './argoWorkflows';
 import type { ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
 
@@ -64,6 +65,8 @@ export interface ProfileManifests {
   /** The two PVCs, applied after their PVs. */
   claims: KnotObject[];
   absent: AbsentObject[];
+  /** Applied once `objects` exist (they refer to them). */
+  afterObjects?: KnotObject[];
 }
 
 export function knotLabels(owner: string): Record<string, string> {
@@ -246,6 +249,15 @@ export function profileManifests(
     });
   }
 
+  // Argo Workflows' SSO RBAC account of the profile (argoWorkflows.ts).
+  const afterObjects: KnotObject[] = [];
+  if (config.argoWorkflows) {
+    const argo = argoWorkflowsObjects(target, ns, labels);
+    objects.push(...argo.objects);
+    afterObjects.push(...argo.afterObjects);
+    absent.push(...argo.absent);
+  }
+
   const claims: KnotObject[] = [];
   for (const domain of ['private', 'shared'] as const) {
     objects.push({
@@ -284,5 +296,5 @@ export function profileManifests(
       },
     });
   }
-  return { namespace, objects, claims, absent };
+  return { namespace, objects, claims, absent, afterObjects };
 }

@@ -1,4 +1,6 @@
 import type { Config } from '@backstage/config';
+import { readIntegrations } from '../integrations/config';
+import { integrationKnotUrls } from '../integrations/knotUrls';
 import {
   KNOT_OPTIONAL_URL_NAMES,
   type KnotOptionalUrls,
@@ -9,7 +11,10 @@ import {
 export interface ExposureSettings extends ServiceExposure {
   /** The portal's URL (`knot.ingress.url`, else `app.baseUrl`). */
   ingressUrl: string;
-  /** The platform URLs handed to charts as `knot.*` values when set. */
+  /**
+   * The platform URLs handed to charts as `knot.*` values when set: those
+   * the integrations imply, unless `knot.services.urls` names them.
+   */
   urls: KnotOptionalUrls;
 }
 
@@ -21,7 +26,7 @@ export interface ReleasesConfig {
 }
 
 export function readExposure(config: Config): ExposureSettings {
-  const urls: KnotOptionalUrls = {};
+  const urls: KnotOptionalUrls = integrationKnotUrls(readIntegrations(config));
   for (const key of KNOT_OPTIONAL_URL_NAMES) {
     const value = config.getOptionalString(`knot.services.urls.${key}`);
     if (value) urls[key] = value;

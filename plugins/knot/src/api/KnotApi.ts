@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   ActingProfile,
   KnotHealth,
+  KnotIntegration,
   KnotMe,
   KnotServiceForm,
   KnotServiceList,
@@ -15,6 +16,8 @@ import type {
 /** The Knot backend as the frontend sees it. */
 export interface KnotApi {
   getHealth(): Promise<KnotHealth>;
+  /** The services next to Knot (JupyterHub, Argo, ...) the admin enabled. */
+  listIntegrations(): Promise<KnotIntegration[]>;
   listServices(): Promise<KnotServiceList>;
   getServiceValues(name: string): Promise<KnotServiceValues>;
   /** The chart's form for a release, prefilled with its current values. */

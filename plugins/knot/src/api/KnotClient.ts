@@ -1,6 +1,8 @@
 import type {
   ActingProfile,
   KnotHealth,
+  KnotIntegration,
+  KnotIntegrationList,
   KnotMe,
   KnotServiceForm,
   KnotServiceList,
@@ -36,6 +38,11 @@ export class KnotClient implements KnotApi {
 
   getHealth(): Promise<KnotHealth> {
     return this.request<KnotHealth>('GET', '/health');
+  }
+
+  async listIntegrations(): Promise<KnotIntegration[]> {
+    return (await this.request<KnotIntegrationList>('GET', '/integrations'))
+      .items;
   }
 
   getMe(): Promise<KnotMe> {

@@ -48,6 +48,16 @@ describe('the sidebar and Knot’s admin pages', () => {
     expect(await screen.findByText(/PAGE NOT FOUND/, {}, slow)).toBeVisible();
   });
 
+  it('has an entry per integration, opening it in a new tab', async () => {
+    renderKnot('/knot');
+
+    const nav = await sidebar();
+    const grafana = await nav.findByRole('link', { name: 'Grafana' }, slow);
+    expect(grafana).toHaveAttribute('href', 'https://grafana.example');
+    expect(grafana).toHaveAttribute('target', '_blank');
+    expect(nav.queryByRole('link', { name: 'JupyterHub' })).toBeNull();
+  });
+
   it('does not open Provisioning for a user who is no admin either', async () => {
     renderKnot('/knot/admin/provisioning');
 

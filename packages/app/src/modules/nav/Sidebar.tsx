@@ -10,6 +10,7 @@ import { NavContentBlueprint } from '@backstage/plugin-app-react';
 import { SidebarLogo } from './SidebarLogo';
 import MenuIcon from '@material-ui/icons/Menu';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
+import { KnotIntegrationsSidebarItems } from '@knot-platform/plugin-knot';
 
 export const SidebarContent = NavContentBlueprint.make({
   params: {
@@ -28,6 +29,8 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:knot/datasets')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
+            {/* JupyterHub, Argo, Harbor, Grafana: each opens in a new tab. */}
+            <KnotIntegrationsSidebarItems />
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -10,6 +10,7 @@ import {
 import express from 'express';
 import type { IdentityConfig } from '../config';
 import type { UserStore } from '../UserStore';
+import type { KnotAdmins } from '../KnotAdmins';
 import { storeAccountSource } from './storeAccountSource';
 
 /** Where the provider is mounted inside the Knot plugin (`/api/knot/oidc`). */
@@ -27,6 +28,8 @@ export async function createOidcRouter(options: {
   discovery: DiscoveryService;
   logger: LoggerService;
   store: UserStore;
+  /** Who is a Knot admin: the `roles` claim. */
+  admins?: Pick<KnotAdmins, 'isAdmin'>;
 }): Promise<{ router: express.Router; issuer: string }> {
   const { oidc, database, discovery, logger, store } = options;
   const knex = await database.getClient();
@@ -37,7 +40,11 @@ export async function createOidcRouter(options: {
   const provider = await createKnotOidc({
     issuer,
     knex,
-    accounts: storeAccountSource(store, options.knotClaims),
+    accounts: storeAccountSource(store, options.knotClaims, username =>
+      options.admins
+        ? options.admins.isAdmin(username)
+        : Promise.resolve(false),
+    ),
     clients: oidc.clients,
     logger,
     signingKeyRotationDays: oidc.signingKeyRotationDays,

@@ -1,8 +1,11 @@
 import type { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import type { OidcClientConfig } from '@knot-platform/plugin-knot-oidc';
+import { readIntegrations } from '../../integrations/config';
 
 /**
- * The provider's clients from `knot.identity.oidc.clients`. Redirect URIs
+ * The provider's clients: `knot.identity.oidc.clients` and those of the
+ * enabled integrations (`knot.integrations.<name>.oidc`). Redirect URIs
  * starting with `/` are on this backend (the portal's own sign-in callback),
  * so they follow `backend.baseUrl`.
  */
@@ -13,7 +16,7 @@ export function readOidcClients(config: Config): OidcClientConfig[] {
   );
   const absolute = (uri: string) =>
     uri.startsWith('/') ? `${backend}${uri}` : uri;
-  return (
+  const configured = (
     config.getOptionalConfigArray('knot.identity.oidc.clients') ?? []
   ).map(client => ({
     clientId: client.getString('clientId'),
@@ -28,4 +31,18 @@ export function readOidcClients(config: Config): OidcClientConfig[] {
     ) as OidcClientConfig['tokenEndpointAuthMethod'],
     skipConsent: client.getOptionalBoolean('skipConsent'),
   }));
+  const clients = [
+    ...configured,
+    ...readIntegrations(config).map(integration => integration.oidcClient),
+  ];
+  const ids = new Set<string>();
+  for (const { clientId } of clients) {
+    if (ids.has(clientId)) {
+      throw new InputError(
+        `The OIDC client '${clientId}' is configured twice (knot.identity.oidc.clients and knot.integrations)`,
+      );
+    }
+    ids.add(clientId);
+  }
+  return clients;
 }

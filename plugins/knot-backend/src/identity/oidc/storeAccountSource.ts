@@ -1,4 +1,5 @@
 import {
+  type KnotOptionalUrls,
   knotClaims,
   profileKnotValues,
   profileNamespace,
@@ -11,14 +12,17 @@ export function knotClaimsFor(platform: {
   namespacePrefix: string;
   /** The portal's URL. */
   ingressUrl: string;
+  /** The optional platform URLs (`knot.services.urls`, integrations). */
+  urls?: KnotOptionalUrls;
 }): (username: string) => Record<string, string> {
-  const { namespacePrefix: prefix, ingressUrl } = platform;
+  const { namespacePrefix: prefix, ingressUrl, urls } = platform;
   return username =>
     knotClaims(
       profileKnotValues({
         profile: username,
         namespace: profileNamespace(username, prefix),
         ingressUrl,
+        urls,
       }),
     );
 }
@@ -27,6 +31,8 @@ export function knotClaimsFor(platform: {
 export function storeAccountSource(
   store: UserStore,
   claimsOf: (username: string) => Record<string, string>,
+  /** Knot admins get the role `admin` (the `roles` claim). */
+  isAdmin: (username: string) => Promise<boolean> = async () => false,
 ): AccountSource {
   return {
     async find(username) {
@@ -38,6 +44,7 @@ export function storeAccountSource(
         username,
         email: user.email,
         groups: await store.teamsOf(username),
+        roles: (await isAdmin(username)) ? ['admin'] : [],
         knotClaims: claimsOf(username),
       };
     },

@@ -6,14 +6,20 @@ import {
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
+import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { errorMessage } from '../../api/errorMessage';
+import { useIntegrations } from '../integrations/useIntegrations';
+import { IntegrationTiles } from './IntegrationTiles';
+import { ProfileServices } from './ProfileServices';
+import { QuickLinks } from './QuickLinks';
 
 /**
- * The Knot landing page: what Knot is and whether its backend is healthy.
- * The app frame renders the page heading from the plugin's title.
+ * The Knot landing page: the integrations, the acting profile's services,
+ * quick links and whether the backend is healthy. The app frame renders
+ * the page heading from the plugin's title.
  */
 export function KnotPage() {
   return (
@@ -26,9 +32,35 @@ export function KnotPage() {
         namespace, manage your private and shared files, and work in teams — all
         behind one sign-in.
       </Typography>
-      <PlatformStatus />
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <Integrations />
+        </Grid>
+        <Grid item xs={12} md={8}>
+          <ProfileServices />
+        </Grid>
+        <Grid item xs={12} md={4}>
+          <QuickLinks />
+        </Grid>
+        <Grid item xs={12}>
+          <PlatformStatus />
+        </Grid>
+      </Grid>
     </Content>
   );
+}
+
+function Integrations() {
+  const { value, error } = useIntegrations();
+  if (error) {
+    return (
+      <WarningPanel
+        title="Could not list the integrations"
+        message={errorMessage(error)}
+      />
+    );
+  }
+  return <IntegrationTiles integrations={value ?? []} />;
 }
 
 function PlatformStatus() {

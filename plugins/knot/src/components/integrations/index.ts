@@ -1,0 +1,3 @@
+export { KnotIntegrationsSidebarItems } from './IntegrationsSidebarItems';
+export { integrationIcons } from './integrationIcons';
+export { useIntegrations } from './useIntegrations';
