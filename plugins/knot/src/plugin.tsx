@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  AppRootElementBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -32,6 +33,7 @@ import { ProvisioningClient } from './api/ProvisioningClient';
 import { teamsApiRef } from './api/TeamsApi';
 import { TeamsClient } from './api/TeamsClient';
 import { ExactPath } from './components/ExactPath';
+import { ImpersonationBanner } from './components/ImpersonationBanner';
 import {
   accountRouteRef,
   adminRouteRef,
@@ -108,6 +110,14 @@ const teamsPage = PageBlueprint.make({
     title: 'Teams',
     icon: <GroupIcon />,
     loader: () => import('./components/TeamsPage').then(m => <m.TeamsPage />),
+  },
+});
+
+// Admin impersonation: a banner on every page while it lasts, with Stop.
+const impersonationBanner = AppRootElementBlueprint.make({
+  name: 'impersonation-banner',
+  params: {
+    element: <ImpersonationBanner />,
   },
 });
 
@@ -274,5 +284,6 @@ export const knotPlugin = createFrontendPlugin({
     serviceNameField,
     teamsApi,
     teamsPage,
+    impersonationBanner,
   ],
 });
