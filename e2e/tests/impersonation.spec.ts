@@ -9,6 +9,8 @@ test('an admin impersonates a user, sees the banner, acts as them, stops', async
   signInAsNewUser,
   signIn,
 }) => {
+  // Page loads are slow on a loaded machine (identity.spec.ts does the same).
+  test.setTimeout(240_000);
   const user = await signInAsNewUser('imp');
   await user.goto('/knot/account');
   const signedIn = await user.getByText(/^Signed in as /).textContent();
