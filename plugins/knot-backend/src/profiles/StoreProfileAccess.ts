@@ -25,10 +25,7 @@ export type ProfileAccessCheck =
  */
 export class StoreProfileAccess implements ProfileAccess {
   constructor(
-    private readonly store: Pick<
-      UserStore,
-      'getUser' | 'isMember' | 'roleIn' | 'teamsOf'
-    >,
+    private readonly store: Pick<UserStore, 'getUser' | 'roleIn' | 'teamsOf'>,
     private readonly admins: Pick<KnotAdmins, 'isAdmin'>,
   ) {}
 
