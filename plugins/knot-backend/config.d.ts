@@ -39,6 +39,16 @@ export interface Config {
       url?: string;
     };
 
+    /** Self-service teams: any active user may create a team and own it. */
+    teams?: {
+      /**
+       * Whether a team a user creates waits for an admin's approval (inactive,
+       * no namespace) before it can be used.
+       * @default false
+       */
+      creationNeedsApproval?: boolean;
+    };
+
     /** Identity: users, sign-up, the first admin, the OIDC provider. */
     identity?: {
       /**

@@ -40,6 +40,8 @@ import { createOidcRouter, OIDC_PATH } from './identity/oidc/createOidcRouter';
 import { knotClaimsFor } from './identity/oidc/storeAccountSource';
 import { UserStore } from './identity/UserStore';
 import { createUsersRouter } from './identity/usersRouter';
+import { SelfServiceTeams } from './identity/SelfServiceTeams';
+import { createSelfServiceTeamsRouter } from './identity/selfServiceTeamsRouter';
 import { KubernetesClientFactory } from './kubernetes/KubernetesClientFactory';
 import { KubernetesHealthProbe } from './kubernetes/KubernetesHealthProbe';
 import {
@@ -309,6 +311,18 @@ export const knotPlugin = createBackendPlugin({
         );
         router.use(
           createProfilesRouter({ httpAuth, access, resolver: profiles, store }),
+        );
+        // Self-service teams: users create, join and leave teams.
+        router.use(
+          createSelfServiceTeamsRouter({
+            httpAuth,
+            userInfo,
+            teams: new SelfServiceTeams(
+              await deps.database.getClient(),
+              store,
+              knot.identity.teams,
+            ),
+          }),
         );
         router.use(
           createUsersRouter({ httpAuth, userInfo, store, admins, permissions }),

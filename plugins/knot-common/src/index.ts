@@ -21,4 +21,5 @@ export * from './permissions';
 export * from './profiles';
 export * from './provisioning';
 export * from './services';
+export * from './teams';
 export * from './users';

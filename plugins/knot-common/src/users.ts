@@ -1,4 +1,5 @@
 import { isReservedUsername, USERNAME_PATTERN } from './profiles';
+import type { TeamRole } from './teams';
 
 /** A Knot user as the admin API lists it (never with its password hash). */
 export interface KnotUser {
@@ -14,6 +15,12 @@ export interface KnotUser {
 export interface KnotTeam {
   name: string;
   members: string[];
+  /** Each member's role. */
+  roles?: Record<string, TeamRole>;
+  /** No active owner (e.g. the owner was deactivated): an admin should act. */
+  ownerless?: boolean;
+  /** False while a self-service team awaits an admin's approval. */
+  active?: boolean;
   createdAt: string;
 }
 

@@ -1,5 +1,6 @@
 import {
   ApiBlueprint,
+  AppRootElementBlueprint,
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
@@ -19,6 +20,7 @@ import DatasetIcon from '@material-ui/icons/Dns';
 import PersonIcon from '@material-ui/icons/Person';
 import StorageIcon from '@material-ui/icons/Storage';
 import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
+import GroupIcon from '@material-ui/icons/Group';
 import { allowedTo } from './allowedTo';
 import { datasetsApiRef } from './api/DatasetsApi';
 import { DatasetsClient } from './api/DatasetsClient';
@@ -28,7 +30,10 @@ import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import { teamsApiRef } from './api/TeamsApi';
+import { TeamsClient } from './api/TeamsClient';
 import { ExactPath } from './components/ExactPath';
+import { ImpersonationBanner } from './components/ImpersonationBanner';
 import {
   accountRouteRef,
   adminRouteRef,
@@ -37,6 +42,7 @@ import {
   provisioningRouteRef,
   rootRouteRef,
   servicesRouteRef,
+  teamsRouteRef,
 } from './routes';
 
 /** What every Knot client needs to call knot-backend (KnotFetch). */
@@ -83,6 +89,36 @@ const provisioningApi = ApiBlueprint.make({
       deps: knotFetchDeps,
       factory: deps => new ProvisioningClient(deps),
     }),
+});
+
+// Self-service teams: the signed-in user's teams and invitations.
+const teamsApi = ApiBlueprint.make({
+  name: 'teams',
+  params: defineParams =>
+    defineParams({
+      api: teamsApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new TeamsClient(deps),
+    }),
+});
+
+const teamsPage = PageBlueprint.make({
+  name: 'teams',
+  params: {
+    path: '/knot/teams',
+    routeRef: teamsRouteRef,
+    title: 'Teams',
+    icon: <GroupIcon />,
+    loader: () => import('./components/TeamsPage').then(m => <m.TeamsPage />),
+  },
+});
+
+// Admin impersonation: a banner on every page while it lasts, with Stop.
+const impersonationBanner = AppRootElementBlueprint.make({
+  name: 'impersonation-banner',
+  params: {
+    element: <ImpersonationBanner />,
+  },
 });
 
 // Every page lives under /knot. title + icon are what put a page in the
@@ -230,6 +266,7 @@ export const knotPlugin = createFrontendPlugin({
     services: servicesRouteRef,
     account: accountRouteRef,
     admin: adminRouteRef,
+    teams: teamsRouteRef,
   },
   extensions: [
     knotApi,
@@ -245,5 +282,8 @@ export const knotPlugin = createFrontendPlugin({
     adminProvisioningPage,
     profilePickerField,
     serviceNameField,
+    teamsApi,
+    teamsPage,
+    impersonationBanner,
   ],
 });

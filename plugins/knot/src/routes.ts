@@ -20,3 +20,6 @@ export const adminRouteRef = createRouteRef();
 
 /** The acting profile's datasets (S3 buckets at /mnt/datasets/<name>). */
 export const datasetsRouteRef = createRouteRef();
+
+/** The signed-in user's teams: members, roles, invitations, access. */
+export const teamsRouteRef = createRouteRef();

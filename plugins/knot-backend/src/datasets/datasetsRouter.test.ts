@@ -21,7 +21,7 @@ async function startWithoutDatashim() {
       name === 'alice'
         ? { active: true, admin: false, team: false }
         : undefined,
-    isMember: async () => false,
+    roleIn: async () => undefined,
   } as any;
   // The real class over an API server that lists no Datashim group.
   const kubernetes = {

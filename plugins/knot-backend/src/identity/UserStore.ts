@@ -5,6 +5,9 @@ import {
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   GUEST_USERNAME,
+  isTeamRole,
+  type KnotTeamMember,
+  type TeamRole,
   USERNAME_PATTERN,
   usernameProblem,
   type KnotTeam,
@@ -17,6 +20,18 @@ import type { ProfileNameCheck } from './serviceHostNameCheck';
 
 const USERS = 'knot_users';
 const MEMBERS = 'knot_team_members';
+const INVITATIONS = 'knot_team_invitations';
+
+interface MemberRow {
+  team: string;
+  member: string;
+  role: string;
+}
+
+/** A stored role; anything unknown reads as the least: viewer. */
+function roleOf(row: Pick<MemberRow, 'role'>): TeamRole {
+  return isTeamRole(row.role) ? row.role : 'viewer';
+}
 
 interface UserRow {
   username: string;
@@ -49,6 +64,27 @@ function toUser(row: UserRow): KnotUser {
     admin: Boolean(row.admin),
     createdAt: new Date(row.created_at).toISOString(),
   };
+}
+
+function toTeam(row: UserRow, members: KnotTeamMember[]): KnotTeam {
+  return {
+    name: row.username,
+    members: members.map(m => m.username),
+    roles: Object.fromEntries(members.map(m => [m.username, m.role])),
+    ownerless: !members.some(m => m.role === 'owner' && m.active),
+    active: Boolean(row.active),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** Throws 409 when a team has no owner left (inside a transaction). */
+async function refuseOwnerless(tx: Knex, team: string): Promise<void> {
+  const owner = await tx(MEMBERS).where({ team, role: 'owner' }).first();
+  if (!owner) {
+    throw new ConflictError(
+      `Team '${team}' needs an owner: make another member owner (transfer the ownership) first`,
+    );
+  }
 }
 
 function checkName(name: unknown): string {
@@ -356,6 +392,10 @@ export class UserStore {
         .where({ team: name })
         .orWhere({ member: name })
         .delete();
+      await tx(INVITATIONS)
+        .where({ team: name })
+        .orWhere({ invitee: name })
+        .delete();
       count = await tx(USERS).where({ username: name }).delete();
     });
     if (count === 0) {
@@ -366,12 +406,22 @@ export class UserStore {
 
   // --- teams ----------------------------------------------------------------
 
-  /** Creates a team (active at once: an admin creates it). */
-  async createTeam(name: unknown, members: string[] = []): Promise<KnotTeam> {
+  /**
+   * Creates a team. An admin's team is active at once with plain members; a
+   * user's self-service team has its creator as owner and, when the admins
+   * want to approve new teams, waits inactive for that.
+   */
+  async createTeam(
+    name: unknown,
+    members: string[] = [],
+    options: { owner?: string; active?: boolean } = {},
+  ): Promise<KnotTeam> {
     const team = checkName(name);
     await this.checkNewProfileName(team);
     // Every member first: a refused member must not leave the team behind.
-    for (const member of members) {
+    for (const member of options.owner
+      ? [options.owner, ...members]
+      : members) {
       const user =
         typeof member === 'string' && member
           ? await this.getUser(member)
@@ -382,14 +432,58 @@ export class UserStore {
     }
     await this.insertUser({
       username: team,
-      active: true,
+      active: options.active ?? true,
       admin: false,
       team: true,
     });
+    if (options.owner) {
+      await this.addMember(team, options.owner, 'owner');
+    }
     for (const member of members) {
       await this.addMember(team, member);
     }
     return (await this.getTeam(team))!;
+  }
+
+  /** Approves a team that waits for an admin (self-service creation). */
+  async approveTeam(name: string): Promise<void> {
+    const row = await this.knex<UserRow>(USERS)
+      .where({ username: name, is_team: true })
+      .first();
+    if (!row) throw new NotFoundError(`No team named '${name}'`);
+    if (row.active) return;
+    // A service may have taken a hostname the name reads since creation.
+    if (!row.approved_at) await this.checkNewProfileName(name);
+    await this.knex(USERS)
+      .where({ username: name, is_team: true })
+      .update({
+        active: true,
+        updated_at: new Date(),
+        ...(row.approved_at ? {} : { approved_at: new Date() }),
+      });
+    await this.emit({ kind: 'updated', profile: name });
+  }
+
+  /** A team's members with their roles, ordered by name. */
+  async membersOf(team: string): Promise<KnotTeamMember[]> {
+    const rows = await this.knex(MEMBERS)
+      .join(USERS, `${USERS}.username`, `${MEMBERS}.member`)
+      .where({ [`${MEMBERS}.team`]: team })
+      .orderBy(`${MEMBERS}.member`)
+      .select(`${MEMBERS}.member`, `${MEMBERS}.role`, `${USERS}.active`);
+    return rows.map(r => ({
+      username: r.member,
+      role: roleOf(r),
+      active: Boolean(r.active),
+    }));
+  }
+
+  /** A user's role in a team, or undefined when not a member. */
+  async roleIn(team: string, username: string): Promise<TeamRole | undefined> {
+    const row = await this.knex<MemberRow>(MEMBERS)
+      .where({ team, member: username })
+      .first();
+    return row ? roleOf(row) : undefined;
   }
 
   async getTeam(name: string): Promise<KnotTeam | undefined> {
@@ -399,15 +493,7 @@ export class UserStore {
     if (!row) {
       return undefined;
     }
-    const members = await this.knex(MEMBERS)
-      .where({ team: name })
-      .orderBy('member')
-      .pluck('member');
-    return {
-      name,
-      members,
-      createdAt: new Date(row.created_at).toISOString(),
-    };
+    return toTeam(row, await this.membersOf(name));
   }
 
   async listTeams(): Promise<KnotTeam[]> {
@@ -415,15 +501,26 @@ export class UserStore {
       .where({ is_team: true })
       .orderBy('username');
     const memberships = await this.knex(MEMBERS)
-      .select('team', 'member')
-      .orderBy('member');
-    return rows.map(row => ({
-      name: row.username,
-      members: memberships
-        .filter(m => m.team === row.username)
-        .map(m => m.member),
-      createdAt: new Date(row.created_at).toISOString(),
-    }));
+      .join(USERS, `${USERS}.username`, `${MEMBERS}.member`)
+      .orderBy(`${MEMBERS}.member`)
+      .select(
+        `${MEMBERS}.team`,
+        `${MEMBERS}.member`,
+        `${MEMBERS}.role`,
+        `${USERS}.active`,
+      );
+    return rows.map(row =>
+      toTeam(
+        row,
+        memberships
+          .filter(m => m.team === row.username)
+          .map(m => ({
+            username: m.member,
+            role: roleOf(m),
+            active: Boolean(m.active),
+          })),
+      ),
+    );
   }
 
   /** Teams a user belongs to, ordered by name. */
@@ -441,7 +538,15 @@ export class UserStore {
     return Boolean(row);
   }
 
-  async addMember(team: string, username: unknown): Promise<void> {
+  /**
+   * Adds a member with a role (an admin's additions: plain members); an
+   * existing member keeps their role.
+   */
+  async addMember(
+    team: string,
+    username: unknown,
+    role: TeamRole = 'member',
+  ): Promise<void> {
     if (!(await this.getTeam(team))) {
       throw new NotFoundError(`No team named '${team}'`);
     }
@@ -455,17 +560,52 @@ export class UserStore {
     if (await this.isMember(team, username)) {
       return;
     }
-    await this.knex(MEMBERS).insert({ team, member: username });
+    await this.knex(MEMBERS).insert({ team, member: username, role });
     await this.emit({ kind: 'membership', profile: team });
   }
 
-  async removeMember(team: string, username: string): Promise<void> {
-    const count = await this.knex(MEMBERS)
-      .where({ team, member: username })
-      .delete();
-    if (count === 0) {
-      throw new NotFoundError(`'${username}' is not a member of '${team}'`);
-    }
+  /**
+   * Changes roles in one transaction (a transfer is two changes). With
+   * `keepAnOwner`, refuses (409) a change that leaves a team that had an
+   * owner without one.
+   */
+  async setRoles(
+    team: string,
+    roles: Record<string, TeamRole>,
+    options: { keepAnOwner?: boolean } = {},
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      for (const [member, role] of Object.entries(roles)) {
+        const count = await tx(MEMBERS)
+          .where({ team, member })
+          .update({ role });
+        if (count === 0) {
+          throw new NotFoundError(`'${member}' is not a member of '${team}'`);
+        }
+      }
+      if (options.keepAnOwner) await refuseOwnerless(tx, team);
+    });
+    await this.emit({ kind: 'membership', profile: team });
+  }
+
+  /**
+   * Removes a member. With `keepAnOwner`, refuses (409) removing the last
+   * owner.
+   */
+  async removeMember(
+    team: string,
+    username: string,
+    options: { keepAnOwner?: boolean } = {},
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const count = await tx(MEMBERS)
+        .where({ team, member: username })
+        .delete();
+      if (count === 0) {
+        throw new NotFoundError(`'${username}' is not a member of '${team}'`);
+      }
+      if (options.keepAnOwner) await refuseOwnerless(tx, team);
+    });
     await this.emit({ kind: 'membership', profile: team });
   }
 

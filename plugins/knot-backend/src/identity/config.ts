@@ -14,6 +14,8 @@ export interface IdentityConfig {
    * is not in the store).
    */
   admins: string[];
+  /** `knot.teams`: self-service teams. */
+  teams: { creationNeedsApproval: boolean };
   oidc: {
     clients: OidcClientConfig[];
     signingKeyRotationDays?: number;
@@ -33,6 +35,10 @@ export function readIdentityConfig(config: Config): IdentityConfig {
         }
       : undefined,
     admins: identity?.getOptionalStringArray('admins') ?? [],
+    teams: {
+      creationNeedsApproval:
+        config.getOptionalBoolean('knot.teams.creationNeedsApproval') ?? false,
+    },
     oidc: {
       clients: readOidcClients(config),
       signingKeyRotationDays: identity?.getOptionalNumber(

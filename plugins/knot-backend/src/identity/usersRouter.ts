@@ -150,6 +150,16 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
     res.status(201).json(await store.createTeam(name, members ?? []));
   });
 
+  // Approves a self-service team that waits for an admin.
+  router.patch('/teams/:team', async (req, res) => {
+    await manageTeams(req);
+    if (booleanField(req.body, 'active') !== true) {
+      throw new InputError("Send 'active': true to approve the team");
+    }
+    await store.approveTeam(req.params.team);
+    res.json(await store.getTeam(req.params.team));
+  });
+
   router.delete('/teams/:team', async (req, res) => {
     await manageTeams(req);
     await store.deleteTeam(req.params.team);

@@ -1,6 +1,7 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
   profileOwnerRef,
+  teamRoleMay,
   type ActingProfiles,
 } from '@knot-platform/plugin-knot-common';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
@@ -24,12 +25,21 @@ export type ProfileAccessCheck =
  */
 export class StoreProfileAccess implements ProfileAccess {
   constructor(
-    private readonly store: Pick<UserStore, 'getUser' | 'isMember' | 'teamsOf'>,
+    private readonly store: Pick<UserStore, 'getUser' | 'roleIn' | 'teamsOf'>,
     private readonly admins: Pick<KnotAdmins, 'isAdmin'>,
   ) {}
 
-  /** `actor` (a username) acting as `profile`, without admin rights. */
-  async check(actor: string, profile: string): Promise<ProfileAccessCheck> {
+  /**
+   * `actor` (a username) acting as `profile`, without admin rights: to
+   * `read` (look: list services, files, datasets) or to `write` (deploy,
+   * delete, change values or files, open the team's services). A team's
+   * viewers may only read.
+   */
+  async check(
+    actor: string,
+    profile: string,
+    mode: 'read' | 'write' = 'write',
+  ): Promise<ProfileAccessCheck> {
     const refuse = (reason: string, impersonation = false) => ({
       allowed: false as const,
       reason,
@@ -47,8 +57,17 @@ export class StoreProfileAccess implements ProfileAccess {
     if (!target?.active) {
       return refuse(`There is no active user or team '${profile}'`);
     }
-    if (target.team && (await this.store.isMember(profile, actor))) {
+    const role = target.team
+      ? await this.store.roleIn(profile, actor)
+      : undefined;
+    if (role && (mode === 'read' || teamRoleMay(role, 'write'))) {
       return { allowed: true };
+    }
+    if (role) {
+      return refuse(
+        `As a viewer of team '${profile}' you may look, but not deploy, delete or change files`,
+        true,
+      );
     }
     return refuse(
       target.team

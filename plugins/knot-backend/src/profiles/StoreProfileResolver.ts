@@ -14,6 +14,8 @@ import type { Request } from 'express';
 import type { StoreProfileAccess } from './StoreProfileAccess';
 import type { ProfileResolver } from './ProfileResolver';
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Resolves the acting profile from the user store: a user acts as themself,
  * as any team they are a member of, or — with the `knot.profiles.impersonate`
@@ -43,7 +45,10 @@ export class StoreProfileResolver implements ProfileResolver {
         `The ${PROFILE_HEADER} header '${requested}' is not a profile name`,
       );
     }
-    const check = await access.check(actor, requested);
+    // Reading (GET, HEAD) is what a team's viewers may do; anything else
+    // changes the profile (deploy, delete, values, file writes).
+    const mode = SAFE_METHODS.has(req.method) ? 'read' : 'write';
+    const check = await access.check(actor, requested, mode);
     if (
       !check.allowed &&
       !(check.impersonation && (await this.options.mayImpersonate(req)))

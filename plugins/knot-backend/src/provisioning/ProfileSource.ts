@@ -1,3 +1,5 @@
+import type { TeamRole } from '@knot-platform/plugin-knot-common';
+
 /**
  * The seam between provisioning and the user store: provisioning only needs
  * to know which profiles (users and teams) exist and whether they are active.
@@ -15,6 +17,11 @@ export interface ProvisioningTarget {
    * over `knot.provisioning.quota`.
    */
   quota?: Record<string, string>;
+  /**
+   * A team's active members and their roles: their own namespaces'
+   * ServiceAccounts get a RoleBinding in the team's namespace.
+   */
+  members?: Array<{ name: string; role: TeamRole }>;
 }
 
 /**

@@ -9,6 +9,15 @@ describe('StoreProfileSource', () => {
           { name: 'bob', team: false, active: false },
           { name: 'lab', team: true, active: true },
         ],
+        // A deactivated member keeps the role but gets no RoleBinding.
+        membersOf: async (team: string) =>
+          team === 'lab'
+            ? [
+                { username: 'alice', role: 'owner' as const, active: true },
+                { username: 'bob', role: 'viewer' as const, active: false },
+                { username: 'carol', role: 'viewer' as const, active: true },
+              ]
+            : [],
       },
       {
         listProfiles: async () => [
@@ -23,7 +32,16 @@ describe('StoreProfileSource', () => {
         { name: 'guest', isTeam: false, active: true },
         { name: 'alice', isTeam: false, active: true },
         { name: 'bob', isTeam: false, active: false },
-        { name: 'lab', isTeam: true, active: true, quota: { pods: '5' } },
+        {
+          name: 'lab',
+          isTeam: true,
+          active: true,
+          quota: { pods: '5' },
+          members: [
+            { name: 'alice', role: 'owner' },
+            { name: 'carol', role: 'viewer' },
+          ],
+        },
       ]),
     );
     expect(profiles).toHaveLength(4);

@@ -15,7 +15,10 @@ import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
  */
 export class StoreProfileSource implements ProfileSource {
   constructor(
-    private readonly store: Pick<UserStore, 'listApprovedProfiles'>,
+    private readonly store: Pick<
+      UserStore,
+      'listApprovedProfiles' | 'membersOf'
+    >,
     private readonly extra: ProfileSource,
   ) {}
 
@@ -31,6 +34,13 @@ export class StoreProfileSource implements ProfileSource {
         name: profile.name,
         isTeam: profile.team,
         active: profile.active,
+        ...(profile.team
+          ? {
+              members: (await this.store.membersOf(profile.name))
+                .filter(m => m.active)
+                .map(m => ({ name: m.username, role: m.role })),
+            }
+          : {}),
       });
     }
     return [...byName.values()];

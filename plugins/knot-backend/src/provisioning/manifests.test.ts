@@ -75,6 +75,63 @@ describe('profileManifests', () => {
     ).not.toContain('knot-portal');
   });
 
+  it("binds a team's members' ServiceAccounts: edit for members, view for viewers", () => {
+    const team = {
+      name: 'lab',
+      isTeam: true,
+      active: true,
+      members: [
+        { name: 'alice', role: 'owner' as const },
+        { name: 'bob', role: 'member' as const },
+        { name: 'carol', role: 'viewer' as const },
+      ],
+    };
+    const bindings = (m: ReturnType<typeof profileManifests>) =>
+      Object.fromEntries(
+        m.objects
+          .filter(o => o.kind === 'RoleBinding')
+          .map(o => [
+            o.metadata.name,
+            {
+              role: (o.roleRef as { name: string }).name,
+              subjects: (
+                o.subjects as Array<{ namespace: string; name: string }>
+              ).map(s => `${s.namespace}/${s.name}`),
+            },
+          ]),
+      );
+    expect(bindings(profileManifests(team, hostPath))).toEqual({
+      knot: {
+        role: 'admin',
+        subjects: ['knot-lab/default', 'knot-lab/knot'],
+      },
+      'knot-members': {
+        role: 'edit',
+        subjects: [
+          'knot-alice/default',
+          'knot-alice/knot',
+          'knot-bob/default',
+          'knot-bob/knot',
+        ],
+      },
+      'knot-viewers': {
+        role: 'view',
+        subjects: ['knot-carol/default', 'knot-carol/knot'],
+      },
+    });
+    // Without viewers, or deactivated, the bindings must go.
+    const noViewers = profileManifests(
+      { ...team, members: team.members.slice(0, 2) },
+      hostPath,
+    );
+    expect(noViewers.absent.map(a => a.name)).toContain('knot-viewers');
+    const suspended = profileManifests({ ...team, active: false }, hostPath);
+    expect(suspended.absent.map(a => a.name)).toEqual(
+      expect.arrayContaining(['knot', 'knot-members', 'knot-viewers']),
+    );
+    expect(Object.keys(bindings(suspended))).toEqual([]);
+  });
+
   it('pre-binds each PV to its PVC, private folder per profile', () => {
     const m = profileManifests(alice, hostPath);
     const [, , privatePv, sharedPv] = m.objects as any[];

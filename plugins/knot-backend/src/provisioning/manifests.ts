@@ -11,6 +11,8 @@ import {
   privateVolumeName,
   profileNamespace,
   sharedVolumeName,
+  teamNamespaceRole,
+  teamRoleMay,
 } from '@knot-platform/plugin-knot-common';
 import { argoWorkflowsObjects } from './argoWorkflows';
 import type { ProvisioningTarget } from './ProfileSource';
@@ -28,6 +30,13 @@ export const KNOT_ROLE_BINDING = 'knot';
  * charts need.
  */
 export const NAMESPACE_ROLE = 'admin';
+/**
+ * RoleBindings in a team's namespace for its members' own ServiceAccounts
+ * (a member's services, and the member's namespace token, reach the team's
+ * namespace): members and owners may change things, viewers only look.
+ */
+export const KNOT_MEMBERS_ROLE_BINDING = 'knot-members';
+export const KNOT_VIEWERS_ROLE_BINDING = 'knot-viewers';
 /** RoleBinding granting the in-cluster portal the namespace role. */
 export const KNOT_PORTAL_ROLE_BINDING = 'knot-portal';
 export const KNOT_QUOTA = 'knot-quota';
@@ -181,6 +190,41 @@ export function profileManifests(
     });
   } else {
     absent.push(roleBinding);
+  }
+
+  const memberBindings = target.isTeam
+    ? ([
+        [KNOT_MEMBERS_ROLE_BINDING, true],
+        [KNOT_VIEWERS_ROLE_BINDING, false],
+      ] as const)
+    : [];
+  for (const [bindingName, write] of memberBindings) {
+    const members = target.active
+      ? (target.members ?? []).filter(
+          m => teamRoleMay(m.role, 'write') === write,
+        )
+      : [];
+    if (members.length === 0) {
+      absent.push({ ...roleBinding, name: bindingName });
+      continue;
+    }
+    objects.push({
+      apiVersion: roleBinding.apiVersion,
+      kind: roleBinding.kind,
+      metadata: { name: bindingName, namespace: ns, labels },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: teamNamespaceRole(write ? 'member' : 'viewer'),
+      },
+      subjects: members.flatMap(member =>
+        ['default', KNOT_SERVICE_ACCOUNT].map(sa => ({
+          kind: 'ServiceAccount',
+          name: sa,
+          namespace: profileNamespace(member.name, config.namespacePrefix),
+        })),
+      ),
+    });
   }
 
   // The in-cluster portal deploys and stops services here, deactivated or

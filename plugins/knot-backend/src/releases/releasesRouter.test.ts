@@ -65,8 +65,8 @@ async function start(options: { installError?: Error } = {}) {
       ['alice', 'bob', 't'].includes(name)
         ? { active: true, admin: false, team: name === 't' }
         : undefined,
-    isMember: async (team: string, user: string) =>
-      team === 't' && user === 'alice',
+    roleIn: async (team: string, user: string) =>
+      team === 't' && user === 'alice' ? 'member' : undefined,
   } as any;
   const plugin = createBackendPlugin({
     pluginId: 'knot',

@@ -179,6 +179,78 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
       },
     },
   },
+  'PATCH /teams/:team': {
+    caller: 'dana',
+    path: '/teams/t',
+    fields: {
+      active: {
+        good: true,
+        bad: ['true', false, 1, 0],
+        required: true,
+        accepts: v => v === true,
+      },
+    },
+  },
+  'POST /me/teams': {
+    caller: 'alice',
+    path: '/me/teams',
+    fields: {
+      name: {
+        good: 'newteam',
+        bad: [...BAD_NAMES, 'bob', 't'],
+        badText: nameText,
+        required: true,
+        accepts: v =>
+          typeof v === 'string' &&
+          USERNAME_PATTERN.test(v) &&
+          !USERS.includes(v) &&
+          v !== 't',
+      },
+    },
+  },
+  // alice owns team t (seeded below); carol is a member, bob is not.
+  'POST /me/teams/:team/invitations': {
+    caller: 'alice',
+    path: '/me/teams/t/invitations',
+    fields: {
+      username: {
+        good: 'bob',
+        bad: [...BAD_NAMES, 'ghost', 't', 'carol', 'alice'],
+        badText: nameText,
+        required: true,
+        accepts: v => v === 'bob' || v === 'dana',
+      },
+      role: {
+        good: 'viewer',
+        bad: ['', 'Owner', 'admin', 'viewer '],
+        required: true,
+      },
+    },
+  },
+  'PUT /me/teams/:team/members/:username/role': {
+    caller: 'alice',
+    path: '/me/teams/t/members/carol/role',
+    fields: {
+      role: {
+        good: 'viewer',
+        bad: ['', 'Owner', 'admin', 'viewer '],
+        required: true,
+      },
+    },
+  },
+  'POST /me/teams/:team/transfer': {
+    caller: 'alice',
+    path: '/me/teams/t/transfer',
+    fields: {
+      username: {
+        good: 'carol',
+        bad: [...BAD_NAMES, 'ghost', 't', 'bob', 'alice'],
+        badText: nameText,
+        required: true,
+        accepts: v => v === 'carol',
+      },
+    },
+  },
   'POST /teams/:team/members': {
     caller: 'dana',
     path: '/teams/t/members',
@@ -339,6 +411,11 @@ const NOT_JSON: Record<string, string> = {
   'POST /files/:domain/upload': 'multipart (filesRouter.safety)',
   'DELETE /services/:name': 'no body',
   'DELETE /teams/:team': 'no body',
+  'DELETE /me/teams/:team/invitations/:username': 'no body',
+  'DELETE /me/teams/:team/members/:username': 'no body',
+  'POST /me/teams/:team/leave': 'no body',
+  'POST /me/invitations/:team/accept': 'no body',
+  'POST /me/invitations/:team/decline': 'no body',
   'DELETE /teams/:team/members/:username': 'no body',
   'DELETE /users/:username': 'no body',
   'POST /oidc/interaction/:uid/abort': 'HTML form (knot-oidc suites)',
@@ -538,6 +615,11 @@ describe('every JSON body of the knot plugin, fuzzed', () => {
       admins: ['dana'],
       teams: { t: ['carol'] },
     });
+    await knex('knot_team_members').insert({
+      team: 't',
+      member: 'alice',
+      role: 'owner',
+    });
     base = `http://127.0.0.1:${
       (server.address() as AddressInfo).port
     }/api/knot`;
@@ -558,8 +640,11 @@ describe('every JSON body of the knot plugin, fuzzed', () => {
         .select('username', 'active', 'admin', 'is_team', 'password_hash')
         .orderBy('username'),
       members: await knex('knot_team_members')
-        .select('team', 'member')
+        .select('team', 'member', 'role')
         .orderBy(['team', 'member']),
+      invitations: await knex('knot_team_invitations')
+        .select('team', 'invitee', 'role')
+        .orderBy(['team', 'invitee']),
       files: files.sort(),
     };
   }

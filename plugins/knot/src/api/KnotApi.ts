@@ -51,6 +51,8 @@ export interface KnotApi {
   listTeams(): Promise<KnotTeam[]>;
   createTeam(name: string): Promise<KnotTeam>;
   deleteTeam(name: string): Promise<void>;
+  /** Approves a self-service team that waits for an admin. */
+  approveTeam(name: string): Promise<KnotTeam>;
   addTeamMember(team: string, username: string): Promise<KnotTeam>;
   removeTeamMember(team: string, username: string): Promise<KnotTeam>;
 }

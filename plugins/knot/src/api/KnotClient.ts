@@ -84,6 +84,14 @@ export class KnotClient implements KnotApi {
     return this.request<KnotTeam>('POST', '/teams', { name });
   }
 
+  approveTeam(name: string) {
+    return this.request<KnotTeam>(
+      'PATCH',
+      `/teams/${encodeURIComponent(name)}`,
+      { active: true },
+    );
+  }
+
   async deleteTeam(name: string) {
     await this.request('DELETE', `/teams/${encodeURIComponent(name)}`);
   }

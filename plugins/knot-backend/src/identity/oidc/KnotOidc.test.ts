@@ -12,6 +12,7 @@ import {
   loadOpenidClient,
   TestBrowser,
 } from '@knot-platform/knot-test-utils';
+import { SelfServiceTeams } from '../SelfServiceTeams';
 import { UserStore } from '../UserStore';
 import { knotClaimsFor, storeAccountSource } from './storeAccountSource';
 
@@ -320,6 +321,46 @@ describe.each(databases.eachSupportedId())(
       expect(created.status).toBe(201);
       expect(created.body).toContain('An admin must approve it');
       expect(await store.getUser('newbie')).toMatchObject({ active: false });
+    });
+
+    it('follows self-service team membership in the groups claim of the next token', async () => {
+      const teams = new SelfServiceTeams(knex, store, {
+        creationNeedsApproval: false,
+      });
+      const rp = await discover('confidential', 'confidential-secret');
+      const { verifier, challenge } = await pkce();
+      const state = client.randomState();
+      const callback = await signIn(
+        client.buildAuthorizationUrl(rp, {
+          redirect_uri: REDIRECT,
+          scope: 'openid email profile',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+          state,
+        }),
+      );
+      const tokens = await client.authorizationCodeGrant(rp, callback, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
+      expect(tokens.claims()?.groups).toEqual(['vision']);
+
+      await teams.create('alice', 'oidc-team');
+      const joined = await client.refreshTokenGrant(rp, tokens.refresh_token!);
+      expect(joined.claims()?.groups).toEqual(['oidc-team', 'vision']);
+
+      // alice hands the team to bert, then leaves it.
+      await store.signUp({ username: 'bert', password: 'bert password' });
+      await store.setActive('bert', true);
+      await teams.invite('alice', 'oidc-team', 'bert', 'member');
+      await teams.accept('bert', 'oidc-team');
+      await teams.transfer('alice', 'oidc-team', 'bert');
+      await teams.leave('alice', 'oidc-team');
+      const left = await client.refreshTokenGrant(
+        rp,
+        joined.refresh_token ?? tokens.refresh_token!,
+      );
+      expect(left.claims()?.groups).toEqual(['vision']);
     });
   },
 );

@@ -73,8 +73,28 @@ export function TeamsPanel(props: {
           style={{ marginTop: 24 }}
         >
           <Typography variant="h6" component="h3">
-            {team.name}
+            {team.name}{' '}
+            {team.ownerless && (
+              <Chip
+                size="small"
+                color="secondary"
+                label="no active owner"
+                title="Nobody can manage this team: make a member owner or delete it"
+              />
+            )}
+            {team.active === false && (
+              <Chip size="small" label="awaiting approval" />
+            )}
           </Typography>
+          {team.active === false && (
+            <Button
+              size="small"
+              color="primary"
+              onClick={() => run(() => api.approveTeam(team.name))}
+            >
+              Approve team
+            </Button>
+          )}
           <div>
             {team.members.length === 0 && (
               <Typography variant="body2">No members yet.</Typography>
@@ -82,7 +102,12 @@ export function TeamsPanel(props: {
             {team.members.map(member => (
               <Chip
                 key={member}
-                label={member}
+                label={
+                  // Plain members as before; owners and viewers say so.
+                  team.roles?.[member] && team.roles[member] !== 'member'
+                    ? `${member} (${team.roles[member]})`
+                    : member
+                }
                 style={{ margin: 4 }}
                 onDelete={() =>
                   run(() => api.removeTeamMember(team.name, member))
