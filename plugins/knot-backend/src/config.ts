@@ -8,6 +8,7 @@ import {
   type ForwardAuthConfig,
 } from './forwardAuth/config';
 import { readIdentityConfig, type IdentityConfig } from './identity/config';
+import { readImagesConfig, type ImagesConfig } from './images/config';
 import {
   readKubernetesConfig,
   type KubernetesConfig,
@@ -28,6 +29,7 @@ export interface KnotConfig {
   identity: IdentityConfig;
   files: FilesConfig;
   datasets: DatasetsConfig;
+  images: ImagesConfig;
   provisioning: ProvisioningConfig;
   charts: ChartsConfig;
   releases: ReleasesConfig;
@@ -46,6 +48,7 @@ export function readKnotConfig(config: Config): KnotConfig {
     identity: readIdentityConfig(config),
     files: readFilesConfig(config),
     datasets: readDatasetsConfig(config),
+    images: readImagesConfig(config),
     provisioning: readProvisioningConfig(config),
     charts: readChartsConfig(config),
     releases: readReleasesConfig(config),

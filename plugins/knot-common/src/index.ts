@@ -14,6 +14,7 @@ export * from './forwardAuth';
 export * from './health';
 export * from './hostnames';
 export * from './hostClaims';
+export * from './images';
 export * from './labels';
 export * from './oidc';
 export * from './permissions';
