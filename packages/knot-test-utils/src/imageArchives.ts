@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -41,12 +41,30 @@ async function fileDigest(file: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`;
 }
 
-/** Writes `size` random bytes to `file`, 4 MiB at a time. */
-async function writeRandom(file: string, size: number): Promise<void> {
+/**
+ * Writes `size` incompressible bytes to `file`, 4 MiB at a time: random, or
+ * the same for the same `seed` (an AES-CTR key stream).
+ */
+async function writeRandom(
+  file: string,
+  size: number,
+  seed?: string,
+): Promise<void> {
+  const stream =
+    seed === undefined
+      ? undefined
+      : createCipheriv(
+          'aes-256-ctr',
+          createHash('sha256').update(seed).digest(),
+          Buffer.alloc(16),
+        );
   const handle = await fs.open(file, 'w');
   try {
     for (let left = size; left > 0; left -= 4 * 1024 * 1024) {
-      await handle.write(randomBytes(Math.min(left, 4 * 1024 * 1024)));
+      const n = Math.min(left, 4 * 1024 * 1024);
+      await handle.write(
+        stream ? stream.update(Buffer.alloc(n)) : randomBytes(n),
+      );
     }
   } finally {
     await handle.close();
@@ -56,19 +74,36 @@ async function writeRandom(file: string, size: number): Promise<void> {
 /**
  * Builds an image in `dir`: each layer a tar (made by the system's `tar`)
  * holding one file of `layerSizes[i]` random bytes, gzipped when asked,
- * a config naming their diff_ids, and an OCI manifest.
+ * a config naming their diff_ids, and an OCI manifest. With a `seed`, the
+ * same options build the same image (same digests).
  */
 export async function buildTestImage(
   dir: string,
-  options: { layerSizes: number[]; gzip?: boolean },
+  options: { layerSizes: number[]; gzip?: boolean; seed?: string },
 ): Promise<TestImage> {
   const layers: TestImageLayer[] = [];
   for (const [i, size] of options.layerSizes.entries()) {
     const content = path.join(dir, `content-${i}`);
     await fs.mkdir(content, { recursive: true });
-    await writeRandom(path.join(content, `data-${i}.bin`), size);
+    await writeRandom(
+      path.join(content, `data-${i}.bin`),
+      size,
+      options.seed && `${options.seed}-${i}`,
+    );
     const tarFile = path.join(dir, `layer-${i}.tar`);
-    await run('tar', ['-cf', tarFile, '-C', content, '.']);
+    // Fixed times and owners: the same content makes the same layer.
+    await run('tar', [
+      '--mtime=@0',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '--sort=name',
+      '-cf',
+      tarFile,
+      '-C',
+      content,
+      '.',
+    ]);
     await fs.rm(content, { recursive: true });
     const diffId = await fileDigest(tarFile);
     let file = tarFile;

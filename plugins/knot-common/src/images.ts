@@ -43,7 +43,7 @@ export interface KnotImageList {
   items: KnotImageRepository[];
 }
 
-/** `POST /images/upload?repository=&tag=`: what was pushed. */
+/** `PUT /images/upload?repository=&tag=`: what was pushed. */
 export interface KnotImageUploadResult {
   repository: string;
   tag: string;

@@ -20,3 +20,6 @@ export const adminRouteRef = createRouteRef();
 
 /** The acting profile's datasets (S3 buckets at /mnt/datasets/<name>). */
 export const datasetsRouteRef = createRouteRef();
+
+/** The container registry: shared and the acting profile's images. */
+export const imagesRouteRef = createRouteRef();

@@ -59,7 +59,7 @@ const sha256 = (bytes: Buffer) =>
 
 function upload(user: string, repository: string, tag: string, body: Buffer) {
   return request(server)
-    .post('/api/knot/images/upload')
+    .put('/api/knot/images/upload')
     .query({ repository, tag })
     .set('Authorization', as(user))
     .set('Content-Type', 'application/octet-stream')

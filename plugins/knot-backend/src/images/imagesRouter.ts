@@ -95,7 +95,7 @@ export function createImagesRouter(
   });
 
   // The archive is the raw request body, read as it arrives.
-  router.post('/images/upload', async (req, res) => {
+  router.put('/images/upload', async (req, res) => {
     const profile = await profiles.resolve(req);
     const registry = registryConfig();
     const repository = query(req, 'repository');

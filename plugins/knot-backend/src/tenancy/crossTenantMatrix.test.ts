@@ -45,7 +45,7 @@ const MATRIX: Record<string, Access> = {
   'POST /datasets/test': 'profile',
   'DELETE /datasets/:name': 'profile',
   'GET /images': 'profile',
-  'POST /images/upload': 'profile',
+  'PUT /images/upload': 'profile',
   'DELETE /images': 'admin',
   'DELETE /files/:domain': 'profile',
   'GET /files/:domain/download': 'profile',

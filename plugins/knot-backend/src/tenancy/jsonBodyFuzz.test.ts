@@ -338,7 +338,7 @@ const NOT_JSON: Record<string, string> = {
   'PUT /files/:domain/file': "the file's raw bytes (filesRouter.safety)",
   'POST /files/:domain/upload': 'multipart (filesRouter.safety)',
   'DELETE /images': 'no body (the repository is a query parameter)',
-  'POST /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
+  'PUT /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
   'DELETE /services/:name': 'no body',
   'DELETE /teams/:team': 'no body',
   'DELETE /teams/:team/members/:username': 'no body',

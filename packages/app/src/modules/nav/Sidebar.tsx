@@ -26,6 +26,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:knot/services')}
             {nav.take('page:knot/files')}
             {nav.take('page:knot/datasets')}
+            {nav.take('page:knot/images')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             <SidebarDivider />
