@@ -119,7 +119,11 @@ async function main() {
     portal.push(p.seconds);
     growth.push(p.growth);
     console.log(
-      `round ${round + 1}: crane ${c.seconds.toFixed(1)} s, portal ${p.seconds.toFixed(1)} s, backend RSS +${(p.growth / MiB).toFixed(1)} MiB`,
+      `round ${round + 1}: crane ${c.seconds.toFixed(
+        1,
+      )} s, portal ${p.seconds.toFixed(1)} s, backend RSS +${(
+        p.growth / MiB
+      ).toFixed(1)} MiB`,
     );
   }
   const mibps = (s: number) => bytes / MiB / s;
@@ -128,9 +132,13 @@ async function main() {
   console.log(`archive: ${(bytes / MiB).toFixed(0)} MiB`);
   console.log(`crane push (median): ${craneRate.toFixed(0)} MiB/s`);
   console.log(`portal upload (median): ${portalRate.toFixed(0)} MiB/s`);
-  console.log(`ratio portal/crane: ${(portalRate / craneRate).toFixed(2)}× (goal ≥ 0.8)`);
   console.log(
-    `backend RSS growth, max over rounds: ${(Math.max(...growth) / MiB).toFixed(1)} MiB (goal ≤ 64)`,
+    `ratio portal/crane: ${(portalRate / craneRate).toFixed(2)}× (goal ≥ 0.8)`,
+  );
+  console.log(
+    `backend RSS growth, max over rounds: ${(Math.max(...growth) / MiB).toFixed(
+      1,
+    )} MiB (goal ≤ 64)`,
   );
 }
 
