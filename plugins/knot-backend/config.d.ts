@@ -139,6 +139,35 @@ export interface Config {
         secretKey: string;
       }>;
     };
+    /** Images: the container registry behind the Images page. */
+    images?: {
+      /** Any registry with the distribution API (distribution, Harbor). Unset: the image API answers 503. */
+      registry?: {
+        /** Base URL of its API (`https://registry.example.org`). */
+        url: string;
+        /** Host (and port) users pull from; the URL's host when unset. */
+        pullHost?: string;
+        /** Basic credentials (Harbor: a robot account); never sent to the browser. */
+        username?: string;
+        /** @visibility secret */
+        password?: string;
+      };
+      /** How repositories are organised. */
+      areas?: {
+        /** Path of the area every profile sees. @default shared */
+        shared?: string;
+        /** Path of each profile's own area, `{profile}` replaced. @default {profile} */
+        profile?: string;
+        /** Who may upload into the shared area. @default admins */
+        sharedUploads?: 'admins' | 'everyone';
+      };
+      /**
+       * Folder for the layers of legacy `docker save` archives, whose index
+       * comes last: each layer is kept there once until pushed. The OS's
+       * temporary folder when unset.
+       */
+      spoolDir?: string;
+    };
     storage?: {
       /**
        * Folder on the backend's filesystem holding one sub-folder per

@@ -7,6 +7,11 @@
  * @packageDocumentation
  */
 
+export {
+  startAuthenticatedRegistry,
+  type AuthenticatedRegistry,
+  type RegistryRequest,
+} from './authenticatedRegistry';
 export { mockAuthWithActors } from './authWithActors';
 export {
   knotTestConfig,
@@ -25,6 +30,13 @@ export { describeWithCluster, testKubeconfig } from './cluster';
 export { eventually } from './eventually';
 export { changedFormValues } from './formValues';
 export { createTestDatabases } from './databases';
+export {
+  buildTestImage,
+  writeDockerSaveArchive,
+  writeOciLayoutArchive,
+  type TestImage,
+  type TestImageLayer,
+} from './imageArchives';
 export { helmReleases, helmValues, runHelm, uninstallReleases } from './helm';
 export { loadClientNode, testIngress, testKubeClient } from './kubernetes';
 export { freePort, startForwardAuthNginx } from './nginx';

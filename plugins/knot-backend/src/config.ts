@@ -8,6 +8,7 @@ import {
   type ForwardAuthConfig,
 } from './forwardAuth/config';
 import { readIdentityConfig, type IdentityConfig } from './identity/config';
+import { readImagesConfig, type ImagesConfig } from './images/config';
 import {
   readIntegrations,
   type IntegrationSettings,
@@ -32,6 +33,7 @@ export interface KnotConfig {
   identity: IdentityConfig;
   files: FilesConfig;
   datasets: DatasetsConfig;
+  images: ImagesConfig;
   provisioning: ProvisioningConfig;
   charts: ChartsConfig;
   releases: ReleasesConfig;
@@ -52,6 +54,7 @@ export function readKnotConfig(config: Config): KnotConfig {
     identity: readIdentityConfig(config),
     files: readFilesConfig(config),
     datasets: readDatasetsConfig(config),
+    images: readImagesConfig(config),
     provisioning: readProvisioningConfig(config),
     charts: readChartsConfig(config),
     releases: readReleasesConfig(config),

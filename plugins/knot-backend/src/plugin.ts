@@ -25,6 +25,7 @@ import { SharedDatasets } from './datasets/SharedDatasets';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
+import { createImagesRouter } from './images/imagesRouter';
 import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
 import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
 import { serviceHostNameCheck } from './identity/serviceHostNameCheck';
@@ -229,6 +230,14 @@ export const knotPlugin = createBackendPlugin({
           createFilesRouter({
             resolver: profiles,
             storage: FileStorage.fromConfig(knot.files),
+          }),
+        );
+        // Images: uploads are raw request bodies too.
+        router.use(
+          createImagesRouter({
+            profiles,
+            permissions,
+            config: knot.images,
           }),
         );
         router.use(express.json());

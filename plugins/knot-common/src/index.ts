@@ -15,6 +15,7 @@ export * from './health';
 export * from './hostnames';
 export * from './hostClaims';
 export * from './integrations';
+export * from './images';
 export * from './labels';
 export * from './oidc';
 export * from './permissions';

@@ -35,12 +35,19 @@ export const knotProfilesImpersonatePermission = createPermission({
   attributes: {},
 });
 
+/** Delete images and repositories in any area of the registry. */
+export const knotImagesManagePermission = createPermission({
+  name: 'knot.images.manage',
+  attributes: { action: 'delete' },
+});
+
 /** Every permission Knot defines, for the permission registry. */
 export const knotPermissions = [
   knotUsersManagePermission,
   knotTeamsManagePermission,
   knotProvisioningManagePermission,
   knotProfilesImpersonatePermission,
+  knotImagesManagePermission,
 ];
 
 /** Whether a permission is one of Knot's (for a policy composing Knot's). */

@@ -17,6 +17,7 @@ import HubIcon from '@material-ui/icons/DeviceHub';
 import FolderIcon from '@material-ui/icons/Folder';
 import CloudIcon from '@material-ui/icons/Cloud';
 import DatasetIcon from '@material-ui/icons/Dns';
+import ImageIcon from '@material-ui/icons/Layers';
 import PersonIcon from '@material-ui/icons/Person';
 import StorageIcon from '@material-ui/icons/Storage';
 import SupervisorAccountIcon from '@material-ui/icons/SupervisorAccount';
@@ -25,6 +26,8 @@ import { allowedTo } from './allowedTo';
 import { datasetsApiRef } from './api/DatasetsApi';
 import { DatasetsClient } from './api/DatasetsClient';
 import { filesApiRef } from './api/FilesApi';
+import { imagesApiRef } from './api/ImagesApi';
+import { ImagesClient } from './api/ImagesClient';
 import { FilesClient } from './api/FilesClient';
 import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
@@ -39,6 +42,7 @@ import {
   adminRouteRef,
   datasetsRouteRef,
   filesRouteRef,
+  imagesRouteRef,
   provisioningRouteRef,
   rootRouteRef,
   servicesRouteRef,
@@ -78,6 +82,16 @@ const datasetsApi = ApiBlueprint.make({
       api: datasetsApiRef,
       deps: knotFetchDeps,
       factory: deps => new DatasetsClient(deps),
+    }),
+});
+
+const imagesApi = ApiBlueprint.make({
+  name: 'images',
+  params: defineParams =>
+    defineParams({
+      api: imagesApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new ImagesClient(deps),
     }),
 });
 
@@ -175,6 +189,17 @@ const datasetsPage = PageBlueprint.make({
   },
 });
 
+const imagesPage = PageBlueprint.make({
+  name: 'images',
+  params: {
+    path: '/knot/images',
+    routeRef: imagesRouteRef,
+    title: 'Images',
+    icon: <ImageIcon />,
+    loader: () => import('./components/ImagesPage').then(m => <m.ImagesPage />),
+  },
+});
+
 const accountPage = PageBlueprint.make({
   name: 'account',
   params: {
@@ -262,6 +287,7 @@ export const knotPlugin = createFrontendPlugin({
     root: rootRouteRef,
     files: filesRouteRef,
     datasets: datasetsRouteRef,
+    images: imagesRouteRef,
     provisioning: provisioningRouteRef,
     services: servicesRouteRef,
     account: accountRouteRef,
@@ -272,11 +298,13 @@ export const knotPlugin = createFrontendPlugin({
     knotApi,
     filesApi,
     datasetsApi,
+    imagesApi,
     provisioningApi,
     knotPage,
     servicesPage,
     filesPage,
     datasetsPage,
+    imagesPage,
     accountPage,
     adminPage,
     adminProvisioningPage,

@@ -23,3 +23,5 @@ export const datasetsRouteRef = createRouteRef();
 
 /** The signed-in user's teams: members, roles, invitations, access. */
 export const teamsRouteRef = createRouteRef();
+/** The container registry: shared and the acting profile's images. */
+export const imagesRouteRef = createRouteRef();

@@ -409,6 +409,8 @@ const NOT_JSON: Record<string, string> = {
   'DELETE /files/:domain': 'no body (the path is a query parameter)',
   'PUT /files/:domain/file': "the file's raw bytes (filesRouter.safety)",
   'POST /files/:domain/upload': 'multipart (filesRouter.safety)',
+  'DELETE /images': 'no body (the repository is a query parameter)',
+  'PUT /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
   'DELETE /services/:name': 'no body',
   'DELETE /teams/:team': 'no body',
   'DELETE /me/teams/:team/invitations/:username': 'no body',

@@ -28,6 +28,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:knot/files')}
             {nav.take('page:knot/datasets')}
             {nav.take('page:knot/teams')}
+            {nav.take('page:knot/images')}
             {nav.take('page:catalog')}
             {nav.take('page:scaffolder')}
             {/* JupyterHub, Argo, Harbor, Grafana: each opens in a new tab. */}

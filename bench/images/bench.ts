@@ -1,0 +1,148 @@
+// The measuring half of bench/images/run.sh (see there).
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  buildTestImage,
+  writeOciLayoutArchive,
+} from '../../packages/knot-test-utils/src/imageArchives';
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    pid: { type: 'string' },
+    dir: { type: 'string' },
+    'size-mib': { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    registry: { type: 'string' },
+    crane: { type: 'string' },
+  },
+});
+const dir = args.dir!;
+const sizeMiB = Number(args['size-mib']);
+const rounds = Number(args.rounds);
+const base = `http://localhost:${args.port}/api`;
+const MiB = 1024 * 1024;
+
+const rss = () =>
+  Number(
+    /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${args.pid}/status`, 'utf8'))![1],
+  ) * 1024;
+
+function run(command: string, argv: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', c => (out += c));
+    child.stderr.on('data', c => (err += c));
+    child.on('error', reject);
+    child.on('close', code =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${command} failed (${code}): ${err}${out}`)),
+    );
+  });
+}
+
+/** Runs `work`, sampling the backend's RSS every 20 ms. */
+async function measured(work: () => Promise<unknown>) {
+  const before = rss();
+  let peak = before;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rss());
+  }, 20);
+  const started = process.hrtime.bigint();
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    growth: Math.max(peak, rss()) - before,
+  };
+}
+
+const median = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const res = await fetch(`${base}/auth/guest/refresh?env=development`, {
+    headers: { 'x-requested-with': 'XMLHttpRequest' },
+  });
+  const { backstageIdentity } = (await res.json()) as any;
+  const token = backstageIdentity.token as string;
+
+  console.log(`building a ${sizeMiB} MiB image (4 layers) in ${dir}/image`);
+  const layer = Math.floor((sizeMiB * MiB) / 4);
+  const image = await buildTestImage(path.join(dir, 'image'), {
+    layerSizes: [layer, layer, layer, layer],
+  });
+  const archive = path.join(dir, 'image.tar');
+  await writeOciLayoutArchive(image, archive);
+  const layout = path.join(dir, 'layout');
+  await fs.mkdir(layout);
+  execFileSync('tar', ['-xf', archive, '-C', layout]);
+  await fs.rm(path.join(dir, 'image'), { recursive: true });
+  const bytes = (await fs.stat(archive)).size;
+  execFileSync('sync');
+
+  const crane: number[] = [];
+  const portal: number[] = [];
+  const growth: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const c = await measured(() =>
+      run(args.crane!, [
+        'push',
+        '--insecure',
+        layout,
+        `${args.registry}/bench/crane-${round}:latest`,
+      ]),
+    );
+    crane.push(c.seconds);
+    const p = await measured(() =>
+      run('curl', [
+        '-sS',
+        '--fail-with-body',
+        '-T',
+        archive,
+        '-H',
+        `Authorization: Bearer ${token}`,
+        '-H',
+        'Content-Type: application/octet-stream',
+        `${base}/knot/images/upload?repository=guest/portal-${round}&tag=latest`,
+      ]),
+    );
+    portal.push(p.seconds);
+    growth.push(p.growth);
+    console.log(
+      `round ${round + 1}: crane ${c.seconds.toFixed(
+        1,
+      )} s, portal ${p.seconds.toFixed(1)} s, backend RSS +${(
+        p.growth / MiB
+      ).toFixed(1)} MiB`,
+    );
+  }
+  const mibps = (s: number) => bytes / MiB / s;
+  const craneRate = mibps(median(crane));
+  const portalRate = mibps(median(portal));
+  console.log(`archive: ${(bytes / MiB).toFixed(0)} MiB`);
+  console.log(`crane push (median): ${craneRate.toFixed(0)} MiB/s`);
+  console.log(`portal upload (median): ${portalRate.toFixed(0)} MiB/s`);
+  console.log(
+    `ratio portal/crane: ${(portalRate / craneRate).toFixed(2)}× (goal ≥ 0.8)`,
+  );
+  console.log(
+    `backend RSS growth, max over rounds: ${(Math.max(...growth) / MiB).toFixed(
+      1,
+    )} MiB (goal ≤ 64)`,
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});

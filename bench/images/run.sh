@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmarks image uploads through the real Knot backend (all plugins, guest
+# sign-in, Backstage auth, NODE_ENV=production) against `crane push` of the
+# same image, in the same run, to the same registry:
+#   - a ~1 GiB image (4 uncompressed layers of random bytes, OCI layout),
+#   - `crane push <layout dir>` vs `PUT /api/knot/images/upload` of the
+#     layout's tar (curl), each into a new repository (no blob is skipped),
+#   - peak backend RSS growth during the portal's uploads.
+# Prints the figures and the ratio. Not a test: it passes or fails nothing.
+#
+#   bench/images/run.sh [size-MiB]      (default 1024; env ROUNDS, default 3)
+# Environment: KNOT_BENCH_PORT (default $KNOT_BACKEND_PORT or 7401),
+#              KNOT_BENCH_DIR  (default .knot/bench-images, same disk as the repo)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
+cd "$KNOT_ROOT"
+knot_install_deps
+# shellcheck source=../../dev/cluster/versions.env
+source <(grep -E '^(DISTRIBUTION|REGISTRY)_VERSION=' dev/cluster/versions.env | sed 's/ *#.*//')
+source dev/cluster/lib/registry.sh
+crane="$KNOT_CACHE_DIR/bin/crane-$REGISTRY_VERSION/crane"
+[ -x "$crane" ] && [ -x "$DISTRIBUTION_BIN/registry" ] || {
+  echo "crane and distribution's registry are built by dev/cluster/cluster.sh build" >&2; exit 1; }
+
+size_mib="${1:-1024}"
+port="${KNOT_BENCH_PORT:-${KNOT_BACKEND_PORT:-7401}}"
+dir="$(mkdir -p "${KNOT_BENCH_DIR:-$KNOT_RUN_DIR/bench-images}" && cd "${KNOT_BENCH_DIR:-$KNOT_RUN_DIR/bench-images}" && pwd)"
+rm -rf "${dir:?}"/* && mkdir -p "$dir/registry" "$dir/sqlite" "$dir/spool" "$dir/image"
+
+say "starting a registry (distribution, plain HTTP, loopback)"
+registry_port="$(registry_free_port)"
+registry_serve_tmp "$registry_port" "$dir/registry"
+
+cat >"$dir/app-config.bench.yaml" <<YAML
+backend:
+  baseUrl: http://localhost:$port
+  listen:
+    port: $port
+  database:
+    connection:
+      directory: $dir/sqlite
+auth:
+  providers:
+    guest:
+      dangerouslyAllowOutsideDevelopment: true
+knot:
+  kubernetes:
+    kubeconfig: /nonexistent/kubeconfig
+  images:
+    registry:
+      url: http://127.0.0.1:$registry_port
+    spoolDir: $dir/spool
+YAML
+
+say "starting the Knot backend on port $port"
+(cd packages/backend && NODE_ENV=production exec setsid node \
+  --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
+  src/index.ts --config "$KNOT_ROOT/app-config.yaml" --config "$KNOT_ROOT/app-config.development.yaml" \
+  --config "$dir/app-config.bench.yaml" \
+  >"$dir/backend.log" 2>&1) &
+backend=$!
+trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID 2>/dev/null || true' EXIT
+if ! knot_wait_http "http://localhost:$port/.backstage/health/v1/readiness" 240; then
+  tail -40 "$dir/backend.log"; exit 1
+fi
+pid="$(pgrep -g "$backend" -f 'src/index.ts' | head -1)"
+
+node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
+  bench/images/bench.ts --port "$port" --pid "$pid" --dir "$dir" --size-mib "$size_mib" \
+  --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane"

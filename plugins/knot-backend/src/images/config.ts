@@ -1,0 +1,72 @@
+import os from 'node:os';
+import type { Config } from '@backstage/config';
+
+/** Where the registry is and how Knot signs in to it. */
+export interface RegistryConfig {
+  /** Base URL of the distribution API, without a trailing slash. */
+  url: string;
+  /** Host (and port) users pull from. */
+  pullHost: string;
+  credentials?: { username: string; password: string };
+}
+
+/** `knot.images`. */
+export interface ImagesConfig {
+  /** Unset: no registry, the image API answers 503. */
+  registry?: RegistryConfig;
+  areas: {
+    shared: string;
+    /** With `{profile}` in it. */
+    profile: string;
+    sharedUploads: 'admins' | 'everyone';
+  };
+  spoolDir: string;
+}
+
+const AREA_PATH = /^[a-z0-9{}._-]+(\/[a-z0-9{}._-]+)*$/;
+
+export function readImagesConfig(config: Config): ImagesConfig {
+  const images = config.getOptionalConfig('knot.images');
+  const registry = images?.getOptionalConfig('registry');
+  const shared = images?.getOptionalString('areas.shared') ?? 'shared';
+  const profile = images?.getOptionalString('areas.profile') ?? '{profile}';
+  for (const [key, value] of [
+    ['shared', shared],
+    ['profile', profile],
+  ]) {
+    if (!AREA_PATH.test(value)) {
+      throw new Error(
+        `knot.images.areas.${key} must be a lowercase registry path, not '${value}'`,
+      );
+    }
+  }
+  if (!profile.includes('{profile}')) {
+    throw new Error(`knot.images.areas.profile must contain {profile}`);
+  }
+  const sharedUploads =
+    images?.getOptionalString('areas.sharedUploads') ?? 'admins';
+  if (sharedUploads !== 'admins' && sharedUploads !== 'everyone') {
+    throw new Error(
+      `knot.images.areas.sharedUploads must be admins or everyone, not '${sharedUploads}'`,
+    );
+  }
+  return {
+    registry: registry && readRegistry(registry),
+    areas: { shared, profile, sharedUploads },
+    spoolDir: images?.getOptionalString('spoolDir') ?? os.tmpdir(),
+  };
+}
+
+function readRegistry(registry: Config): RegistryConfig {
+  const url = new URL(registry.getString('url'));
+  const username = registry.getOptionalString('username');
+  const password = registry.getOptionalString('password');
+  return {
+    url: url.href.replace(/\/+$/, ''),
+    pullHost: registry.getOptionalString('pullHost') ?? url.host,
+    credentials:
+      username !== undefined
+        ? { username, password: password ?? '' }
+        : undefined,
+  };
+}

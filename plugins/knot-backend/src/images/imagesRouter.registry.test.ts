@@ -1,0 +1,429 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  buildTestImage,
+  createTestDatabases,
+  seedKnotUsers,
+  startAuthenticatedRegistry,
+  startKnotTestBackend,
+  writeDockerSaveArchive,
+  writeOciLayoutArchive,
+  type AuthenticatedRegistry,
+  type TestImage,
+} from '@knot-platform/knot-test-utils';
+import type { KnotImageList } from '@knot-platform/plugin-knot-common';
+import type { Server } from 'node:http';
+import request from 'supertest';
+
+// The knot plugin's migrations and a registry process start once.
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const MiB = 1024 * 1024;
+
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+
+let registry: AuthenticatedRegistry;
+let server: Server;
+let work: string;
+let spool: string;
+let plain: TestImage;
+let gzipped: TestImage;
+const archives: Record<string, Buffer> = {};
+
+/** The registry's API with the test's own credentials. */
+async function registryGet(urlPath: string, accept?: string) {
+  const { username, password } = registry.credentials;
+  return fetch(`${registry.url}${urlPath}`, {
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString(
+        'base64',
+      )}`,
+      ...(accept ? { Accept: accept } : {}),
+    },
+  });
+}
+
+async function tagsOf(repository: string): Promise<string[]> {
+  const res = await registryGet(`/v2/${repository}/tags/list`);
+  if (res.status === 404) return [];
+  return ((await res.json()) as any).tags ?? [];
+}
+
+const sha256 = (bytes: Buffer) =>
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+function upload(user: string, repository: string, tag: string, body: Buffer) {
+  return request(server)
+    .put('/api/knot/images/upload')
+    .query({ repository, tag })
+    .set('Authorization', as(user))
+    .set('Content-Type', 'application/octet-stream')
+    .send(body);
+}
+
+/** Blob uploads the registry saw since `from` (requests index). */
+async function blobUploads(from: number) {
+  return (await registry.requests())
+    .slice(from)
+    .filter(r => r.method === 'PATCH' && r.path.includes('/blobs/uploads/'));
+}
+
+/** A copy of `image` whose first layer has one byte changed, digests unchanged. */
+async function tampered(image: TestImage, dir: string): Promise<TestImage> {
+  const bytes = await fs.readFile(image.layers[0].file);
+  bytes[bytes.length >> 1] ^= 0xff;
+  const file = path.join(
+    dir,
+    `tampered-${path.basename(image.layers[0].file)}`,
+  );
+  await fs.writeFile(file, bytes);
+  return {
+    ...image,
+    layers: [{ ...image.layers[0], file }, ...image.layers.slice(1)],
+  };
+}
+
+beforeAll(async () => {
+  registry = await startAuthenticatedRegistry();
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-images-test-'));
+  spool = path.join(work, 'spool');
+  await fs.mkdir(spool);
+  const built = path.join(work, 'built');
+  await fs.mkdir(built);
+  // Layers above 1 MiB are streamed (OCI) or spooled (docker save); the
+  // small one is kept in memory.
+  plain = await buildTestImage(path.join(built, 'plain'), {
+    layerSizes: [2.5 * MiB, 300 * 1024, 1.5 * MiB],
+  });
+  gzipped = await buildTestImage(path.join(built, 'gzipped'), {
+    layerSizes: [2 * MiB, 200 * 1024],
+    gzip: true,
+  });
+  const write = async (name: string, how: (file: string) => Promise<void>) => {
+    const file = path.join(work, name);
+    await how(file);
+    archives[name] = await fs.readFile(file);
+  };
+  await write('docker.tar', f => writeDockerSaveArchive(plain, f));
+  await write('oci.tar.gz', f => writeOciLayoutArchive(gzipped, f));
+  await write('oci.tar', f => writeOciLayoutArchive(gzipped, f));
+  await write('docker-tampered.tar', async f =>
+    writeDockerSaveArchive(await tampered(plain, built), f),
+  );
+  await write('oci-tampered.tar', async f =>
+    writeOciLayoutArchive(await tampered(gzipped, built), f),
+  );
+
+  const knex = await databases.init('SQLITE_3');
+  ({ server } = await startKnotTestBackend({
+    knex,
+    config: {
+      knot: {
+        identity: { admins: ['root'] },
+        images: {
+          registry: {
+            url: registry.url,
+            pullHost: 'registry.knot.test',
+            ...registry.credentials,
+          },
+          spoolDir: spool,
+        },
+      },
+    },
+  }));
+  await seedKnotUsers(knex, { users: ['alice', 'bob'], admins: ['root'] });
+}, 180_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  // No upload, accepted or refused, leaves a file in the spool folder.
+  const left = await fs.readdir(spool);
+  if (left.length) throw new Error(`left in the spool folder: ${left}`);
+});
+
+describe('images API against an authenticated registry', () => {
+  it('uploads a docker save archive, lists it and serves identical layers', async () => {
+    const from = (await registry.requests()).length;
+    const res = await upload(
+      'alice',
+      'alice/tools',
+      'v1',
+      archives['docker.tar'],
+    );
+    expect(res.status).toBe(201);
+    const size =
+      plain.config.length + plain.layers.reduce((s, l) => s + l.size, 0);
+    expect(res.body).toMatchObject({
+      repository: 'alice/tools',
+      tag: 'v1',
+      reference: 'registry.knot.test/alice/tools:v1',
+      size,
+      uploadedBlobs: 4,
+      skippedBlobs: 0,
+    });
+    // Three layers and the config, each one upload.
+    expect(await blobUploads(from)).toHaveLength(4);
+
+    const manifestRes = await registryGet(
+      '/v2/alice/tools/manifests/v1',
+      'application/vnd.oci.image.manifest.v1+json',
+    );
+    expect(manifestRes.headers.get('docker-content-digest')).toBe(
+      res.body.digest,
+    );
+    const manifest = (await manifestRes.json()) as any;
+    expect(manifest.config.digest).toBe(plain.configDigest);
+    expect(manifest.layers.map((l: any) => l.digest)).toEqual(
+      plain.layers.map(l => l.digest),
+    );
+    for (const layer of plain.layers) {
+      const blob = Buffer.from(
+        await (
+          await registryGet(`/v2/alice/tools/blobs/${layer.digest}`)
+        ).arrayBuffer(),
+      );
+      expect(blob.equals(await fs.readFile(layer.file))).toBe(true);
+    }
+
+    const list = await request(server)
+      .get('/api/knot/images')
+      .set('Authorization', as('alice'));
+    expect(list.status).toBe(200);
+    const body = list.body as KnotImageList;
+    expect(body).toMatchObject({
+      registry: 'registry.knot.test',
+      uploadAreas: { profile: 'alice' },
+      canDelete: false,
+    });
+    expect(body.uploadAreas.shared).toBeUndefined();
+    expect(body.items).toEqual([
+      {
+        repository: 'alice/tools',
+        area: 'profile',
+        tags: [
+          {
+            tag: 'v1',
+            digest: res.body.digest,
+            size,
+            platforms: ['linux/amd64'],
+            created: '2026-12-01T12:00:00Z',
+            reference: 'registry.knot.test/alice/tools:v1',
+          },
+        ],
+      },
+    ]);
+    // Bob sees neither Alice's area nor her image.
+    const bobs = await request(server)
+      .get('/api/knot/images')
+      .set('Authorization', as('bob'));
+    expect(bobs.body.items).toEqual([]);
+    // No credential of the registry in any answer.
+    expect(JSON.stringify(list.body)).not.toContain(
+      registry.credentials.password,
+    );
+  });
+
+  it('skips the blobs the registry has on a second upload', async () => {
+    const from = (await registry.requests()).length;
+    const res = await upload(
+      'alice',
+      'alice/tools',
+      'v2',
+      archives['docker.tar'],
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ uploadedBlobs: 0, skippedBlobs: 4 });
+    expect(await blobUploads(from)).toHaveLength(0);
+    expect((await tagsOf('alice/tools')).sort()).toEqual(['v1', 'v2']);
+  });
+
+  it('refuses a tag that exists with 409', async () => {
+    const res = await upload(
+      'alice',
+      'alice/tools',
+      'v1',
+      archives['docker.tar'],
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/exists already/);
+  });
+
+  it.each([
+    ['oci.tar.gz', 'alice/oci-gz'],
+    ['oci.tar', 'alice/oci'],
+  ])(
+    'uploads an OCI layout archive (%s) with identical layers',
+    async (name, repository) => {
+      const from = (await registry.requests()).length;
+      const res = await upload('alice', repository, '1.0', archives[name]);
+      expect(res.status).toBe(201);
+      // The OCI manifest is stored as it was: same digest.
+      expect(res.body.digest).toBe(gzipped.manifestDigest);
+      expect(res.body.size).toBe(
+        gzipped.config.length + gzipped.layers.reduce((s, l) => s + l.size, 0),
+      );
+      // A blob of the registry (alice/oci-gz's) is in another repository:
+      // uploaded again there (distribution links blobs per repository).
+      expect(res.body.uploadedBlobs + res.body.skippedBlobs).toBe(3);
+      expect(await blobUploads(from)).toHaveLength(res.body.uploadedBlobs);
+      const manifest = await registryGet(
+        `/v2/${repository}/manifests/1.0`,
+        'application/vnd.oci.image.manifest.v1+json',
+      );
+      expect(
+        Buffer.from(await manifest.arrayBuffer()).equals(gzipped.manifest),
+      ).toBe(true);
+      for (const layer of gzipped.layers) {
+        const blob = Buffer.from(
+          await (
+            await registryGet(`/v2/${repository}/blobs/${layer.digest}`)
+          ).arrayBuffer(),
+        );
+        expect(sha256(blob)).toBe(layer.digest);
+        expect(blob.equals(await fs.readFile(layer.file))).toBe(true);
+      }
+    },
+  );
+
+  describe("refuses names outside the acting profile's area, touching nothing", () => {
+    it.each([
+      ['a path out of the area', 'alice/../bob/x', 400, /not a valid part/],
+      ['a leading ../', '../alice/x', 400, /not a valid part/],
+      ['uppercase', 'alice/Tools', 400, /not a valid part/],
+      [
+        "another profile's area",
+        'bob/tools',
+        403,
+        /only into your own area \(alice\/\)/,
+      ],
+      [
+        'a profile whose name starts the same',
+        'alice2/tools',
+        403,
+        /your own area/,
+      ],
+      ['the area itself', 'alice', 403, /your own area/],
+      [
+        'the shared area (admins only)',
+        'shared/tools',
+        403,
+        /Only admins may upload into the shared area/,
+      ],
+    ])('%s (%s)', async (_case, repository, status, message) => {
+      const from = (await registry.requests()).length;
+      const res = await upload(
+        'alice',
+        repository,
+        'v1',
+        archives['docker.tar'],
+      );
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toMatch(message);
+      // Not a single request reached the registry.
+      expect((await registry.requests()).slice(from)).toEqual([]);
+    });
+
+    it('an invalid tag', async () => {
+      const res = await upload(
+        'alice',
+        'alice/tools',
+        '-v1',
+        archives['docker.tar'],
+      );
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/not a valid tag/);
+    });
+
+    it('lets an admin upload into the shared area, which every profile lists', async () => {
+      const res = await upload(
+        'root',
+        'shared/base',
+        'latest',
+        archives['oci.tar'],
+      );
+      expect(res.status).toBe(201);
+      const list = await request(server)
+        .get('/api/knot/images')
+        .query({ filter: 'base' })
+        .set('Authorization', as('bob'));
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ repository: 'shared/base', area: 'shared' }),
+      ]);
+      expect(list.body.total).toBe(1);
+    });
+  });
+
+  describe('refuses a broken archive with a 4xx and leaves nothing visible', () => {
+    it.each([
+      ['a truncated docker save archive', 'docker.tar', 'half', /truncated/],
+      ['a truncated OCI .tar.gz', 'oci.tar.gz', 'half', /truncated/],
+      [
+        'a docker save layer changed',
+        'docker-tampered.tar',
+        'whole',
+        /corrupt.*does not match/,
+      ],
+      [
+        'an OCI layer changed',
+        'oci-tampered.tar',
+        'whole',
+        /corrupt.*does not match its digest/,
+      ],
+      ['not an archive at all', 'random', 'whole', /not an image archive/],
+    ])('%s', async (_case, name, part, message) => {
+      const archive =
+        name === 'random' ? Buffer.alloc(4096, 7) : archives[name];
+      const body =
+        part === 'half' ? archive.subarray(0, archive.length >> 1) : archive;
+      const repository = `alice/broken-${name.replace(/[^a-z]+/g, '-')}`;
+      const res = await upload('alice', repository, 'v1', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(await tagsOf(repository)).toEqual([]);
+      const manifest = await registryGet(`/v2/${repository}/manifests/v1`);
+      expect(manifest.status).toBe(404);
+    });
+  });
+
+  describe('deletes for admins only', () => {
+    it('answers 403 to a non-admin and deletes nothing', async () => {
+      for (const user of ['alice', 'bob']) {
+        const res = await request(server)
+          .delete('/api/knot/images')
+          .query({ repository: 'alice/tools', tag: 'v1' })
+          .set('Authorization', as(user));
+        expect(res.status).toBe(403);
+      }
+      expect((await tagsOf('alice/tools')).sort()).toEqual(['v1', 'v2']);
+    });
+
+    it('lets an admin delete a tag (the other stays), then the repository', async () => {
+      const tag = await request(server)
+        .delete('/api/knot/images')
+        .query({ repository: 'alice/tools', tag: 'v1' })
+        .set('Authorization', as('root'));
+      expect(tag.status).toBe(204);
+      expect(await tagsOf('alice/tools')).toEqual(['v2']);
+      const repo = await request(server)
+        .delete('/api/knot/images')
+        .query({ repository: 'alice/tools' })
+        .set('Authorization', as('root'));
+      expect(repo.status).toBe(204);
+      expect(await tagsOf('alice/tools')).toEqual([]);
+      const list = await request(server)
+        .get('/api/knot/images')
+        .query({ filter: 'tools' })
+        .set('Authorization', as('alice'));
+      expect(list.body.items).toEqual([]);
+    });
+  });
+});
