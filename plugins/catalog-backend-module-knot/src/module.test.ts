@@ -76,7 +76,7 @@ describe('catalogModuleKnot', () => {
     });
     const wanted = [
       'knot-file-browser-1-0-0',
-      'knot-hello-kubernetes-1-0-0',
+      'knot-hello-kubernetes-1-0-1',
       'knot-jupyter-notebook-1-0-0',
     ];
     const templateNames = async (): Promise<string[]> => {

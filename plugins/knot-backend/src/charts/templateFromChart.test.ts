@@ -55,7 +55,7 @@ describe('templateFromChart', () => {
     });
     expect(template.spec.steps[0].input).toEqual({
       chart: 'hello-kubernetes',
-      version: '1.0.0',
+      version: '1.0.1',
       name: '${{ parameters.name }}',
       profile: '${{ parameters.profile }}',
       values: '${{ parameters.values }}',
