@@ -75,6 +75,7 @@ const MATRIX: Record<string, Access> = {
   'GET /forward-auth/public': 'public',
   'POST /forward-auth/session': 'self',
   'GET /health': 'self',
+  'GET /integrations': 'self',
   'GET /me': 'self',
   'POST /me/password': 'self',
   'GET /me/teams': 'self',
