@@ -42,7 +42,9 @@ describe('TeamsPanel', () => {
 
     const newbies = screen.getByRole('region', { name: 'Team newbies' });
     expect(within(newbies).queryByText('no active owner')).toBeNull();
-    fireEvent.click(within(newbies).getByRole('button', { name: 'Approve team' }));
+    fireEvent.click(
+      within(newbies).getByRole('button', { name: 'Approve team' }),
+    );
     await waitFor(() => expect(approveTeam).toHaveBeenCalledWith('newbies'));
   });
 });

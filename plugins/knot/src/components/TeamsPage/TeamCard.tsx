@@ -67,7 +67,11 @@ function InviteForm(props: { team: string; run: Run }) {
         value={username}
         onChange={e => setUsername(e.target.value)}
       />
- <RoleSelect label={`Role of the invitee to ${props.team}`} value={role} onChange={setRole} />
+      <RoleSelect
+        label={`Role of the invitee to ${props.team}`}
+        value={role}
+        onChange={setRole}
+      />
       <Button type="submit" size="small" color="primary" variant="outlined">
         Invite
       </Button>

@@ -19,7 +19,12 @@ const proj: KnotMyTeam = {
   invitations: [],
   access: [
     { username: 'alice', role: 'owner', portal: 'full', namespaceRole: 'edit' },
-    { username: 'bob', role: 'viewer', portal: 'read-only', namespaceRole: 'view' },
+    {
+      username: 'bob',
+      role: 'viewer',
+      portal: 'read-only',
+      namespaceRole: 'view',
+    },
   ],
   createdAt: '2026-12-02T00:00:00.000Z',
 };
@@ -73,9 +78,12 @@ describe('TeamsPage', () => {
     fireEvent.change(within(form).getByLabelText('Username to invite'), {
       target: { value: 'carol' },
     });
-    fireEvent.change(within(form).getByLabelText('Role of the invitee to proj'), {
-      target: { value: 'viewer' },
-    });
+    fireEvent.change(
+      within(form).getByLabelText('Role of the invitee to proj'),
+      {
+        target: { value: 'viewer' },
+      },
+    );
     fireEvent.click(within(form).getByRole('button', { name: 'Invite' }));
     await waitFor(() =>
       expect(teamsApi.invite).toHaveBeenCalledWith('proj', 'carol', 'viewer'),
@@ -120,7 +128,9 @@ describe('TeamsPage', () => {
     fireEvent.change(within(create).getByLabelText('New team name'), {
       target: { value: 'bob' },
     });
-    fireEvent.click(within(create).getByRole('button', { name: 'Create team' }));
+    fireEvent.click(
+      within(create).getByRole('button', { name: 'Create team' }),
+    );
     expect(await screen.findByRole('alert')).toHaveTextContent(
       "The name 'bob' is already taken",
     );
