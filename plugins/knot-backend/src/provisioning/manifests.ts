@@ -15,6 +15,10 @@ import {
   teamRoleMay,
 } from '@knot-platform/plugin-knot-common';
 import { argoWorkflowsObjects } from './argoWorkflows';
+import {
+  DEFAULT_SERVICE_ACCOUNT,
+  registryPullSecretObjects,
+} from './registryPullSecret';
 import type { ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
 
@@ -165,6 +169,21 @@ export function profileManifests(
       metadata: { name: KNOT_SERVICE_ACCOUNT, namespace: ns, labels },
     },
   ];
+  // The registry's pull secret, used by both accounts (registryPullSecret.ts).
+  if (config.registryPullSecret) {
+    const pull = registryPullSecretObjects(
+      config.registryPullSecret,
+      ns,
+      labels,
+    );
+    objects[0].imagePullSecrets = pull.imagePullSecrets;
+    objects.push(pull.secret, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace: ns, labels },
+      imagePullSecrets: pull.imagePullSecrets,
+    });
+  }
   const absent: AbsentObject[] = [];
   const roleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
