@@ -392,10 +392,13 @@ export class ProvisioningReconciler {
         [KNOT_SERVICE_ACCOUNT, DEFAULT_SERVICE_ACCOUNT].some(name =>
           listsPullSecret(observed.get(key('ServiceAccount', name, nsName))),
         );
+      // A namespace made just now has none of them (and an in-cluster
+      // portal may list its Secrets only once its RoleBinding exists).
       if (
-        this.options.config.argoWorkflows ||
-        this.options.config.registryPullSecret ||
-        stalePullSecret
+        observed.has(key('Namespace', nsName)) &&
+        (this.options.config.argoWorkflows ||
+          this.options.config.registryPullSecret ||
+          stalePullSecret)
       ) {
         await this.observeNamespace(nsName, profile, observed);
       }

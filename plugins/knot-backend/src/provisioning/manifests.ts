@@ -170,14 +170,12 @@ export function profileManifests(
     },
   ];
   // The registry's pull secret, used by both accounts (registryPullSecret.ts).
-  if (config.registryPullSecret) {
-    const pull = registryPullSecretObjects(
-      config.registryPullSecret,
-      ns,
-      labels,
-    );
+  const pull =
+    config.registryPullSecret &&
+    registryPullSecretObjects(config.registryPullSecret, ns, labels);
+  if (pull) {
     objects[0].imagePullSecrets = pull.imagePullSecrets;
-    objects.push(pull.secret, {
+    objects.push({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace: ns, labels },
@@ -313,7 +311,8 @@ export function profileManifests(
   }
 
   // Argo Workflows' SSO RBAC account of the profile (argoWorkflows.ts).
-  const afterObjects: KnotObject[] = [];
+  // Secrets after the RoleBinding that lets an in-cluster portal write them.
+  const afterObjects: KnotObject[] = pull ? [pull.secret] : [];
   if (config.argoWorkflows) {
     const argo = argoWorkflowsObjects(target, ns, labels);
     objects.push(...argo.objects);
