@@ -147,7 +147,16 @@ export interface Config {
         url: string;
         /** Host (and port) users pull from; the URL's host when unset. */
         pullHost?: string;
-        /** Basic credentials (Harbor: a robot account); never sent to the browser. */
+        /**
+         * Basic credentials (Harbor: a robot account); never sent to the
+         * browser. Provisioning also writes them, as the `knot-registry`
+         * pull secret (`kubernetes.io/dockerconfigjson` for `pullHost`), into
+         * every profile namespace and lists it on the `default` and `knot`
+         * ServiceAccounts, so pods pull private images with no step of
+         * their own: one shared credential, so every profile can pull every
+         * image (with Harbor a per-profile robot account would be narrower:
+         * not built). Removed from the namespaces when these are unset.
+         */
         username?: string;
         /** @visibility secret */
         password?: string;

@@ -32,6 +32,12 @@ export const TEMPLATE_VALUES_PARAMETER = 'values';
 export const SERVICE_NAME_FIELD = 'KnotServiceName';
 /** `ui:field` of a Template's profile: the user and their teams. */
 export const PROFILE_PICKER_FIELD = 'KnotProfilePicker';
+/**
+ * `ui:field` of a chart value that is an image reference
+ * (`knot.metadata.<value>.image: true`): a picker of the profile's images
+ * that still takes any reference typed in.
+ */
+export const IMAGE_PICKER_FIELD = 'KnotImagePicker';
 
 /** `ui:options` of {@link SERVICE_NAME_FIELD}: where services are reached. */
 export interface ServiceNameFieldOptions {

@@ -274,6 +274,15 @@ const serviceNameField = FormFieldBlueprint.make({
   },
 });
 
+/** Create forms: chart values flagged `knot.metadata.<value>.image: true`. */
+const imagePickerField = FormFieldBlueprint.make({
+  name: 'image-picker',
+  params: {
+    field: () =>
+      import('./components/ImagePickerField').then(m => m.imagePickerFormField),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -310,6 +319,7 @@ export const knotPlugin = createFrontendPlugin({
     adminProvisioningPage,
     profilePickerField,
     serviceNameField,
+    imagePickerField,
     teamsApi,
     teamsPage,
     impersonationBanner,

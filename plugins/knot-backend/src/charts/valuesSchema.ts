@@ -6,7 +6,10 @@ import {
   parseDocument,
   type Node as YamlNode,
 } from 'yaml';
-import { KNOT_VALUES_KEY } from '@knot-platform/plugin-knot-common';
+import {
+  IMAGE_PICKER_FIELD,
+  KNOT_VALUES_KEY,
+} from '@knot-platform/plugin-knot-common';
 import { dereference } from './dereference';
 import { helpText, valueHelp, type ValueHelp } from './helmDocs';
 import { valueTitle } from './valueTitle';
@@ -25,6 +28,8 @@ export interface ValueMetadata {
   title?: string;
   help?: string;
   choices?: JsonValue[];
+  /** An image reference: picked from the profile's images (a string value). */
+  image?: boolean;
 }
 
 /**
@@ -69,6 +74,9 @@ function applyMetadata(
     } else {
       out.enum = meta.choices;
     }
+  }
+  if (meta.image === true && out.type === 'string' && !out.enum) {
+    out['ui:field'] = IMAGE_PICKER_FIELD;
   }
   return out;
 }

@@ -18,12 +18,18 @@ import { findDrift } from './drift';
 import { KubeObjects, errorMessage, type LiveObject } from './KubeObjects';
 import {
   KNOT_QUOTA,
+  KNOT_SERVICE_ACCOUNT,
   privateFolder,
   profileManifests,
   type KnotObject,
 } from './manifests';
 import type { ProfileSource, ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
+import {
+  DEFAULT_SERVICE_ACCOUNT,
+  REGISTRY_PULL_SECRET,
+  listsPullSecret,
+} from './registryPullSecret';
 import type {
   SharedDatasets,
   SharedDatasetsObserved,
@@ -378,8 +384,46 @@ export class ProvisioningReconciler {
         return;
       }
       this.retries.delete(profile);
-      if (this.options.config.argoWorkflows) {
-        await this.observeNamespace(ns.metadata!.name!, profile, observed);
+      const nsName = ns.metadata!.name!;
+      // Knot's pull secret went from the config: the accounts still listing
+      // it say there is one to remove (registryPullSecret.ts).
+      const stalePullSecret =
+        !this.options.config.registryPullSecret &&
+        [KNOT_SERVICE_ACCOUNT, DEFAULT_SERVICE_ACCOUNT].some(name =>
+          listsPullSecret(observed.get(key('ServiceAccount', name, nsName))),
+        );
+      // A namespace made just now has none of them (and an in-cluster
+      // portal may list its Secrets only once its RoleBinding exists).
+      if (
+        observed.has(key('Namespace', nsName)) &&
+        (this.options.config.argoWorkflows ||
+          this.options.config.registryPullSecret ||
+          stalePullSecret)
+      ) {
+        await this.observeNamespace(nsName, profile, observed);
+      }
+      if (stalePullSecret) {
+        manifests.absent.push({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          name: REGISTRY_PULL_SECRET,
+          namespace: nsName,
+        });
+        if (
+          listsPullSecret(
+            observed.get(
+              key('ServiceAccount', DEFAULT_SERVICE_ACCOUNT, nsName),
+            ),
+          )
+        ) {
+          // Applied with none of Knot's fields: the server drops Knot's
+          // labels and imagePullSecrets from the account.
+          manifests.objects.push({
+            apiVersion: 'v1',
+            kind: 'ServiceAccount',
+            metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace: nsName },
+          });
+        }
       }
       const applied = new Map<string, LiveObject>();
       await Promise.all([
@@ -448,7 +492,6 @@ export class ProvisioningReconciler {
           }
         }
       }
-      const nsName = ns.metadata!.name!;
       if (this.options.sharedDatasets) {
         try {
           actions.push(
@@ -492,11 +535,18 @@ export class ProvisioningReconciler {
     );
     const drift =
       existing &&
-      findDrift(desired, {
+      (findDrift(desired, {
         ...existing,
         apiVersion: desired.apiVersion,
         kind: desired.kind,
-      });
+      }) ??
+        // An absent field is no drift to findDrift: Knot's pull secret
+        // left on an account when the config dropped it is.
+        (desired.kind === 'ServiceAccount' &&
+        !desired.imagePullSecrets &&
+        listsPullSecret(existing)
+          ? '.imagePullSecrets'
+          : undefined));
     if (existing && !drift) return existing;
     try {
       const live = await this.kube.apply(desired);

@@ -7,6 +7,8 @@ import type { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
 import { readIntegrations } from '../integrations/config';
+import { readImagesConfig } from '../images/config';
+import type { RegistryPullCredentials } from './registryPullSecret';
 import type { ProvisioningTarget } from './ProfileSource';
 
 /** Where the PVs of the two data domains point. */
@@ -62,6 +64,11 @@ export interface ProvisioningConfig {
    * each profile gets the account Argo's SSO RBAC maps its members to.
    */
   argoWorkflows: boolean;
+  /**
+   * `knot.images.registry` with credentials: each profile namespace gets
+   * them as its pull secret (registryPullSecret.ts).
+   */
+  registryPullSecret?: RegistryPullCredentials;
 }
 
 /** The periodic reconcile when `knot.provisioning.schedule` is not set. */
@@ -173,6 +180,7 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
     argoWorkflows: readIntegrations(config).some(
       integration => integration.name === 'argoWorkflows',
     ),
+    registryPullSecret: registryPullCredentials(config),
     profiles: (provisioning?.getOptionalConfigArray('profiles') ?? []).map(
       entry => ({
         name: entry.getString('name'),
@@ -182,4 +190,14 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       }),
     ),
   };
+}
+
+/** The registry's credentials for pulls, when it has some. */
+function registryPullCredentials(
+  config: Config,
+): RegistryPullCredentials | undefined {
+  const registry = readImagesConfig(config).registry;
+  return registry?.credentials
+    ? { server: registry.pullHost, ...registry.credentials }
+    : undefined;
 }

@@ -15,6 +15,10 @@ import {
   teamRoleMay,
 } from '@knot-platform/plugin-knot-common';
 import { argoWorkflowsObjects } from './argoWorkflows';
+import {
+  DEFAULT_SERVICE_ACCOUNT,
+  registryPullSecretObjects,
+} from './registryPullSecret';
 import type { ProvisioningTarget } from './ProfileSource';
 import type { ProvisioningConfig } from './config';
 
@@ -165,6 +169,19 @@ export function profileManifests(
       metadata: { name: KNOT_SERVICE_ACCOUNT, namespace: ns, labels },
     },
   ];
+  // The registry's pull secret, used by both accounts (registryPullSecret.ts).
+  const pull =
+    config.registryPullSecret &&
+    registryPullSecretObjects(config.registryPullSecret, ns, labels);
+  if (pull) {
+    objects[0].imagePullSecrets = pull.imagePullSecrets;
+    objects.push({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace: ns, labels },
+      imagePullSecrets: pull.imagePullSecrets,
+    });
+  }
   const absent: AbsentObject[] = [];
   const roleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -294,7 +311,8 @@ export function profileManifests(
   }
 
   // Argo Workflows' SSO RBAC account of the profile (argoWorkflows.ts).
-  const afterObjects: KnotObject[] = [];
+  // Secrets after the RoleBinding that lets an in-cluster portal write them.
+  const afterObjects: KnotObject[] = pull ? [pull.secret] : [];
   if (config.argoWorkflows) {
     const argo = argoWorkflowsObjects(target, ns, labels);
     objects.push(...argo.objects);
