@@ -9,7 +9,7 @@ const pendingPod = (message: string, extra: Partial<V1Pod['spec']> = {}) =>
         {
           name: 'web',
           image: 'registry.knot.internal/knot/hello:1.2.0',
-          resources: { requests: { cpu: '1000' } },
+          resources: { requests: { cpu: '1k' } },
         },
       ],
       ...extra,
@@ -155,6 +155,16 @@ describe('serviceHealth', () => {
       state: 'Failed',
       reason: 'keeps crashing: exit code 3 (container web)',
     });
+  });
+
+  it('says keeps crashing between two back-offs too', () => {
+    const pod = waitingPod('x', 'y', 3);
+    pod.status!.containerStatuses![0].state = {
+      terminated: { exitCode: 3, reason: 'Error' },
+    };
+    expect(serviceHealth([pod], [], 'alice')?.reason).toBe(
+      'keeps crashing: exit code 3 (container web)',
+    );
   });
 
   it('says a running pod is not ready, with its failing probe', () => {

@@ -80,8 +80,15 @@ export function serviceHealth(
   for (const pod of live) {
     for (const c of pod.status?.containerStatuses ?? []) {
       const waiting = c.state?.waiting;
-      if (waiting?.reason === 'CrashLoopBackOff') {
-        const exit = c.lastState?.terminated?.exitCode;
+      // Between two back-offs the container shows as terminated.
+      const crashed =
+        waiting?.reason === 'CrashLoopBackOff' ||
+        (c.restartCount > 0 &&
+          !!c.state?.terminated &&
+          c.state.terminated.exitCode !== 0);
+      if (crashed) {
+        const exit =
+          c.state?.terminated?.exitCode ?? c.lastState?.terminated?.exitCode;
         return failed(
           exit === undefined
             ? `keeps crashing (container ${c.name})`
@@ -198,6 +205,14 @@ function unschedulable(message: string, pod: V1Pod): ServiceHealth {
   return starting('waiting for a node');
 }
 
+/** The API server writes 1000 CPUs as `1k`: a person counts them. */
+function plainQuantity(resource: string, value: string): string {
+  const m = value.match(/^(\d+(?:\.\d+)?)(k|M|m)?$/);
+  if (resource !== 'cpu' || !m) return value;
+  const factor = { k: 1000, M: 1_000_000, m: 0.001 }[m[2] ?? ''] ?? 1;
+  return String(Number(m[1]) * factor);
+}
+
 function resourceWord(resource: string): string {
   if (resource === 'cpu') return 'CPU';
   if (resource === 'memory') return 'memory';
@@ -210,7 +225,8 @@ function podRequests(pod: V1Pod): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of pod.spec?.containers ?? []) {
     for (const [k, v] of Object.entries(c.resources?.requests ?? {})) {
-      out[k] = out[k] ? `${out[k]}+${v}` : String(v);
+      const q = plainQuantity(k, String(v));
+      out[k] = out[k] ? `${out[k]}+${q}` : q;
     }
   }
   return out;
