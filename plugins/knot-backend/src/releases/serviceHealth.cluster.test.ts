@@ -10,7 +10,6 @@ import {
 } from '@knot-platform/knot-test-utils';
 import type { KnotService } from '@knot-platform/plugin-knot-common';
 import type { V1Deployment } from '@kubernetes/client-node';
-import type { Server } from 'node:http';
 import request from 'supertest';
 
 jest.setTimeout(180_000);
@@ -32,7 +31,7 @@ describeWithCluster('service status in plain words (real cluster)', () => {
     mockCredentials.user.header(`user:default/${user}`);
   const apps = testKubeClient(lib => lib.AppsV1Api);
   const core = testKubeClient(lib => lib.CoreV1Api);
-  let server: Server;
+  let server: Awaited<ReturnType<typeof startKnotTestBackend>>['server'];
   const namespaces: Array<{ remove: () => Promise<void> }> = [];
 
   beforeAll(async () => {
@@ -52,7 +51,11 @@ describeWithCluster('service status in plain words (real cluster)', () => {
     await Promise.all(namespaces.map(n => n.remove()));
   });
 
-  const hello = (user: string, name: string, values: object = {}) =>
+  const hello = (
+    user: string,
+    name: string,
+    values: Record<string, unknown> = {},
+  ) =>
     installService(server, user, { chart: 'hello-kubernetes', name, values });
 
   /** Changes a release's Deployment as a chart with these settings would. */
