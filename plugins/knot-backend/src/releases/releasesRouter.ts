@@ -23,6 +23,7 @@ import type { ReleaseEntities } from './releaseEntities';
 import { splitChart, toKnotService } from './releaseStatus';
 import { releaseObjects } from './releaseObjects';
 import { serviceHealth } from './serviceHealth';
+import { withCrashLogLines } from './crashLogLines';
 import { toKnotServiceEvent } from './serviceEvents';
 import type { ServiceInstaller } from './ServiceInstaller';
 
@@ -108,17 +109,26 @@ export function createReleasesRouter(
       releaseObjects(kubernetes, profile.namespace),
     ]);
     const body: KnotServiceList = {
-      items: releases.map(r => {
-        const o = objects.get(r.name);
-        return toKnotService(
-          r,
-          profile.name,
-          o?.counts,
-          serviceUrl(r.name, profile.name, exposure),
-          releaseEntityRef(profile.name, r.name),
-          o && serviceHealth(o.pods, o.events, profile.name),
-        );
-      }),
+      items: await Promise.all(
+        releases.map(async r => {
+          const o = objects.get(r.name);
+          const health =
+            o &&
+            (await withCrashLogLines(
+              kubernetes,
+              profile.namespace,
+              serviceHealth(o.pods, o.events, profile.name),
+            ));
+          return toKnotService(
+            r,
+            profile.name,
+            o?.counts,
+            serviceUrl(r.name, profile.name, exposure),
+            releaseEntityRef(profile.name, r.name),
+            health,
+          );
+        }),
+      ),
     };
     res.json(body);
   });

@@ -205,7 +205,7 @@ describeWithCluster('service status in plain words (real cluster)', () => {
       });
       const items = await reasons(carol, {
         pull: /not found/,
-        crash: /keeps crashing/,
+        crash: /keeps crashing.*boom/,
       });
       expect(items.pull).toMatchObject({
         state: 'Failed',
@@ -214,7 +214,8 @@ describeWithCluster('service status in plain words (real cluster)', () => {
       });
       expect(items.crash).toMatchObject({
         state: 'Failed',
-        reason: 'keeps crashing: exit code 3 (container hello-kubernetes)',
+        reason:
+          'keeps crashing: exit code 3 (container hello-kubernetes); last output: boom',
       });
     },
   );

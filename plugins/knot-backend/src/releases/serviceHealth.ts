@@ -12,6 +12,8 @@ export interface ServiceHealth {
   /** `Failed`: stuck until someone acts; `Starting`: may still come up. */
   state: 'Starting' | 'Failed';
   reason: string;
+  /** The crashing container, whose last log lines say why. */
+  crashed?: { pod: string; container: string };
 }
 
 const failed = (reason: string): ServiceHealth => ({ state: 'Failed', reason });
@@ -89,11 +91,14 @@ export function serviceHealth(
       if (crashed) {
         const exit =
           c.state?.terminated?.exitCode ?? c.lastState?.terminated?.exitCode;
-        return failed(
-          exit === undefined
-            ? `keeps crashing (container ${c.name})`
-            : `keeps crashing: exit code ${exit} (container ${c.name})`,
-        );
+        return {
+          ...failed(
+            exit === undefined
+              ? `keeps crashing (container ${c.name})`
+              : `keeps crashing: exit code ${exit} (container ${c.name})`,
+          ),
+          crashed: { pod: pod.metadata?.name ?? '', container: c.name },
+        };
       }
       if (
         waiting?.reason === 'CreateContainerConfigError' ||
