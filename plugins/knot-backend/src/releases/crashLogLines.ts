@@ -21,7 +21,7 @@ export async function withCrashLogLines(
       name: health.crashed.pod,
       namespace,
       container: health.crashed.container,
-      previous: true,
+      previous: health.crashed.previous,
       tailLines: TAIL_LINES,
       limitBytes: 2048,
     });
@@ -29,7 +29,13 @@ export async function withCrashLogLines(
       .split('\n')
       .map(l => l.trimEnd())
       .filter(Boolean);
-    if (lines.length === 0) return health;
+    // The kubelet answers 200 with this when the run's container is gone.
+    if (
+      lines.length === 0 ||
+      /^unable to retrieve container logs/.test(lines[0])
+    ) {
+      return health;
+    }
     return {
       ...health,
       reason: `${health.reason}; last output: ${lines.join(' | ')}`,

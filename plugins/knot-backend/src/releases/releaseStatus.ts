@@ -44,6 +44,20 @@ export function serviceState(
   return health?.state ?? 'Starting';
 }
 
+/** Why a service is not running, when it is not. */
+function stateReason(
+  state: ServiceState,
+  helmStatus: string,
+  health: ServiceHealth | undefined,
+): string | undefined {
+  if (state === 'Failed' && helmStatus === 'failed') {
+    return 'helm could not deploy it (see its events)';
+  }
+  if (state === 'Stopped') return 'scaled to zero replicas';
+  if (state === 'Running') return undefined;
+  return health?.reason;
+}
+
 export function toKnotService(
   release: HelmRelease,
   profile: string,
@@ -54,14 +68,7 @@ export function toKnotService(
 ): KnotService {
   const chart = splitChart(release.chart);
   const state = serviceState(release.status, workloads, health);
-  const reason =
-    state === 'Failed' && release.status === 'failed'
-      ? 'helm could not deploy it (see its events)'
-      : state === 'Stopped'
-      ? 'scaled to zero replicas'
-      : state !== 'Running' && health
-      ? health.reason
-      : undefined;
+  const reason = stateReason(state, release.status, health);
   return {
     name: release.name,
     namespace: release.namespace,

@@ -154,7 +154,7 @@ describe('serviceHealth', () => {
     expect(serviceHealth([pod], [], 'alice')).toEqual({
       state: 'Failed',
       reason: 'keeps crashing: exit code 3 (container web)',
-      crashed: { pod: 'web-5d9c7-abcde', container: 'web' },
+      crashed: { pod: 'web-5d9c7-abcde', container: 'web', previous: true },
     });
   });
 

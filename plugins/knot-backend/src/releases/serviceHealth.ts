@@ -13,7 +13,7 @@ export interface ServiceHealth {
   state: 'Starting' | 'Failed';
   reason: string;
   /** The crashing container, whose last log lines say why. */
-  crashed?: { pod: string; container: string };
+  crashed?: { pod: string; container: string; previous: boolean };
 }
 
 const failed = (reason: string): ServiceHealth => ({ state: 'Failed', reason });
@@ -97,7 +97,13 @@ export function serviceHealth(
               ? `keeps crashing (container ${c.name})`
               : `keeps crashing: exit code ${exit} (container ${c.name})`,
           ),
-          crashed: { pod: pod.metadata?.name ?? '', container: c.name },
+          crashed: {
+            pod: pod.metadata?.name ?? '',
+            container: c.name,
+            // Its last run: the current container while it lies terminated,
+            // else the previous one.
+            previous: !c.state?.terminated,
+          },
         };
       }
       if (
