@@ -5,7 +5,12 @@ import { serviceHostname } from './hostnames';
 import { PRIVATE_VOLUME_CLAIM, SHARED_VOLUME_CLAIM } from './profiles';
 
 /** Where a release is in its life, from helm's status and its workloads. */
-export type ServiceState = 'Running' | 'Starting' | 'Failed' | 'Unknown';
+export type ServiceState =
+  | 'Running'
+  | 'Starting'
+  | 'Stopped'
+  | 'Failed'
+  | 'Unknown';
 
 /** One deployed service of a profile, as `GET /api/knot/services` lists it. */
 export interface KnotService {
@@ -22,6 +27,11 @@ export interface KnotService {
   state: ServiceState;
   /** Ready over desired replicas of the release's workloads, e.g. `1/1`. */
   ready: string;
+  /**
+   * Why the service is not running, in plain words (over quota, no node
+   * fits, image cannot be pulled, keeps crashing…); absent when running.
+   */
+  reason?: string;
   /** When the release was last deployed (ISO 8601). */
   updated: string;
   url: string;
@@ -30,6 +40,24 @@ export interface KnotService {
 
 export interface KnotServiceList {
   items: KnotService[];
+}
+
+/** One Kubernetes event of a release's objects. */
+export interface KnotServiceEvent {
+  /** `Normal` or `Warning`. */
+  type: string;
+  reason: string;
+  message: string;
+  /** The object it is about, e.g. `Pod/web-5d9c-abcde`. */
+  object: string;
+  count: number;
+  /** When it last happened (ISO 8601). */
+  lastSeen: string;
+}
+
+/** `GET /api/knot/services/:name/events`: newest first. */
+export interface KnotServiceEventList {
+  items: KnotServiceEvent[];
 }
 
 /** The user-settable values of a release (internal knot.* left out). */

@@ -3,6 +3,7 @@ import type {
   ServiceState,
 } from '@knot-platform/plugin-knot-common';
 import type { HelmRelease } from './Helm';
+import type { ServiceHealth } from './serviceHealth';
 
 /** The label helm charts put on their objects (and Knot's bundled ones do). */
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
@@ -31,12 +32,30 @@ export interface WorkloadCounts {
 export function serviceState(
   helmStatus: string,
   workloads: WorkloadCounts | undefined,
+  health?: ServiceHealth,
 ): ServiceState {
   if (helmStatus === 'failed') return 'Failed';
   if (helmStatus.startsWith('pending')) return 'Starting';
   if (helmStatus !== 'deployed') return 'Unknown';
+  if (workloads && workloads.desired === 0 && workloads.ready === 0) {
+    return 'Stopped';
+  }
   if (!workloads || workloads.ready >= workloads.desired) return 'Running';
-  return 'Starting';
+  return health?.state ?? 'Starting';
+}
+
+/** Why a service is not running, when it is not. */
+function stateReason(
+  state: ServiceState,
+  helmStatus: string,
+  health: ServiceHealth | undefined,
+): string | undefined {
+  if (state === 'Failed' && helmStatus === 'failed') {
+    return 'helm could not deploy it (see its events)';
+  }
+  if (state === 'Stopped') return 'scaled to zero replicas';
+  if (state === 'Running') return undefined;
+  return health?.reason;
 }
 
 export function toKnotService(
@@ -45,8 +64,11 @@ export function toKnotService(
   workloads: WorkloadCounts | undefined,
   url: string,
   entityRef: string,
+  health?: ServiceHealth,
 ): KnotService {
   const chart = splitChart(release.chart);
+  const state = serviceState(release.status, workloads, health);
+  const reason = stateReason(state, release.status, health);
   return {
     name: release.name,
     namespace: release.namespace,
@@ -56,7 +78,8 @@ export function toKnotService(
     appVersion: release.app_version,
     revision: Number(release.revision),
     helmStatus: release.status,
-    state: serviceState(release.status, workloads),
+    state,
+    ...(reason ? { reason } : {}),
     ready: workloads ? `${workloads.ready}/${workloads.desired}` : '0/0',
     updated: parseHelmTime(release.updated),
     url,

@@ -7,6 +7,7 @@ import {
   releaseEntityRef,
   releaseKnotValues,
   serviceUrl,
+  type KnotServiceEventList,
   type KnotServiceForm,
   type KnotServiceList,
   type KnotServiceValues,
@@ -19,12 +20,11 @@ import type { ExposureSettings } from './config';
 import { HelmError, type Helm } from './Helm';
 import { sendInstall } from './installRoute';
 import type { ReleaseEntities } from './releaseEntities';
-import {
-  INSTANCE_LABEL,
-  splitChart,
-  toKnotService,
-  type WorkloadCounts,
-} from './releaseStatus';
+import { splitChart, toKnotService } from './releaseStatus';
+import { releaseObjects } from './releaseObjects';
+import { serviceHealth } from './serviceHealth';
+import { withCrashLogLines } from './crashLogLines';
+import { toKnotServiceEvent } from './serviceEvents';
 import type { ServiceInstaller } from './ServiceInstaller';
 
 export interface ReleasesRouterOptions {
@@ -36,45 +36,6 @@ export interface ReleasesRouterOptions {
   charts: ChartCatalog;
   installer: ServiceInstaller;
   entities: ReleaseEntities;
-}
-
-/**
- * Desired replicas of each release's Deployments and StatefulSets, and its
- * ready pods (counted on the pods themselves: a workload's status lags behind
- * its pods when the controller manager is busy).
- */
-async function workloadCounts(
-  kubernetes: KubernetesClientFactory,
-  namespace: string,
-): Promise<Map<string, WorkloadCounts>> {
-  const apps = await kubernetes.makeClient(lib => lib.AppsV1Api);
-  const core = await kubernetes.makeClient(lib => lib.CoreV1Api);
-  const labelSelector = INSTANCE_LABEL;
-  const [deployments, statefulSets, pods] = await Promise.all([
-    apps.listNamespacedDeployment({ namespace, labelSelector }),
-    apps.listNamespacedStatefulSet({ namespace, labelSelector }),
-    core.listNamespacedPod({ namespace, labelSelector }),
-  ]);
-  const counts = new Map<string, WorkloadCounts>();
-  const entry = (release: string) => {
-    const c = counts.get(release) ?? { desired: 0, ready: 0 };
-    counts.set(release, c);
-    return c;
-  };
-  for (const w of [...deployments.items, ...statefulSets.items]) {
-    const release = w.metadata?.labels?.[INSTANCE_LABEL];
-    if (release) entry(release).desired += w.spec?.replicas ?? 1;
-  }
-  for (const pod of pods.items) {
-    const release = pod.metadata?.labels?.[INSTANCE_LABEL];
-    const ready = pod.status?.conditions?.some(
-      c => c.type === 'Ready' && c.status === 'True',
-    );
-    if (release && ready && !pod.metadata?.deletionTimestamp) {
-      entry(release).ready += 1;
-    }
-  }
-  return counts;
 }
 
 /**
@@ -143,20 +104,43 @@ export function createReleasesRouter(
 
   router.get('/services', async (req, res) => {
     const profile = await profiles.resolve(req);
-    const [releases, counts] = await Promise.all([
+    const [releases, objects] = await Promise.all([
       helm.list(profile.namespace),
-      workloadCounts(kubernetes, profile.namespace),
+      releaseObjects(kubernetes, profile.namespace),
     ]);
     const body: KnotServiceList = {
-      items: releases.map(r =>
-        toKnotService(
-          r,
-          profile.name,
-          counts.get(r.name),
-          serviceUrl(r.name, profile.name, exposure),
-          releaseEntityRef(profile.name, r.name),
-        ),
+      items: await Promise.all(
+        releases.map(async r => {
+          const o = objects.get(r.name);
+          const health =
+            o &&
+            (await withCrashLogLines(
+              kubernetes,
+              profile.namespace,
+              serviceHealth(o.pods, o.events, profile.name),
+            ));
+          return toKnotService(
+            r,
+            profile.name,
+            o?.counts,
+            serviceUrl(r.name, profile.name, exposure),
+            releaseEntityRef(profile.name, r.name),
+            health,
+          );
+        }),
       ),
+    };
+    res.json(body);
+  });
+
+  // The release's Kubernetes events, newest first: only of the acting
+  // profile's namespace, and only of a release helm lists there.
+  router.get('/services/:name/events', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const objects = await releaseObjects(kubernetes, profile.namespace);
+    const body: KnotServiceEventList = {
+      items: (objects.get(release.name)?.events ?? []).map(toKnotServiceEvent),
     };
     res.json(body);
   });

@@ -68,6 +68,7 @@ const MATRIX: Record<string, Access> = {
   'GET /services': 'profile',
   'POST /services': 'profile',
   'DELETE /services/:name': 'profile',
+  'GET /services/:name/events': 'profile',
   'GET /services/:name/form': 'profile',
   'GET /services/:name/values': 'profile',
   'PUT /services/:name/values': 'profile',

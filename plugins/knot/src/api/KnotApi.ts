@@ -7,6 +7,7 @@ import type {
   KnotServiceForm,
   KnotServiceList,
   KnotServiceSession,
+  KnotServiceEventList,
   KnotServiceValues,
   KnotTeam,
   KnotUser,
@@ -20,6 +21,8 @@ export interface KnotApi {
   listIntegrations(): Promise<KnotIntegration[]>;
   listServices(): Promise<KnotServiceList>;
   getServiceValues(name: string): Promise<KnotServiceValues>;
+  /** The release's Kubernetes events, newest first. */
+  getServiceEvents(name: string): Promise<KnotServiceEventList>;
   /** The chart's form for a release, prefilled with its current values. */
   getServiceForm(name: string): Promise<KnotServiceForm>;
   /** Changes a release's values (helm upgrade). */

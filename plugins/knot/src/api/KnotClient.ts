@@ -7,6 +7,7 @@ import type {
   KnotServiceForm,
   KnotServiceList,
   KnotServiceSession,
+  KnotServiceEventList,
   KnotServiceValues,
   KnotTeam,
   KnotTeamList,
@@ -121,6 +122,13 @@ export class KnotClient implements KnotApi {
     return this.request<KnotServiceValues>(
       'GET',
       `/services/${encodeURIComponent(name)}/values`,
+    );
+  }
+
+  getServiceEvents(name: string): Promise<KnotServiceEventList> {
+    return this.request<KnotServiceEventList>(
+      'GET',
+      `/services/${encodeURIComponent(name)}/events`,
     );
   }
 

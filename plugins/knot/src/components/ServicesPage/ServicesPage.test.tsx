@@ -53,6 +53,44 @@ describe('ServicesPage', () => {
     expect(await screen.findByText(/"message": "Hi"/)).toBeInTheDocument();
   });
 
+  it('says why a service does not run, and lists its events', async () => {
+    const stuck: KnotService = {
+      ...hello,
+      name: 'big',
+      state: 'Failed',
+      ready: '0/1',
+      reason: 'no node has 1000 CPU free',
+    };
+    const { knotApi } = api([hello, stuck]);
+    const getServiceEvents = jest.fn(async () => ({
+      items: [
+        {
+          type: 'Warning',
+          reason: 'FailedScheduling',
+          message: '0/3 nodes are available: 3 Insufficient cpu.',
+          object: 'Pod/big-5d9c7-abcde',
+          count: 4,
+          lastSeen: new Date().toISOString(),
+        },
+      ],
+    }));
+    knotApi.getServiceEvents = getServiceEvents;
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    expect(await screen.findByText('Failed')).toBeInTheDocument();
+    expect(screen.getByText('no node has 1000 CPU free')).toBeInTheDocument();
+    // A running service has no reason to show.
+    expect(screen.getAllByText(/CPU free/)).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Events of big' }));
+    expect(
+      await screen.findByText('FailedScheduling (×4)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Pod/big-5d9c7-abcde')).toBeInTheDocument();
+    expect(
+      screen.getByText('0/3 nodes are available: 3 Insufficient cpu.'),
+    ).toBeInTheDocument();
+    expect(getServiceEvents).toHaveBeenCalledWith('big');
+  });
+
   it('deletes only after confirmation', async () => {
     const { knotApi, deleteService } = api([hello]);
     renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });

@@ -25,6 +25,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
+import { ServiceEventsDialog } from './ServiceEventsDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { usePolled } from '../../hooks/usePolled';
@@ -34,6 +35,7 @@ const useStyles = makeStyles({
   nowrap: { whiteSpace: 'nowrap' },
   // Release names are lowercase DNS names: show them as typed.
   name: { textTransform: 'none', fontWeight: 500 },
+  reason: { display: 'block', marginTop: 4, maxWidth: 360 },
 });
 
 /** "3m", "2h", "5d" since an ISO time. */
@@ -57,6 +59,7 @@ export function ServicesPage() {
   const list = usePolled(() => knotApi.listServices(), [knotApi]);
   const [detail, setDetail] = useState<KnotService>();
   const [changing, setChanging] = useState<KnotService>();
+  const [eventsOf, setEventsOf] = useState<KnotService>();
 
   const {
     deleting,
@@ -124,6 +127,15 @@ export function ServicesPage() {
                     label={s.state}
                     color={stateColor[s.state] ?? 'default'}
                   />
+                  {s.reason && (
+                    <Typography
+                      variant="caption"
+                      color="textSecondary"
+                      className={classes.reason}
+                    >
+                      {s.reason}
+                    </Typography>
+                  )}
                 </TableCell>
                 <TableCell className={classes.nowrap}>{s.ready}</TableCell>
                 <TableCell className={classes.nowrap}>
@@ -135,6 +147,13 @@ export function ServicesPage() {
                   </Link>
                 </TableCell>
                 <TableCell className={classes.nowrap} align="right">
+                  <Button
+                    size="small"
+                    aria-label={`Events of ${s.name}`}
+                    onClick={() => setEventsOf(s)}
+                  >
+                    Events
+                  </Button>
                   <Button
                     size="small"
                     aria-label={`Change values of ${s.name}`}
@@ -164,6 +183,12 @@ export function ServicesPage() {
             setChanging(undefined);
             list.retry();
           }}
+        />
+      )}
+      {eventsOf && (
+        <ServiceEventsDialog
+          service={eventsOf}
+          onClose={() => setEventsOf(undefined)}
         />
       )}
       {detail && (
@@ -209,6 +234,7 @@ function ServiceDetail(props: { service: KnotService; onClose: () => void }) {
             Chart: `${service.chart} ${service.chartVersion}`,
             'App version': service.appVersion,
             Status: `${service.state} (helm: ${service.helmStatus}, revision ${service.revision})`,
+            ...(service.reason ? { Why: service.reason } : {}),
             Ready: service.ready,
             Namespace: service.namespace,
             Address: service.url,
