@@ -2,7 +2,6 @@ import { useState } from 'react';
 import {
   Content,
   CopyTextButton,
-  Progress,
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -21,8 +20,8 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { datasetsApiRef } from '../../api/DatasetsApi';
-import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { firstLoadView } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
 import { CreateDatasetDialog } from './CreateDatasetDialog';
 
@@ -48,17 +47,8 @@ export function DatasetsPage() {
     list.retry,
   );
 
-  if (list.loading && !list.value) return <Progress />;
-  if (list.error && !list.value) {
-    return (
-      <Content>
-        <WarningPanel
-          title="Could not list your datasets"
-          message={errorMessage(list.error)}
-        />
-      </Content>
-    );
-  }
+  const firstLoad = firstLoadView(list, 'Could not list your datasets');
+  if (firstLoad) return firstLoad;
   const available = list.value?.available ?? false;
   const items = list.value?.items ?? [];
   return (

@@ -3,7 +3,6 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   Content,
   CopyTextButton,
-  Progress,
   WarningPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
@@ -27,9 +26,9 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { errorMessage } from '../../api/errorMessage';
 import { imagesApiRef } from '../../api/ImagesApi';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { firstLoadView } from '../FirstLoad';
 import { formatBytes, formatDate } from '../FilesPage/format';
 import { UploadImageDialog } from './UploadImageDialog';
 
@@ -62,17 +61,8 @@ export function ImagesPage() {
     list.retry,
   );
 
-  if (list.loading && !list.value) return <Progress />;
-  if (list.error && !list.value) {
-    return (
-      <Content>
-        <WarningPanel
-          title="Could not list the images"
-          message={errorMessage(list.error)}
-        />
-      </Content>
-    );
-  }
+  const firstLoad = firstLoadView(list, 'Could not list the images');
+  if (firstLoad) return firstLoad;
   const value = list.value!;
   const rows = value.items.flatMap((r: KnotImageRepository) =>
     r.tags.map((t: KnotImageTag, i: number) => ({ r, t, first: i === 0 })),

@@ -28,6 +28,7 @@ import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { firstLoadView } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
 
 const useStyles = makeStyles({
@@ -72,17 +73,8 @@ export function ServicesPage() {
     list.retry,
   );
 
-  if (list.loading && !list.value) return <Progress />;
-  if (list.error && !list.value) {
-    return (
-      <Content>
-        <WarningPanel
-          title="Could not list your services"
-          message={errorMessage(list.error)}
-        />
-      </Content>
-    );
-  }
+  const firstLoad = firstLoadView(list, 'Could not list your services');
+  if (firstLoad) return firstLoad;
   const items = list.value?.items ?? [];
   return (
     <Content>

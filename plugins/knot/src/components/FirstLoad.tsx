@@ -1,0 +1,33 @@
+import { Content, Progress, WarningPanel } from '@backstage/core-components';
+import { errorMessage } from '../api/errorMessage';
+
+/** A list a page loads (and refreshes) from Knot's API. */
+export interface LoadState {
+  loading: boolean;
+  error?: Error;
+  value?: unknown;
+}
+
+/**
+ * What a list page shows until its list first arrives: progress, or why it
+ * could not be listed. Undefined once there is a list to show (a failed
+ * refresh keeps the last one on screen).
+ */
+export function firstLoadView(
+  state: LoadState,
+  failureTitle: string,
+): JSX.Element | undefined {
+  if (state.value !== undefined) return undefined;
+  if (state.loading) return <Progress />;
+  if (state.error) {
+    return (
+      <Content>
+        <WarningPanel
+          title={failureTitle}
+          message={errorMessage(state.error)}
+        />
+      </Content>
+    );
+  }
+  return undefined;
+}
