@@ -304,6 +304,13 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
       name: 'admin',
       verb: 'bind',
     },
+    // Team members' and viewers' bindings in team namespaces.
+    ...['edit', 'view'].map(name => ({
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      name,
+      verb: 'bind',
+    })),
     {
       group: 'rbac.authorization.k8s.io',
       resource: 'clusterroles',
@@ -318,10 +325,11 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
       verb: 'create',
     },
   ]);
-  assert.deepEqual(
-    [...named],
-    ['|rbac.authorization.k8s.io|clusterroles||admin|bind'],
-  );
+  assert.deepEqual([...named].sort(), [
+    '|rbac.authorization.k8s.io|clusterroles||admin|bind',
+    '|rbac.authorization.k8s.io|clusterroles||edit|bind',
+    '|rbac.authorization.k8s.io|clusterroles||view|bind',
+  ]);
 
   // With its own token: the scope policy keeps the cluster-wide writes in
   // profile namespaces (RBAC alone would let it bind itself to admin in
