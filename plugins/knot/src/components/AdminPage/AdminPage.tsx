@@ -1,18 +1,13 @@
-import {
-  Content,
-  InfoCard,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { Content, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useActionRunner } from '../../hooks/useActionRunner';
+import { firstLoadView } from '../FirstLoad';
 import { knotApiRef } from '../../api/KnotApi';
 import { TeamsPanel } from './TeamsPanel';
 import { UsersTable } from './UsersTable';
-import { errorMessage } from '../../api/errorMessage';
 
 /**
  * Knot administration: users and teams. Only users granted
@@ -20,7 +15,6 @@ import { errorMessage } from '../../api/errorMessage';
  */
 export function AdminPage() {
   const api = useApi(knotApiRef);
-  const [error, setError] = useState<string>();
   const state = useAsyncRetry(async () => {
     const [me, users, teams] = await Promise.all([
       api.getMe(),
@@ -30,29 +24,11 @@ export function AdminPage() {
     return { me, users, teams };
   }, []);
 
-  async function run(action: () => Promise<unknown>) {
-    try {
-      setError(undefined);
-      await action();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-    state.retry();
-  }
+  const { run, error } = useActionRunner(state.retry);
 
-  if (state.loading && !state.value) {
-    return <Progress />;
-  }
-  if (state.error || !state.value) {
-    return (
-      <Content>
-        <WarningPanel
-          title="Could not load users and teams"
-          message={state.error && errorMessage(state.error)}
-        />
-      </Content>
-    );
-  }
+  const firstLoad = firstLoadView(state, 'Could not load users and teams');
+  if (firstLoad) return firstLoad;
+  const value = state.value!;
   return (
     <Content>
       {error && (
@@ -63,16 +39,12 @@ export function AdminPage() {
       <Grid container spacing={3}>
         <Grid item xs={12}>
           <InfoCard title="Users">
-            <UsersTable
-              users={state.value.users}
-              me={state.value.me.username}
-              run={run}
-            />
+            <UsersTable users={value.users} me={value.me.username} run={run} />
           </InfoCard>
         </Grid>
         <Grid item xs={12}>
           <InfoCard title="Teams">
-            <TeamsPanel teams={state.value.teams} run={run} />
+            <TeamsPanel teams={value.teams} run={run} />
           </InfoCard>
         </Grid>
       </Grid>

@@ -1,9 +1,4 @@
-import {
-  Content,
-  InfoCard,
-  Progress,
-  WarningPanel,
-} from '@backstage/core-components';
+import { Content, InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -11,7 +6,8 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { errorMessage } from '../../api/errorMessage';
+import { useActionRunner } from '../../hooks/useActionRunner';
+import { firstLoadView } from '../FirstLoad';
 import { knotApiRef } from '../../api/KnotApi';
 import { teamsApiRef } from '../../api/TeamsApi';
 import { TeamCard } from './TeamCard';
@@ -24,7 +20,6 @@ import { TeamCard } from './TeamCard';
 export function TeamsPage() {
   const api = useApi(teamsApiRef);
   const knot = useApi(knotApiRef);
-  const [error, setError] = useState<string>();
   const [name, setName] = useState('');
   const state = useAsyncRetry(async () => {
     const [me, teams, invitations] = await Promise.all([
@@ -35,28 +30,11 @@ export function TeamsPage() {
     return { me, teams, invitations };
   }, []);
 
-  async function run(action: () => Promise<unknown>) {
-    try {
-      setError(undefined);
-      await action();
-    } catch (e) {
-      setError(errorMessage(e));
-    }
-    state.retry();
-  }
+  const { run, error } = useActionRunner(state.retry);
 
-  if (state.loading && !state.value) return <Progress />;
-  if (state.error || !state.value) {
-    return (
-      <Content>
-        <WarningPanel
-          title="Could not load your teams"
-          message={state.error && errorMessage(state.error)}
-        />
-      </Content>
-    );
-  }
-  const { me, teams, invitations } = state.value;
+  const firstLoad = firstLoadView(state, 'Could not load your teams');
+  if (firstLoad) return firstLoad;
+  const { me, teams, invitations } = state.value!;
   return (
     <Content>
       {error && (
