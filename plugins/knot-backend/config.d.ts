@@ -176,6 +176,11 @@ export interface Config {
        * temporary folder when unset.
        */
       spoolDir?: string;
+      /**
+       * The largest image archive an upload may send, in bytes (larger
+       * ones are refused with 413). @default 21474836480 (20 GiB)
+       */
+      maxUploadBytes?: number;
     };
     storage?: {
       /**

@@ -21,6 +21,8 @@ export interface ImagesConfig {
     sharedUploads: 'admins' | 'everyone';
   };
   spoolDir: string;
+  /** The largest archive an upload may send. */
+  maxUploadBytes: number;
 }
 
 const AREA_PATH = /^[a-z0-9{}._-]+(\/[a-z0-9{}._-]+)*$/;
@@ -54,6 +56,8 @@ export function readImagesConfig(config: Config): ImagesConfig {
     registry: registry && readRegistry(registry),
     areas: { shared, profile, sharedUploads },
     spoolDir: images?.getOptionalString('spoolDir') ?? os.tmpdir(),
+    maxUploadBytes:
+      images?.getOptionalNumber('maxUploadBytes') ?? 20 * 1024 ** 3,
   };
 }
 

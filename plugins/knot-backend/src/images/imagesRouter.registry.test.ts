@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { mockCredentials } from '@backstage/backend-test-utils';
@@ -132,6 +134,8 @@ beforeAll(async () => {
             ...registry.credentials,
           },
           spoolDir: spool,
+          // Above every archive of this file, below the oversized ones.
+          maxUploadBytes: 8 * MiB,
         },
       },
     },
@@ -244,6 +248,67 @@ describe('images API against an authenticated registry', () => {
     expect(res.body).toMatchObject({ uploadedBlobs: 0, skippedBlobs: 4 });
     expect(await blobUploads(from)).toHaveLength(0);
     expect((await tagsOf('alice/tools')).sort()).toEqual(['v1', 'v2']);
+  });
+
+  describe('refuses an archive over knot.images.maxUploadBytes with 413, storing nothing', () => {
+    const oversized = Buffer.alloc(9 * MiB, 7);
+    const refused = async (res: { status: number; text: string }) => {
+      expect(res.status).toBe(413);
+      expect(JSON.parse(res.text).error.message).toMatch(
+        /larger than the 8 MiB an upload may have/,
+      );
+      const tags = await registryGet('/v2/alice/big/tags/list');
+      expect(tags.status).toBe(404);
+    };
+
+    it('declared (Content-Length)', async () => {
+      const from = (await registry.requests()).length;
+      const res = await upload('alice', 'alice/big', '1', oversized);
+      // Refused before the registry is asked anything.
+      expect((await registry.requests()).slice(from)).toEqual([]);
+      await refused(res);
+    });
+
+    it('sent in chunks, without a length', async () => {
+      // A docker save layer (spooled to disk as it arrives) of 9 MiB.
+      const layerDir = path.join(work, 'a'.repeat(64));
+      await fs.mkdir(layerDir, { recursive: true });
+      await fs.writeFile(path.join(layerDir, 'layer.tar'), oversized);
+      execFileSync('tar', ['-cf', 'big.tar', 'a'.repeat(64)], { cwd: work });
+      const archive = await fs.readFile(path.join(work, 'big.tar'));
+      const address = server.address() as { port: number };
+      const res = await new Promise<{ status: number; text: string }>(
+        (resolve, reject) => {
+          const req = http.request(
+            {
+              host: '127.0.0.1',
+              port: address.port,
+              method: 'PUT',
+              path: '/api/knot/images/upload?repository=alice/big&tag=1',
+              headers: {
+                Authorization: as('alice'),
+                'Content-Type': 'application/octet-stream',
+                'Transfer-Encoding': 'chunked',
+              },
+            },
+            response => {
+              let text = '';
+              response.on('data', d => (text += d));
+              response.on('end', () =>
+                resolve({ status: response.statusCode!, text }),
+              );
+            },
+          );
+          req.on('error', reject);
+          for (let at = 0; at < archive.length; at += MiB) {
+            req.write(archive.subarray(at, at + MiB));
+          }
+          req.end();
+        },
+      );
+      expect(res.status).toBe(413);
+      await refused(res);
+    });
   });
 
   it('refuses a tag that exists with 409', async () => {

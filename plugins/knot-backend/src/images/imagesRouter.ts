@@ -22,6 +22,7 @@ import type { ImagesConfig } from './config';
 import { ImageAreas } from './imageAreas';
 import { listImages } from './imageList';
 import { ImageUploader } from './ImageUploader';
+import { checkDeclaredUploadSize, limitedUpload } from './uploadLimit';
 import { RegistryClient } from './RegistryClient';
 
 export interface ImagesRouterOptions {
@@ -106,9 +107,16 @@ export function createImagesRouter(
       await isAdmin(req),
     );
     if (tagProblem) throw new InputError(tagProblem);
+    checkDeclaredUploadSize(
+      Number(req.headers['content-length'] ?? 0),
+      config.maxUploadBytes,
+    );
     // Not destroyed when reading stops early, so that the refusal can
     // still be answered once the rest of the body is drained.
-    const source = req.iterator({ destroyOnReturn: false });
+    const source = limitedUpload(
+      req.iterator({ destroyOnReturn: false }),
+      config.maxUploadBytes,
+    );
     try {
       const outcome = await new ImageUploader(client!, config.spoolDir).upload(
         repository,
