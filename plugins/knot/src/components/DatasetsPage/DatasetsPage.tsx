@@ -8,11 +8,7 @@ import { useApi } from '@backstage/frontend-plugin-api';
 import type { KnotDataset } from '@knot-platform/plugin-knot-common';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -21,6 +17,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { datasetsApiRef } from '../../api/DatasetsApi';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
 import { firstLoadView } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
 import { CreateDatasetDialog } from './CreateDatasetDialog';
@@ -149,34 +146,28 @@ export function DatasetsPage() {
           }}
         />
       )}
-      <Dialog open={!!deleting} onClose={cancel}>
-        <DialogTitle>Delete {deleting?.name}?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            The dataset and its keys are removed from Knot; the bucket and its
-            objects stay. New containers no longer see{' '}
-            <code>{deleting?.mountPath}</code>.
-          </DialogContentText>
-          {deleting && deleting.mountedBy.length > 0 && (
-            <WarningPanel
-              title="Services mount it now"
-              defaultExpanded
-              message={`${deleting.mountedBy.join(
-                ', ',
-              )} use this dataset; restart them after deleting it.`}
-            />
-          )}
-          {deleteError && (
-            <WarningPanel title="Delete failed" message={deleteError} />
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={cancel}>Cancel</Button>
-          <Button color="secondary" onClick={confirm}>
-            Confirm delete
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <ConfirmDeleteDialog
+        open={!!deleting}
+        title={<>Delete {deleting?.name}?</>}
+        error={deleteError}
+        onCancel={cancel}
+        onConfirm={confirm}
+      >
+        <DialogContentText>
+          The dataset and its keys are removed from Knot; the bucket and its
+          objects stay. New containers no longer see{' '}
+          <code>{deleting?.mountPath}</code>.
+        </DialogContentText>
+        {deleting && deleting.mountedBy.length > 0 && (
+          <WarningPanel
+            title="Services mount it now"
+            defaultExpanded
+            message={`${deleting.mountedBy.join(
+              ', ',
+            )} use this dataset; restart them after deleting it.`}
+          />
+        )}
+      </ConfirmDeleteDialog>
     </Content>
   );
 }

@@ -1,10 +1,6 @@
 import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import {
-  Content,
-  CopyTextButton,
-  WarningPanel,
-} from '@backstage/core-components';
+import { Content, CopyTextButton } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type {
   KnotImageRepository,
@@ -13,11 +9,7 @@ import type {
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -28,6 +20,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { imagesApiRef } from '../../api/ImagesApi';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
 import { firstLoadView } from '../FirstLoad';
 import { formatBytes, formatDate } from '../FilesPage/format';
 import { UploadImageDialog } from './UploadImageDialog';
@@ -188,27 +181,25 @@ export function ImagesPage() {
           }}
         />
       )}
-      <Dialog open={!!deleting} onClose={cancel}>
-        <DialogTitle>
-          Delete{' '}
-          {deleting?.tag
-            ? `${deleting.repository}:${deleting.tag}`
-            : `every image of ${deleting?.repository}`}
-          ?
-        </DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            Services that use it can no longer pull it.
-          </DialogContentText>
-          {error && <WarningPanel title="Delete failed" message={error} />}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={cancel}>Cancel</Button>
-          <Button color="secondary" onClick={confirm}>
-            Confirm delete
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <ConfirmDeleteDialog
+        open={!!deleting}
+        title={
+          <>
+            Delete{' '}
+            {deleting?.tag
+              ? `${deleting.repository}:${deleting.tag}`
+              : `every image of ${deleting?.repository}`}
+            ?
+          </>
+        }
+        error={error}
+        onCancel={cancel}
+        onConfirm={confirm}
+      >
+        <DialogContentText>
+          Services that use it can no longer pull it.
+        </DialogContentText>
+      </ConfirmDeleteDialog>
     </Content>
   );
 }

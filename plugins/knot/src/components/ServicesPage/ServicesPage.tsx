@@ -28,6 +28,7 @@ import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
+import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
 import { firstLoadView } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
 
@@ -186,24 +187,18 @@ export function ServicesPage() {
       {detail && (
         <ServiceDetail service={detail} onClose={() => setDetail(undefined)} />
       )}
-      <Dialog open={!!deleting} onClose={cancel}>
-        <DialogTitle>Delete {deleting?.name}?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            The service and its workloads are removed (helm uninstall). Files in
-            your private and shared folders stay.
-          </DialogContentText>
-          {deleteError && (
-            <WarningPanel title="Delete failed" message={deleteError} />
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={cancel}>Cancel</Button>
-          <Button color="secondary" onClick={confirm}>
-            Confirm delete
-          </Button>
-        </DialogActions>
-      </Dialog>
+      <ConfirmDeleteDialog
+        open={!!deleting}
+        title={<>Delete {deleting?.name}?</>}
+        error={deleteError}
+        onCancel={cancel}
+        onConfirm={confirm}
+      >
+        <DialogContentText>
+          The service and its workloads are removed (helm uninstall). Files in
+          your private and shared folders stay.
+        </DialogContentText>
+      </ConfirmDeleteDialog>
     </Content>
   );
 }
