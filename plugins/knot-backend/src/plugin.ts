@@ -61,6 +61,9 @@ import { Helm } from './releases/Helm';
 import { ReleaseEntities } from './releases/releaseEntities';
 import { createReleasesRouter } from './releases/releasesRouter';
 import { ServiceInstaller } from './releases/ServiceInstaller';
+import { ServiceShareAccess } from './sharing/ServiceShareAccess';
+import { ServiceShares } from './sharing/ServiceShares';
+import { createSharingRouter } from './sharing/sharingRouter';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
@@ -213,6 +216,13 @@ export const knotPlugin = createBackendPlugin({
           knot.kubernetes.context,
         );
 
+        // Sharing: a profile's services opened to named users and teams.
+        const shares = new ServiceShares(
+          await deps.database.getClient(),
+          store,
+        );
+        const shareAccess = new ServiceShareAccess(shares, store, access);
+
         // Forward-auth is called by the ingress and checks sessions itself.
         httpRouter.addAuthPolicy({
           path: '/forward-auth',
@@ -266,6 +276,7 @@ export const knotPlugin = createBackendPlugin({
             kubernetes,
             exposure,
             charts,
+            shares,
             installer: new ServiceInstaller(
               helm,
               charts,
@@ -281,6 +292,17 @@ export const knotPlugin = createBackendPlugin({
                 ? () => profileNamespaceNames(kubernetes, namespacePrefix)
                 : undefined,
             ),
+          }),
+        );
+        router.use(
+          createSharingRouter({
+            httpAuth,
+            userInfo,
+            profiles,
+            helm,
+            shares,
+            access: shareAccess,
+            exposure,
           }),
         );
         router.use(
@@ -310,6 +332,7 @@ export const knotPlugin = createBackendPlugin({
             ),
             owners: new IngressHostOwnerResolver(hostClaims, exposure.domain),
             access,
+            shares: shareAccess,
             auth: deps.auth,
             httpAuth,
             domain: exposure.domain,

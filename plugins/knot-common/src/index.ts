@@ -22,5 +22,6 @@ export * from './permissions';
 export * from './profiles';
 export * from './provisioning';
 export * from './services';
+export * from './sharing';
 export * from './teams';
 export * from './users';

@@ -8,6 +8,11 @@ import type { ServiceHostClaimsReader } from '../kubernetes/ServiceHostClaimsRea
 export interface HostOwnerResolver {
   /** The one owner, or undefined when no profile or more than one could be. */
   ownerOf(host: string): Promise<string | undefined>;
+  /**
+   * The one Helm release the host's Ingresses belong to (undefined: none,
+   * or several): which service of its owner a share must name.
+   */
+  releaseAt?(host: string): Promise<string | undefined>;
 }
 
 /**
@@ -31,6 +36,10 @@ export class IngressHostOwnerResolver implements HostOwnerResolver {
     const owner = this.ownerIn(await this.reader.claims(), host);
     if (owner) return owner;
     return this.ownerIn(await this.reader.claims(this.missMaxAgeMs), host);
+  }
+
+  async releaseAt(host: string): Promise<string | undefined> {
+    return (await this.reader.claims()).releaseAt(host);
   }
 
   private ownerIn(claims: ServiceHostClaims, host: string) {

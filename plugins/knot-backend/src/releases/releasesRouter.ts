@@ -26,6 +26,7 @@ import { serviceHealth } from './serviceHealth';
 import { withCrashLogLines } from './crashLogLines';
 import { toKnotServiceEvent } from './serviceEvents';
 import type { ServiceInstaller } from './ServiceInstaller';
+import type { ServiceShares } from '../sharing/ServiceShares';
 
 export interface ReleasesRouterOptions {
   httpAuth: HttpAuthService;
@@ -36,6 +37,8 @@ export interface ReleasesRouterOptions {
   charts: ChartCatalog;
   installer: ServiceInstaller;
   entities: ReleaseEntities;
+  /** A deleted service's shares end with it (a later one of its name starts unshared). */
+  shares?: Pick<ServiceShares, 'revokeAll'>;
 }
 
 /**
@@ -233,6 +236,7 @@ export function createReleasesRouter(
     const profile = await profiles.resolve(req);
     await findRelease(profile.namespace, req.params.name);
     await helm.uninstall(req.params.name, profile.namespace);
+    await options.shares?.revokeAll(profile.name, req.params.name);
     res.status(204).end();
   });
 
