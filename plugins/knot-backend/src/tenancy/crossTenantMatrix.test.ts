@@ -72,6 +72,10 @@ const MATRIX: Record<string, Access> = {
   'GET /services/:name/form': 'profile',
   'GET /services/:name/values': 'profile',
   'PUT /services/:name/values': 'profile',
+  'GET /services/:name/shares': 'profile',
+  'POST /services/:name/shares': 'profile',
+  'DELETE /services/:name/shares/:grantee': 'profile',
+  'GET /me/shared-services': 'self',
   'GET /forward-auth': 'public',
   'GET /forward-auth/public': 'public',
   'POST /forward-auth/session': 'self',
@@ -119,6 +123,7 @@ const PARAMS: Record<string, string> = {
   profile: 'alice',
   team: 't',
   username: 'alice',
+  grantee: 'bob',
 };
 
 /**
