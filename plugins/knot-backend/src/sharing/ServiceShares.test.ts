@@ -70,6 +70,16 @@ describe.each(databases.eachSupportedId())(
       expect(await access.admits('bob', 'alice', 'other')).toBe(false);
       expect(await access.admits('bob', 'carol', 'lab')).toBe(false);
       expect(await access.admits('dave', 'alice', 'lab')).toBe(false);
+      // tom's own `lab`, shared with bob, opens not the `lab` of team t,
+      // which tom may manage too.
+      await shares.add({
+        owner: 'tom',
+        service: 'lab',
+        grantee: 'bob',
+        createdBy: 'tom',
+      });
+      expect(await access.admits('bob', 'tom', 'lab')).toBe(true);
+      expect(await access.admits('bob', 't', 'lab')).toBe(false);
 
       await shares.revoke('alice', 'lab', 'bob');
       expect(await access.admits('bob', 'alice', 'lab')).toBe(false);
