@@ -33,6 +33,8 @@ import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import { sharingApiRef } from './api/SharingApi';
+import { SharingClient } from './api/SharingClient';
 import { teamsApiRef } from './api/TeamsApi';
 import { TeamsClient } from './api/TeamsClient';
 import { ExactPath } from './components/ExactPath';
@@ -113,6 +115,17 @@ const teamsApi = ApiBlueprint.make({
       api: teamsApiRef,
       deps: knotFetchDeps,
       factory: deps => new TeamsClient(deps),
+    }),
+});
+
+// Sharing services with users and teams; what others shared with me.
+const sharingApi = ApiBlueprint.make({
+  name: 'sharing',
+  params: defineParams =>
+    defineParams({
+      api: sharingApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new SharingClient(deps),
     }),
 });
 
@@ -321,6 +334,7 @@ export const knotPlugin = createFrontendPlugin({
     serviceNameField,
     imagePickerField,
     teamsApi,
+    sharingApi,
     teamsPage,
     impersonationBanner,
   ],

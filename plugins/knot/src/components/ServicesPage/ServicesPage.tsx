@@ -26,6 +26,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
+import { ShareServiceDialog } from './ShareServiceDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
@@ -62,6 +63,7 @@ export function ServicesPage() {
   const [detail, setDetail] = useState<KnotService>();
   const [changing, setChanging] = useState<KnotService>();
   const [eventsOf, setEventsOf] = useState<KnotService>();
+  const [sharing, setSharing] = useState<KnotService>();
 
   const {
     deleting,
@@ -81,7 +83,8 @@ export function ServicesPage() {
     <Content>
       <Typography paragraph>
         Services you deployed from <Link to="/create">templates</Link>. Each one
-        is reachable only by you (or your team) at its address.
+        is reachable only by you (or your team), and those you share it with, at
+        its address.
       </Typography>
       {items.length === 0 ? (
         <Typography>No services yet.</Typography>
@@ -149,6 +152,13 @@ export function ServicesPage() {
                   </Button>
                   <Button
                     size="small"
+                    aria-label={`Share ${s.name}`}
+                    onClick={() => setSharing(s)}
+                  >
+                    Share
+                  </Button>
+                  <Button
+                    size="small"
                     aria-label={`Change values of ${s.name}`}
                     onClick={() => setChanging(s)}
                   >
@@ -182,6 +192,12 @@ export function ServicesPage() {
         <ServiceEventsDialog
           service={eventsOf}
           onClose={() => setEventsOf(undefined)}
+        />
+      )}
+      {sharing && (
+        <ShareServiceDialog
+          service={sharing}
+          onClose={() => setSharing(undefined)}
         />
       )}
       {detail && (
