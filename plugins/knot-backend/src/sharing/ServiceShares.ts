@@ -101,15 +101,16 @@ export class ServiceShares {
    * Shares `service` of `owner` with an active user or team: 400 for anyone
    * else or an expiry already past, 409 when it is shared with them already.
    */
-  async add(input: {
-    owner: string;
-    service: string;
-    grantee: unknown;
-    createdBy: string;
-    expiresAt?: unknown;
-  }): Promise<KnotServiceShare> {
-    const { owner, service, createdBy } = input;
-    const grantee = input.grantee;
+  /**
+   * The grantee and expiry of a share request as the store takes them: 400
+   * for anyone but another active user or team, or an expiry not to come.
+   * Asked before anything else (the service's existence needs the cluster).
+   */
+  async checkRequest(
+    owner: string,
+    grantee: unknown,
+    expiresAt: unknown,
+  ): Promise<{ grantee: string; isTeam: boolean; expiresAt?: Date }> {
     if (typeof grantee !== 'string' || !grantee) {
       throw new InputError(
         'grantee is required: the user or team to share with',
@@ -126,8 +127,31 @@ export class ServiceShares {
     if (grantee === owner) {
       throw new InputError(`'${grantee}' owns this service already`);
     }
+    return {
+      grantee,
+      isTeam: Boolean(account.team),
+      expiresAt: checkExpiry(expiresAt, this.now()),
+    };
+  }
+
+  /**
+   * Shares `service` of `owner` with an active user or team: 400 for anyone
+   * else or an expiry already past, 409 when it is shared with them already.
+   */
+  async add(input: {
+    owner: string;
+    service: string;
+    grantee: unknown;
+    createdBy: string;
+    expiresAt?: unknown;
+  }): Promise<KnotServiceShare> {
+    const { owner, service, createdBy } = input;
+    const { grantee, isTeam, expiresAt } = await this.checkRequest(
+      owner,
+      input.grantee,
+      input.expiresAt,
+    );
     const now = this.now();
-    const expiresAt = checkExpiry(input.expiresAt, now);
     const existing = await this.knex<ShareRow>(SHARES)
       .where({ owner, service, grantee })
       .first();
@@ -157,7 +181,7 @@ export class ServiceShares {
     return {
       service,
       grantee,
-      granteeKind: account.team ? 'team' : 'user',
+      granteeKind: isTeam ? 'team' : 'user',
       createdBy,
       createdAt: now.toISOString(),
       expiresAt: expiresAt?.toISOString(),

@@ -61,6 +61,13 @@ export function createSharingRouter(
   });
 
   router.post('/services/:name/shares', async (req, res) => {
+    // The request's own faults first (400), then whether the service is.
+    const acting = await profiles.resolve(req);
+    await shares.checkRequest(
+      acting.name,
+      req.body?.grantee,
+      req.body?.expiresAt,
+    );
     const { profile, name } = await ownService(req);
     const share = await shares.add({
       owner: profile.name,

@@ -377,6 +377,29 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
       values: { good: new Obj([['replicas', 1]]), bad: ['x', 1, []] },
     },
   },
+  'POST /services/:name/shares': {
+    caller: 'alice',
+    path: '/services/hello/shares',
+    fields: {
+      grantee: {
+        good: 'bob',
+        bad: [...BAD_NAMES, 'ghost', 'alice'],
+        badText: nameText,
+        required: true,
+        accepts: v =>
+          typeof v === 'string' && v !== 'alice' && [...USERS, 't'].includes(v),
+      },
+      expiresAt: {
+        good: '2999-01-01T00:00:00Z',
+        bad: ['tomorrow', '2020-01-01T00:00:00Z', '2999-13-01'],
+        // None (until revoked), or a date and time to come.
+        accepts: v =>
+          v === null ||
+          v === '' ||
+          (typeof v === 'string' && Date.parse(v) > Date.now()),
+      },
+    },
+  },
   'PUT /services/:name/values': {
     caller: 'alice',
     path: '/services/hello/values',
@@ -412,6 +435,7 @@ const NOT_JSON: Record<string, string> = {
   'DELETE /images': 'no body (the repository is a query parameter)',
   'PUT /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
   'DELETE /services/:name': 'no body',
+  'DELETE /services/:name/shares/:grantee': 'no body',
   'DELETE /teams/:team': 'no body',
   'DELETE /me/teams/:team/invitations/:username': 'no body',
   'DELETE /me/teams/:team/members/:username': 'no body',
