@@ -250,8 +250,18 @@ describeWithCluster('service logs (real cluster)', () => {
       );
       const main = pod.containers.find(c => !c.init)!;
       expect(main.restarts).toBeGreaterThan(0);
-      const previous = await logs('crash', `pod=${pod.name}&previous=true`);
-      expect(previous.status).toBe(200);
+      // The kubelet answers 200 "unable to retrieve container logs" when
+      // the run it meant was removed meanwhile (the loop goes on): ask again.
+      const previous = await eventually(
+        'the previous run of crash',
+        async () => {
+          const res = await logs('crash', `pod=${pod.name}&previous=true`);
+          expect(res.status).toBe(200);
+          return /^crashing run \d+\n$/.test(res.text) ? res : undefined;
+        },
+        60_000,
+        1000,
+      );
       expect(previous.text).toMatch(/^crashing run \d+\n$/);
 
       // The ticker never restarted: no previous log, said in words.
