@@ -10,6 +10,7 @@ import {
   type KnotServiceEventList,
   type KnotServiceForm,
   type KnotServiceList,
+  type KnotServicePodList,
   type KnotServiceValues,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
@@ -25,6 +26,12 @@ import { releaseObjects } from './releaseObjects';
 import { serviceHealth } from './serviceHealth';
 import { withCrashLogLines } from './crashLogLines';
 import { toKnotServiceEvent } from './serviceEvents';
+import {
+  podLogRequest,
+  releasePod,
+  streamPodLog,
+  toKnotServicePod,
+} from './serviceLogs';
 import type { ServiceInstaller } from './ServiceInstaller';
 
 export interface ReleasesRouterOptions {
@@ -143,6 +150,42 @@ export function createReleasesRouter(
       items: (objects.get(release.name)?.events ?? []).map(toKnotServiceEvent),
     };
     res.json(body);
+  });
+
+  // The release's pods and their containers, newest pod first, for the
+  // Logs dialog to pick from.
+  router.get('/services/:name/pods', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const objects = await releaseObjects(kubernetes, profile.namespace, {
+      events: false,
+    });
+    const body: KnotServicePodList = {
+      items: (objects.get(release.name)?.pods ?? [])
+        .map(toKnotServicePod)
+        .sort((a, b) => b.created.localeCompare(a.created)),
+    };
+    res.json(body);
+  });
+
+  // A container's log, streamed while it runs (follow): only of a pod of a
+  // release helm lists in the acting profile's namespace.
+  router.get('/services/:name/logs', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const pod = await releasePod(
+      kubernetes,
+      profile.namespace,
+      release.name,
+      req.query.pod,
+    );
+    await streamPodLog(
+      kubernetes,
+      profile.namespace,
+      pod.metadata!.name!,
+      podLogRequest(pod, req.query),
+      res,
+    );
   });
 
   /** The release's user values: never the internal knot.* ones. */

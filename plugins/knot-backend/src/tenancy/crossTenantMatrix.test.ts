@@ -69,6 +69,8 @@ const MATRIX: Record<string, Access> = {
   'POST /services': 'profile',
   'DELETE /services/:name': 'profile',
   'GET /services/:name/events': 'profile',
+  'GET /services/:name/logs': 'profile',
+  'GET /services/:name/pods': 'profile',
   'GET /services/:name/form': 'profile',
   'GET /services/:name/values': 'profile',
   'PUT /services/:name/values': 'profile',

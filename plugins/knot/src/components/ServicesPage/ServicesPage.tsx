@@ -26,6 +26,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
+import { ServiceLogsDialog } from './ServiceLogsDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
@@ -62,6 +63,7 @@ export function ServicesPage() {
   const [detail, setDetail] = useState<KnotService>();
   const [changing, setChanging] = useState<KnotService>();
   const [eventsOf, setEventsOf] = useState<KnotService>();
+  const [logsOf, setLogsOf] = useState<KnotService>();
 
   const {
     deleting,
@@ -149,6 +151,13 @@ export function ServicesPage() {
                   </Button>
                   <Button
                     size="small"
+                    aria-label={`Logs of ${s.name}`}
+                    onClick={() => setLogsOf(s)}
+                  >
+                    Logs
+                  </Button>
+                  <Button
+                    size="small"
                     aria-label={`Change values of ${s.name}`}
                     onClick={() => setChanging(s)}
                   >
@@ -182,6 +191,12 @@ export function ServicesPage() {
         <ServiceEventsDialog
           service={eventsOf}
           onClose={() => setEventsOf(undefined)}
+        />
+      )}
+      {logsOf && (
+        <ServiceLogsDialog
+          service={logsOf}
+          onClose={() => setLogsOf(undefined)}
         />
       )}
       {detail && (
