@@ -213,11 +213,7 @@ export const knotPlugin = createBackendPlugin({
           knot.kubernetes.kubeconfig,
           knot.kubernetes.context,
         );
-        const fit = new QuotaFit(
-          helm,
-          kubernetes,
-          knot.releases.quotaFitCheck,
-        );
+        const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
         // Forward-auth is called by the ingress and checks sessions itself.
         httpRouter.addAuthPolicy({

@@ -32,14 +32,22 @@ describe('podUsage', () => {
   });
 
   it('multiplies by the replicas', () => {
-    const usage = podUsage({ containers: [container('a', { cpu: '0.3' })] }, none, 3);
+    const usage = podUsage(
+      { containers: [container('a', { cpu: '0.3' })] },
+      none,
+      3,
+    );
     expect(usage.get('requests.cpu')).toBe(900);
     expect(usage.get('pods')).toBe(3000);
   });
 
   it('takes a limit without a request as the request (API defaulting)', () => {
     const usage = podUsage(
-      { containers: [container('a', undefined, { cpu: '2', 'nvidia.com/gpu': '1' })] },
+      {
+        containers: [
+          container('a', undefined, { cpu: '2', 'nvidia.com/gpu': '1' }),
+        ],
+      },
       none,
     );
     expect(usage.get('requests.cpu')).toBe(2000);
@@ -137,6 +145,11 @@ describe('podUsage', () => {
     expect(unset.get('requests.cpu')).toBe('b');
     expect(unset.get('requests.memory')).toBe('a');
     expect(unset.get('limits.cpu')).toBe('a');
-    expect(unsetResources(spec, { limits: {}, requests: { cpu: '1', memory: '1' } }).has('cpu')).toBe(false);
+    expect(
+      unsetResources(spec, {
+        limits: {},
+        requests: { cpu: '1', memory: '1' },
+      }).has('cpu'),
+    ).toBe(false);
   });
 });

@@ -157,7 +157,10 @@ export function unsetResources(
   defaults: ContainerDefaults,
 ): Map<string, string> {
   const unset = new Map<string, string>();
-  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+  for (const c of [
+    ...(spec.initContainers ?? []),
+    ...(spec.containers ?? []),
+  ]) {
     const { requests, limits } = admittedResources(c, defaults);
     for (const r of ['cpu', 'memory']) {
       if (!requests.has(r)) {

@@ -3,7 +3,12 @@ import type {
   KnotServiceFit,
 } from '@knot-platform/plugin-knot-common';
 import type { Usage } from './podUsage';
-import { bareResource, describeAmount, humanAmount, toMilli } from './quantities';
+import {
+  bareResource,
+  describeAmount,
+  humanAmount,
+  toMilli,
+} from './quantities';
 
 /** One ResourceQuota of the namespace: its limits and what is used. */
 export interface QuotaState {
@@ -29,7 +34,9 @@ const BARE_REQUESTS = new Set(['cpu', 'memory', 'ephemeral-storage']);
 function requirement(resource: string): string {
   const bare = bareResource(resource);
   const name = bare === 'cpu' ? 'CPU' : bare;
-  return resource.startsWith('limits.') ? `a ${name} limit` : `a ${name} request`;
+  return resource.startsWith('limits.')
+    ? `a ${name} limit`
+    : `a ${name} request`;
 }
 
 /**
@@ -64,7 +71,9 @@ export function quotaVerdict(input: FitInput): KnotServiceFit {
         resource,
         message: `${profile}'s quota limits ${
           resource.startsWith('limits.') ? 'limits' : 'requests'
-        } of ${bareResource(resource) === 'cpu' ? 'CPU' : bareResource(resource)}, so every container must set ${requirementText}; ${container} sets none`,
+        } of ${
+          bareResource(resource) === 'cpu' ? 'CPU' : bareResource(resource)
+        }, so every container must set ${requirementText}; ${container} sets none`,
       });
       continue;
     }

@@ -29,10 +29,26 @@ items:
 
   it('counts every workload kind as many pods as run at once', () => {
     const objects = [
-      { kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 3, template: pod('1') } },
-      { kind: 'Deployment', metadata: { name: 'one' }, spec: { template: pod('1') } },
-      { kind: 'Deployment', metadata: { name: 'off' }, spec: { replicas: 0, template: pod('1') } },
-      { kind: 'ReplicaSet', metadata: { name: 'r' }, spec: { replicas: 2, template: pod('1') } },
+      {
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: { replicas: 3, template: pod('1') },
+      },
+      {
+        kind: 'Deployment',
+        metadata: { name: 'one' },
+        spec: { template: pod('1') },
+      },
+      {
+        kind: 'Deployment',
+        metadata: { name: 'off' },
+        spec: { replicas: 0, template: pod('1') },
+      },
+      {
+        kind: 'ReplicaSet',
+        metadata: { name: 'r' },
+        spec: { replicas: 2, template: pod('1') },
+      },
       {
         kind: 'StatefulSet',
         metadata: { name: 's' },
@@ -44,11 +60,27 @@ items:
           ],
         },
       },
-      { kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { template: pod('1') } },
-      { kind: 'Job', metadata: { name: 'j' }, spec: { parallelism: 4, completions: 2, template: pod('1') } },
-      { kind: 'CronJob', metadata: { name: 'cj' }, spec: { jobTemplate: { spec: { parallelism: 2, template: pod('1') } } } },
+      {
+        kind: 'DaemonSet',
+        metadata: { name: 'ds' },
+        spec: { template: pod('1') },
+      },
+      {
+        kind: 'Job',
+        metadata: { name: 'j' },
+        spec: { parallelism: 4, completions: 2, template: pod('1') },
+      },
+      {
+        kind: 'CronJob',
+        metadata: { name: 'cj' },
+        spec: { jobTemplate: { spec: { parallelism: 2, template: pod('1') } } },
+      },
       { kind: 'Pod', metadata: { name: 'p' }, ...pod('1') },
-      { kind: 'PersistentVolumeClaim', metadata: { name: 'c' }, spec: { resources: { requests: { storage: '5Gi' } } } },
+      {
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: 'c' },
+        spec: { resources: { requests: { storage: '5Gi' } } },
+      },
       { kind: 'Service', metadata: { name: 'svc' } },
     ];
     const { pods, claims } = renderedWorkloads(objects, () => 5);
@@ -64,7 +96,11 @@ items:
     ]);
     expect(claims).toEqual([
       { object: 'StatefulSet s', count: 2, storage: 2 ** 30 * 1000 },
-      { object: 'PersistentVolumeClaim c', count: 1, storage: 5 * 2 ** 30 * 1000 },
+      {
+        object: 'PersistentVolumeClaim c',
+        count: 1,
+        storage: 5 * 2 ** 30 * 1000,
+      },
     ]);
   });
 });

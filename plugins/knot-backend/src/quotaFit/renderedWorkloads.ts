@@ -39,7 +39,9 @@ export function renderedObjects(manifest: string): Obj[] {
   };
   for (const doc of parseAllDocuments(manifest)) {
     if (doc.errors.length) {
-      throw new Error(`the chart rendered invalid YAML: ${doc.errors[0].message}`);
+      throw new Error(
+        `the chart rendered invalid YAML: ${doc.errors[0].message}`,
+      );
     }
     visit(doc.toJS());
   }

@@ -4,7 +4,9 @@ import type {
   KnotIntegration,
   KnotIntegrationList,
   KnotMe,
+  KnotServiceFit,
   KnotServiceForm,
+  KnotServiceInstallRequest,
   KnotServiceList,
   KnotServiceSession,
   KnotServiceEventList,
@@ -146,6 +148,28 @@ export class KnotClient implements KnotApi {
     await this.request('PUT', `/services/${encodeURIComponent(name)}/values`, {
       values,
     });
+  }
+
+  checkServiceFit(
+    request: KnotServiceInstallRequest,
+    profile?: string,
+  ): Promise<KnotServiceFit> {
+    return this.backend.json<KnotServiceFit>('/services/fit', {
+      method: 'POST',
+      json: request,
+      profile,
+    });
+  }
+
+  checkServiceValuesFit(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<KnotServiceFit> {
+    return this.request<KnotServiceFit>(
+      'POST',
+      `/services/${encodeURIComponent(name)}/fit`,
+      { values },
+    );
   }
 
   async deleteService(name: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface KnotFetchOptions {
 export interface KnotRequest {
   method?: string;
   json?: unknown;
+  /** Acts as this profile instead of the selected one (a form's choice). */
+  profile?: string;
 }
 
 /** A transfer under way: its result, and a way to stop it. */
@@ -49,7 +51,7 @@ export class KnotFetch {
       {
         method: request.method ?? 'GET',
         headers: {
-          ...this.profileHeaders(),
+          ...this.profileHeaders(request.profile),
           ...(json !== undefined && { 'content-type': 'application/json' }),
         },
         body: json === undefined ? undefined : JSON.stringify(json),
@@ -124,8 +126,8 @@ export class KnotFetch {
     };
   }
 
-  private profileHeaders(): Record<string, string> {
-    const profile = readSelectedProfile(this.options.storage);
+  private profileHeaders(chosen?: string): Record<string, string> {
+    const profile = chosen || readSelectedProfile(this.options.storage);
     return profile ? { [PROFILE_HEADER]: profile } : {};
   }
 }
