@@ -24,6 +24,8 @@ jest.setTimeout(240_000);
 const QUOTA_TEST_CHART = {
   name: 'quota-test',
   version: '1.0.0',
+  // As the bundled charts: rendered for an old Kubernetes, it would fail.
+  chartYaml: "kubeVersion: '>=1.25.0-0'\n",
   values: 'cpu: 500m\nreplicas: 1\n',
   templates: {
     'deployment.yaml': `apiVersion: apps/v1

@@ -133,13 +133,20 @@ export class Helm {
 
   /**
    * The manifest `install` (or, with `upgrade`, an upgrade) would apply
-   * with these options: `helm template`, which asks nothing of the cluster.
+   * with these options, changing nothing: `helm template --validate`, which
+   * renders with the cluster's version and APIs as an install does (without
+   * it helm assumes an old Kubernetes that charts' `kubeVersion` refuses,
+   * and `lookup` finds nothing).
    */
   async template(
     options: HelmChartOptions & { upgrade?: boolean },
   ): Promise<string> {
     return this.withValuesFile(options.values, async valuesFile => {
-      const args = ['template', ...chartArgs(options, valuesFile)];
+      const args = [
+        'template',
+        ...chartArgs(options, valuesFile),
+        '--validate',
+      ];
       if (options.upgrade) args.push('--is-upgrade');
       return (await this.run(args)).stdout;
     });
