@@ -144,7 +144,9 @@ describeWithCluster('the quota fit check on the real API server', () => {
         ? true
         : undefined,
     );
-    expect(await usedCpu()).toBe('2500m');
+    await eventually('the busy pod to be counted', async () =>
+      (await usedCpu()) === '2500m' ? true : undefined,
+    );
   });
 
   afterAll(async () => {

@@ -24,7 +24,7 @@ const FITS = 'fits';
 export function QuotaFitField(
   props: FieldExtensionComponentProps<string, QuotaFitFieldOptions>,
 ) {
-  const { formData, onChange, rawErrors } = props;
+  const { formData, onChange } = props;
   const options = props.uiSchema?.['ui:options'];
   const knotApi = useApi(knotApiRef);
   const form = (props.formContext ?? props.registry?.formContext) as
@@ -53,23 +53,8 @@ export function QuotaFitField(
   useEffect(() => {
     if (formData !== verdict) onChange(verdict);
   }, [formData, verdict, onChange]);
-  // The refusal is already said by the message; other errors are not.
-  const others = (rawErrors ?? []).filter(e => e && e !== verdict);
-  return (
-    <>
-      <QuotaFitMessage state={fit} />
-      {others.map(e => (
-        <QuotaFitMessage
-          key={e}
-          state={{
-            checking: false,
-            error: undefined,
-            verdict: { fits: false, message: e, shortfalls: [] },
-          }}
-        />
-      ))}
-    </>
-  );
+  // The field's only error is the refusal, which the message already says.
+  return <QuotaFitMessage state={fit} />;
 }
 
 /**

@@ -45,10 +45,10 @@ export function ChangeValuesDialog(props: {
   const [error, setError] = useState<string>();
   // Asked as the values change: the dialog says before Apply whether the
   // quota holds them (the backend refuses them anyway).
-  const values = formData ?? form.value?.values;
+  const shown = formData ?? form.value?.values;
   const fit = useQuotaFit(
-    values && (() => knotApi.checkServiceValuesFit(service.name, values)),
-    JSON.stringify(values ?? null),
+    shown && (() => knotApi.checkServiceValuesFit(service.name, shown)),
+    JSON.stringify(shown ?? null),
   );
   const overQuota = fit.verdict?.fits === false;
 
