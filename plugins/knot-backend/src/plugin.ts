@@ -61,6 +61,7 @@ import { Helm } from './releases/Helm';
 import { ReleaseEntities } from './releases/releaseEntities';
 import { createReleasesRouter } from './releases/releasesRouter';
 import { ServiceInstaller } from './releases/ServiceInstaller';
+import { QuotaFit } from './quotaFit/QuotaFit';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
@@ -212,6 +213,7 @@ export const knotPlugin = createBackendPlugin({
           knot.kubernetes.kubeconfig,
           knot.kubernetes.context,
         );
+        const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
         // Forward-auth is called by the ingress and checks sessions itself.
         httpRouter.addAuthPolicy({
@@ -266,11 +268,13 @@ export const knotPlugin = createBackendPlugin({
             kubernetes,
             exposure,
             charts,
+            fit,
             installer: new ServiceInstaller(
               helm,
               charts,
               exposure,
               clusterReleaseLookup(kubernetes),
+              fit,
             ),
             entities: new ReleaseEntities(
               helm,

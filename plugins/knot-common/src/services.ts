@@ -42,6 +42,27 @@ export interface KnotServiceList {
   items: KnotService[];
 }
 
+/** One quota resource a deploy does not fit in. */
+export interface KnotQuotaShortfall {
+  /** The quota's resource name (`requests.cpu`, `pods`…). */
+  resource: string;
+  /** In words: "Needs 2 CPU, 1.5 CPU free of 4 in alice's quota". */
+  message: string;
+}
+
+/**
+ * `POST /api/knot/services/fit` (an install's body) and
+ * `POST /api/knot/services/:name/fit` (`{ values }`, an upgrade): whether
+ * the chart rendered with these values fits what the profile's quota has
+ * left. A deploy that does not fit is refused with 422 and `message`.
+ */
+export interface KnotServiceFit {
+  fits: boolean;
+  /** Why not, every shortfall in one sentence; absent when it fits. */
+  message?: string;
+  shortfalls: KnotQuotaShortfall[];
+}
+
 /** One Kubernetes event of a release's objects. */
 export interface KnotServiceEvent {
   /** `Normal` or `Warning`. */

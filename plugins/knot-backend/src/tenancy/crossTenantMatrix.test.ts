@@ -67,6 +67,8 @@ const MATRIX: Record<string, Access> = {
   'GET /profile': 'profile',
   'GET /services': 'profile',
   'POST /services': 'profile',
+  'POST /services/fit': 'profile',
+  'POST /services/:name/fit': 'profile',
   'DELETE /services/:name': 'profile',
   'GET /services/:name/events': 'profile',
   'GET /services/:name/logs': 'profile',

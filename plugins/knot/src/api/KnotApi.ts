@@ -4,7 +4,9 @@ import type {
   KnotHealth,
   KnotIntegration,
   KnotMe,
+  KnotServiceFit,
   KnotServiceForm,
+  KnotServiceInstallRequest,
   KnotServiceList,
   KnotServiceSession,
   KnotServiceEventList,
@@ -71,6 +73,19 @@ export interface KnotApi {
     values: Record<string, unknown>,
   ): Promise<void>;
   deleteService(name: string): Promise<void>;
+  /**
+   * Whether installing `request` as `profile` (default: the selected one)
+   * fits the profile's quota; nothing is deployed.
+   */
+  checkServiceFit(
+    request: KnotServiceInstallRequest,
+    profile?: string,
+  ): Promise<KnotServiceFit>;
+  /** Whether changing a release's values fits the profile's quota. */
+  checkServiceValuesFit(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<KnotServiceFit>;
   /** Starts a session on the services' domain; answers where to go next. */
   startServiceSession(rd?: string): Promise<KnotServiceSession>;
 

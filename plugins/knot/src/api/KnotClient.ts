@@ -6,7 +6,9 @@ import {
   type KnotIntegration,
   type KnotIntegrationList,
   type KnotMe,
+  type KnotServiceFit,
   type KnotServiceForm,
+  type KnotServiceInstallRequest,
   type KnotServiceList,
   type KnotServiceSession,
   type KnotServiceEventList,
@@ -222,6 +224,28 @@ export class KnotClient implements KnotApi {
     await this.request('PUT', `/services/${encodeURIComponent(name)}/values`, {
       values,
     });
+  }
+
+  checkServiceFit(
+    request: KnotServiceInstallRequest,
+    profile?: string,
+  ): Promise<KnotServiceFit> {
+    return this.backend.json<KnotServiceFit>('/services/fit', {
+      method: 'POST',
+      json: request,
+      profile,
+    });
+  }
+
+  checkServiceValuesFit(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<KnotServiceFit> {
+    return this.request<KnotServiceFit>(
+      'POST',
+      `/services/${encodeURIComponent(name)}/fit`,
+      { values },
+    );
   }
 
   async deleteService(name: string): Promise<void> {

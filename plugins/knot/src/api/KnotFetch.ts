@@ -26,7 +26,7 @@ export interface KnotRequest {
   json?: unknown;
   /** Stops the call (and the reading of a streamed body). */
   signal?: AbortSignal;
-  /** Acts as this profile rather than the selected one. */
+  /** Acts as this profile instead of the selected one (a form's choice). */
   profile?: string;
 }
 
@@ -129,8 +129,8 @@ export class KnotFetch {
     };
   }
 
-  private profileHeaders(asProfile?: string): Record<string, string> {
-    const profile = asProfile ?? readSelectedProfile(this.options.storage);
+  private profileHeaders(chosen?: string): Record<string, string> {
+    const profile = chosen || readSelectedProfile(this.options.storage);
     return profile ? { [PROFILE_HEADER]: profile } : {};
   }
 }
