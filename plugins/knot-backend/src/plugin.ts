@@ -64,6 +64,7 @@ import { ServiceInstaller } from './releases/ServiceInstaller';
 import { ServiceShareAccess } from './sharing/ServiceShareAccess';
 import { ServiceShares } from './sharing/ServiceShares';
 import { createSharingRouter } from './sharing/sharingRouter';
+import { QuotaFit } from './quotaFit/QuotaFit';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
@@ -215,6 +216,7 @@ export const knotPlugin = createBackendPlugin({
           knot.kubernetes.kubeconfig,
           knot.kubernetes.context,
         );
+        const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
         // Sharing: a profile's services opened to named users and teams.
         const shares = new ServiceShares(
@@ -277,11 +279,13 @@ export const knotPlugin = createBackendPlugin({
             exposure,
             charts,
             shares,
+            fit,
             installer: new ServiceInstaller(
               helm,
               charts,
               exposure,
               clusterReleaseLookup(kubernetes),
+              fit,
             ),
             entities: new ReleaseEntities(
               helm,

@@ -296,6 +296,15 @@ const imagePickerField = FormFieldBlueprint.make({
   },
 });
 
+/** Create forms: whether the deploy fits the profile's quota (ui:field). */
+const quotaFitField = FormFieldBlueprint.make({
+  name: 'quota-fit',
+  params: {
+    field: () =>
+      import('./components/QuotaFitField').then(m => m.quotaFitFormField),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -333,6 +342,7 @@ export const knotPlugin = createFrontendPlugin({
     profilePickerField,
     serviceNameField,
     imagePickerField,
+    quotaFitField,
     teamsApi,
     sharingApi,
     teamsPage,

@@ -421,6 +421,15 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
     },
   },
 };
+// The quota fit checks take the bodies of an install and of "Change values".
+BODY_ROUTES['POST /services/fit'] = {
+  ...BODY_ROUTES['POST /services'],
+  path: '/services/fit',
+};
+BODY_ROUTES['POST /services/:name/fit'] = {
+  ...BODY_ROUTES['PUT /services/:name/values'],
+  path: '/services/hello/fit',
+};
 /** Bad bodies per route: a new route takes its share of the same total. */
 const PER_ROUTE = Math.ceil(TOTAL_INPUTS / Object.keys(BODY_ROUTES).length);
 

@@ -26,6 +26,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
+import { ServiceLogsDialog } from './ServiceLogsDialog';
 import { ShareServiceDialog } from './ShareServiceDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
@@ -63,6 +64,7 @@ export function ServicesPage() {
   const [detail, setDetail] = useState<KnotService>();
   const [changing, setChanging] = useState<KnotService>();
   const [eventsOf, setEventsOf] = useState<KnotService>();
+  const [logsOf, setLogsOf] = useState<KnotService>();
   const [sharing, setSharing] = useState<KnotService>();
 
   const {
@@ -152,6 +154,13 @@ export function ServicesPage() {
                   </Button>
                   <Button
                     size="small"
+                    aria-label={`Logs of ${s.name}`}
+                    onClick={() => setLogsOf(s)}
+                  >
+                    Logs
+                  </Button>
+                  <Button
+                    size="small"
                     aria-label={`Share ${s.name}`}
                     onClick={() => setSharing(s)}
                   >
@@ -192,6 +201,12 @@ export function ServicesPage() {
         <ServiceEventsDialog
           service={eventsOf}
           onClose={() => setEventsOf(undefined)}
+        />
+      )}
+      {logsOf && (
+        <ServiceLogsDialog
+          service={logsOf}
+          onClose={() => setLogsOf(undefined)}
         />
       )}
       {sharing && (
