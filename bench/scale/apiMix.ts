@@ -71,16 +71,20 @@ export function summary(stats: PageStats, seconds: number) {
  * until `seconds` have passed. A page's latency is its slowest request; a
  * non-2xx answer or a network error counts as an error of the page.
  */
+/** Per request path too: which request of a page is the slow one. */
 export async function runMix(options: {
   backend: string;
   tokens: string[];
   seconds: number;
   thinkMs: number;
-}): Promise<Map<string, PageStats>> {
+}): Promise<{ pages: Map<string, PageStats>; paths: Map<string, PageStats> }> {
   // Keep-alive connections, as a browser keeps to the portal.
   const dispatcher = new Agent({ keepAliveTimeout: 30_000 });
   const stats = new Map<string, PageStats>(
     PAGES.map(p => [p.name, { latencies: [], errors: 0 }]),
+  );
+  const paths = new Map<string, PageStats>(
+    PAGES.flatMap(p => p.paths).map(p => [p, { latencies: [], errors: 0 }]),
   );
   const weights = PAGES.flatMap(p => Array(p.weight).fill(p) as Page[]);
   const end = performance.now() + options.seconds * 1000;
@@ -93,12 +97,18 @@ export async function runMix(options: {
       const t0 = performance.now();
       const answers = await Promise.all(
         page.paths.map(async path => {
+          const p0 = performance.now();
           try {
             const response = await fetch(`${options.backend}${path}`, {
               headers: { authorization: `Bearer ${token}` },
               dispatcher,
             });
             const body = await response.text();
+            if (response.ok) {
+              paths.get(path)!.latencies.push(performance.now() - p0);
+            } else {
+              paths.get(path)!.errors++;
+            }
             return response.ok
               ? undefined
               : `${response.status} ${path}: ${body.slice(0, 200)}`;
@@ -120,5 +130,5 @@ export async function runMix(options: {
   };
   await Promise.all(options.tokens.map(user));
   await dispatcher.close();
-  return stats;
+  return { pages: stats, paths };
 }

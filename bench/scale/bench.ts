@@ -12,6 +12,9 @@
  */
 import knexFactory from 'knex';
 import { KubernetesClientFactory } from '../../plugins/knot-backend/src/kubernetes/KubernetesClientFactory';
+import { loadClientNode } from '../../plugins/knot-backend/src/kubernetes/loadClientNode';
+import { Helm } from '../../plugins/knot-backend/src/releases/Helm';
+import { ReleaseRecords } from '../../plugins/knot-backend/src/releases/ReleaseRecords';
 import { hashPassword } from '../../plugins/knot-backend/src/identity/passwords';
 import { PAGES, runMix, summary } from './apiMix';
 import { apiServerRequests, delta, describe, total } from './apiServerRequests';
@@ -160,6 +163,49 @@ async function reconcile(token: string, backgroundPerSecond: number) {
   return { ms, report, requests, counts };
 }
 
+/** Mean time of `fn`, run `times` times one after another. */
+async function timeEach(times: number, fn: () => Promise<unknown>) {
+  const t0 = performance.now();
+  for (let i = 0; i < times; i++) await fn();
+  return (performance.now() - t0) / times;
+}
+
+/**
+ * The Services page's release list: a helm process (before) and one list of
+ * the release Secrets (after); a typed client's list on a new TLS
+ * connection each time (client-node's default, before) and on the shared
+ * keep-alive connection (after). Sequential, so each is its cost alone.
+ */
+async function compareListings(kube: KubernetesClientFactory) {
+  const times = 30;
+  const namespace = 'knot-su0';
+  const helm = new Helm('helm', env.KUBECONFIG);
+  const records = new ReleaseRecords(kube);
+  const helmMs = await timeEach(times, () => helm.list(namespace));
+  const recordsMs = await timeEach(times, () => records.list(namespace));
+  log(
+    `release list of one namespace: helm process ${helmMs.toFixed(
+      1,
+    )} ms, release Secrets via the API ${recordsMs.toFixed(1)} ms (${(
+      helmMs / recordsMs
+    ).toFixed(1)}x)`,
+  );
+  const lib = loadClientNode();
+  const kc = await kube.kubeConfig();
+  const fresh = await timeEach(times, () =>
+    kc.makeApiClient(lib.CoreV1Api).listNamespacedPod({ namespace }),
+  );
+  const shared = await kube.makeClient(l => l.CoreV1Api);
+  const kept = await timeEach(times, () =>
+    shared.listNamespacedPod({ namespace }),
+  );
+  log(
+    `one pod list: new TLS connection ${fresh.toFixed(
+      1,
+    )} ms, keep-alive ${kept.toFixed(1)} ms (${(fresh / kept).toFixed(1)}x)`,
+  );
+}
+
 async function main() {
   await waitFor('the backend', 600_000, async () => {
     const r = await fetch(`${backend}/.backstage/health/v1/readiness`);
@@ -299,6 +345,9 @@ async function main() {
     )}, new release's Component in ${secs(componentAt - c1)}`,
   );
 
+  // Same-run comparisons of what the fixes replaced (bench/scale/README.md).
+  await compareListings(kube);
+
   // Sign-in, once per simulated user.
   const signers = Array.from({ length: Math.min(concurrentUsers, n) }, (_, i) =>
     userName(i),
@@ -319,7 +368,12 @@ async function main() {
     maxRss = Math.max(maxRss, processUsage(backendPid).rssMiB);
   }, 1000);
   const m0 = performance.now();
-  const stats = await runMix({ backend, tokens, seconds, thinkMs });
+  const { pages: stats, paths } = await runMix({
+    backend,
+    tokens,
+    seconds,
+    thinkMs,
+  });
   const elapsed = (performance.now() - m0) / 1000;
   clearInterval(sampler);
   const u1 = processUsage(backendPid);
@@ -334,6 +388,16 @@ async function main() {
     const s = summary(stats.get(page.name)!, elapsed);
     pages += s.count;
     errors += s.errors;
+    for (const path of page.paths.length > 1 ? page.paths : []) {
+      const p = summary(paths.get(path)!, elapsed);
+      console.log(
+        `      ${path.slice(0, 40).padEnd(40)} p50 ${p.p50
+          .toFixed(0)
+          .padStart(5)} ms  p95 ${p.p95.toFixed(0).padStart(5)} ms  errors ${
+          p.errors
+        }`,
+      );
+    }
     console.log(
       `  ${page.name.padEnd(9)} ${s.perSecond
         .toFixed(1)
