@@ -110,7 +110,8 @@ export class Helm {
 
   async list(namespace: string, selector?: string): Promise<HelmRelease[]> {
     if (this.records && !selector) return this.records.list(namespace);
-    const args = ['list', '-n', namespace, '--all', '-o', 'json'];
+    // helm lists at most 256 releases unless told otherwise (--max 0).
+    const args = ['list', '-n', namespace, '--all', '--max', '0', '-o', 'json'];
     if (selector) args.push('--selector', selector);
     const { stdout } = await this.run(args);
     return JSON.parse(stdout || '[]') as HelmRelease[];

@@ -104,9 +104,11 @@ describe('release Components', () => {
         record(`knot-${p}`, 'c', 1),
       ]),
     );
-    const helm = {
-      run: async () => ({ stdout: JSON.stringify(releases), stderr: '' }),
-    };
+    const run = jest.fn(async (_args: string[]) => ({
+      stdout: JSON.stringify(releases),
+      stderr: '',
+    }));
+    const helm = { run };
     const entities = new ReleaseEntities(
       helm as unknown as Helm,
       access,
@@ -116,5 +118,9 @@ describe('release Components', () => {
     const { items } = await entities.list();
     expect(items).toHaveLength(9);
     expect(ownerRef).toHaveBeenCalledTimes(3);
+    // Every release, not helm's default first 256 (bench/scale, N = 500).
+    expect(run.mock.calls[0][0]).toEqual(
+      expect.arrayContaining(['--max', '0']),
+    );
   });
 });

@@ -35,6 +35,9 @@ export class ReleaseEntities {
         'list',
         '-A',
         '--all',
+        // helm lists at most 256 releases unless told otherwise.
+        '--max',
+        '0',
         '-o',
         'json',
       ]);
