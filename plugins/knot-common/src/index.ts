@@ -21,6 +21,7 @@ export * from './oidc';
 export * from './permissions';
 export * from './profiles';
 export * from './provisioning';
+export * from './quotas';
 export * from './services';
 export * from './teams';
 export * from './users';
