@@ -89,7 +89,7 @@ const SUFFIX: Record<string, number> = {
  */
 export function parseQuotaQuantity(value: string): number | undefined {
   const match =
-    /^\+?(\d+(?:\.\d*)?|\.\d+)(?:([eE][+-]?\d+)|([numkMGTPE]i?))?$/.exec(
+    /^\+?(\d+(?:\.\d*)?|\.\d+)(?:([eE][+-]?\d+)|([numkKMGTPE]i?))?$/.exec(
       value.trim(),
     );
   if (!match) return undefined;

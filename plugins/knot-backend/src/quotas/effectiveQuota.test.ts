@@ -102,6 +102,7 @@ describe('checkQuotaOverrides', () => {
         {
           'requests.cpu': '500m',
           'limits.memory': ' 8Gi ',
+          'requests.memory': '512Ki',
           pods: 4,
           'requests.nvidia.com/gpu': '1',
           privateStorage: '1e9',
@@ -111,6 +112,7 @@ describe('checkQuotaOverrides', () => {
     ).toEqual({
       'requests.cpu': '500m',
       'limits.memory': '8Gi',
+      'requests.memory': '512Ki',
       pods: '4',
       'requests.nvidia.com/gpu': '1',
       privateStorage: '1e9',
@@ -126,6 +128,7 @@ describe('checkQuotaOverrides', () => {
     [{ 'requests.cpu': '-1' }, /'-1' is not a quantity for requests.cpu/],
     [{ 'requests.cpu': 'two' }, /'two' is not a quantity/],
     [{ 'limits.memory': '8GB' }, /'8GB' is not a quantity/],
+    [{ 'limits.memory': '8K' }, /'8K' is not a quantity/],
     [{ 'limits.memory': '' }, /must be a text/],
     [{ pods: '1.5' }, /pods must be a whole number/],
     [{ pods: { n: 1 } }, /must be a text/],

@@ -31,6 +31,7 @@ import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
 import { firstLoadView } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
+import { QuotaUsage } from '../QuotaUsage';
 
 const useStyles = makeStyles({
   // Short columns never wrap ("Ready" broken into "Read/y").
@@ -83,6 +84,7 @@ export function ServicesPage() {
         Services you deployed from <Link to="/create">templates</Link>. Each one
         is reachable only by you (or your team) at its address.
       </Typography>
+      <QuotaUsage />
       {items.length === 0 ? (
         <Typography>No services yet.</Typography>
       ) : (
