@@ -44,6 +44,12 @@ knot_cluster_up() {
   "$KNOT_ROOT/dev/cluster/cluster.sh" up
   eval "$("$KNOT_ROOT/dev/cluster/cluster.sh" env)"
   export KUBECONFIG
+  # The images the real node runs for the bundled charts and the tests
+  # (cached: instant when nothing changed; a fresh machine builds them here,
+  # before any suite or the portal needs them).
+  if knot_real_node; then
+    "$KNOT_ROOT/dev/images/build.sh" build pause hello busybox jupyter filebrowser || return 1
+  fi
   "$KNOT_ROOT/scripts/cluster-app-config.sh" >"$KNOT_RUN_DIR/app-config.cluster.yaml"
 }
 

@@ -347,6 +347,16 @@ export interface Config {
        */
       helmPath?: string;
       /**
+       * Whether a deploy (install, or "Change values") is first rendered with
+       * `helm template` and held against what the profile namespace's
+       * ResourceQuotas have left: one that does not fit is refused with 422
+       * ("Needs 2 CPU, 1.5 CPU free of 4 in alice's quota") before helm
+       * runs, instead of leaving pods Pending. Namespaces without a quota
+       * are not rendered. `false` leaves it to the API server.
+       * @default true
+       */
+      quotaFitCheck?: boolean;
+      /**
        * Owner of the generated Templates.
        * @default group:default/knot-admins
        */

@@ -291,7 +291,11 @@ took "patch app"
 # --- 5. install Knot, typecheck, build ----------------------------------------------
 step "yarn install with Knot"
 if runnable "yarn install"; then
-  if (cd "$app" && yarn install) >"$out/install.log" 2>&1; then
+  # One retry for the registry's transient failures (reset connections, 5xx):
+  # a wrong dependency fails both times, and both logs are kept.
+  if (cd "$app" && yarn install) >"$out/install.log" 2>&1 ||
+    { mv "$out/install.log" "$out/install-first-try.log" && sleep 10 &&
+      (cd "$app" && yarn install) >"$out/install.log" 2>&1; }; then
     pass "yarn install"
     install_ok=1
   else

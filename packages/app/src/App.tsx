@@ -7,12 +7,14 @@ import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import knotPlugin from '@knot-platform/plugin-knot';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
+import { kubernetesLogsModule } from './modules/kubernetesLogs';
 
 export default createApp({
   features: [
     catalogPlugin,
     scaffolderPlugin,
     kubernetesPlugin,
+    kubernetesLogsModule,
     orgPlugin,
     userSettingsPlugin,
     knotPlugin,

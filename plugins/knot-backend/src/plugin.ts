@@ -66,6 +66,10 @@ import { Helm } from './releases/Helm';
 import { ReleaseEntities } from './releases/releaseEntities';
 import { createReleasesRouter } from './releases/releasesRouter';
 import { ServiceInstaller } from './releases/ServiceInstaller';
+import { ServiceShareAccess } from './sharing/ServiceShareAccess';
+import { ServiceShares } from './sharing/ServiceShares';
+import { createSharingRouter } from './sharing/sharingRouter';
+import { QuotaFit } from './quotaFit/QuotaFit';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
@@ -236,6 +240,14 @@ export const knotPlugin = createBackendPlugin({
           knot.kubernetes.kubeconfig,
           knot.kubernetes.context,
         );
+        const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
+
+        // Sharing: a profile's services opened to named users and teams.
+        const shares = new ServiceShares(
+          await deps.database.getClient(),
+          store,
+        );
+        const shareAccess = new ServiceShareAccess(shares, store, access);
 
         // Forward-auth is called by the ingress and checks sessions itself.
         httpRouter.addAuthPolicy({
@@ -303,11 +315,14 @@ export const knotPlugin = createBackendPlugin({
             kubernetes,
             exposure,
             charts,
+            shares,
+            fit,
             installer: new ServiceInstaller(
               helm,
               charts,
               exposure,
               clusterReleaseLookup(kubernetes),
+              fit,
             ),
             entities: new ReleaseEntities(
               helm,
@@ -318,6 +333,17 @@ export const knotPlugin = createBackendPlugin({
                 ? () => profileNamespaceNames(kubernetes, namespacePrefix)
                 : undefined,
             ),
+          }),
+        );
+        router.use(
+          createSharingRouter({
+            httpAuth,
+            userInfo,
+            profiles,
+            helm,
+            shares,
+            access: shareAccess,
+            exposure,
           }),
         );
         router.use(
@@ -347,6 +373,7 @@ export const knotPlugin = createBackendPlugin({
             ),
             owners: new IngressHostOwnerResolver(hostClaims, exposure.domain),
             access,
+            shares: shareAccess,
             auth: deps.auth,
             httpAuth,
             domain: exposure.domain,

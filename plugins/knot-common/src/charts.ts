@@ -38,6 +38,20 @@ export const PROFILE_PICKER_FIELD = 'KnotProfilePicker';
  * that still takes any reference typed in.
  */
 export const IMAGE_PICKER_FIELD = 'KnotImagePicker';
+/**
+ * `ui:field` of a Template's quota check: on the form's last page, it asks
+ * whether the chart with the chosen values fits the profile's quota and
+ * holds the form back when it does not.
+ */
+export const QUOTA_FIT_FIELD = 'KnotQuotaFit';
+/** The Template parameter {@link QUOTA_FIT_FIELD} keeps its verdict in. */
+export const QUOTA_FIT_PARAMETER = 'quotaFit';
+
+/** `ui:options` of {@link QUOTA_FIT_FIELD}: the chart deployed. */
+export interface QuotaFitFieldOptions {
+  chart: string;
+  version: string;
+}
 
 /** `ui:options` of {@link SERVICE_NAME_FIELD}: where services are reached. */
 export interface ServiceNameFieldOptions {

@@ -45,3 +45,39 @@ describe('newProfileNameProblem', () => {
     expect(problem('doe')).toBeUndefined();
   });
 });
+
+describe('ServiceHostClaims.releaseAt', () => {
+  const helm = (profile: string, host: string, release?: string) => ({
+    metadata: {
+      namespace: `knot-${profile}`,
+      annotations: release
+        ? { 'meta.helm.sh/release-name': release }
+        : undefined,
+    },
+    spec: { rules: [{ host }] },
+  });
+  const claims = new ServiceHostClaims(
+    [namespace('alice')],
+    [
+      helm('alice', 'lab-alice.example.org', 'lab'),
+      helm('alice', 'lab-alice.example.org', 'lab'),
+      helm('alice', 'mixed-alice.example.org', 'lab'),
+      helm('alice', 'mixed-alice.example.org', 'other'),
+      helm('alice', 'half-alice.example.org', 'lab'),
+      helm('alice', 'half-alice.example.org'),
+      helm('alice', 'raw-alice.example.org'),
+    ],
+    'knot-',
+  );
+
+  it('names the one Helm release whose Ingresses serve the host', () => {
+    expect(claims.releaseAt('LAB-alice.example.org.')).toBe('lab');
+  });
+
+  it('names none when another Ingress serves the host too, or Helm did not install it', () => {
+    expect(claims.releaseAt('mixed-alice.example.org')).toBeUndefined();
+    expect(claims.releaseAt('half-alice.example.org')).toBeUndefined();
+    expect(claims.releaseAt('raw-alice.example.org')).toBeUndefined();
+    expect(claims.releaseAt('nothing-alice.example.org')).toBeUndefined();
+  });
+});

@@ -1,6 +1,7 @@
 import { KNOT_NAMESPACE_ENABLED, KNOT_NAMESPACE_LABEL } from './labels';
 import { hostProfile, normalizeHost } from './hostnames';
 import { namespaceProfile } from './profiles';
+import { HELM_RELEASE_NAME_ANNOTATION } from './sharing';
 
 /** The parts of a Namespace the claims read. */
 export interface ClaimNamespace {
@@ -9,7 +10,11 @@ export interface ClaimNamespace {
 
 /** The parts of an Ingress the claims read. */
 export interface ClaimIngress {
-  metadata?: { name?: string; namespace?: string };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    annotations?: Record<string, string>;
+  };
   spec?: {
     rules?: { host?: string }[];
     tls?: { hosts?: string[] }[];
@@ -38,6 +43,8 @@ export function ingressHostNames(ingress: ClaimIngress): string[] {
  */
 export class ServiceHostClaims {
   private readonly byHost = new Map<string, Set<string>>();
+  /** The Helm release of each Ingress naming a host (undefined: none). */
+  private readonly releasesByHost = new Map<string, Set<string | undefined>>();
   private readonly profileByNamespace = new Map<string, string>();
   private readonly profiles = new Set<string>();
 
@@ -62,6 +69,12 @@ export class ServiceHostClaims {
       for (const host of ingressHostNames(ingress)) {
         if (!this.byHost.has(host)) this.byHost.set(host, new Set());
         this.byHost.get(host)!.add(namespace);
+        if (!this.releasesByHost.has(host)) {
+          this.releasesByHost.set(host, new Set());
+        }
+        this.releasesByHost
+          .get(host)!
+          .add(ingress.metadata?.annotations?.[HELM_RELEASE_NAME_ANNOTATION]);
       }
     }
   }
@@ -78,6 +91,18 @@ export class ServiceHostClaims {
   namespacesNaming(host: string): string[] {
     const name = normalizeHost(host);
     return name ? [...(this.byHost.get(name) ?? [])] : [];
+  }
+
+  /**
+   * The one Helm release whose Ingresses name the host, or undefined when
+   * none does, or one that Helm did not install does, or several do: a
+   * share of one release never opens a host another Ingress also serves.
+   */
+  releaseAt(host: string): string | undefined {
+    const name = normalizeHost(host);
+    const releases = name ? this.releasesByHost.get(name) : undefined;
+    if (!releases || releases.size !== 1) return undefined;
+    return [...releases][0];
   }
 
   /** The profile of each namespace naming the host (undefined: not a profile's). */

@@ -23,5 +23,6 @@ export * from './profiles';
 export * from './provisioning';
 export * from './quotas';
 export * from './services';
+export * from './sharing';
 export * from './teams';
 export * from './users';

@@ -42,6 +42,27 @@ export interface KnotServiceList {
   items: KnotService[];
 }
 
+/** One quota resource a deploy does not fit in. */
+export interface KnotQuotaShortfall {
+  /** The quota's resource name (`requests.cpu`, `pods`…). */
+  resource: string;
+  /** In words: "Needs 2 CPU, 1.5 CPU free of 4 in alice's quota". */
+  message: string;
+}
+
+/**
+ * `POST /api/knot/services/fit` (an install's body) and
+ * `POST /api/knot/services/:name/fit` (`{ values }`, an upgrade): whether
+ * the chart rendered with these values fits what the profile's quota has
+ * left. A deploy that does not fit is refused with 422 and `message`.
+ */
+export interface KnotServiceFit {
+  fits: boolean;
+  /** Why not, every shortfall in one sentence; absent when it fits. */
+  message?: string;
+  shortfalls: KnotQuotaShortfall[];
+}
+
 /** One Kubernetes event of a release's objects. */
 export interface KnotServiceEvent {
   /** `Normal` or `Warning`. */
@@ -59,6 +80,42 @@ export interface KnotServiceEvent {
 export interface KnotServiceEventList {
   items: KnotServiceEvent[];
 }
+
+/** One container of a release's pod, as the Logs dialog offers it. */
+export interface KnotServiceContainer {
+  name: string;
+  /** An init container: runs (to completion) before the others start. */
+  init: boolean;
+  /** `running`, `waiting` (not started, or between crashes) or `terminated`. */
+  state: 'running' | 'waiting' | 'terminated';
+  /** Why it waits or ended (`CrashLoopBackOff`, `Completed`, ...). */
+  reason?: string;
+  restarts: number;
+  /** Whether an earlier run's log can be read (`previous=true`). */
+  hasPrevious: boolean;
+}
+
+/** One pod of a release. */
+export interface KnotServicePod {
+  name: string;
+  /** `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`. */
+  phase: string;
+  /** When it was created (ISO 8601). */
+  created: string;
+  /** Init containers first, in the order they run. */
+  containers: KnotServiceContainer[];
+}
+
+/** `GET /api/knot/services/:name/pods`: newest pod first. */
+export interface KnotServicePodList {
+  items: KnotServicePod[];
+}
+
+/**
+ * `GET /api/knot/services/:name/logs`: a container's log as text/plain,
+ * streamed while `follow` is set. The largest `tailLines` it accepts.
+ */
+export const MAX_LOG_TAIL_LINES = 10000;
 
 /** The user-settable values of a release (internal knot.* left out). */
 export interface KnotServiceValues {

@@ -35,6 +35,8 @@ import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
 import { quotasApiRef } from './api/QuotasApi';
 import { QuotasClient } from './api/QuotasClient';
+import { sharingApiRef } from './api/SharingApi';
+import { SharingClient } from './api/SharingClient';
 import { teamsApiRef } from './api/TeamsApi';
 import { TeamsClient } from './api/TeamsClient';
 import { ExactPath } from './components/ExactPath';
@@ -126,6 +128,17 @@ const teamsApi = ApiBlueprint.make({
       api: teamsApiRef,
       deps: knotFetchDeps,
       factory: deps => new TeamsClient(deps),
+    }),
+});
+
+// Sharing services with users and teams; what others shared with me.
+const sharingApi = ApiBlueprint.make({
+  name: 'sharing',
+  params: defineParams =>
+    defineParams({
+      api: sharingApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new SharingClient(deps),
     }),
 });
 
@@ -296,6 +309,15 @@ const imagePickerField = FormFieldBlueprint.make({
   },
 });
 
+/** Create forms: whether the deploy fits the profile's quota (ui:field). */
+const quotaFitField = FormFieldBlueprint.make({
+  name: 'quota-fit',
+  params: {
+    field: () =>
+      import('./components/QuotaFitField').then(m => m.quotaFitFormField),
+  },
+});
+
 /**
  * The Knot frontend plugin.
  *
@@ -334,7 +356,9 @@ export const knotPlugin = createFrontendPlugin({
     profilePickerField,
     serviceNameField,
     imagePickerField,
+    quotaFitField,
     teamsApi,
+    sharingApi,
     teamsPage,
     impersonationBanner,
   ],

@@ -52,8 +52,8 @@ describe('the generated forms of the chart corpus', () => {
     expect(more).toEqual([]);
     // Knot's own inputs, alone on their page, whatever the chart's values.
     expect(Object.keys(service.properties)).toEqual(['name', 'profile']);
-    // Every chart value under one parameter.
-    expect(Object.keys(settings.properties)).toEqual(['values']);
+    // Every chart value under one parameter; the quota check beside it.
+    expect(Object.keys(settings.properties)).toEqual(['values', 'quotaFit']);
     expect(t.spec.steps[0].input).toEqual({
       chart: name,
       version: '1.0.0',

@@ -53,6 +53,13 @@ describe('templateFromChart', () => {
       title: 'Message',
       description: 'The text the page greets visitors with',
     });
+    // The quota check sits on the last page, left out of the review and
+    // of the action's input.
+    expect(template.spec.parameters[1].properties.quotaFit).toMatchObject({
+      'ui:field': 'KnotQuotaFit',
+      'ui:options': { chart: 'hello-kubernetes', version: '1.0.1' },
+      'ui:backstage': { review: { show: false } },
+    });
     expect(template.spec.steps[0].input).toEqual({
       chart: 'hello-kubernetes',
       version: '1.0.1',

@@ -5,9 +5,12 @@ import {
   CHART_VERSION_ANNOTATION,
   MAX_RELEASE_NAME_LENGTH,
   PROFILE_PICKER_FIELD,
+  QUOTA_FIT_FIELD,
+  QUOTA_FIT_PARAMETER,
   RELEASE_NAME_PATTERN,
   SERVICE_NAME_FIELD,
   TEMPLATE_VALUES_PARAMETER,
+  type QuotaFitFieldOptions,
   type ServiceExposure,
   type ServiceNameFieldOptions,
 } from '@knot-platform/plugin-knot-common';
@@ -89,6 +92,18 @@ export function templateFromChart(
       },
     },
   ];
+  // plugins/knot's check on the last page: whether the chart with the
+  // chosen values fits the profile's quota, before Create is offered.
+  const quotaFit: JsonSchema = {
+    title: 'Quota',
+    type: 'string',
+    'ui:field': QUOTA_FIT_FIELD,
+    'ui:options': {
+      chart: chart.name,
+      version: chart.version,
+    } satisfies QuotaFitFieldOptions,
+    'ui:backstage': { review: { show: false } },
+  };
   if (hasValues) {
     parameters.push({
       title: 'Settings',
@@ -98,8 +113,11 @@ export function templateFromChart(
           title: `Settings of ${chart.title}`,
           description: `The values of the ${chart.name} chart ${chart.version}`,
         },
+        [QUOTA_FIT_PARAMETER]: quotaFit,
       },
     });
+  } else {
+    parameters[0].properties![QUOTA_FIT_PARAMETER] = quotaFit;
   }
   return {
     apiVersion: 'scaffolder.backstage.io/v1beta3',

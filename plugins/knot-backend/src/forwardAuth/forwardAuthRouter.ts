@@ -17,6 +17,7 @@ import { type IngressController, forwardedRequest } from './ingressControllers';
 import { serviceCredentialHeaders } from './serviceCredentials';
 import type { SessionVerifier } from './SessionVerifier';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
+import type { ShareAccess } from '../sharing/ServiceShareAccess';
 
 export interface ForwardAuthRouterOptions {
   /** The ingress controller calling: which header names the routed host. */
@@ -24,6 +25,8 @@ export interface ForwardAuthRouterOptions {
   sessions: SessionVerifier;
   owners: HostOwnerResolver;
   access: ProfileAccess;
+  /** Shares of a service with users who may not act as its owner. */
+  shares?: ShareAccess;
   auth: AuthService;
   httpAuth: HttpAuthService;
   /** Services' parent domain: the session cookie is scoped to it. */
@@ -36,7 +39,8 @@ export interface ForwardAuthRouterOptions {
 
 /**
  * The ingress `auth-url` of users' services (nginx auth_request style):
- * 200 + identity headers for the owner (or its team's members) and the
+ * 200 + identity headers for the owner (or its team's members, or a user
+ * the service is shared with: the headers then name that user) and the
  * request's `Cookie`/`Authorization` without Knot's credentials, 401 +
  * `Location` of the sign-in page for anonymous browsers (`?redirect=1` answers
  * 302 for proxies that pass responses through), 403 for anyone else.
@@ -46,6 +50,21 @@ export function createForwardAuthRouter(
   options: ForwardAuthRouterOptions,
 ): express.Router {
   const router = Router();
+
+  /**
+   * Whether the host's service is shared with the user: only asked for
+   * users who may not act as the owner. The share must name the owner and
+   * the one release whose Ingresses serve the host, so a user's own
+   * Ingress, whatever it says, never matches another profile's share.
+   */
+  const sharedWith = async (userRef: string, owner: string, host: string) => {
+    if (!options.shares || !options.owners.releaseAt) return false;
+    const release = await options.owners.releaseAt(host);
+    if (!release) return false;
+    const user = parseEntityRef(userRef);
+    if (user.kind.toLocaleLowerCase('en-US') !== 'user') return false;
+    return options.shares.admits(user.name, owner, release);
+  };
 
   // Public services (`knot-no-auth`): anyone passes, but Knot's
   // credentials still never reach the service, nor forged identity headers.
@@ -90,7 +109,13 @@ export function createForwardAuthRouter(
       res.status(503).type('text/plain').send('Try again in a moment');
       return;
     }
-    if (!owner || !(await options.access.canActAs(session.user, owner))) {
+    if (
+      !owner ||
+      !(
+        (await options.access.canActAs(session.user, owner)) ||
+        (await sharedWith(session.user, owner, forwarded.host))
+      )
+    ) {
       res
         .status(403)
         .type('text/plain')

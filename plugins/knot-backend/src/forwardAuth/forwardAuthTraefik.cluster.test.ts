@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createDevCertificates,
@@ -15,7 +13,6 @@ import {
 } from '@knot-platform/knot-webhook';
 import {
   createProfileNamespace,
-  describeWithCluster,
   eventually,
   startKnotTestBackend,
   testIngress,
@@ -23,96 +20,17 @@ import {
   testKubeconfig,
   testUsername,
 } from '@knot-platform/knot-test-utils';
+import {
+  describeWithIngress,
+  domain,
+  helloImage,
+  rawViaIngress,
+  viaIngress,
+} from './__testUtils__/viaIngress';
 
-// Forward-auth behind the real ingress of dev/cluster (Traefik v3, its
-// Kubernetes Ingress NGINX provider) in front of the hello image on the
-// real node, whose /api/headers echoes what the service received; the
-// Ingresses get their auth annotations from Knot's real webhook. Needs the
-// cluster's real node (KNOT_REAL_NODE=1) and KNOT_INGRESS_* of `cluster.sh env`.
-const realIngress =
-  process.env.KNOT_REAL_NODE === '1' && !!process.env.KNOT_INGRESS_ADDRESS;
-const describeWithIngress = realIngress ? describeWithCluster : describe.skip;
-
+// Forward-auth behind the real Traefik ingress (see __testUtils__/viaIngress);
+// the Ingresses get their auth annotations from Knot's real webhook.
 jest.setTimeout(240_000);
-
-const domain = process.env.KNOT_INGRESS_DOMAIN ?? 'knot.localtest.me';
-const [ingressHost, ingressPort] = (
-  process.env.KNOT_INGRESS_ADDRESS ?? '127.0.0.1:0'
-).split(':');
-const ca = process.env.KNOT_INGRESS_CA
-  ? fs.readFileSync(process.env.KNOT_INGRESS_CA)
-  : undefined;
-const helloImage = (() => {
-  const env = fs.readFileSync(
-    `${__dirname}/../../../../dev/images/images.env`,
-    'utf8',
-  );
-  const value = (key: string) =>
-    env.match(new RegExp(`^${key}=(.*)$`, 'm'))![1];
-  return `${value('KNOT_IMAGE_REGISTRY')}/${value('IMAGE_hello')}`;
-})();
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-}
-
-/**
- * A request through the ingress: TLS to its loopback address with SNI
- * `sni`; `target` (the request line's) may be an absolute URI; header
- * values may be lists (sent as repeated lines).
- */
-function viaIngress(
-  sni: string,
-  target: string,
-  headers: Record<string, string | string[]> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: ingressHost,
-        port: Number(ingressPort),
-        servername: sni,
-        path: target,
-        headers: { Host: sni, ...headers },
-        ca,
-        agent: false,
-      },
-      res => {
-        let text = '';
-        res.setEncoding('utf8').on('data', d => (text += d));
-        res.on('end', () =>
-          resolve({ status: res.statusCode!, headers: res.headers, text }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.setTimeout(20_000, () => req.destroy(new Error(`timeout ${sni}`)));
-    req.end();
-  });
-}
-
-/** A raw HTTP/1.1 request over TLS, for forms clients do not produce. */
-function rawViaIngress(sni: string, head: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect(
-      { host: ingressHost, port: Number(ingressPort), servername: sni, ca },
-      () => socket.end(`${head}\r\nConnection: close\r\n\r\n`),
-    );
-    let data = '';
-    socket.setEncoding('utf8').on('data', d => (data += d));
-    socket.on('error', reject);
-    socket.on('end', () => {
-      const [top, ...rest] = data.split('\r\n\r\n');
-      resolve({
-        status: Number(top.split(' ')[1]),
-        headers: {},
-        text: rest.join('\r\n\r\n'),
-      });
-    });
-  });
-}
 
 describeWithIngress('forward-auth behind the real Traefik ingress', () => {
   const owner = testUsername('own');
@@ -201,16 +119,15 @@ describeWithIngress('forward-auth behind the real Traefik ingress', () => {
       },
     });
     // Traefik applies Ingresses and endpoints a moment after the API server
-    // has them: until then it answers 404 (its own text) or 503.
+    // has them: until then it answers 404 (its own text) or 503. The owner
+    // is served once the route is there.
     await eventually(
-      `a route to ${host}`,
+      `a route to ${host} serving its owner`,
       async () => {
         const res = await viaIngress(host, '/api/headers', {
           Authorization: `Bearer ${token(profile)}`,
         });
-        return res.status === 503 || res.text === '404 page not found\n'
-          ? undefined
-          : res;
+        return res.status === 200 ? res : undefined;
       },
       180_000,
     );

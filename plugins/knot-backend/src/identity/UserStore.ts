@@ -21,6 +21,7 @@ import type { ProfileNameCheck } from './serviceHostNameCheck';
 const USERS = 'knot_users';
 const MEMBERS = 'knot_team_members';
 const INVITATIONS = 'knot_team_invitations';
+const SHARES = 'knot_service_shares';
 
 interface MemberRow {
   team: string;
@@ -395,6 +396,12 @@ export class UserStore {
       await tx(INVITATIONS)
         .where({ team: name })
         .orWhere({ invitee: name })
+        .delete();
+      // Its services' shares, and what others shared with it: a later
+      // profile of the same name inherits neither.
+      await tx(SHARES)
+        .where({ owner: name })
+        .orWhere({ grantee: name })
         .delete();
       count = await tx(USERS).where({ username: name }).delete();
     });

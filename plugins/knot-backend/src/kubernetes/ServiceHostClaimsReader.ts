@@ -8,7 +8,8 @@ import type { KubernetesClientFactory } from './KubernetesClientFactory';
 /**
  * The cluster's service host claims (every Ingress, the Knot namespaces),
  * read at most every `ttlMs`: forward-auth asks on every request to a
- * service, and sign-up asks too.
+ * service, and sign-up asks too. A caller may ask for a fresher snapshot
+ * (`maxAgeMs`), e.g. when the cached one does not know a host yet.
  */
 export class ServiceHostClaimsReader {
   private snapshot?: { at: number; claims: Promise<ServiceHostClaims> };
@@ -19,8 +20,9 @@ export class ServiceHostClaimsReader {
     private readonly ttlMs = 5_000,
   ) {}
 
-  claims(): Promise<ServiceHostClaims> {
-    if (this.snapshot && Date.now() - this.snapshot.at < this.ttlMs) {
+  claims(maxAgeMs = this.ttlMs): Promise<ServiceHostClaims> {
+    const maxAge = Math.min(maxAgeMs, this.ttlMs);
+    if (this.snapshot && Date.now() - this.snapshot.at < maxAge) {
       return this.snapshot.claims;
     }
     const claims = this.read();

@@ -10,7 +10,7 @@ interface OverrideRow {
 
 /**
  * Admins' quota overrides per profile (user or team), in the plugin's
- * database (migration 20261204000000_quota_overrides). Validation is the
+ * database (migration 20261205000000_quota_overrides). Validation is the
  * caller's (quotaResources.ts): this only stores.
  */
 export class QuotaOverrideStore {

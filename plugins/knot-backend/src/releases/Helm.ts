@@ -14,6 +14,33 @@ export interface HelmRelease {
   app_version: string;
 }
 
+/** A chart deployed (or rendered) as a release, with all its values. */
+export interface HelmChartOptions {
+  release: string;
+  namespace: string;
+  chart: string;
+  repo?: string;
+  version?: string;
+  values: unknown;
+}
+
+/** The arguments after helm's command that name the release and chart. */
+function chartArgs(options: HelmChartOptions, valuesFile: string): string[] {
+  const args = [
+    options.release,
+    options.chart,
+    '-n',
+    options.namespace,
+    '-f',
+    valuesFile,
+  ];
+  if (options.repo) args.push('--repo', options.repo);
+  if (options.version && (options.repo || options.chart.startsWith('oci://'))) {
+    args.push('--version', options.version);
+  }
+  return args;
+}
+
 export class HelmError extends Error {
   constructor(message: string, readonly stderr: string) {
     super(message);
@@ -82,45 +109,59 @@ export class Helm {
     return JSON.parse(stdout || '[]') as HelmRelease[];
   }
 
-  async install(options: {
-    release: string;
-    namespace: string;
-    chart: string;
-    repo?: string;
-    version?: string;
-    values: unknown;
-    labels?: Record<string, string>;
-    upgrade?: boolean;
-    onLine?: (line: string) => void;
-  }): Promise<string> {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-helm-'));
-    try {
-      // JSON is YAML: helm reads it as a values file.
-      const valuesFile = path.join(dir, 'values.json');
-      await fs.writeFile(valuesFile, JSON.stringify(options.values));
+  async install(
+    options: HelmChartOptions & {
+      labels?: Record<string, string>;
+      upgrade?: boolean;
+      onLine?: (line: string) => void;
+    },
+  ): Promise<string> {
+    return this.withValuesFile(options.values, async valuesFile => {
       const args = [
         options.upgrade ? 'upgrade' : 'install',
-        options.release,
-        options.chart,
-        '-n',
-        options.namespace,
-        '-f',
-        valuesFile,
+        ...chartArgs(options, valuesFile),
       ];
       // The given values are the whole set (Knot computes knot.* again).
       if (options.upgrade) args.push('--reset-values');
-      if (options.repo) args.push('--repo', options.repo);
-      if (
-        options.version &&
-        (options.repo || options.chart.startsWith('oci://'))
-      ) {
-        args.push('--version', options.version);
-      }
       const labels = Object.entries(options.labels ?? {});
       if (labels.length && !options.upgrade) {
         args.push('--labels', labels.map(([k, v]) => `${k}=${v}`).join(','));
       }
       return (await this.run(args, options.onLine)).stdout;
+    });
+  }
+
+  /**
+   * The manifest `install` (or, with `upgrade`, an upgrade) would apply
+   * with these options, changing nothing: `helm template --validate`, which
+   * renders with the cluster's version and APIs as an install does (without
+   * it helm assumes an old Kubernetes that charts' `kubeVersion` refuses,
+   * and `lookup` finds nothing).
+   */
+  async template(
+    options: HelmChartOptions & { upgrade?: boolean },
+  ): Promise<string> {
+    return this.withValuesFile(options.values, async valuesFile => {
+      const args = [
+        'template',
+        ...chartArgs(options, valuesFile),
+        '--validate',
+      ];
+      if (options.upgrade) args.push('--is-upgrade');
+      return (await this.run(args)).stdout;
+    });
+  }
+
+  private async withValuesFile<T>(
+    values: unknown,
+    use: (valuesFile: string) => Promise<T>,
+  ): Promise<T> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-helm-'));
+    try {
+      // JSON is YAML: helm reads it as a values file.
+      const valuesFile = path.join(dir, 'values.json');
+      await fs.writeFile(valuesFile, JSON.stringify(values));
+      return await use(valuesFile);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

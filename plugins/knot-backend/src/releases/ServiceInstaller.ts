@@ -13,12 +13,16 @@ import {
   releaseKnotValues,
   serviceUrl,
   type ActingProfile,
+  type KnotServiceFit,
   type KnotServiceInstallRequest,
   type KnotServiceInstallResult,
 } from '@knot-platform/plugin-knot-common';
+import type { ChartInfo } from '@knot-platform/plugin-knot-node';
 import type { ChartCatalog } from '../charts/ChartCatalog';
+import type { QuotaFit } from '../quotaFit/QuotaFit';
 import type { ExposureSettings } from './config';
-import { HelmError, type Helm } from './Helm';
+import { HelmError, type Helm, type HelmChartOptions } from './Helm';
+import { helmInputError } from './helmInputError';
 
 /** What the installer reads of a namespace before a singleton install. */
 export interface ReleaseLookup {
@@ -44,23 +48,27 @@ export class ServiceInstaller {
     private readonly charts: ChartCatalog,
     private readonly exposure: ExposureSettings,
     private readonly cluster: ReleaseLookup,
+    /** Refuses what the profile's quota cannot hold, before helm installs. */
+    private readonly fit?: QuotaFit,
   ) {}
 
+  /** Whether the install would fit the profile's quota (nothing deployed). */
+  async checkFit(request: InstallRequest): Promise<KnotServiceFit> {
+    const chart = await this.offeredChart(request);
+    if (!this.fit) return { fits: true, shortfalls: [] };
+    try {
+      return await this.fit.check(
+        request.profile,
+        this.helmOptions(chart, request, request.name),
+      );
+    } catch (e) {
+      throw helmInputError(e);
+    }
+  }
+
   async install(request: InstallRequest): Promise<KnotServiceInstallResult> {
-    if (!new RegExp(RELEASE_NAME_PATTERN).test(request.name)) {
-      throw new InputError(
-        `Invalid service name '${request.name}': use up to ${MAX_RELEASE_NAME_LENGTH} lower-case letters, digits and dashes, starting with a letter`,
-      );
-    }
     const { name: profile, namespace } = request.profile;
-    const chart = await this.findChart(request, profile);
-    if (!chart) {
-      throw new NotFoundError(
-        `No chart '${request.chart}'${
-          request.version ? ` version ${request.version}` : ''
-        } is offered`,
-      );
-    }
+    const chart = await this.offeredChart(request);
     // Only singletons look at the namespace first; otherwise helm itself
     // says whether the name is free or the namespace missing, which keeps
     // the install as fast as a bare `helm install`.
@@ -75,29 +83,23 @@ export class ServiceInstaller {
       }
       existing.forEach(r => taken.add(r.name));
     }
-    const { [KNOT_VALUES_KEY]: _internal, ...userValues } =
-      request.values ?? {};
     let release = uniqueName(request.name, taken);
+    // Before helm: a deploy the quota cannot hold leaves no release behind.
+    try {
+      await this.fit?.refuseUnlessFits(
+        request.profile,
+        this.helmOptions(chart, request, release),
+      );
+    } catch (e) {
+      throw helmInputError(e);
+    }
     for (let attempt = 0; ; attempt++) {
       request.onLine?.(
         `Deploying ${chart.name} ${chart.version} as ${release} in ${namespace}`,
       );
       try {
         await this.helm.install({
-          release,
-          namespace,
-          chart: chart.helmRef.chart,
-          repo: chart.helmRef.repo,
-          version: chart.helmRef.version ?? chart.version,
-          values: {
-            ...userValues,
-            [KNOT_VALUES_KEY]: releaseKnotValues({
-              release,
-              profile,
-              namespace,
-              ...this.exposure,
-            }),
-          },
+          ...this.helmOptions(chart, request, release),
           labels: { [RELEASE_CHART_LABEL]: chart.name },
           onLine: request.onLine,
         });
@@ -126,6 +128,51 @@ export class ServiceInstaller {
       profile,
       url: serviceUrl(release, profile, this.exposure),
       entityRef: releaseEntityRef(profile, release),
+    };
+  }
+
+  /** A valid name and the chart it deploys, or the refusal. */
+  private async offeredChart(request: InstallRequest): Promise<ChartInfo> {
+    if (!new RegExp(RELEASE_NAME_PATTERN).test(request.name)) {
+      throw new InputError(
+        `Invalid service name '${request.name}': use up to ${MAX_RELEASE_NAME_LENGTH} lower-case letters, digits and dashes, starting with a letter`,
+      );
+    }
+    const chart = await this.findChart(request, request.profile.name);
+    if (!chart) {
+      throw new NotFoundError(
+        `No chart '${request.chart}'${
+          request.version ? ` version ${request.version}` : ''
+        } is offered`,
+      );
+    }
+    return chart;
+  }
+
+  /** What helm deploys: the chart, the user's values and Knot's own. */
+  private helmOptions(
+    chart: ChartInfo,
+    request: InstallRequest,
+    release: string,
+  ): HelmChartOptions {
+    const { name: profile, namespace } = request.profile;
+    const { [KNOT_VALUES_KEY]: _internal, ...userValues } =
+      request.values ?? {};
+    return {
+      release,
+      namespace,
+      chart: chart.helmRef.chart,
+      repo: chart.helmRef.repo,
+      version: chart.helmRef.version ?? chart.version,
+      values: {
+        ...userValues,
+        [KNOT_VALUES_KEY]: releaseKnotValues({
+          release,
+          profile,
+          namespace,
+          ...this.exposure,
+        }),
+      },
     };
   }
 

@@ -23,6 +23,8 @@ export interface ReleasesConfig {
   /** The helm binary; looked up on PATH when not a path. */
   helmPath: string;
   exposure: ExposureSettings;
+  /** Whether deploys are held against the profile's quota before helm runs. */
+  quotaFitCheck: boolean;
 }
 
 export function readExposure(config: Config): ExposureSettings {
@@ -47,5 +49,7 @@ export function readReleasesConfig(config: Config): ReleasesConfig {
   return {
     helmPath: config.getOptionalString('knot.services.helmPath') ?? 'helm',
     exposure: readExposure(config),
+    quotaFitCheck:
+      config.getOptionalBoolean('knot.services.quotaFitCheck') ?? true,
   };
 }

@@ -8,7 +8,7 @@ import type { Response } from 'express';
 import type { ServiceInstaller } from './ServiceInstaller';
 
 /** The install request of a body, or a 400 saying what is wrong with it. */
-function installRequest(body: unknown): KnotServiceInstallRequest {
+export function installRequest(body: unknown): KnotServiceInstallRequest {
   const b = (body ?? {}) as Record<string, unknown>;
   const text = (field: string, required: boolean) => {
     const value = b[field];

@@ -14,6 +14,7 @@ import { HelmError, type Helm } from './Helm';
 import type { ReleaseEntities } from './releaseEntities';
 import { createReleasesRouter } from './releasesRouter';
 import type { ServiceInstaller } from './ServiceInstaller';
+import { QuotaFit } from '../quotaFit/QuotaFit';
 
 const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
@@ -102,6 +103,7 @@ async function start(options: { installError?: Error } = {}) {
               charts,
               installer: {} as ServiceInstaller,
               entities: {} as ReleaseEntities,
+              fit: new QuotaFit(helm, {} as any, false),
             }),
           );
           httpRouter.use(router);

@@ -8,24 +8,35 @@ import {
   releaseKnotValues,
   serviceUrl,
   type KnotServiceEventList,
+  type KnotServiceFit,
   type KnotServiceForm,
   type KnotServiceList,
+  type KnotServicePodList,
   type KnotServiceValues,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import type { ChartCatalog } from '../charts/ChartCatalog';
+import type { QuotaFit } from '../quotaFit/QuotaFit';
 import { chartForm } from '../charts/templateFromChart';
 import type { ExposureSettings } from './config';
-import { HelmError, type Helm } from './Helm';
-import { sendInstall } from './installRoute';
+import type { Helm, HelmChartOptions } from './Helm';
+import { helmInputError } from './helmInputError';
+import { installRequest, sendInstall } from './installRoute';
 import type { ReleaseEntities } from './releaseEntities';
 import { splitChart, toKnotService } from './releaseStatus';
 import { releaseObjects } from './releaseObjects';
 import { serviceHealth } from './serviceHealth';
 import { withCrashLogLines } from './crashLogLines';
 import { toKnotServiceEvent } from './serviceEvents';
+import {
+  podLogRequest,
+  releasePod,
+  streamPodLog,
+  toKnotServicePod,
+} from './serviceLogs';
 import type { ServiceInstaller } from './ServiceInstaller';
+import type { ServiceShares } from '../sharing/ServiceShares';
 
 export interface ReleasesRouterOptions {
   httpAuth: HttpAuthService;
@@ -36,41 +47,10 @@ export interface ReleasesRouterOptions {
   charts: ChartCatalog;
   installer: ServiceInstaller;
   entities: ReleaseEntities;
-}
-
-/**
- * helm's refusal of the values (schema validation, a template that fails on
- * them) is the user's input problem: a 400 with helm's own words.
- */
-function helmInputError(e: unknown): unknown {
-  if (!(e instanceof HelmError)) return e;
-  const stderr = e.stderr;
-  if (
-    !/values don't meet the specifications|template:|parse error|cannot unmarshal|YAML/i.test(
-      stderr,
-    )
-  ) {
-    return e;
-  }
-  // Keep helm's findings, without its preamble and chart headings.
-  const findings = stderr
-    .split('\n')
-    .map(l =>
-      l
-        .replace(/^Error: /, '')
-        .replace(/^(UPGRADE|INSTALLATION) FAILED: /, '')
-        .replace(/^- /, '')
-        .trim(),
-    )
-    .filter(
-      l =>
-        l &&
-        !/values don't meet the specifications/.test(l) &&
-        !/^[\w.-]+:$/.test(l),
-    );
-  return new InputError(
-    `The chart refused these values: ${findings.join('; ')}`,
-  );
+  /** A deleted service's shares end with it (a later one of its name starts unshared). */
+  shares?: Pick<ServiceShares, 'revokeAll'>;
+  /** The quota check of installs (in `installer`) and upgrades. */
+  fit: QuotaFit;
 }
 
 /**
@@ -88,6 +68,17 @@ export function createReleasesRouter(
   router.post('/services', async (req, res) => {
     const profile = await profiles.resolve(req);
     await sendInstall(res, options.installer, profile, req.body);
+  });
+
+  // Would this install fit the profile's quota? Nothing is deployed: the
+  // Create form asks before it lets the user submit.
+  router.post('/services/fit', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const body: KnotServiceFit = await options.installer.checkFit({
+      ...installRequest(req.body),
+      profile,
+    });
+    res.json(body);
   });
 
   router.get('/catalog/entities/releases', async (req, res) => {
@@ -145,6 +136,42 @@ export function createReleasesRouter(
     res.json(body);
   });
 
+  // The release's pods and their containers, newest pod first, for the
+  // Logs dialog to pick from.
+  router.get('/services/:name/pods', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const objects = await releaseObjects(kubernetes, profile.namespace, {
+      events: false,
+    });
+    const body: KnotServicePodList = {
+      items: (objects.get(release.name)?.pods ?? [])
+        .map(toKnotServicePod)
+        .sort((a, b) => b.created.localeCompare(a.created)),
+    };
+    res.json(body);
+  });
+
+  // A container's log, streamed while it runs (follow): only of a pod of a
+  // release helm lists in the acting profile's namespace.
+  router.get('/services/:name/logs', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const release = await findRelease(profile.namespace, req.params.name);
+    const pod = await releasePod(
+      kubernetes,
+      profile.namespace,
+      release.name,
+      req.query.pod,
+    );
+    await streamPodLog(
+      kubernetes,
+      profile.namespace,
+      pod.metadata!.name!,
+      podLogRequest(pod, req.query),
+      res,
+    );
+  });
+
   /** The release's user values: never the internal knot.* ones. */
   const userValues = async (namespace: string, name: string) => {
     const { [KNOT_VALUES_KEY]: _internal, ...values } = (await helm.getValues(
@@ -190,9 +217,17 @@ export function createReleasesRouter(
     res.json(body);
   });
 
-  router.put('/services/:name/values', async (req, res) => {
-    const profile = await profiles.resolve(req);
-    const values = req.body?.values;
+  /**
+   * The helm options of an upgrade of `name` to `body.values` as the
+   * profile: the submitted values replace the user values; the internal
+   * ones are computed again, as at install.
+   */
+  const upgradeOptions = async (
+    profile: { name: string; namespace: string },
+    name: string,
+    body: unknown,
+  ): Promise<HelmChartOptions> => {
+    const values = (body as { values?: unknown } | undefined)?.values;
     if (!values || typeof values !== 'object' || Array.isArray(values)) {
       throw new InputError('Body must be { "values": { ... } }');
     }
@@ -201,28 +236,47 @@ export function createReleasesRouter(
         `'${KNOT_VALUES_KEY}' values are set by Knot and cannot be changed`,
       );
     }
-    const release = await findRelease(profile.namespace, req.params.name);
+    const release = await findRelease(profile.namespace, name);
     const chart = await releaseChart(release.chart, profile.name);
-    // The submitted values replace the user values; the internal ones are
-    // computed again, as at install.
+    return {
+      release: release.name,
+      namespace: profile.namespace,
+      chart: chart.helmRef.chart,
+      repo: chart.helmRef.repo,
+      version: chart.helmRef.version ?? chart.version,
+      values: {
+        ...values,
+        [KNOT_VALUES_KEY]: releaseKnotValues({
+          release: release.name,
+          profile: profile.name,
+          namespace: profile.namespace,
+          ...exposure,
+        }),
+      },
+    };
+  };
+
+  // Would these values fit the profile's quota (what the release holds now
+  // given back)? The "Change values" dialog asks before it applies them.
+  router.post('/services/:name/fit', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const upgrade = await upgradeOptions(profile, req.params.name, req.body);
+    let body: KnotServiceFit;
     try {
-      await helm.install({
-        upgrade: true,
-        release: release.name,
-        namespace: profile.namespace,
-        chart: chart.helmRef.chart,
-        repo: chart.helmRef.repo,
-        version: chart.helmRef.version ?? chart.version,
-        values: {
-          ...values,
-          [KNOT_VALUES_KEY]: releaseKnotValues({
-            release: release.name,
-            profile: profile.name,
-            namespace: profile.namespace,
-            ...exposure,
-          }),
-        },
-      });
+      body = await options.fit.check(profile, upgrade, true);
+    } catch (e) {
+      throw helmInputError(e);
+    }
+    res.json(body);
+  });
+
+  router.put('/services/:name/values', async (req, res) => {
+    const profile = await profiles.resolve(req);
+    const upgrade = await upgradeOptions(profile, req.params.name, req.body);
+    try {
+      // Before helm: values the quota cannot hold change nothing.
+      await options.fit.refuseUnlessFits(profile, upgrade, true);
+      await helm.install({ ...upgrade, upgrade: true });
     } catch (e) {
       throw helmInputError(e);
     }
@@ -233,6 +287,7 @@ export function createReleasesRouter(
     const profile = await profiles.resolve(req);
     await findRelease(profile.namespace, req.params.name);
     await helm.uninstall(req.params.name, profile.namespace);
+    await options.shares?.revokeAll(profile.name, req.params.name);
     res.status(204).end();
   });
 

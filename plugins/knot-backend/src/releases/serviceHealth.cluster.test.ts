@@ -2,6 +2,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   createProfileNamespace,
   describeWithCluster,
+  eventually,
   installService,
   servicesTestConfigData,
   startKnotTestBackend,
@@ -104,16 +105,28 @@ describeWithCluster('service status in plain words (real cluster)', () => {
   };
 
   it('says over quota, no node fits and waiting for volume; events to the owner only', async () => {
-    // bob's profile allows no pod at all.
+    await Promise.all([
+      hello(bob, 'quota', { replicas: 0 }),
+      hello(alice, 'big', { replicas: 0 }),
+      hello(alice, 'vol', { replicas: 0 }),
+    ]);
+    // Then bob's profile allows no pod at all (Knot refuses a deploy over
+    // the quota up front, so the quota shrinks under a running service).
     await core.createNamespacedResourceQuota({
       namespace: `knot-${bob}`,
       body: { metadata: { name: 'compute' }, spec: { hard: { pods: '0' } } },
     });
-    await Promise.all([
-      hello(bob, 'quota'),
-      hello(alice, 'big', { replicas: 0 }),
-      hello(alice, 'vol', { replicas: 0 }),
-    ]);
+    // Counted first: until then admission says "status unknown", not why.
+    await eventually('the quota to be counted', async () =>
+      (
+        await core.readNamespacedResourceQuota({
+          namespace: `knot-${bob}`,
+          name: 'compute',
+        })
+      ).status?.hard
+        ? true
+        : undefined,
+    );
     // Scaled to zero: stopped, not starting.
     const stopped = (await services(alice)).find(s => s.name === 'big');
     expect(stopped).toMatchObject({ state: 'Stopped', ready: '0/0' });
@@ -130,6 +143,9 @@ describeWithCluster('service status in plain words (real cluster)', () => {
       },
     });
     await Promise.all([
+      edit(bob, 'quota', d => {
+        d.spec!.replicas = 1;
+      }),
       edit(alice, 'big', d => {
         d.spec!.replicas = 1;
         d.spec!.template.spec!.containers[0].resources = {

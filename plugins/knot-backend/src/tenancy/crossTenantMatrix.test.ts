@@ -71,11 +71,19 @@ const MATRIX: Record<string, Access> = {
   'DELETE /admin/quotas/:profile': 'admin',
   'GET /services': 'profile',
   'POST /services': 'profile',
+  'POST /services/fit': 'profile',
+  'POST /services/:name/fit': 'profile',
   'DELETE /services/:name': 'profile',
   'GET /services/:name/events': 'profile',
+  'GET /services/:name/logs': 'profile',
+  'GET /services/:name/pods': 'profile',
   'GET /services/:name/form': 'profile',
   'GET /services/:name/values': 'profile',
   'PUT /services/:name/values': 'profile',
+  'GET /services/:name/shares': 'profile',
+  'POST /services/:name/shares': 'profile',
+  'DELETE /services/:name/shares/:grantee': 'profile',
+  'GET /me/shared-services': 'self',
   'GET /forward-auth': 'public',
   'GET /forward-auth/public': 'public',
   'POST /forward-auth/session': 'self',
@@ -123,6 +131,7 @@ const PARAMS: Record<string, string> = {
   profile: 'alice',
   team: 't',
   username: 'alice',
+  grantee: 'bob',
 };
 
 /**

@@ -377,6 +377,29 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
       values: { good: new Obj([['replicas', 1]]), bad: ['x', 1, []] },
     },
   },
+  'POST /services/:name/shares': {
+    caller: 'alice',
+    path: '/services/hello/shares',
+    fields: {
+      grantee: {
+        good: 'bob',
+        bad: [...BAD_NAMES, 'ghost', 'alice'],
+        badText: nameText,
+        required: true,
+        accepts: v =>
+          typeof v === 'string' && v !== 'alice' && [...USERS, 't'].includes(v),
+      },
+      expiresAt: {
+        good: '2999-01-01T00:00:00Z',
+        bad: ['tomorrow', '2020-01-01T00:00:00Z', '2999-13-01'],
+        // None (until revoked), or a date and time to come.
+        accepts: v =>
+          v === null ||
+          v === '' ||
+          (typeof v === 'string' && Date.parse(v) > Date.now()),
+      },
+    },
+  },
   'PUT /services/:name/values': {
     caller: 'alice',
     path: '/services/hello/values',
@@ -398,6 +421,15 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
     },
   },
 };
+// The quota fit checks take the bodies of an install and of "Change values".
+BODY_ROUTES['POST /services/fit'] = {
+  ...BODY_ROUTES['POST /services'],
+  path: '/services/fit',
+};
+BODY_ROUTES['POST /services/:name/fit'] = {
+  ...BODY_ROUTES['PUT /services/:name/values'],
+  path: '/services/hello/fit',
+};
 /** Bad bodies per route: a new route takes its share of the same total. */
 const PER_ROUTE = Math.ceil(TOTAL_INPUTS / Object.keys(BODY_ROUTES).length);
 
@@ -412,6 +444,7 @@ const NOT_JSON: Record<string, string> = {
   'DELETE /images': 'no body (the repository is a query parameter)',
   'PUT /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
   'DELETE /services/:name': 'no body',
+  'DELETE /services/:name/shares/:grantee': 'no body',
   'DELETE /teams/:team': 'no body',
   'DELETE /me/teams/:team/invitations/:username': 'no body',
   'DELETE /me/teams/:team/members/:username': 'no body',

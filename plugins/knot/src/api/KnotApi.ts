@@ -4,15 +4,37 @@ import type {
   KnotHealth,
   KnotIntegration,
   KnotMe,
+  KnotServiceFit,
   KnotServiceForm,
+  KnotServiceInstallRequest,
   KnotServiceList,
   KnotServiceSession,
   KnotServiceEventList,
+  KnotServicePodList,
   KnotServiceValues,
   KnotTeam,
   KnotUser,
   KnotUserPatch,
 } from '@knot-platform/plugin-knot-common';
+
+/** Which log {@link KnotApi.readServiceLogs} reads. */
+export interface KnotServiceLogRequest {
+  pod: string;
+  container: string;
+  /** The container's previous run (before its last restart). */
+  previous?: boolean;
+  /** Keep reading while the container runs. */
+  follow?: boolean;
+  tailLines?: number;
+}
+
+/** A pod's log as the catalog's Kubernetes tab asks for it. */
+export interface KnotPodLogRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  previous?: boolean;
+}
 
 /** The Knot backend as the frontend sees it. */
 export interface KnotApi {
@@ -23,6 +45,26 @@ export interface KnotApi {
   getServiceValues(name: string): Promise<KnotServiceValues>;
   /** The release's Kubernetes events, newest first. */
   getServiceEvents(name: string): Promise<KnotServiceEventList>;
+  /** The release's pods and their containers, newest pod first. */
+  listServicePods(name: string): Promise<KnotServicePodList>;
+  /**
+   * Reads a container's log, handing each piece of text to `onText` as it
+   * arrives (with `follow`, while the container runs); resolves when the
+   * log ends, rejects when refused. `signal` stops reading.
+   */
+  readServiceLogs(
+    name: string,
+    request: KnotServiceLogRequest,
+    onText: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  /**
+   * The log of a pod of a Knot release, for the catalog's Kubernetes tab:
+   * asks as the profile whose namespace it is, through the same routes
+   * (and checks) as the Logs dialog. Undefined when the namespace is not a
+   * profile's.
+   */
+  readPodLog(request: KnotPodLogRequest): Promise<string | undefined>;
   /** The chart's form for a release, prefilled with its current values. */
   getServiceForm(name: string): Promise<KnotServiceForm>;
   /** Changes a release's values (helm upgrade). */
@@ -31,6 +73,19 @@ export interface KnotApi {
     values: Record<string, unknown>,
   ): Promise<void>;
   deleteService(name: string): Promise<void>;
+  /**
+   * Whether installing `request` as `profile` (default: the selected one)
+   * fits the profile's quota; nothing is deployed.
+   */
+  checkServiceFit(
+    request: KnotServiceInstallRequest,
+    profile?: string,
+  ): Promise<KnotServiceFit>;
+  /** Whether changing a release's values fits the profile's quota. */
+  checkServiceValuesFit(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<KnotServiceFit>;
   /** Starts a session on the services' domain; answers where to go next. */
   startServiceSession(rd?: string): Promise<KnotServiceSession>;
 

@@ -1,21 +1,30 @@
-import type {
-  ActingProfile,
-  KnotHealth,
-  KnotIntegration,
-  KnotIntegrationList,
-  KnotMe,
-  KnotServiceForm,
-  KnotServiceList,
-  KnotServiceSession,
-  KnotServiceEventList,
-  KnotServiceValues,
-  KnotTeam,
-  KnotTeamList,
-  KnotUser,
-  KnotUserList,
-  KnotUserPatch,
+import {
+  MAX_LOG_TAIL_LINES,
+  namespaceProfile,
+  type ActingProfile,
+  type KnotHealth,
+  type KnotIntegration,
+  type KnotIntegrationList,
+  type KnotMe,
+  type KnotServiceFit,
+  type KnotServiceForm,
+  type KnotServiceInstallRequest,
+  type KnotServiceList,
+  type KnotServiceSession,
+  type KnotServiceEventList,
+  type KnotServicePodList,
+  type KnotServiceValues,
+  type KnotTeam,
+  type KnotTeamList,
+  type KnotUser,
+  type KnotUserList,
+  type KnotUserPatch,
 } from '@knot-platform/plugin-knot-common';
-import type { KnotApi } from './KnotApi';
+import type {
+  KnotApi,
+  KnotPodLogRequest,
+  KnotServiceLogRequest,
+} from './KnotApi';
 import { KnotFetch, type KnotFetchOptions } from './KnotFetch';
 import { readSelectedProfile, writeSelectedProfile } from './selectedProfile';
 
@@ -132,6 +141,75 @@ export class KnotClient implements KnotApi {
     );
   }
 
+  listServicePods(name: string): Promise<KnotServicePodList> {
+    return this.request<KnotServicePodList>(
+      'GET',
+      `/services/${encodeURIComponent(name)}/pods`,
+    );
+  }
+
+  async readServiceLogs(
+    name: string,
+    request: KnotServiceLogRequest,
+    onText: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const query = new URLSearchParams({
+      pod: request.pod,
+      container: request.container,
+      previous: String(Boolean(request.previous)),
+      follow: String(Boolean(request.follow)),
+      ...(request.tailLines !== undefined && {
+        tailLines: String(request.tailLines),
+      }),
+    });
+    const response = await this.backend.fetch(
+      `/services/${encodeURIComponent(name)}/logs?${query}`,
+      { signal },
+    );
+    // The body as it streams: each chunk is shown as soon as it arrives.
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
+      if (text) onText(text);
+    }
+    const rest = decoder.decode();
+    if (rest) onText(rest);
+  }
+
+  async readPodLog(request: KnotPodLogRequest): Promise<string | undefined> {
+    const profile = namespaceProfile(request.namespace);
+    if (!profile) return undefined;
+    // The release whose pod it is: the tab names only the pod.
+    const { items } = await this.backend.json<KnotServiceList>('/services', {
+      profile,
+    });
+    for (const service of items) {
+      const pods = await this.backend.json<KnotServicePodList>(
+        `/services/${encodeURIComponent(service.name)}/pods`,
+        { profile },
+      );
+      if (!pods.items.some(p => p.name === request.pod)) continue;
+      const query = new URLSearchParams({
+        pod: request.pod,
+        container: request.container,
+        previous: String(Boolean(request.previous)),
+        tailLines: String(MAX_LOG_TAIL_LINES),
+      });
+      const response = await this.backend.fetch(
+        `/services/${encodeURIComponent(service.name)}/logs?${query}`,
+        { profile },
+      );
+      return response.text();
+    }
+    throw new Error(
+      `Pod ${request.pod} belongs to no service of ${profile} that you may see`,
+    );
+  }
+
   getServiceForm(name: string): Promise<KnotServiceForm> {
     return this.request<KnotServiceForm>(
       'GET',
@@ -146,6 +224,28 @@ export class KnotClient implements KnotApi {
     await this.request('PUT', `/services/${encodeURIComponent(name)}/values`, {
       values,
     });
+  }
+
+  checkServiceFit(
+    request: KnotServiceInstallRequest,
+    profile?: string,
+  ): Promise<KnotServiceFit> {
+    return this.backend.json<KnotServiceFit>('/services/fit', {
+      method: 'POST',
+      json: request,
+      profile,
+    });
+  }
+
+  checkServiceValuesFit(
+    name: string,
+    values: Record<string, unknown>,
+  ): Promise<KnotServiceFit> {
+    return this.request<KnotServiceFit>(
+      'POST',
+      `/services/${encodeURIComponent(name)}/fit`,
+      { values },
+    );
   }
 
   async deleteService(name: string): Promise<void> {

@@ -24,6 +24,10 @@ export interface KnotFetchOptions {
 export interface KnotRequest {
   method?: string;
   json?: unknown;
+  /** Stops the call (and the reading of a streamed body). */
+  signal?: AbortSignal;
+  /** Acts as this profile instead of the selected one (a form's choice). */
+  profile?: string;
 }
 
 /** A transfer under way: its result, and a way to stop it. */
@@ -49,13 +53,14 @@ export class KnotFetch {
       {
         method: request.method ?? 'GET',
         headers: {
-          ...this.profileHeaders(),
+          ...this.profileHeaders(request.profile),
           ...(json !== undefined && { 'content-type': 'application/json' }),
         },
         body: json === undefined ? undefined : JSON.stringify(json),
         // The backend is another origin in development; forward-auth's
         // session cookie must be accepted from it.
         credentials: 'include',
+        signal: request.signal,
       },
     );
     if (!response.ok) {
@@ -124,8 +129,8 @@ export class KnotFetch {
     };
   }
 
-  private profileHeaders(): Record<string, string> {
-    const profile = readSelectedProfile(this.options.storage);
+  private profileHeaders(chosen?: string): Record<string, string> {
+    const profile = chosen || readSelectedProfile(this.options.storage);
     return profile ? { [PROFILE_HEADER]: profile } : {};
   }
 }

@@ -364,6 +364,14 @@ const KUBERNETES: Record<string, Row> = {
         headers: CLUSTER,
       },
       { ...get('/api/kubernetes/proxy/api/v1/namespaces'), headers: CLUSTER },
+      // What the Kubernetes tab's pod logs ask for (Knot's app reads a
+      // release's logs through Knot's logs route instead).
+      {
+        ...get(
+          `/api/kubernetes/proxy/api/v1/namespaces/${t.namespace}/pods/${t.component.name}/log?container=x`,
+        ),
+        headers: CLUSTER,
+      },
     ],
   },
 };

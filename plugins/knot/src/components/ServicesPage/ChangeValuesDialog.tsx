@@ -16,6 +16,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { errorMessage } from '../../api/errorMessage';
+import { QuotaFitMessage, useQuotaFit } from '../QuotaFit';
 
 // The Material UI v4 theme of react-jsonschema-form, as the scaffolder's
 // Create form uses: the same generated form, the same look.
@@ -24,7 +25,8 @@ const Form = withTheme(Theme);
 /**
  * "Change values" of a service: the form generated from its chart (the one
  * its Create template shows), prefilled with the current values; submitting
- * upgrades the release with helm.
+ * upgrades the release with helm. Whether the values fit the profile's
+ * quota is shown as they change, and Apply waits for values that do.
  */
 export function ChangeValuesDialog(props: {
   service: KnotService;
@@ -41,6 +43,14 @@ export function ChangeValuesDialog(props: {
   const [formData, setFormData] = useState<Record<string, unknown>>();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
+  // Asked as the values change: the dialog says before Apply whether the
+  // quota holds them (the backend refuses them anyway).
+  const shown = formData ?? form.value?.values;
+  const fit = useQuotaFit(
+    shown && (() => knotApi.checkServiceValuesFit(service.name, shown)),
+    JSON.stringify(shown ?? null),
+  );
+  const overQuota = fit.verdict?.fits === false;
 
   const submit = async (values: Record<string, unknown>) => {
     setSaving(true);
@@ -98,6 +108,7 @@ export function ChangeValuesDialog(props: {
               onChange={e => setFormData(e.formData)}
               onSubmit={e => submit(e.formData ?? {})}
             >
+              <QuotaFitMessage state={fit} />
               {error && (
                 <WarningPanel
                   title="The values were not applied"
@@ -112,7 +123,7 @@ export function ChangeValuesDialog(props: {
                   type="submit"
                   color="primary"
                   variant="contained"
-                  disabled={saving || !hasFields}
+                  disabled={saving || !hasFields || overQuota}
                   startIcon={
                     saving ? <CircularProgress size={16} /> : undefined
                   }

@@ -30,6 +30,7 @@ function api(items: KnotService[]) {
   const knotApi = {
     listServices: async () => ({ items: [...items] }),
     getServiceValues: async () => ({ values: { message: 'Hi' } }),
+    checkServiceValuesFit: async () => ({ fits: true, shortfalls: [] }),
     deleteService,
   } as Partial<KnotApi> as KnotApi;
   return { knotApi, deleteService };
@@ -137,6 +138,54 @@ describe('ServicesPage', () => {
     await waitFor(() =>
       expect(screen.queryByText('Change values of hello')).toBeNull(),
     );
+  });
+
+  it('says when the values do not fit the quota, and Apply waits for values that do', async () => {
+    const { knotApi } = api([hello]);
+    knotApi.getServiceForm = async () => ({
+      chart: 'hello-kubernetes',
+      chartVersion: '1.0.0',
+      schema: {
+        type: 'object',
+        properties: {
+          replicas: { type: 'integer', title: 'Replicas', default: 1 },
+        },
+      },
+      values: { replicas: 1 },
+    });
+    const checkServiceValuesFit = jest.fn(
+      async (_name: string, values: Record<string, unknown>) =>
+        (values.replicas as number) > 2
+          ? {
+              fits: false,
+              message: "Needs 2 CPU, 1.5 CPU free of 4 in alice's quota",
+              shortfalls: [],
+            }
+          : { fits: true, shortfalls: [] },
+    );
+    knotApi.checkServiceValuesFit = checkServiceValuesFit;
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Change values of hello' }),
+    );
+    expect(await screen.findByText('Fits the quota')).toBeInTheDocument();
+    fireEvent.change(await screen.findByLabelText('Replicas'), {
+      target: { value: '4' },
+    });
+    expect(
+      await screen.findByText(
+        "Needs 2 CPU, 1.5 CPU free of 4 in alice's quota",
+      ),
+    ).toBeInTheDocument();
+    expect(checkServiceValuesFit).toHaveBeenLastCalledWith('hello', {
+      replicas: 4,
+    });
+    expect(screen.getByRole('button', { name: 'Apply' })).toBeDisabled();
+    fireEvent.change(screen.getByLabelText('Replicas'), {
+      target: { value: '2' },
+    });
+    expect(await screen.findByText('Fits the quota')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Apply' })).toBeEnabled();
   });
 
   it('adds names and values to an empty map, the chart value named profile its own', async () => {

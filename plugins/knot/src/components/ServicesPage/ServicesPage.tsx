@@ -26,6 +26,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
+import { ServiceLogsDialog } from './ServiceLogsDialog';
+import { ShareServiceDialog } from './ShareServiceDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
@@ -63,6 +65,8 @@ export function ServicesPage() {
   const [detail, setDetail] = useState<KnotService>();
   const [changing, setChanging] = useState<KnotService>();
   const [eventsOf, setEventsOf] = useState<KnotService>();
+  const [logsOf, setLogsOf] = useState<KnotService>();
+  const [sharing, setSharing] = useState<KnotService>();
 
   const {
     deleting,
@@ -82,7 +86,8 @@ export function ServicesPage() {
     <Content>
       <Typography paragraph>
         Services you deployed from <Link to="/create">templates</Link>. Each one
-        is reachable only by you (or your team) at its address.
+        is reachable only by you (or your team), and those you share it with, at
+        its address.
       </Typography>
       <QuotaUsage />
       {items.length === 0 ? (
@@ -151,6 +156,20 @@ export function ServicesPage() {
                   </Button>
                   <Button
                     size="small"
+                    aria-label={`Logs of ${s.name}`}
+                    onClick={() => setLogsOf(s)}
+                  >
+                    Logs
+                  </Button>
+                  <Button
+                    size="small"
+                    aria-label={`Share ${s.name}`}
+                    onClick={() => setSharing(s)}
+                  >
+                    Share
+                  </Button>
+                  <Button
+                    size="small"
                     aria-label={`Change values of ${s.name}`}
                     onClick={() => setChanging(s)}
                   >
@@ -184,6 +203,18 @@ export function ServicesPage() {
         <ServiceEventsDialog
           service={eventsOf}
           onClose={() => setEventsOf(undefined)}
+        />
+      )}
+      {logsOf && (
+        <ServiceLogsDialog
+          service={logsOf}
+          onClose={() => setLogsOf(undefined)}
+        />
+      )}
+      {sharing && (
+        <ShareServiceDialog
+          service={sharing}
+          onClose={() => setSharing(undefined)}
         />
       )}
       {detail && (

@@ -1,0 +1,260 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Response } from 'express';
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  MAX_LOG_TAIL_LINES,
+  type KnotServiceContainer,
+  type KnotServicePod,
+} from '@knot-platform/plugin-knot-common';
+import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+import { INSTANCE_LABEL } from './releaseStatus';
+
+/** Lines a log starts with when the request does not say (`tailLines`). */
+const DEFAULT_TAIL_LINES = 1000;
+
+/** A pod or container name: a DNS subdomain (pods) or label (containers). */
+const NAME_PATTERN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** kubectl's annotation naming the container a pod's logs default to. */
+const DEFAULT_CONTAINER_ANNOTATION = 'kubectl.kubernetes.io/default-container';
+
+/** Log requests to the API server still open, for tests and metrics. */
+const openStreams = new Set<http.ClientRequest>();
+
+/** How many container logs are being streamed from the API server now. */
+export function openPodLogStreams(): number {
+  return openStreams.size;
+}
+
+function toContainer(
+  name: string,
+  init: boolean,
+  status: V1ContainerStatus | undefined,
+): KnotServiceContainer {
+  const state = status?.state;
+  let phase: KnotServiceContainer['state'] = 'waiting';
+  if (state?.running) phase = 'running';
+  else if (state?.terminated) phase = 'terminated';
+  const reason =
+    state?.waiting?.reason ?? state?.terminated?.reason ?? undefined;
+  return {
+    name,
+    init,
+    state: phase,
+    ...(reason && { reason }),
+    restarts: status?.restartCount ?? 0,
+    hasPrevious: Boolean(status?.lastState?.terminated),
+  };
+}
+
+/** A release's pod with its containers, init containers first. */
+export function toKnotServicePod(pod: V1Pod): KnotServicePod {
+  const status = (statuses: V1ContainerStatus[] | undefined, name: string) =>
+    statuses?.find(s => s.name === name);
+  return {
+    name: pod.metadata?.name ?? '',
+    phase: pod.status?.phase ?? 'Unknown',
+    created: pod.metadata?.creationTimestamp
+      ? new Date(pod.metadata.creationTimestamp).toISOString()
+      : '',
+    containers: [
+      ...(pod.spec?.initContainers ?? []).map(c =>
+        toContainer(
+          c.name,
+          true,
+          status(pod.status?.initContainerStatuses, c.name),
+        ),
+      ),
+      ...(pod.spec?.containers ?? []).map(c =>
+        toContainer(
+          c.name,
+          false,
+          status(pod.status?.containerStatuses, c.name),
+        ),
+      ),
+    ],
+  };
+}
+
+/**
+ * The pod of a release in the profile's namespace: only a pod that carries
+ * the release's instance label, so a pod of another release (or none) is
+ * "not found", exactly as a pod that does not exist.
+ */
+export async function releasePod(
+  kubernetes: KubernetesClientFactory,
+  namespace: string,
+  release: string,
+  podName: unknown,
+): Promise<V1Pod> {
+  if (typeof podName !== 'string' || podName === '') {
+    throw new InputError(
+      `Say which pod of ${release}: ?pod=<name> (GET /services/${release}/pods lists them)`,
+    );
+  }
+  if (!NAME_PATTERN.test(podName)) {
+    throw new InputError(`'${podName}' is not a pod name`);
+  }
+  const notFound = new NotFoundError(
+    `Service ${release} has no pod '${podName}'`,
+  );
+  const core = await kubernetes.makeClient(lib => lib.CoreV1Api);
+  let pod: V1Pod;
+  try {
+    pod = await core.readNamespacedPod({ name: podName, namespace });
+  } catch (e) {
+    if ((e as { code?: number }).code === 404) throw notFound;
+    throw e;
+  }
+  if (pod.metadata?.labels?.[INSTANCE_LABEL] !== release) throw notFound;
+  return pod;
+}
+
+/** What a log request asks for, checked against the pod. */
+export interface PodLogRequest {
+  container: string;
+  previous: boolean;
+  follow: boolean;
+  tailLines: number;
+}
+
+function flag(query: Record<string, unknown>, name: string): boolean {
+  const value = query[name];
+  if (value === undefined) return false;
+  if (typeof value === 'string' && /^(true|1|)$/.test(value)) return true;
+  if (typeof value === 'string' && /^(false|0)$/.test(value)) return false;
+  throw new InputError(`${name} must be true or false`);
+}
+
+/**
+ * The log request of a query (`container`, `previous`, `follow`,
+ * `tailLines`): a container the pod has (its default one when not named),
+ * a previous run only when it had one, at most {@link MAX_LOG_TAIL_LINES}.
+ */
+export function podLogRequest(
+  pod: V1Pod,
+  query: Record<string, unknown>,
+): PodLogRequest {
+  const podName = pod.metadata?.name ?? '';
+  const containers = toKnotServicePod(pod).containers;
+  const named = query.container;
+  if (named !== undefined && typeof named !== 'string') {
+    throw new InputError('container must be one name');
+  }
+  const container =
+    named ||
+    pod.metadata?.annotations?.[DEFAULT_CONTAINER_ANNOTATION] ||
+    containers.find(c => !c.init)?.name ||
+    '';
+  const found = containers.find(c => c.name === container);
+  if (!found) {
+    throw new InputError(
+      `Pod ${podName} has no container '${container}'; it has ${containers
+        .map(c => c.name)
+        .join(', ')}`,
+    );
+  }
+  const previous = flag(query, 'previous');
+  if (previous && !found.hasPrevious) {
+    throw new InputError(
+      `Container ${container} of pod ${podName} has not restarted: there is no previous log`,
+    );
+  }
+  let tailLines = DEFAULT_TAIL_LINES;
+  if (query.tailLines !== undefined) {
+    const text = query.tailLines;
+    if (
+      typeof text !== 'string' ||
+      !/^\d+$/.test(text) ||
+      Number(text) > MAX_LOG_TAIL_LINES
+    ) {
+      throw new InputError(
+        `tailLines must be a whole number from 0 to ${MAX_LOG_TAIL_LINES}`,
+      );
+    }
+    tailLines = Number(text);
+  }
+  return { container, previous, follow: flag(query, 'follow'), tailLines };
+}
+
+/** The message of a Kubernetes Status body, or the body itself. */
+function statusMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { message?: string }).message ?? body;
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * Streams a container's log from the API server to `res` as text/plain,
+ * chunk by chunk as the kubelet gives it (with `follow`, while the
+ * container runs). The API server's refusals before the first byte become
+ * the usual errors; a client that goes away closes the upstream request at
+ * once, so no log stream outlives its reader.
+ */
+export async function streamPodLog(
+  kubernetes: KubernetesClientFactory,
+  namespace: string,
+  pod: string,
+  request: PodLogRequest,
+  res: Response,
+): Promise<void> {
+  const kubeConfig = await kubernetes.kubeConfig();
+  const server = kubeConfig.getCurrentCluster()?.server?.replace(/\/+$/, '');
+  if (!server) throw new Error('No Kubernetes cluster is configured');
+  const url = new URL(
+    `${server}/api/v1/namespaces/${encodeURIComponent(
+      namespace,
+    )}/pods/${encodeURIComponent(pod)}/log`,
+  );
+  url.searchParams.set('container', request.container);
+  url.searchParams.set('previous', String(request.previous));
+  url.searchParams.set('follow', String(request.follow));
+  url.searchParams.set('tailLines', String(request.tailLines));
+  const options: https.RequestOptions = {};
+  await kubeConfig.applyToHTTPSOptions(options);
+
+  const upstream = (url.protocol === 'https:' ? https : http).request(url, {
+    ...options,
+    method: 'GET',
+  });
+  openStreams.add(upstream);
+  upstream.on('close', () => openStreams.delete(upstream));
+  // The reader went away (or the response ended): stop reading the log.
+  res.on('close', () => upstream.destroy());
+
+  const answer = await new Promise<http.IncomingMessage | undefined>(
+    (resolve, reject) => {
+      upstream.on('response', resolve);
+      upstream.on('error', e =>
+        res.destroyed ? resolve(undefined) : reject(e),
+      );
+      upstream.end();
+    },
+  );
+  if (!answer) return;
+  if (answer.statusCode !== 200) {
+    let body = '';
+    for await (const chunk of answer) body += chunk;
+    upstream.destroy();
+    const message = statusMessage(body);
+    if (answer.statusCode === 400) throw new InputError(message);
+    if (answer.statusCode === 404) {
+      throw new NotFoundError(`Pod ${pod} is gone`);
+    }
+    throw new Error(
+      `The cluster did not give the log (${answer.statusCode}): ${message}`,
+    );
+  }
+  res.status(200);
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  // no-transform: the backend's compression would hold lines back.
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.flushHeaders();
+  answer.on('error', () => res.end());
+  answer.pipe(res);
+}

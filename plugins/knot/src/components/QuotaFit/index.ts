@@ -1,0 +1,2 @@
+export { QuotaFitMessage } from './QuotaFitMessage';
+export { useQuotaFit, type QuotaFitState } from './useQuotaFit';
