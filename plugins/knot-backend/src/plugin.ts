@@ -242,11 +242,10 @@ export const knotPlugin = createBackendPlugin({
         );
         const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
+        // Knot's own tables besides the user store's: shares, teams.
+        const database = await deps.database.getClient();
         // Sharing: a profile's services opened to named users and teams.
-        const shares = new ServiceShares(
-          await deps.database.getClient(),
-          store,
-        );
+        const shares = new ServiceShares(database, store);
         const shareAccess = new ServiceShareAccess(shares, store, access);
 
         // Forward-auth is called by the ingress and checks sessions itself.
@@ -390,11 +389,7 @@ export const knotPlugin = createBackendPlugin({
           createSelfServiceTeamsRouter({
             httpAuth,
             userInfo,
-            teams: new SelfServiceTeams(
-              await deps.database.getClient(),
-              store,
-              knot.identity.teams,
-            ),
+            teams: new SelfServiceTeams(database, store, knot.identity.teams),
           }),
         );
         router.use(

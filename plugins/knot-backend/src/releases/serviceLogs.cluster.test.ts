@@ -189,6 +189,12 @@ describeWithCluster('service logs (real cluster)', () => {
       expect(init.status).toBe(200);
       expect(init.text).toBe('prepared\n');
 
+      // The earlier requests' upstream reads end a moment after their
+      // answers: count from none open, or one ending mid-test looks like
+      // this stream's own.
+      await eventually('the earlier log requests to end', async () =>
+        openPodLogStreams() === 0 ? true : undefined,
+      );
       const before = openPodLogStreams();
       const controller = new AbortController();
       const response = await fetch(
