@@ -33,6 +33,8 @@ import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import { quotasApiRef } from './api/QuotasApi';
+import { QuotasClient } from './api/QuotasClient';
 import { sharingApiRef } from './api/SharingApi';
 import { SharingClient } from './api/SharingClient';
 import { teamsApiRef } from './api/TeamsApi';
@@ -104,6 +106,17 @@ const provisioningApi = ApiBlueprint.make({
       api: provisioningApiRef,
       deps: knotFetchDeps,
       factory: deps => new ProvisioningClient(deps),
+    }),
+});
+
+// Quotas: the acting profile's usage bars; every profile's for admins.
+const quotasApi = ApiBlueprint.make({
+  name: 'quotas',
+  params: defineParams =>
+    defineParams({
+      api: quotasApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new QuotasClient(deps),
     }),
 });
 
@@ -331,6 +344,7 @@ export const knotPlugin = createFrontendPlugin({
     datasetsApi,
     imagesApi,
     provisioningApi,
+    quotasApi,
     knotPage,
     servicesPage,
     filesPage,
