@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   knotPermissions,
@@ -57,6 +58,7 @@ import { createProvisioning } from './provisioning/createProvisioning';
 import { createProvisioningRouter } from './provisioning/provisioningRouter';
 import { StoreProfileSource } from './provisioning/StoreProfileSource';
 import { KubeObjects } from './provisioning/KubeObjects';
+import { requestMetrics } from './metrics/requestMetrics';
 import { ProfileQuotas } from './quotas/ProfileQuotas';
 import { QuotaOverrideStore } from './quotas/QuotaOverrideStore';
 import { QuotaOverridesSource } from './quotas/QuotaOverridesSource';
@@ -102,6 +104,7 @@ export const knotPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         events: eventsServiceRef,
+        metrics: metricsServiceRef,
       },
       async init(deps) {
         const { logger, httpRouter, httpAuth, userInfo, events } = deps;
@@ -153,6 +156,9 @@ export const knotPlugin = createBackendPlugin({
         store.onChange(change =>
           events.publish({ topic: KNOT_PROFILES_TOPIC, eventPayload: change }),
         );
+
+        // Every request counted and timed by route (first, so nothing escapes).
+        httpRouter.use(requestMetrics(deps.metrics));
 
         // The OIDC provider and its login pages are public by nature; mounted
         // before the JSON API so no body parser runs in front of it.
