@@ -83,7 +83,7 @@ describe('requestMetrics', () => {
     expect(JSON.stringify(points)).not.toMatch(/alice|bob|notebook|secret/);
 
     const durations = all.find(
-      m => m.descriptor.name === 'knot_portal_request_duration',
+      m => m.descriptor.name === 'knot_portal_request_duration_seconds',
     );
     expect(durations?.descriptor.unit).toBe('s');
     const histogram = durations?.dataPoints.find(

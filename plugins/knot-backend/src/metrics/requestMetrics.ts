@@ -16,16 +16,19 @@ export function requestMetrics(metrics: MetricsService) {
   const requests = metrics.createCounter('knot_portal_requests', {
     description: "Requests to Knot's backend, by route, method and code",
   });
-  const duration = metrics.createHistogram('knot_portal_request_duration', {
-    description: "Time to answer a request to Knot's backend",
-    unit: 's',
-    advice: {
-      explicitBucketBoundaries: [
-        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-        30,
-      ],
+  const duration = metrics.createHistogram(
+    'knot_portal_request_duration_seconds',
+    {
+      description: "Time to answer a request to Knot's backend",
+      unit: 's',
+      advice: {
+        explicitBucketBoundaries: [
+          0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+          10, 30,
+        ],
+      },
     },
-  });
+  );
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     // The plugin's own mount point (`/api/knot`) is the same on every route.
