@@ -211,7 +211,7 @@ describe('serviceHealth', () => {
       'OOMKilled';
     pod.spec!.containers[0].resources = { limits: { memory: '64Mi' } };
     expect(serviceHealth([pod], [], 'alice')?.reason).toBe(
-      'keeps running out of memory (limit 64Mi) (container web)',
+      'keeps running out of memory: limit 64Mi (container web)',
     );
   });
 

@@ -141,7 +141,11 @@ export function serviceHealth(
     const creating = [
       ...(pod.status?.initContainerStatuses ?? []),
       ...(pod.status?.containerStatuses ?? []),
-    ].some(c => /^(ContainerCreating|PodInitializing)$/.test(c.state?.waiting?.reason ?? ''));
+    ].some(c =>
+      /^(ContainerCreating|PodInitializing)$/.test(
+        c.state?.waiting?.reason ?? '',
+      ),
+    );
     if (mount && creating && pod.status?.phase === 'Pending') {
       return starting(mountReason(mount.message ?? ''));
     }
@@ -242,12 +246,9 @@ function undeclared(message: string, profile: string): string {
       part.trim().match(/^(\S+) for: (.+)$/) ?? [];
     return resources
       ? [
-          `${resources
+          `${resources.split(',').map(requirement).join(' and ')} (${containers
             .split(',')
-            .map(requirement)
-            .join(' and ')} (${containers.split(',').join(', ')} set${
-            containers.includes(',') ? '' : 's'
-          } none)`,
+            .join(', ')} set${containers.includes(',') ? '' : 's'} none)`,
         ]
       : [];
   });
@@ -336,7 +337,7 @@ function crashReason(
 ): string {
   if (last?.reason === 'OOMKilled') {
     return `keeps running out of memory${
-      memoryLimit ? ` (limit ${memoryLimit})` : ''
+      memoryLimit ? `: limit ${memoryLimit}` : ''
     } (container ${container})`;
   }
   return last === undefined
