@@ -33,6 +33,8 @@ import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import { auditApiRef } from './api/AuditApi';
+import { AuditClient } from './api/AuditClient';
 import { sharingApiRef } from './api/SharingApi';
 import { SharingClient } from './api/SharingClient';
 import { teamsApiRef } from './api/TeamsApi';
@@ -126,6 +128,17 @@ const sharingApi = ApiBlueprint.make({
       api: sharingApiRef,
       deps: knotFetchDeps,
       factory: deps => new SharingClient(deps),
+    }),
+});
+
+// The audit log: the Admin page's panel and the user's own activity.
+const auditApi = ApiBlueprint.make({
+  name: 'audit',
+  params: defineParams =>
+    defineParams({
+      api: auditApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new AuditClient(deps),
     }),
 });
 
@@ -345,6 +358,7 @@ export const knotPlugin = createFrontendPlugin({
     quotaFitField,
     teamsApi,
     sharingApi,
+    auditApi,
     teamsPage,
     impersonationBanner,
   ],
