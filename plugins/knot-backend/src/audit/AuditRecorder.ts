@@ -64,3 +64,12 @@ export async function recordFailureOf<T>(
     throw error;
   }
 }
+
+/**
+ * A value the client sent, as an audit entry shows it: a string, clipped;
+ * anything else as nothing. Never String() it: an object's toString is the
+ * client's.
+ */
+export function clientText(value: unknown, max = 63): string {
+  return typeof value === 'string' ? value.slice(0, max) : '';
+}

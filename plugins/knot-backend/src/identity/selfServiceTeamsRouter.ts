@@ -11,6 +11,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { AuditRecord } from '../audit/AuditLog';
 import {
+  clientText,
   notAudited,
   recordIn,
   type AuditRecorder,
@@ -72,9 +73,9 @@ export function createSelfServiceTeamsRouter(options: {
       await teams.create(
         actor,
         name,
-        recorded(req, actor, String(name), {
+        recorded(req, actor, clientText(name), {
           action: 'team.create',
-          target: `team ${name}`,
+          target: `team ${clientText(name)}`,
           details: { owner: actor },
         }),
       ),
@@ -93,8 +94,8 @@ export function createSelfServiceTeamsRouter(options: {
         role,
         recorded(req, actor, team, {
           action: 'team.invite',
-          target: `team ${team} invitee ${username}`,
-          details: { invitee: username, role },
+          target: `team ${team} invitee ${clientText(username)}`,
+          details: { invitee: clientText(username), role: clientText(role) },
         }),
       ),
     );
@@ -127,7 +128,7 @@ export function createSelfServiceTeamsRouter(options: {
       recorded(req, actor, team, {
         action: 'team.setRole',
         target: `team ${team} member ${username}`,
-        details: { member: username, role },
+        details: { member: username, role: clientText(role) },
       }),
     );
     res.status(204).end();
@@ -174,8 +175,8 @@ export function createSelfServiceTeamsRouter(options: {
       to,
       recorded(req, actor, team, {
         action: 'team.setRole',
-        target: `team ${team} owner ${to}`,
-        details: { transfer: true, from: actor, to },
+        target: `team ${team} owner ${clientText(to)}`,
+        details: { transfer: true, from: actor, to: clientText(to) },
       }),
     );
     res.status(204).end();

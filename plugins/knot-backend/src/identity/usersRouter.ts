@@ -16,6 +16,7 @@ import {
   type PermissionCheck,
 } from '../permissions/requirePermission';
 import {
+  clientText,
   notAudited,
   recordIn,
   type AuditRecorder,
@@ -199,8 +200,8 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
         {},
         recorded(req, admin, {
           action: 'team.create',
-          target: `team ${name}`,
-          targetProfile: name,
+          target: `team ${clientText(name)}`,
+          targetProfile: clientText(name),
           details: { members: members ?? [] },
         }),
       ),
@@ -249,9 +250,9 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
       'member',
       recorded(req, admin, {
         action: 'team.addMember',
-        target: `team ${team} member ${member}`,
+        target: `team ${team} member ${clientText(member)}`,
         targetProfile: team,
-        details: { member, role: 'member' },
+        details: { member: clientText(member), role: 'member' },
       }),
     );
     res.json(await store.getTeam(req.params.team));

@@ -38,6 +38,7 @@ import {
 import type { ServiceInstaller } from './ServiceInstaller';
 import type { ServiceShares } from '../sharing/ServiceShares';
 import {
+  clientText,
   notAudited,
   recordOutcome,
   type AuditRecorder,
@@ -85,7 +86,7 @@ export function createReleasesRouter(
     action,
     actor: profile.actor ?? profile.name,
     actingProfile: profile.name,
-    target: `service ${profile.name}/${String(service ?? '').slice(0, 63)}`,
+    target: `service ${profile.name}/${clientText(service)}`,
     targetProfile: profile.name,
     sourceIp: sourceAddress(req),
     details,

@@ -16,6 +16,7 @@ import type { ExposureSettings } from '../releases/config';
 import type { Helm } from '../releases/Helm';
 import type { AuditRecord } from '../audit/AuditLog';
 import {
+  clientText,
   notAudited,
   recordFailureOf,
   recordIn,
@@ -62,12 +63,12 @@ export function createSharingRouter(
     action,
     actor: profile.actor,
     actingProfile: profile.name,
-    target: `service ${profile.name}/${req.params.name} grantee ${String(
-      grantee ?? '',
-    ).slice(0, 63)}`,
+    target: `service ${profile.name}/${req.params.name} grantee ${clientText(
+      grantee,
+    )}`,
     targetProfile: profile.name,
     sourceIp: sourceAddress(req),
-    details: { grantee, ...details },
+    details: { grantee: clientText(grantee), ...details },
   });
 
   /** The acting profile and its release `name` (404 when it has none). */
