@@ -44,6 +44,17 @@ export function createFilesRouter(options: FilesRouterOptions): express.Router {
   const router = Router();
   const audit = options.audit ?? notAudited;
 
+  const rootOf = async (req: Request) => {
+    const profile = await options.resolver.resolve(req);
+    const domain = req.params.domain;
+    if (!FILE_DOMAINS.includes(domain as FileDomain)) {
+      throw new NotFoundError(
+        `Unknown folder '${domain}': use private or shared`,
+      );
+    }
+    return options.storage.root(profile.name, domain);
+  };
+
   /** Resolves the acting profile and runs a recorded change of its files. */
   const recordedChange = async (
     req: Request,
@@ -67,17 +78,6 @@ export function createFilesRouter(options: FilesRouterOptions): express.Router {
       },
       async () => change(await rootOf(req)),
     );
-  };
-
-  const rootOf = async (req: Request) => {
-    const profile = await options.resolver.resolve(req);
-    const domain = req.params.domain;
-    if (!FILE_DOMAINS.includes(domain as FileDomain)) {
-      throw new NotFoundError(
-        `Unknown folder '${domain}': use private or shared`,
-      );
-    }
-    return options.storage.root(profile.name, domain);
   };
 
   // One file as the raw body, before the JSON parser: whatever type the

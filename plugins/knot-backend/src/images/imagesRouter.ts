@@ -167,23 +167,7 @@ export function createImagesRouter(
     res.status(201).json(body);
   });
 
-  // A tag, or with no tag the whole repository; admins only, any area.
-  router.delete('/images', async (req, res) => {
-    const admin = await requirePermission(
-      permissions,
-      req,
-      knotImagesManagePermission,
-    );
-    const repository = query(req, 'repository');
-    const tag = query(req, 'tag');
-    const entry = imageEntry(req, admin, admin, 'image.delete', {
-      repository,
-      tag: tag || undefined,
-    });
-    await recordOutcome(audit, entry, () => deleteImage(repository, tag));
-    res.status(204).end();
-  });
-
+  // Deletes a tag, or with no tag every image of the repository.
   const deleteImage = async (repository: string, tag: string) => {
     registryConfig();
     const problem =
@@ -208,6 +192,23 @@ export function createImagesRouter(
       }
     }
   };
+
+  // A tag, or with no tag the whole repository; admins only, any area.
+  router.delete('/images', async (req, res) => {
+    const admin = await requirePermission(
+      permissions,
+      req,
+      knotImagesManagePermission,
+    );
+    const repository = query(req, 'repository');
+    const tag = query(req, 'tag');
+    const entry = imageEntry(req, admin, admin, 'image.delete', {
+      repository,
+      tag: tag || undefined,
+    });
+    await recordOutcome(audit, entry, () => deleteImage(repository, tag));
+    res.status(204).end();
+  });
 
   return router;
 }
