@@ -55,7 +55,13 @@ export function createProfilesRouter(options: {
   router.post('/profile/switch', express.json(), async (req, res) => {
     const profile = await resolver.resolve(req, 'read');
     const { actor, name } = profile;
-    const previous = req.body?.previous;
+    const body: unknown = req.body ?? {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InputError(
+        'Send a JSON object: { "previous": "<the profile acted as before>" }',
+      );
+    }
+    const previous = (body as { previous?: unknown }).previous;
     if (
       previous !== undefined &&
       previous !== null &&
