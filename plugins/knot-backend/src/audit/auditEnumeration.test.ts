@@ -729,6 +729,21 @@ describe.each(databases.eachSupportedId())(
       expect(bad.body.error.message).toContain('not an audited action');
     });
 
+    it('records the address Express sees, not a forged X-Forwarded-For', async () => {
+      const before = await lastId();
+      const res = await request(ctx.server)
+        .post('/api/knot/profile/switch')
+        .set('Authorization', as('carol'))
+        .set('x-knot-profile', 't')
+        .set('X-Forwarded-For', '203.0.113.66')
+        .send({});
+      expect(res.status).toBe(200);
+      const [row] = await entriesAfter(before);
+      expect(row.action).toBe('profile.switch');
+      // No backend.trustProxy here: the TCP peer, this test.
+      expect(row.source_ip).toMatch(/127\.0\.0\.1|::1/);
+    });
+
     it('never fails an action whose audit entry cannot be written', async () => {
       await ctx.knex.schema.renameTable('knot_audit_log', 'knot_audit_gone');
       try {
