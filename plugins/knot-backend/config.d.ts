@@ -286,6 +286,12 @@ export interface Config {
       podSecurity?: string;
       /** Default ResourceQuota `hard` values of every profile namespace. */
       quota?: { [resource: string]: string };
+      /**
+       * Extended resources (e.g. `nvidia.com/gpu`) admins may limit per
+       * profile on the Admin page, as `requests.<name>` in the namespace's
+       * ResourceQuota (CPU, memory and pods always may be).
+       */
+      extendedResources?: string[];
       /** Default container requests/limits (a LimitRange) per namespace. */
       limitRange?: {
         default?: { [resource: string]: string };

@@ -56,6 +56,11 @@ import { ConfigProfileSource } from './provisioning/ConfigProfileSource';
 import { createProvisioning } from './provisioning/createProvisioning';
 import { createProvisioningRouter } from './provisioning/provisioningRouter';
 import { StoreProfileSource } from './provisioning/StoreProfileSource';
+import { KubeObjects } from './provisioning/KubeObjects';
+import { ProfileQuotas } from './quotas/ProfileQuotas';
+import { QuotaOverrideStore } from './quotas/QuotaOverrideStore';
+import { QuotaOverridesSource } from './quotas/QuotaOverridesSource';
+import { createQuotasRouter } from './quotas/quotasRouter';
 import { clusterReleaseLookup } from './releases/clusterReleaseLookup';
 import { Helm } from './releases/Helm';
 import { ReleaseEntities } from './releases/releaseEntities';
@@ -190,6 +195,28 @@ export const knotPlugin = createBackendPlugin({
           knot.datasets.apiGroup,
         );
 
+        // Quotas: admins' overrides in the database, merged over the
+        // config's by the reconciler; a deleted profile's go with it.
+        const quotaOverrides = new QuotaOverrideStore(
+          await deps.database.getClient(),
+        );
+        store.onChange(async change => {
+          if (change.kind === 'deleted') {
+            await quotaOverrides.clear(change.profile);
+          }
+        });
+        const profileSource = new StoreProfileSource(
+          store,
+          new ConfigProfileSource(knot.provisioning.profiles),
+        );
+        const quotas = new ProfileQuotas({
+          kube: new KubeObjects(kubernetes),
+          overrides: quotaOverrides,
+          config: knot.provisioning,
+          privateDir: knot.files.privateDir,
+          privateQuotaBytes: knot.files.privateQuotaBytes,
+        });
+
         // Provisioning follows the user store: every change reconciles the
         // profile it touched (the periodic run catches other replicas').
         const provisioning = await createProvisioning({
@@ -197,10 +224,7 @@ export const knotPlugin = createBackendPlugin({
           logger,
           kubernetes,
           scheduler: deps.scheduler,
-          source: new StoreProfileSource(
-            store,
-            new ConfigProfileSource(knot.provisioning.profiles),
-          ),
+          source: new QuotaOverridesSource(profileSource, quotaOverrides),
           sharedDatasets: new SharedDatasets(
             kubernetes,
             knot.datasets.shared,
@@ -254,7 +278,9 @@ export const knotPlugin = createBackendPlugin({
           '/files',
           createFilesRouter({
             resolver: profiles,
-            storage: FileStorage.fromConfig(knot.files),
+            storage: FileStorage.fromConfig(knot.files, profile =>
+              quotas.privateStorageBytes(profile),
+            ),
             audit,
           }),
         );
@@ -286,6 +312,18 @@ export const knotPlugin = createBackendPlugin({
           }),
         );
         router.use(createProvisioningRouter({ ...provisioning, permissions }));
+        router.use(
+          createQuotasRouter({
+            resolver: profiles,
+            permissions,
+            quotas,
+            overrides: quotaOverrides,
+            profiles: profileSource,
+            isTeam: async name => (await store.getUser(name))?.team ?? false,
+            reconciler: provisioning.reconciler,
+            audit,
+          }),
+        );
         router.use(
           createReleasesRouter({
             httpAuth,

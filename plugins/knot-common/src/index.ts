@@ -22,6 +22,7 @@ export * from './oidc';
 export * from './permissions';
 export * from './profiles';
 export * from './provisioning';
+export * from './quotas';
 export * from './services';
 export * from './sharing';
 export * from './teams';

@@ -35,6 +35,8 @@ import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
 import { auditApiRef } from './api/AuditApi';
 import { AuditClient } from './api/AuditClient';
+import { quotasApiRef } from './api/QuotasApi';
+import { QuotasClient } from './api/QuotasClient';
 import { sharingApiRef } from './api/SharingApi';
 import { SharingClient } from './api/SharingClient';
 import { teamsApiRef } from './api/TeamsApi';
@@ -106,6 +108,17 @@ const provisioningApi = ApiBlueprint.make({
       api: provisioningApiRef,
       deps: knotFetchDeps,
       factory: deps => new ProvisioningClient(deps),
+    }),
+});
+
+// Quotas: the acting profile's usage bars; every profile's for admins.
+const quotasApi = ApiBlueprint.make({
+  name: 'quotas',
+  params: defineParams =>
+    defineParams({
+      api: quotasApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new QuotasClient(deps),
     }),
 });
 
@@ -344,6 +357,7 @@ export const knotPlugin = createFrontendPlugin({
     datasetsApi,
     imagesApi,
     provisioningApi,
+    quotasApi,
     knotPage,
     servicesPage,
     filesPage,

@@ -156,6 +156,19 @@ const DRIVERS: Array<[AuditAction, Driver]> = [
     },
   ],
   [
+    'quota.change',
+    {
+      actor: 'dana',
+      actingProfile: 'dana',
+      result: 'success',
+      run: ctx =>
+        call(ctx, 'put', '/admin/quotas/alice', 'dana', {
+          body: { quota: { pods: '4' } },
+          expect: 200,
+        }),
+    },
+  ],
+  [
     'user.setAdmin',
     {
       actor: 'dana',
