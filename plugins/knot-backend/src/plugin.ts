@@ -72,6 +72,9 @@ import { ServiceShareAccess } from './sharing/ServiceShareAccess';
 import { ServiceShares } from './sharing/ServiceShares';
 import { createSharingRouter } from './sharing/sharingRouter';
 import { QuotaFit } from './quotaFit/QuotaFit';
+import { AuditLog } from './audit/AuditLog';
+import { createAuditRouter } from './audit/auditRouter';
+import { scheduleAuditRetention } from './audit/auditRetention';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
@@ -127,6 +130,17 @@ export const knotPlugin = createBackendPlugin({
           nameCheck: serviceHostNameCheck(hostClaims, exposure.domain, logger),
         });
         await ensureFirstAdmin(knot.identity.firstAdmin, store, logger);
+        // Knot's own tables besides the user store's: audit, shares, teams
+        // (the user store migrated them).
+        const database = await deps.database.getClient();
+        // The audit log: every platform action, kept for the retention.
+        const audit = new AuditLog(database, logger);
+        await scheduleAuditRetention({
+          scheduler: deps.scheduler,
+          audit,
+          retentionDays: knot.audit.retentionDays,
+          logger,
+        });
         const admins = new KnotAdmins(store, knot.identity.admins);
         const permissions: PermissionCheck = {
           permissions: deps.permissions,
@@ -136,6 +150,14 @@ export const knotPlugin = createBackendPlugin({
           frameworkEnabled: knot.permissionsEnabled,
         };
 
+        const mayImpersonate = async (req: express.Request) =>
+          (
+            await hasPermission(
+              permissions,
+              req,
+              knotProfilesImpersonatePermission,
+            )
+          ).allowed;
         // Profiles: who may act as whom, the acting profile of a request.
         const access = new StoreProfileAccess(store, admins);
         const profiles = new StoreProfileResolver({
@@ -143,14 +165,7 @@ export const knotPlugin = createBackendPlugin({
           userInfo,
           access,
           namespacePrefix,
-          mayImpersonate: async req =>
-            (
-              await hasPermission(
-                permissions,
-                req,
-                knotProfilesImpersonatePermission,
-              )
-            ).allowed,
+          mayImpersonate,
         });
         // Other plugins (the catalog module) follow the store by events.
         store.onChange(change =>
@@ -174,6 +189,7 @@ export const knotPlugin = createBackendPlugin({
           logger,
           store,
           admins,
+          audit,
         });
         httpRouter.use(oidc.router);
         httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
@@ -248,8 +264,6 @@ export const knotPlugin = createBackendPlugin({
         );
         const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
-        // Knot's own tables besides the user store's: shares, teams.
-        const database = await deps.database.getClient();
         // Sharing: a profile's services opened to named users and teams.
         const shares = new ServiceShares(database, store);
         const shareAccess = new ServiceShareAccess(shares, store, access);
@@ -273,6 +287,7 @@ export const knotPlugin = createBackendPlugin({
             storage: FileStorage.fromConfig(knot.files, profile =>
               quotas.privateStorageBytes(profile),
             ),
+            audit,
           }),
         );
         // Images: uploads are raw request bodies too.
@@ -281,6 +296,7 @@ export const knotPlugin = createBackendPlugin({
             profiles,
             permissions,
             config: knot.images,
+            audit,
           }),
         );
         router.use(express.json());
@@ -291,6 +307,7 @@ export const knotPlugin = createBackendPlugin({
               kubernetes,
               knot.kubernetes.healthTimeoutMs,
             ),
+            auditWriteFailures: () => audit.failures,
           }),
         );
         // Integrations: the services next to Knot, for the home page.
@@ -310,6 +327,7 @@ export const knotPlugin = createBackendPlugin({
             profiles: profileSource,
             isTeam: async name => (await store.getUser(name))?.team ?? false,
             reconciler: provisioning.reconciler,
+            audit,
           }),
         );
         router.use(
@@ -322,6 +340,7 @@ export const knotPlugin = createBackendPlugin({
             charts,
             shares,
             fit,
+            audit,
             installer: new ServiceInstaller(
               helm,
               charts,
@@ -349,6 +368,7 @@ export const knotPlugin = createBackendPlugin({
             shares,
             access: shareAccess,
             exposure,
+            audit,
           }),
         );
         router.use(
@@ -357,6 +377,7 @@ export const knotPlugin = createBackendPlugin({
             kubernetes,
             datasets: new DatashimDatasets(kubernetes, knot.datasets.apiGroup),
             config: knot.datasets,
+            audit,
           }),
         );
         router.use(
@@ -388,7 +409,14 @@ export const knotPlugin = createBackendPlugin({
           }),
         );
         router.use(
-          createProfilesRouter({ httpAuth, access, resolver: profiles, store }),
+          createProfilesRouter({
+            httpAuth,
+            access,
+            resolver: profiles,
+            store,
+            mayImpersonate,
+            audit,
+          }),
         );
         // Self-service teams: users create, join and leave teams.
         router.use(
@@ -396,10 +424,29 @@ export const knotPlugin = createBackendPlugin({
             httpAuth,
             userInfo,
             teams: new SelfServiceTeams(database, store, knot.identity.teams),
+            audit,
           }),
         );
         router.use(
-          createUsersRouter({ httpAuth, userInfo, store, admins, permissions }),
+          createUsersRouter({
+            httpAuth,
+            userInfo,
+            store,
+            admins,
+            permissions,
+            audit,
+          }),
+        );
+        // The audit log: admins read and export it, users their own entries.
+        router.use(
+          createAuditRouter({
+            httpAuth,
+            userInfo,
+            audit,
+            access,
+            teamsOf: username => store.teamsOf(username),
+            permissions,
+          }),
         );
         // Last: no stack, path or stderr in answers outside development.
         router.use(hideInternalErrors(logger));

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './audit';
 export * from './catalog';
 export * from './datasets';
 export * from './charts';

@@ -33,6 +33,8 @@ import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import { auditApiRef } from './api/AuditApi';
+import { AuditClient } from './api/AuditClient';
 import { quotasApiRef } from './api/QuotasApi';
 import { QuotasClient } from './api/QuotasClient';
 import { sharingApiRef } from './api/SharingApi';
@@ -139,6 +141,17 @@ const sharingApi = ApiBlueprint.make({
       api: sharingApiRef,
       deps: knotFetchDeps,
       factory: deps => new SharingClient(deps),
+    }),
+});
+
+// The audit log: the Admin page's panel and the user's own activity.
+const auditApi = ApiBlueprint.make({
+  name: 'audit',
+  params: defineParams =>
+    defineParams({
+      api: auditApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new AuditClient(deps),
     }),
 });
 
@@ -359,6 +372,7 @@ export const knotPlugin = createFrontendPlugin({
     quotaFitField,
     teamsApi,
     sharingApi,
+    auditApi,
     teamsPage,
     impersonationBanner,
   ],

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 
+/** A step run in the change's transaction (its audit entry). */
+type InTransaction = (tx: Knex.Transaction) => Promise<void>;
+
 const OVERRIDES = 'knot_quota_overrides';
 
 interface OverrideRow {
@@ -41,11 +44,15 @@ export class QuotaOverrideStore {
     return byProfile;
   }
 
-  /** Replaces all of a profile's overrides (empty: clears them), at once. */
+  /**
+   * Replaces all of a profile's overrides (empty: clears them), at once;
+   * `alongside` runs in the same transaction.
+   */
   async replace(
     profile: string,
     quota: Record<string, string>,
     updatedBy: string,
+    alongside?: InTransaction,
   ): Promise<void> {
     const now = new Date();
     await this.knex.transaction(async tx => {
@@ -58,6 +65,7 @@ export class QuotaOverrideStore {
         updated_at: now,
       }));
       if (rows.length > 0) await tx(OVERRIDES).insert(rows);
+      await alongside?.(tx);
     });
   }
 

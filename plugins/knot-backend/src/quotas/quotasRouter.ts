@@ -18,6 +18,12 @@ import type { ProfileQuotas } from './ProfileQuotas';
 import type { QuotaOverrideStore } from './QuotaOverrideStore';
 import { checkQuotaOverrides } from './quotaResources';
 import { errorMessage } from '../provisioning/KubeObjects';
+import {
+  notAudited,
+  recordIn,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 
 export interface QuotasRouterOptions {
   resolver: ProfileResolver;
@@ -29,6 +35,8 @@ export interface QuotasRouterOptions {
   /** Whether a profile is a team (the acting profile's answer says so). */
   isTeam(name: string): Promise<boolean>;
   reconciler: Pick<ProvisioningReconciler, 'reconcileProfile'>;
+  /** Records each change (`quota.change`) in the change's transaction. */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -43,8 +51,33 @@ export function createQuotasRouter(
 ): express.Router {
   const { resolver, permissions, quotas, overrides, profiles, reconciler } =
     options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
+
+  /** Stores a profile's overrides with their audit entry, at once. */
+  async function store(
+    req: express.Request,
+    admin: string,
+    profile: string,
+    quota: Record<string, string>,
+  ) {
+    await overrides.replace(
+      profile,
+      quota,
+      admin,
+      recordIn(audit, {
+        action: 'quota.change',
+        actor: admin,
+        actingProfile: admin,
+        target: `quota ${profile}`,
+        targetProfile: profile,
+        result: 'success',
+        sourceIp: sourceAddress(req),
+        details: { overrides: quota },
+      }),
+    );
+  }
 
   router.get('/quota', async (req, res) => {
     const profile = await resolver.resolve(req);
@@ -115,13 +148,13 @@ export function createQuotasRouter(
   router.put('/admin/quotas/:profile', async (req, res) => {
     const target = await existingProfile(req.params.profile);
     const quota = checkQuotaOverrides(req.body?.quota, quotas.resources());
-    await overrides.replace(target.name, quota, res.locals.admin);
+    await store(req, res.locals.admin, target.name, quota);
     res.json(await changed(target.name, quota));
   });
 
   router.delete('/admin/quotas/:profile', async (req, res) => {
     const target = await existingProfile(req.params.profile);
-    await overrides.replace(target.name, {}, res.locals.admin);
+    await store(req, res.locals.admin, target.name, {});
     res.json(await changed(target.name, {}));
   });
 

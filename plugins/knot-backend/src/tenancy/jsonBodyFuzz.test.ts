@@ -120,6 +120,21 @@ const DATASET_FIELDS: Record<string, Field> = {
 };
 
 const BODY_ROUTES: Record<string, BodyRoute> = {
+  // The portal's note of a profile switch (the audit log).
+  'POST /profile/switch': {
+    caller: 'alice',
+    path: '/profile/switch',
+    emptyIsValid: true,
+    fields: {
+      previous: {
+        good: 'alice',
+        bad: BAD_NAMES,
+        badText: nameText,
+        accepts: v =>
+          v === null || (typeof v === 'string' && USERNAME_PATTERN.test(v)),
+      },
+    },
+  },
   'POST /me/password': {
     caller: 'alice',
     path: '/me/password',

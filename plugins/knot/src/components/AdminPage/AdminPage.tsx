@@ -6,6 +6,7 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useActionRunner } from '../../hooks/useActionRunner';
 import { firstLoadView } from '../FirstLoad';
 import { knotApiRef } from '../../api/KnotApi';
+import { AuditPanel } from '../AuditLog';
 import { QuotasPanel } from './QuotasPanel';
 import { TeamsPanel } from './TeamsPanel';
 import { UsersTable } from './UsersTable';
@@ -51,6 +52,11 @@ export function AdminPage() {
         <Grid item xs={12}>
           <InfoCard title="Quotas">
             <QuotasPanel />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Audit log">
+            <AuditPanel />
           </InfoCard>
         </Grid>
       </Grid>
