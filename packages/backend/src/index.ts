@@ -4,6 +4,8 @@
  * to its own backend.
  */
 
+// First: metrics recorded by any plugin need the provider it sets.
+import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
 
 const backend = createBackend();
