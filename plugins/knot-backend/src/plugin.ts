@@ -65,6 +65,7 @@ import { QuotaOverridesSource } from './quotas/QuotaOverridesSource';
 import { createQuotasRouter } from './quotas/quotasRouter';
 import { clusterReleaseLookup } from './releases/clusterReleaseLookup';
 import { Helm } from './releases/Helm';
+import { ReleaseRecords } from './releases/ReleaseRecords';
 import { ReleaseEntities } from './releases/releaseEntities';
 import { createReleasesRouter } from './releases/releasesRouter';
 import { ServiceInstaller } from './releases/ServiceInstaller';
@@ -256,11 +257,12 @@ export const knotPlugin = createBackendPlugin({
           knot.charts.cacheMs,
         );
 
-        // Releases: helm is run here only.
+        // Releases: helm is run here only (its lists read the API server).
         const helm = new Helm(
           knot.releases.helmPath,
           knot.kubernetes.kubeconfig,
           knot.kubernetes.context,
+          new ReleaseRecords(kubernetes),
         );
         const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 

@@ -1,10 +1,12 @@
 import type * as k8s from '@kubernetes/client-node';
 import type { KubernetesConfig } from './config';
+import { keepAliveConfiguration } from './keepAliveConfiguration';
 import { loadClientNode, type ClientNode } from './loadClientNode';
 
 /** Loads the kubeconfig Knot acts with and creates API clients from it. */
 export class KubernetesClientFactory {
   private loaded?: Promise<{ lib: ClientNode; kubeConfig: k8s.KubeConfig }>;
+  private configuration?: k8s.Configuration;
   private serverUrl?: string;
 
   static fromConfig(config: KubernetesConfig): KubernetesClientFactory {
@@ -30,11 +32,18 @@ export class KubernetesClientFactory {
     return (await this.load()).kubeConfig;
   }
 
+  /** A typed client; every client shares one keep-alive connection pool. */
   async makeClient<T extends k8s.ApiType>(
     api: (lib: ClientNode) => k8s.ApiConstructor<T>,
   ): Promise<T> {
     const { lib, kubeConfig } = await this.load();
-    return kubeConfig.makeApiClient(api(lib));
+    if (!kubeConfig.getCurrentCluster()) {
+      // As client-node's own makeApiClient says it.
+      throw new Error('No active cluster!');
+    }
+    this.configuration ??= keepAliveConfiguration(lib, kubeConfig);
+    const Api = api(lib);
+    return new Api(this.configuration);
   }
 
   private load() {

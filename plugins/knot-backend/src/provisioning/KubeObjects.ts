@@ -1,6 +1,6 @@
-import https from 'node:https';
 import type * as k8s from '@kubernetes/client-node';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+import { keepAliveConfiguration } from '../kubernetes/keepAliveConfiguration';
 import { loadClientNode } from '../kubernetes/loadClientNode';
 
 /** Field manager of Knot's server-side applies. */
@@ -27,37 +27,10 @@ export function isNotFound(error: unknown): boolean {
   return (error as { code?: number }).code === 404;
 }
 
-/**
- * A KubernetesObjectApi whose requests share one keep-alive agent.
- * client-node makes a new agent (a new TLS handshake) for every request,
- * which dominates the cost of a reconcile touching thousands of objects.
- */
+/** A KubernetesObjectApi whose requests share one keep-alive agent. */
 function keepAliveObjectApi(kc: k8s.KubeConfig): k8s.KubernetesObjectApi {
   const lib = loadClientNode();
-  let agent: https.Agent | undefined;
-  const auth = {
-    getName: () => 'default',
-    async applySecurityAuthentication(context: k8s.RequestContext) {
-      // Headers (tokens) per request as usual; then reuse the first agent's
-      // TLS options (CA, client cert) in a shared keep-alive agent.
-      await kc.applySecurityAuthentication(context);
-      const fresh = context.getAgent() as https.Agent | undefined;
-      if (fresh instanceof https.Agent) {
-        agent ??= new https.Agent({
-          ...(fresh as unknown as { options: https.AgentOptions }).options,
-          keepAlive: true,
-          maxSockets: 64,
-        });
-        context.setAgent(agent);
-      }
-    },
-  };
-  const configuration = lib.createConfiguration({
-    baseServer: new lib.ServerConfiguration(kc.getCurrentCluster()!.server, {}),
-    authMethods: { default: auth },
-  });
-  const api = new lib.KubernetesObjectApi(configuration);
-  return api;
+  return new lib.KubernetesObjectApi(keepAliveConfiguration(lib, kc));
 }
 
 /**

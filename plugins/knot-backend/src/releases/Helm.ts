@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ReleaseRecords } from './ReleaseRecords';
 
 /** One release as `helm list -o json` prints it. */
 export interface HelmRelease {
@@ -54,6 +55,11 @@ export class Helm {
     private readonly binary: string,
     private readonly kubeconfig?: string,
     private readonly kubeContext?: string,
+    /**
+     * Where `list` reads releases without a selector: the release Secrets
+     * through the API server, instead of a helm process per call.
+     */
+    private readonly records?: Pick<ReleaseRecords, 'list'>,
   ) {}
 
   /** Runs helm; each output line goes to `onLine` as it arrives. */
@@ -103,7 +109,9 @@ export class Helm {
   }
 
   async list(namespace: string, selector?: string): Promise<HelmRelease[]> {
-    const args = ['list', '-n', namespace, '--all', '-o', 'json'];
+    if (this.records && !selector) return this.records.list(namespace);
+    // helm lists at most 256 releases unless told otherwise (--max 0).
+    const args = ['list', '-n', namespace, '--all', '--max', '0', '-o', 'json'];
     if (selector) args.push('--selector', selector);
     const { stdout } = await this.run(args);
     return JSON.parse(stdout || '[]') as HelmRelease[];

@@ -35,6 +35,9 @@ export class ReleaseEntities {
         'list',
         '-A',
         '--all',
+        // helm lists at most 256 releases unless told otherwise.
+        '--max',
+        '0',
         '-o',
         'json',
       ]);
@@ -56,17 +59,29 @@ export class ReleaseEntities {
     const releases = (await this.releases()).filter(
       r => namespaceProfile(r.namespace, this.namespacePrefix) !== undefined,
     );
+    // One owner look-up per profile, not per release (a user store query each).
+    const owners = new Map<string, Promise<string>>();
+    const ownerRef = (profile: string) => {
+      if (!owners.has(profile)) {
+        owners.set(profile, this.access.ownerRef(profile));
+      }
+      return owners.get(profile)!;
+    };
     return {
       items: await Promise.all(
         releases.map(async r => ({
-          entity: await this.componentOf(r),
+          entity: await this.componentOf(r, ownerRef),
           locationKey: RELEASES_PROVIDER,
         })),
       ),
     };
   }
 
-  async componentOf(release: HelmRelease): Promise<Entity> {
+  async componentOf(
+    release: HelmRelease,
+    ownerRef: (profile: string) => Promise<string> = profile =>
+      this.access.ownerRef(profile),
+  ): Promise<Entity> {
     const profile = namespaceProfile(release.namespace, this.namespacePrefix)!;
     const location = `knot-releases:${release.namespace}`;
     return {
@@ -97,7 +112,7 @@ export class ReleaseEntities {
       spec: {
         type: 'service',
         lifecycle: 'production',
-        owner: await this.access.ownerRef(profile),
+        owner: await ownerRef(profile),
       },
     };
   }

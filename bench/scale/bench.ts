@@ -1,0 +1,434 @@
+/**
+ * Scale benchmark (not a test): run through run.sh, which starts a
+ * throw-away kwok-only cluster, PostgreSQL and the portal's backend. Seeds N
+ * users and N/10 teams (10 members each) into Knot's user store, then, in one
+ * run: provisioning from scratch and a no-change reconcile (time, API server
+ * requests), 2 helm release records per profile, the catalog providers'
+ * convergence (initial, and after one change), and the portal's API mix under
+ * C concurrent simulated users, each signed in once through Knot's login.
+ *
+ *   KNOT_SCALE_N (run.sh's argument), KNOT_SCALE_USERS (C, default 200),
+ *   KNOT_SCALE_SECONDS (default 60), KNOT_SCALE_THINK_MS (default 1000)
+ */
+import knexFactory from 'knex';
+import { KubernetesClientFactory } from '../../plugins/knot-backend/src/kubernetes/KubernetesClientFactory';
+import { loadClientNode } from '../../plugins/knot-backend/src/kubernetes/loadClientNode';
+import { Helm } from '../../plugins/knot-backend/src/releases/Helm';
+import { ReleaseRecords } from '../../plugins/knot-backend/src/releases/ReleaseRecords';
+import { hashPassword } from '../../plugins/knot-backend/src/identity/passwords';
+import { PAGES, runMix, summary } from './apiMix';
+import { apiServerRequests, delta, describe, total } from './apiServerRequests';
+import { loadAverage, processUsage } from './processUsage';
+import { releaseRecord } from './releaseRecords';
+import { signIn } from './signIn';
+
+const env = process.env;
+const n = Number(env.KNOT_SCALE_N ?? 100);
+const teams = Math.max(1, Math.floor(n / 10));
+const concurrentUsers = Number(env.KNOT_SCALE_USERS ?? 200);
+const seconds = Number(env.KNOT_SCALE_SECONDS ?? 60);
+const thinkMs = Number(env.KNOT_SCALE_THINK_MS ?? 1000);
+const backend = env.KNOT_SCALE_BACKEND!;
+const app = env.KNOT_SCALE_APP!;
+const backendPid = Number(env.KNOT_SCALE_BACKEND_PID);
+const RELEASES_PER_PROFILE = 2;
+
+const userName = (i: number) => `su${i}`;
+const teamName = (i: number) => `st${i}`;
+const password = (name: string) => `${name} scale password`;
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function log(line: string) {
+  console.log(`${line}   [load ${loadAverage()}]`);
+}
+
+async function forEachLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function api(
+  token: string,
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+) {
+  const response = await fetch(`${backend}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok)
+    throw new Error(
+      `${init.method ?? 'GET'} ${path}: ${response.status} ${text.slice(
+        0,
+        300,
+      )}`,
+    );
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** How many entities of a catalog filter there are. */
+async function catalogCount(token: string, filter: string): Promise<number> {
+  const body = await api(
+    token,
+    `/api/catalog/entities/by-query?filter=${encodeURIComponent(
+      filter,
+    )}&limit=1`,
+  );
+  return body.totalItems;
+}
+
+async function seedUsers() {
+  const knex = knexFactory({
+    client: 'pg',
+    connection: `${env.KNOT_SCALE_DATABASE}/backstage_plugin_knot`,
+  });
+  const now = new Date();
+  const row = (username: string, isTeam: boolean, hash: string | null) => ({
+    username,
+    email: null,
+    password_hash: hash,
+    active: true,
+    admin: false,
+    is_team: isTeam,
+    created_at: now,
+    updated_at: now,
+    approved_at: now,
+  });
+  // Only the users who sign in need a password (scrypt is slow on purpose).
+  const hashes = new Map<string, string>();
+  await forEachLimit(
+    Array.from({ length: Math.min(concurrentUsers, n) }, (_, i) => userName(i)),
+    4,
+    async name => {
+      hashes.set(name, await hashPassword(password(name)));
+    },
+  );
+  const users = Array.from({ length: n }, (_, i) =>
+    row(userName(i), false, hashes.get(userName(i)) ?? null),
+  );
+  const groups = Array.from({ length: teams }, (_, i) =>
+    row(teamName(i), true, null),
+  );
+  await knex.batchInsert('knot_users', [...users, ...groups], 500);
+  const members = Array.from({ length: teams }, (_, t) =>
+    Array.from({ length: 10 }, (_, k) => t * 10 + k)
+      .filter(i => i < n)
+      .map(i => ({ team: teamName(t), member: userName(i), role: 'member' })),
+  ).flat();
+  await knex.batchInsert('knot_team_members', members, 500);
+  await knex.destroy();
+}
+
+/** One reconcile of every profile through the admin route, with the API server's count. */
+async function reconcile(token: string, backgroundPerSecond: number) {
+  const before = apiServerRequests();
+  const t0 = performance.now();
+  const report = await api(token, '/api/knot/provisioning/reconcile', {
+    method: 'POST',
+    body: {},
+  });
+  const ms = performance.now() - t0;
+  const counts = delta(before, apiServerRequests());
+  const requests = Math.round(
+    total(counts) - (backgroundPerSecond * ms) / 1000,
+  );
+  return { ms, report, requests, counts };
+}
+
+/** Mean time of `fn`, run `times` times one after another. */
+async function timeEach(times: number, fn: () => Promise<unknown>) {
+  const t0 = performance.now();
+  for (let i = 0; i < times; i++) await fn();
+  return (performance.now() - t0) / times;
+}
+
+/**
+ * The Services page's release list: a helm process (before) and one list of
+ * the release Secrets (after); a typed client's list on a new TLS
+ * connection each time (client-node's default, before) and on the shared
+ * keep-alive connection (after). Sequential, so each is its cost alone.
+ */
+async function compareListings(kube: KubernetesClientFactory) {
+  const times = 30;
+  const namespace = 'knot-su0';
+  const helm = new Helm('helm', env.KUBECONFIG);
+  const records = new ReleaseRecords(kube);
+  const helmMs = await timeEach(times, () => helm.list(namespace));
+  const recordsMs = await timeEach(times, () => records.list(namespace));
+  log(
+    `release list of one namespace: helm process ${helmMs.toFixed(
+      1,
+    )} ms, release Secrets via the API ${recordsMs.toFixed(1)} ms (${(
+      helmMs / recordsMs
+    ).toFixed(1)}x)`,
+  );
+  const lib = loadClientNode();
+  const kc = await kube.kubeConfig();
+  const fresh = await timeEach(times, () =>
+    kc.makeApiClient(lib.CoreV1Api).listNamespacedPod({ namespace }),
+  );
+  const shared = await kube.makeClient(l => l.CoreV1Api);
+  const kept = await timeEach(times, () =>
+    shared.listNamespacedPod({ namespace }),
+  );
+  log(
+    `one pod list: new TLS connection ${fresh.toFixed(
+      1,
+    )} ms, keep-alive ${kept.toFixed(1)} ms (${(fresh / kept).toFixed(1)}x)`,
+  );
+}
+
+async function main() {
+  await waitFor('the backend', 600_000, async () => {
+    const r = await fetch(`${backend}/.backstage/health/v1/readiness`);
+    return r.ok ? true : undefined;
+  });
+  // The first admin (knot.identity.admin), signed in as any user is.
+  const admin = await signIn({
+    backend,
+    app,
+    username: 'admin',
+    password: env.KNOT_ADMIN_PASSWORD!,
+  });
+  const profiles = [
+    ...Array.from({ length: n }, (_, i) => userName(i)),
+    ...Array.from({ length: teams }, (_, i) => teamName(i)),
+  ];
+  log(
+    `N=${n}: ${n} users, ${teams} teams, ${
+      profiles.length * RELEASES_PER_PROFILE
+    } release records; backend pid ${backendPid}, RSS ${processUsage(
+      backendPid,
+    ).rssMiB.toFixed(0)} MiB at start`,
+  );
+
+  // The API server's background (controllers, kwok heartbeats), per second.
+  const b0 = apiServerRequests();
+  await sleep(10_000);
+  const backgroundPerSecond = total(delta(b0, apiServerRequests())) / 10;
+  log(
+    `API server background: ${backgroundPerSecond.toFixed(
+      1,
+    )} requests/s (subtracted below)`,
+  );
+
+  const seeded = performance.now();
+  await seedUsers();
+  log(
+    `seeded ${profiles.length} profiles into PostgreSQL in ${secs(
+      performance.now() - seeded,
+    )}`,
+  );
+
+  const first = await reconcile(admin, backgroundPerSecond);
+  const failed = first.report.actions.filter(
+    (a: { action: string }) => a.action === 'failed',
+  );
+  log(
+    `provisioning from scratch: ${secs(first.ms)} for ${
+      first.report.profiles
+    } profiles (${(first.ms / first.report.profiles).toFixed(1)} ms/profile), ${
+      first.report.actions.length
+    } changes, ${failed.length} failed, ~${
+      first.requests
+    } API requests (${describe(first.counts)})`,
+  );
+  if (failed.length) console.log(JSON.stringify(failed.slice(0, 3)));
+  const again = await reconcile(admin, backgroundPerSecond);
+  log(
+    `no-change reconcile: ${secs(again.ms)}, ${
+      again.report.actions.length
+    } changes, ~${again.requests} API requests (${describe(again.counts)})`,
+  );
+
+  // Two helm release records per profile, as `helm install` leaves them.
+  const kube = new KubernetesClientFactory();
+  const core = await kube.makeClient(lib => lib.CoreV1Api);
+  const records = profiles.flatMap(p =>
+    Array.from({ length: RELEASES_PER_PROFILE }, (_, k) => ({
+      ns: `knot-${p}`,
+      name: `svc${k}`,
+    })),
+  );
+  const r0 = performance.now();
+  await forEachLimit(records, 16, async r => {
+    await core.createNamespacedSecret({
+      namespace: r.ns,
+      body: releaseRecord(r.ns, r.name) as any,
+    });
+  });
+  const recordsAt = performance.now();
+  log(`created ${records.length} release records in ${secs(recordsAt - r0)}`);
+
+  // Initial convergence: every User, Group and release Component in the catalog.
+  const [usersAt, componentsAt] = await Promise.all([
+    waitFor('Users and Groups in the catalog', 600_000, async () =>
+      (await catalogCount(admin, 'kind=user,metadata.name=su' + (n - 1))) ===
+        1 &&
+      (await catalogCount(
+        admin,
+        'kind=group,metadata.name=' + teamName(teams - 1),
+      )) === 1
+        ? performance.now()
+        : undefined,
+    ),
+    waitFor('release Components in the catalog', 600_000, async () =>
+      (await catalogCount(
+        admin,
+        'kind=component,metadata.tags=knot-service',
+      )) >= records.length
+        ? performance.now()
+        : undefined,
+    ),
+  ]);
+  log(
+    `catalog: all ${n} Users + ${teams} Groups ${secs(
+      usersAt - seeded,
+    )} after seeding; all ${records.length} release Components ${secs(
+      componentsAt - recordsAt,
+    )} after the records`,
+  );
+
+  // One change each: a team created through the admin route (a profile
+  // event), one more release record (the releases provider's schedule).
+  const c0 = performance.now();
+  await api(admin, '/api/knot/teams', {
+    method: 'POST',
+    body: { name: 'stnew' },
+  });
+  const groupAt = await waitFor('the new Group', 300_000, async () =>
+    (await catalogCount(admin, 'kind=group,metadata.name=stnew')) === 1
+      ? performance.now()
+      : undefined,
+  );
+  const c1 = performance.now();
+  await core.createNamespacedSecret({
+    namespace: 'knot-su0',
+    body: releaseRecord('knot-su0', 'svcnew') as any,
+  });
+  const componentAt = await waitFor('the new Component', 300_000, async () =>
+    (await catalogCount(admin, 'kind=component,metadata.name=svcnew-su0')) === 1
+      ? performance.now()
+      : undefined,
+  );
+  log(
+    `catalog after one change: new team's Group in ${secs(
+      groupAt - c0,
+    )}, new release's Component in ${secs(componentAt - c1)}`,
+  );
+
+  // Same-run comparisons of what the fixes replaced (bench/scale/README.md).
+  await compareListings(kube);
+
+  // Sign-in, once per simulated user.
+  const signers = Array.from({ length: Math.min(concurrentUsers, n) }, (_, i) =>
+    userName(i),
+  );
+  const tokens: string[] = [];
+  const s0 = performance.now();
+  await forEachLimit(signers, 8, async name => {
+    tokens.push(
+      await signIn({ backend, app, username: name, password: password(name) }),
+    );
+  });
+  log(`signed in ${tokens.length} users in ${secs(performance.now() - s0)}`);
+
+  // The API mix, with the backend's CPU and memory sampled every second.
+  const u0 = processUsage(backendPid);
+  let maxRss = u0.rssMiB;
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, processUsage(backendPid).rssMiB);
+  }, 1000);
+  const m0 = performance.now();
+  const { pages: stats, paths } = await runMix({
+    backend,
+    tokens,
+    seconds,
+    thinkMs,
+  });
+  const elapsed = (performance.now() - m0) / 1000;
+  clearInterval(sampler);
+  const u1 = processUsage(backendPid);
+  log(
+    `API mix: ${
+      tokens.length
+    } users, think ${thinkMs} ms ±50 %, ${elapsed.toFixed(0)} s`,
+  );
+  let pages = 0;
+  let errors = 0;
+  for (const page of PAGES) {
+    const s = summary(stats.get(page.name)!, elapsed);
+    pages += s.count;
+    errors += s.errors;
+    for (const path of page.paths.length > 1 ? page.paths : []) {
+      const p = summary(paths.get(path)!, elapsed);
+      console.log(
+        `      ${path.slice(0, 40).padEnd(40)} p50 ${p.p50
+          .toFixed(0)
+          .padStart(5)} ms  p95 ${p.p95.toFixed(0).padStart(5)} ms  errors ${
+          p.errors
+        }`,
+      );
+    }
+    console.log(
+      `  ${page.name.padEnd(9)} ${s.perSecond
+        .toFixed(1)
+        .padStart(6)} pages/s  p50 ${s.p50
+        .toFixed(0)
+        .padStart(5)} ms  p95 ${s.p95.toFixed(0).padStart(5)} ms  p99 ${s.p99
+        .toFixed(0)
+        .padStart(5)} ms  errors ${s.errors}${
+        s.firstError ? ` (${s.firstError})` : ''
+      }`,
+    );
+  }
+  log(
+    `  total ${(pages / elapsed).toFixed(
+      1,
+    )} pages/s, ${errors} errors; backend CPU ${(
+      ((u1.cpuSeconds - u0.cpuSeconds) / elapsed) *
+      100
+    ).toFixed(0)} % + children (helm) ${(
+      ((u1.childCpuSeconds - u0.childCpuSeconds) / elapsed) *
+      100
+    ).toFixed(0)} % of one core, RSS ${u1.rssMiB.toFixed(
+      0,
+    )} MiB (max ${maxRss.toFixed(0)} MiB)`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
