@@ -25,6 +25,8 @@ import { SharedDatasets } from './datasets/SharedDatasets';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
+import { createIdleStop } from './idleStop/createIdleStop';
+import { createIdleStopRouter } from './idleStop/idleStopRouter';
 import { createImagesRouter } from './images/imagesRouter';
 import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
 import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
@@ -218,6 +220,17 @@ export const knotPlugin = createBackendPlugin({
         );
         const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
+        // Idle stop: forward-auth's accesses, idle services scaled to zero.
+        const idle = await createIdleStop({
+          config: knot.idleStop,
+          kubernetes,
+          hostClaims,
+          namespacePrefix,
+          charts,
+          scheduler: deps.scheduler,
+          logger,
+        });
+
         // Knot's own tables besides the user store's: shares, teams.
         const database = await deps.database.getClient();
         // Sharing: a profile's services opened to named users and teams.
@@ -279,6 +292,7 @@ export const knotPlugin = createBackendPlugin({
             charts,
             shares,
             fit,
+            idle: idle.stopper,
             installer: new ServiceInstaller(
               helm,
               charts,
@@ -297,6 +311,7 @@ export const knotPlugin = createBackendPlugin({
             ),
           }),
         );
+        router.use(createIdleStopRouter({ profiles, stopper: idle.stopper }));
         router.use(
           createSharingRouter({
             httpAuth,
@@ -342,6 +357,10 @@ export const knotPlugin = createBackendPlugin({
             signInUrl: knot.forwardAuth.signInUrl,
             cookieName: knot.forwardAuth.cookieName,
             secureCookie: exposure.scheme === 'https',
+            idle: {
+              ...idle,
+              servicesPageUrl: knot.forwardAuth.servicesPageUrl,
+            },
           }),
         );
         router.use(
