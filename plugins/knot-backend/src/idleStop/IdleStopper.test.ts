@@ -119,7 +119,7 @@ function setup(
     tracker,
     logger: mockServices.logger.mock(),
     now: () => now,
-    chartAnnotations: async name =>
+    chartAnnotations: async (name: string): Promise<Record<string, string>> =>
       name === 'keeper' ? { 'knot/idle-after': 'never' } : {},
   });
   return { kube, tracker, stopper, at: (ms: number) => (now = ms) };
