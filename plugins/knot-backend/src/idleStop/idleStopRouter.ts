@@ -27,6 +27,8 @@ export function createIdleStopRouter(
   });
 
   router.put('/services/:name/keep-running', async (req, res) => {
+    // Who may act first: a stranger learns nothing, not even a 400.
+    const profile = await options.profiles.resolve(req);
     const keepRunning = (req.body as { keepRunning?: unknown } | undefined)
       ?.keepRunning;
     if (typeof keepRunning !== 'boolean') {
@@ -34,7 +36,6 @@ export function createIdleStopRouter(
         'Body must be { "keepRunning": true } or { "keepRunning": false }',
       );
     }
-    const profile = await options.profiles.resolve(req);
     await options.stopper.setKeepRunning(
       profile.namespace,
       req.params.name,
