@@ -40,6 +40,21 @@ export interface Config {
     };
 
     /** Self-service teams: any active user may create a team and own it. */
+    /**
+     * The audit log: every platform action (sign-up, approvals, team
+     * changes, impersonation, deploys, file deletes...) with its actor,
+     * acting profile, target, result and source address, in Knot's
+     * database. Admins browse and export it on the Admin page.
+     */
+    audit?: {
+      /**
+       * Entries older than this many days are deleted (checked daily by one
+       * replica). A whole number, 1 or more.
+       * @default 365
+       */
+      retentionDays?: number;
+    };
+
     teams?: {
       /**
        * Whether a team a user creates waits for an admin's approval (inactive,
@@ -271,6 +286,12 @@ export interface Config {
       podSecurity?: string;
       /** Default ResourceQuota `hard` values of every profile namespace. */
       quota?: { [resource: string]: string };
+      /**
+       * Extended resources (e.g. `nvidia.com/gpu`) admins may limit per
+       * profile on the Admin page, as `requests.<name>` in the namespace's
+       * ResourceQuota (CPU, memory and pods always may be).
+       */
+      extendedResources?: string[];
       /** Default container requests/limits (a LimitRange) per namespace. */
       limitRange?: {
         default?: { [resource: string]: string };

@@ -1,5 +1,6 @@
 import type { Config } from '@backstage/config';
 import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
+import { readAuditConfig, type AuditConfig } from './audit/config';
 import { readChartsConfig, type ChartsConfig } from './charts/config';
 import { readDatasetsConfig, type DatasetsConfig } from './datasets/config';
 import { readFilesConfig, type FilesConfig } from './files/config';
@@ -42,6 +43,7 @@ export interface KnotConfig {
   idleStop: IdleStopConfig;
   /** Services next to Knot signing in with its OIDC provider. */
   integrations: IntegrationSettings[];
+  audit: AuditConfig;
 }
 
 /** Reads the knot plugin's configuration once, at start-up. */
@@ -63,5 +65,6 @@ export function readKnotConfig(config: Config): KnotConfig {
     forwardAuth: readForwardAuthConfig(config),
     idleStop: readIdleStopConfig(config),
     integrations: readIntegrations(config),
+    audit: readAuditConfig(config),
   };
 }

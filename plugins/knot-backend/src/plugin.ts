@@ -58,6 +58,11 @@ import { ConfigProfileSource } from './provisioning/ConfigProfileSource';
 import { createProvisioning } from './provisioning/createProvisioning';
 import { createProvisioningRouter } from './provisioning/provisioningRouter';
 import { StoreProfileSource } from './provisioning/StoreProfileSource';
+import { KubeObjects } from './provisioning/KubeObjects';
+import { ProfileQuotas } from './quotas/ProfileQuotas';
+import { QuotaOverrideStore } from './quotas/QuotaOverrideStore';
+import { QuotaOverridesSource } from './quotas/QuotaOverridesSource';
+import { createQuotasRouter } from './quotas/quotasRouter';
 import { clusterReleaseLookup } from './releases/clusterReleaseLookup';
 import { Helm } from './releases/Helm';
 import { ReleaseEntities } from './releases/releaseEntities';
@@ -67,6 +72,9 @@ import { ServiceShareAccess } from './sharing/ServiceShareAccess';
 import { ServiceShares } from './sharing/ServiceShares';
 import { createSharingRouter } from './sharing/sharingRouter';
 import { QuotaFit } from './quotaFit/QuotaFit';
+import { AuditLog } from './audit/AuditLog';
+import { createAuditRouter } from './audit/auditRouter';
+import { scheduleAuditRetention } from './audit/auditRetention';
 
 /**
  * The Knot backend plugin, mounted at `/api/knot`: it owns Knot's users and
@@ -121,6 +129,17 @@ export const knotPlugin = createBackendPlugin({
           nameCheck: serviceHostNameCheck(hostClaims, exposure.domain, logger),
         });
         await ensureFirstAdmin(knot.identity.firstAdmin, store, logger);
+        // Knot's own tables besides the user store's: audit, shares, teams
+        // (the user store migrated them).
+        const database = await deps.database.getClient();
+        // The audit log: every platform action, kept for the retention.
+        const audit = new AuditLog(database, logger);
+        await scheduleAuditRetention({
+          scheduler: deps.scheduler,
+          audit,
+          retentionDays: knot.audit.retentionDays,
+          logger,
+        });
         const admins = new KnotAdmins(store, knot.identity.admins);
         const permissions: PermissionCheck = {
           permissions: deps.permissions,
@@ -130,6 +149,14 @@ export const knotPlugin = createBackendPlugin({
           frameworkEnabled: knot.permissionsEnabled,
         };
 
+        const mayImpersonate = async (req: express.Request) =>
+          (
+            await hasPermission(
+              permissions,
+              req,
+              knotProfilesImpersonatePermission,
+            )
+          ).allowed;
         // Profiles: who may act as whom, the acting profile of a request.
         const access = new StoreProfileAccess(store, admins);
         const profiles = new StoreProfileResolver({
@@ -137,14 +164,7 @@ export const knotPlugin = createBackendPlugin({
           userInfo,
           access,
           namespacePrefix,
-          mayImpersonate: async req =>
-            (
-              await hasPermission(
-                permissions,
-                req,
-                knotProfilesImpersonatePermission,
-              )
-            ).allowed,
+          mayImpersonate,
         });
         // Other plugins (the catalog module) follow the store by events.
         store.onChange(change =>
@@ -165,6 +185,7 @@ export const knotPlugin = createBackendPlugin({
           logger,
           store,
           admins,
+          audit,
         });
         httpRouter.use(oidc.router);
         httpRouter.addAuthPolicy({ path: OIDC_PATH, allow: 'unauthenticated' });
@@ -176,6 +197,28 @@ export const knotPlugin = createBackendPlugin({
           knot.datasets.apiGroup,
         );
 
+        // Quotas: admins' overrides in the database, merged over the
+        // config's by the reconciler; a deleted profile's go with it.
+        const quotaOverrides = new QuotaOverrideStore(
+          await deps.database.getClient(),
+        );
+        store.onChange(async change => {
+          if (change.kind === 'deleted') {
+            await quotaOverrides.clear(change.profile);
+          }
+        });
+        const profileSource = new StoreProfileSource(
+          store,
+          new ConfigProfileSource(knot.provisioning.profiles),
+        );
+        const quotas = new ProfileQuotas({
+          kube: new KubeObjects(kubernetes),
+          overrides: quotaOverrides,
+          config: knot.provisioning,
+          privateDir: knot.files.privateDir,
+          privateQuotaBytes: knot.files.privateQuotaBytes,
+        });
+
         // Provisioning follows the user store: every change reconciles the
         // profile it touched (the periodic run catches other replicas').
         const provisioning = await createProvisioning({
@@ -183,10 +226,7 @@ export const knotPlugin = createBackendPlugin({
           logger,
           kubernetes,
           scheduler: deps.scheduler,
-          source: new StoreProfileSource(
-            store,
-            new ConfigProfileSource(knot.provisioning.profiles),
-          ),
+          source: new QuotaOverridesSource(profileSource, quotaOverrides),
           sharedDatasets: new SharedDatasets(
             kubernetes,
             knot.datasets.shared,
@@ -229,10 +269,9 @@ export const knotPlugin = createBackendPlugin({
           charts,
           scheduler: deps.scheduler,
           logger,
+          audit,
         });
 
-        // Knot's own tables besides the user store's: shares, teams.
-        const database = await deps.database.getClient();
         // Sharing: a profile's services opened to named users and teams.
         const shares = new ServiceShares(database, store);
         const shareAccess = new ServiceShareAccess(shares, store, access);
@@ -253,7 +292,10 @@ export const knotPlugin = createBackendPlugin({
           '/files',
           createFilesRouter({
             resolver: profiles,
-            storage: FileStorage.fromConfig(knot.files),
+            storage: FileStorage.fromConfig(knot.files, profile =>
+              quotas.privateStorageBytes(profile),
+            ),
+            audit,
           }),
         );
         // Images: uploads are raw request bodies too.
@@ -262,6 +304,7 @@ export const knotPlugin = createBackendPlugin({
             profiles,
             permissions,
             config: knot.images,
+            audit,
           }),
         );
         router.use(express.json());
@@ -272,6 +315,7 @@ export const knotPlugin = createBackendPlugin({
               kubernetes,
               knot.kubernetes.healthTimeoutMs,
             ),
+            auditWriteFailures: () => audit.failures,
           }),
         );
         // Integrations: the services next to Knot, for the home page.
@@ -283,6 +327,18 @@ export const knotPlugin = createBackendPlugin({
         );
         router.use(createProvisioningRouter({ ...provisioning, permissions }));
         router.use(
+          createQuotasRouter({
+            resolver: profiles,
+            permissions,
+            quotas,
+            overrides: quotaOverrides,
+            profiles: profileSource,
+            isTeam: async name => (await store.getUser(name))?.team ?? false,
+            reconciler: provisioning.reconciler,
+            audit,
+          }),
+        );
+        router.use(
           createReleasesRouter({
             httpAuth,
             profiles,
@@ -293,6 +349,7 @@ export const knotPlugin = createBackendPlugin({
             shares,
             fit,
             idle: idle.stopper,
+            audit,
             installer: new ServiceInstaller(
               helm,
               charts,
@@ -311,7 +368,9 @@ export const knotPlugin = createBackendPlugin({
             ),
           }),
         );
-        router.use(createIdleStopRouter({ profiles, stopper: idle.stopper }));
+        router.use(
+          createIdleStopRouter({ profiles, stopper: idle.stopper, audit }),
+        );
         router.use(
           createSharingRouter({
             httpAuth,
@@ -321,6 +380,7 @@ export const knotPlugin = createBackendPlugin({
             shares,
             access: shareAccess,
             exposure,
+            audit,
           }),
         );
         router.use(
@@ -329,6 +389,7 @@ export const knotPlugin = createBackendPlugin({
             kubernetes,
             datasets: new DatashimDatasets(kubernetes, knot.datasets.apiGroup),
             config: knot.datasets,
+            audit,
           }),
         );
         router.use(
@@ -364,7 +425,14 @@ export const knotPlugin = createBackendPlugin({
           }),
         );
         router.use(
-          createProfilesRouter({ httpAuth, access, resolver: profiles, store }),
+          createProfilesRouter({
+            httpAuth,
+            access,
+            resolver: profiles,
+            store,
+            mayImpersonate,
+            audit,
+          }),
         );
         // Self-service teams: users create, join and leave teams.
         router.use(
@@ -372,10 +440,29 @@ export const knotPlugin = createBackendPlugin({
             httpAuth,
             userInfo,
             teams: new SelfServiceTeams(database, store, knot.identity.teams),
+            audit,
           }),
         );
         router.use(
-          createUsersRouter({ httpAuth, userInfo, store, admins, permissions }),
+          createUsersRouter({
+            httpAuth,
+            userInfo,
+            store,
+            admins,
+            permissions,
+            audit,
+          }),
+        );
+        // The audit log: admins read and export it, users their own entries.
+        router.use(
+          createAuditRouter({
+            httpAuth,
+            userInfo,
+            audit,
+            access,
+            teamsOf: username => store.teamsOf(username),
+            permissions,
+          }),
         );
         // Last: no stack, path or stderr in answers outside development.
         router.use(hideInternalErrors(logger));

@@ -6,6 +6,11 @@ export interface KnotHealth {
   version: string;
   /** Whether the configured Kubernetes API server answered. */
   kubernetes: KubernetesHealth;
+  /**
+   * Audit entries that could not be written since the backend started (the
+   * actions happened; each failure is also logged as an error).
+   */
+  auditWriteFailures?: number;
 }
 
 /** Reachability of the Kubernetes API server as seen by the Knot backend. */

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+export * from './audit';
 export * from './catalog';
 export * from './datasets';
 export * from './charts';
@@ -22,6 +23,7 @@ export * from './oidc';
 export * from './permissions';
 export * from './profiles';
 export * from './provisioning';
+export * from './quotas';
 export * from './services';
 export * from './sharing';
 export * from './teams';

@@ -41,6 +41,12 @@ export const knotImagesManagePermission = createPermission({
   attributes: { action: 'delete' },
 });
 
+/** Read and export every entry of the audit log. */
+export const knotAuditReadPermission = createPermission({
+  name: 'knot.audit.read',
+  attributes: { action: 'read' },
+});
+
 /** Every permission Knot defines, for the permission registry. */
 export const knotPermissions = [
   knotUsersManagePermission,
@@ -48,6 +54,7 @@ export const knotPermissions = [
   knotProvisioningManagePermission,
   knotProfilesImpersonatePermission,
   knotImagesManagePermission,
+  knotAuditReadPermission,
 ];
 
 /** Whether a permission is one of Knot's (for a policy composing Knot's). */

@@ -11,6 +11,7 @@ import type { KnotOidcOptions } from './types';
 
 export type {
   AccountSource,
+  InteractionContext,
   KnotAccount,
   KnotOidcOptions,
   OidcClientConfig,

@@ -11,6 +11,7 @@ export {
   createKnotOidc,
   migrateOidcDatabase,
   type AccountSource,
+  type InteractionContext,
   type KnotAccount,
   type KnotOidc,
   type KnotOidcOptions,

@@ -79,6 +79,21 @@ export function createInteractionRouter(options: {
       grant.addResourceScope(indicator, scopes.join(' '));
     }
     const grantId = await grant.save();
+    try {
+      await accounts.granted?.(
+        {
+          username: session.accountId,
+          clientId: String(params.client_id),
+          scopes: String(params.scope ?? '')
+            .split(' ')
+            .filter(Boolean),
+          automatic: skipConsent.has(String(params.client_id)),
+        },
+        { sourceIp: req.ip },
+      );
+    } catch {
+      // Recording the grant must not fail the sign-in.
+    }
     await provider.interactionFinished(
       req,
       res,
@@ -173,11 +188,10 @@ export function createInteractionRouter(options: {
     const username = String(req.body?.username ?? '').trim();
     const email = String(req.body?.email ?? '').trim() || undefined;
     try {
-      await accounts.signUp({
-        username,
-        email,
-        password: String(req.body?.password ?? ''),
-      });
+      await accounts.signUp(
+        { username, email, password: String(req.body?.password ?? '') },
+        { sourceIp: req.ip },
+      );
     } catch (error) {
       const name = (error as Error).name;
       if (name !== 'InputError' && name !== 'ConflictError') {

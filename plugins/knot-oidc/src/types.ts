@@ -27,12 +27,37 @@ export interface AccountSource {
     | { ok: true }
     | { ok: false; reason: 'invalid-credentials' | 'awaiting-approval' }
   >;
-  /** Creates an inactive account; throws InputError or ConflictError. */
-  signUp(input: {
-    username: string;
-    email?: string;
-    password: string;
-  }): Promise<void>;
+  /**
+   * Creates an inactive account; throws InputError or ConflictError.
+   * `context` says where the request came from (for the audit log).
+   */
+  signUp(
+    input: {
+      username: string;
+      email?: string;
+      password: string;
+    },
+    context?: InteractionContext,
+  ): Promise<void>;
+  /**
+   * A user granted a client access (consent, or a first-party client's
+   * automatic grant): for the audit log. Never fails the sign-in.
+   */
+  granted?(
+    grant: {
+      username: string;
+      clientId: string;
+      scopes: string[];
+      automatic: boolean;
+    },
+    context: InteractionContext,
+  ): Promise<void>;
+}
+
+/** Where an interaction request came from, as Express sees it. */
+export interface InteractionContext {
+  /** `req.ip`: X-Forwarded-For only as far as Express's `trust proxy`. */
+  sourceIp?: string;
 }
 
 /** An OIDC client (relying party), from `knot.identity.oidc.clients`. */

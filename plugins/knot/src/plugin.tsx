@@ -33,6 +33,10 @@ import { knotApiRef } from './api/KnotApi';
 import { KnotClient } from './api/KnotClient';
 import { provisioningApiRef } from './api/ProvisioningApi';
 import { ProvisioningClient } from './api/ProvisioningClient';
+import { auditApiRef } from './api/AuditApi';
+import { AuditClient } from './api/AuditClient';
+import { quotasApiRef } from './api/QuotasApi';
+import { QuotasClient } from './api/QuotasClient';
 import { sharingApiRef } from './api/SharingApi';
 import { SharingClient } from './api/SharingClient';
 import { teamsApiRef } from './api/TeamsApi';
@@ -107,6 +111,17 @@ const provisioningApi = ApiBlueprint.make({
     }),
 });
 
+// Quotas: the acting profile's usage bars; every profile's for admins.
+const quotasApi = ApiBlueprint.make({
+  name: 'quotas',
+  params: defineParams =>
+    defineParams({
+      api: quotasApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new QuotasClient(deps),
+    }),
+});
+
 // Self-service teams: the signed-in user's teams and invitations.
 const teamsApi = ApiBlueprint.make({
   name: 'teams',
@@ -126,6 +141,17 @@ const sharingApi = ApiBlueprint.make({
       api: sharingApiRef,
       deps: knotFetchDeps,
       factory: deps => new SharingClient(deps),
+    }),
+});
+
+// The audit log: the Admin page's panel and the user's own activity.
+const auditApi = ApiBlueprint.make({
+  name: 'audit',
+  params: defineParams =>
+    defineParams({
+      api: auditApiRef,
+      deps: knotFetchDeps,
+      factory: deps => new AuditClient(deps),
     }),
 });
 
@@ -331,6 +357,7 @@ export const knotPlugin = createFrontendPlugin({
     datasetsApi,
     imagesApi,
     provisioningApi,
+    quotasApi,
     knotPage,
     servicesPage,
     filesPage,
@@ -345,6 +372,7 @@ export const knotPlugin = createFrontendPlugin({
     quotaFitField,
     teamsApi,
     sharingApi,
+    auditApi,
     teamsPage,
     impersonationBanner,
   ],

@@ -16,12 +16,21 @@ import {
   toKnotDataset,
 } from './DatashimDatasets';
 import { testS3Connection } from './s3Connection';
+import type { AuditRecord } from '../audit/AuditLog';
+import {
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 
 export interface DatasetsRouterOptions {
   profiles: ProfileResolver;
   kubernetes: KubernetesClientFactory;
   datasets: DatashimDatasets;
   config: DatasetsConfig;
+  /** Creates and deletes, with their outcome: never keys or secrets. */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -33,7 +42,26 @@ export function createDatasetsRouter(
   options: DatasetsRouterOptions,
 ): express.Router {
   const { profiles, kubernetes, datasets, config } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
+
+  const datasetEntry = (
+    req: express.Request,
+    profile: { name: string; actor: string },
+    action: AuditRecord['action'],
+    name: unknown,
+    details?: Record<string, unknown>,
+  ): AuditRecord => ({
+    action,
+    actor: profile.actor,
+    actingProfile: profile.name,
+    target: `dataset ${profile.name}/${
+      typeof name === 'string' ? name.slice(0, 63) : ''
+    }`,
+    targetProfile: profile.name,
+    sourceIp: sourceAddress(req),
+    details,
+  });
 
   router.get('/datasets', async (req, res) => {
     const profile = await profiles.resolve(req);
@@ -73,26 +101,42 @@ export function createDatasetsRouter(
 
   router.post('/datasets', async (req, res) => {
     const profile = await profiles.resolve(req);
-    const input = parseS3DatasetInput(req.body);
-    await datasets.requireApiGroup();
-    // The same check as "Test connection": a dataset that cannot be listed
-    // is refused before anything is created.
-    await testS3Connection(input, config.connectTimeoutMs, config);
-    const created = await datasets.createS3(profile.namespace, input);
+    // Where the data is, never the keys.
+    const { name, endpoint, bucket, prefix } = (req.body ?? {}) as Record<
+      string,
+      unknown
+    >;
+    const entry = datasetEntry(req, profile, 'dataset.create', name, {
+      endpoint:
+        typeof endpoint === 'string' ? endpoint.slice(0, 256) : undefined,
+      bucket: typeof bucket === 'string' ? bucket.slice(0, 63) : undefined,
+      prefix: typeof prefix === 'string' ? prefix.slice(0, 256) : undefined,
+    });
+    const created = await recordOutcome(audit, entry, async () => {
+      const input = parseS3DatasetInput(req.body);
+      await datasets.requireApiGroup();
+      // The same check as "Test connection": a dataset that cannot be listed
+      // is refused before anything is created.
+      await testS3Connection(input, config.connectTimeoutMs, config);
+      return datasets.createS3(profile.namespace, input);
+    });
     res.status(201).json(toKnotDataset(created, []));
   });
 
   router.delete('/datasets/:name', async (req, res) => {
     const profile = await profiles.resolve(req);
-    await datasets.requireApiGroup();
-    const item = await datasets.find(profile.namespace, req.params.name);
-    const dataset = toKnotDataset(item, []);
-    if (dataset.shared) {
-      throw new NotAllowedError(
-        `'${dataset.name}' is shared by an administrator with every profile and cannot be deleted here`,
-      );
-    }
-    await datasets.delete(profile.namespace, item);
+    const entry = datasetEntry(req, profile, 'dataset.delete', req.params.name);
+    await recordOutcome(audit, entry, async () => {
+      await datasets.requireApiGroup();
+      const item = await datasets.find(profile.namespace, req.params.name);
+      const dataset = toKnotDataset(item, []);
+      if (dataset.shared) {
+        throw new NotAllowedError(
+          `'${dataset.name}' is shared by an administrator with every profile and cannot be deleted here`,
+        );
+      }
+      await datasets.delete(profile.namespace, item);
+    });
     res.status(204).end();
   });
 

@@ -12,6 +12,11 @@ import {
 } from './dataGroup';
 import { DomainRoot } from './DomainRoot';
 
+/** A profile's private-folder quota in bytes; undefined: none. */
+export type PrivateQuotaLookup = (
+  profile: string,
+) => Promise<number | undefined>;
+
 /**
  * Where the data domains live on the backend's filesystem: the private
  * domain of profile `p` is `<privateDir>/<p>` (created on first use: 0700,
@@ -19,12 +24,20 @@ import { DomainRoot } from './DomainRoot';
  * `sharedDir`.
  */
 export class FileStorage {
-  static fromConfig(config: FilesConfig): FileStorage {
+  /**
+   * `privateQuotaOf`: a profile's own private-folder quota in bytes (an
+   * admin's override, see quotas/ProfileQuotas.ts) instead of the config's.
+   */
+  static fromConfig(
+    config: FilesConfig,
+    privateQuotaOf?: PrivateQuotaLookup,
+  ): FileStorage {
     return new FileStorage(
       config.privateDir,
       config.sharedDir,
       config.privateQuotaBytes,
       config.groupId,
+      privateQuotaOf,
     );
   }
 
@@ -33,6 +46,7 @@ export class FileStorage {
     private readonly sharedDir: string | undefined,
     private readonly privateQuotaBytes?: number,
     private readonly groupId?: number,
+    private readonly privateQuotaOf?: PrivateQuotaLookup,
   ) {}
 
   /** The domain root of a profile, created if missing. */
@@ -50,7 +64,10 @@ export class FileStorage {
         this.groupId,
         PRIVATE_FOLDER_MODE_WITHOUT_GROUP,
       );
-      return this.domainRoot('private', own, this.privateQuotaBytes);
+      const quota = this.privateQuotaOf
+        ? await this.privateQuotaOf(profile)
+        : this.privateQuotaBytes;
+      return this.domainRoot('private', own, quota);
     }
     if (domain === 'shared') {
       const shared = this.configured('sharedDir', this.sharedDir);

@@ -7,6 +7,7 @@ import {
 } from '@knot-platform/plugin-knot-common';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
+import type { DomainRoot } from './DomainRoot';
 import type { FileStorage } from './FileStorage';
 import { listFolder } from './listFolder';
 import { receiveFile, receiveUpload } from './receiveUpload';
@@ -15,10 +16,19 @@ import { sendZip } from './sendZip';
 import { makeFolder, moveEntry, removeEntry } from './changeEntries';
 import { parseRelativePath } from './safePath';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
+import type { AuditRecord } from '../audit/AuditLog';
+import {
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 
 export interface FilesRouterOptions {
   resolver: ProfileResolver;
   storage: FileStorage;
+  /** Deletes and renames are recorded with their outcome (never contents). */
+  audit?: AuditRecorder;
 }
 
 const SORT_KEYS: readonly FileSortKey[] = ['name', 'size', 'modified'];
@@ -32,6 +42,7 @@ const SORT_ORDERS: readonly FileSortOrder[] = ['asc', 'desc'];
  */
 export function createFilesRouter(options: FilesRouterOptions): express.Router {
   const router = Router();
+  const audit = options.audit ?? notAudited;
 
   const rootOf = async (req: Request) => {
     const profile = await options.resolver.resolve(req);
@@ -42,6 +53,31 @@ export function createFilesRouter(options: FilesRouterOptions): express.Router {
       );
     }
     return options.storage.root(profile.name, domain);
+  };
+
+  /** Resolves the acting profile and runs a recorded change of its files. */
+  const recordedChange = async (
+    req: Request,
+    action: AuditRecord['action'],
+    path: unknown,
+    details: Record<string, unknown> | undefined,
+    change: (root: DomainRoot) => Promise<unknown>,
+  ) => {
+    const profile = await options.resolver.resolve(req);
+    const shown = typeof path === 'string' ? path.slice(0, 400) : '';
+    await recordOutcome(
+      audit,
+      {
+        action,
+        actor: profile.actor,
+        actingProfile: profile.name,
+        target: `file ${profile.name}:${req.params.domain}/${shown}`,
+        targetProfile: profile.name,
+        sourceIp: sourceAddress(req),
+        details,
+      },
+      async () => change(await rootOf(req)),
+    );
   };
 
   // One file as the raw body, before the JSON parser: whatever type the
@@ -87,14 +123,21 @@ export function createFilesRouter(options: FilesRouterOptions): express.Router {
   });
 
   router.post('/:domain/rename', async (req, res) => {
-    const root = await rootOf(req);
-    await moveEntry(root, nonRoot(req.body?.from), nonRoot(req.body?.to));
+    const { from, to } = req.body ?? {};
+    await recordedChange(
+      req,
+      'file.rename',
+      from,
+      { to: typeof to === 'string' ? to.slice(0, 400) : undefined },
+      root => moveEntry(root, nonRoot(from), nonRoot(to)),
+    );
     res.json({ path: req.body.to });
   });
 
   router.delete('/:domain', async (req, res) => {
-    const root = await rootOf(req);
-    await removeEntry(root, nonRoot(req.query.path));
+    await recordedChange(req, 'file.delete', req.query.path, undefined, root =>
+      removeEntry(root, nonRoot(req.query.path)),
+    );
     res.status(204).end();
   });
 

@@ -7,6 +7,8 @@ import type { KubernetesHealthProbe } from '../kubernetes/KubernetesHealthProbe'
 export function createHealthRouter(options: {
   version: string;
   probe: Pick<KubernetesHealthProbe, 'check'>;
+  /** The audit log's count of entries it could not write. */
+  auditWriteFailures?: () => number;
 }): express.Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
@@ -14,6 +16,7 @@ export function createHealthRouter(options: {
       status: 'ok',
       version: options.version,
       kubernetes: await options.probe.check(),
+      auditWriteFailures: options.auditWriteFailures?.(),
     };
     res.json(body);
   });

@@ -15,7 +15,7 @@ import {
   type TeamRole,
 } from '@knot-platform/plugin-knot-common';
 import type { Knex } from 'knex';
-import type { UserStore } from './UserStore';
+import type { InTransaction, UserStore } from './UserStore';
 
 const INVITATIONS = 'knot_team_invitations';
 
@@ -103,12 +103,18 @@ export class SelfServiceTeams {
     return role;
   }
 
-  async create(actor: string, name: unknown): Promise<KnotTeam> {
+  async create(
+    actor: string,
+    name: unknown,
+    also?: InTransaction,
+  ): Promise<KnotTeam> {
     await this.activeUser(actor);
-    return this.store.createTeam(name, [], {
-      owner: actor,
-      active: !this.options.creationNeedsApproval,
-    });
+    return this.store.createTeam(
+      name,
+      [],
+      { owner: actor, active: !this.options.creationNeedsApproval },
+      also,
+    );
   }
 
   /** The teams the actor belongs to, with members, roles and access. */
@@ -151,6 +157,7 @@ export class SelfServiceTeams {
     team: string,
     invitee: unknown,
     role: unknown,
+    also?: InTransaction,
   ): Promise<KnotTeamInvitation> {
     await this.requireRole(actor, team, 'manage');
     const checkedRole = checkRole(role);
@@ -171,26 +178,39 @@ export class SelfServiceTeams {
       invited_by: actor,
       created_at: new Date(),
     };
-    await this.knex(INVITATIONS)
-      .insert(row)
-      .onConflict(['team', 'invitee'])
-      .merge(['role', 'invited_by', 'created_at']);
+    await this.knex.transaction(async tx => {
+      await tx(INVITATIONS)
+        .insert(row)
+        .onConflict(['team', 'invitee'])
+        .merge(['role', 'invited_by', 'created_at']);
+      await also?.(tx);
+    });
     return toInvitation(row);
   }
 
   /** An owner takes back an invitation. */
-  async cancelInvitation(actor: string, team: string, invitee: string) {
+  async cancelInvitation(
+    actor: string,
+    team: string,
+    invitee: string,
+    also?: InTransaction,
+  ) {
     await this.requireRole(actor, team, 'manage');
-    const count = await this.knex(INVITATIONS)
-      .where({ team, invitee })
-      .delete();
-    if (count === 0) {
-      throw new NotFoundError(`'${invitee}' has no invitation to '${team}'`);
-    }
+    await this.knex.transaction(async tx => {
+      const count = await tx(INVITATIONS).where({ team, invitee }).delete();
+      if (count === 0) {
+        throw new NotFoundError(`'${invitee}' has no invitation to '${team}'`);
+      }
+      await also?.(tx);
+    });
   }
 
   /** The invitee joins with the invitation's role; only their own. */
-  async accept(actor: string, team: string): Promise<void> {
+  async accept(
+    actor: string,
+    team: string,
+    also?: InTransaction,
+  ): Promise<void> {
     await this.activeUser(actor);
     const row = await this.knex<InvitationRow>(INVITATIONS)
       .where({ team, invitee: actor })
@@ -198,17 +218,32 @@ export class SelfServiceTeams {
     if (!row) {
       throw new NotFoundError(`You have no invitation to team '${team}'`);
     }
-    await this.store.addMember(team, actor, toInvitation(row).role);
-    await this.knex(INVITATIONS).where({ team, invitee: actor }).delete();
+    // Joining and using up the invitation: one transaction.
+    await this.store.addMember(
+      team,
+      actor,
+      toInvitation(row).role,
+      async tx => {
+        await tx(INVITATIONS).where({ team, invitee: actor }).delete();
+        await also?.(tx);
+      },
+    );
   }
 
-  async decline(actor: string, team: string): Promise<void> {
-    const count = await this.knex(INVITATIONS)
-      .where({ team, invitee: actor })
-      .delete();
-    if (count === 0) {
-      throw new NotFoundError(`You have no invitation to team '${team}'`);
-    }
+  async decline(
+    actor: string,
+    team: string,
+    also?: InTransaction,
+  ): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const count = await tx(INVITATIONS)
+        .where({ team, invitee: actor })
+        .delete();
+      if (count === 0) {
+        throw new NotFoundError(`You have no invitation to team '${team}'`);
+      }
+      await also?.(tx);
+    });
   }
 
   async setRole(
@@ -216,6 +251,7 @@ export class SelfServiceTeams {
     team: string,
     member: string,
     role: unknown,
+    also?: InTransaction,
   ): Promise<void> {
     await this.requireRole(actor, team, 'manage');
     const checkedRole = checkRole(role);
@@ -224,35 +260,53 @@ export class SelfServiceTeams {
       team,
       { [member]: checkedRole },
       { keepAnOwner: true },
+      also,
     );
   }
 
   /** An owner removes a member; removing oneself is leaving. */
-  async remove(actor: string, team: string, member: string): Promise<void> {
+  async remove(
+    actor: string,
+    team: string,
+    member: string,
+    also?: InTransaction,
+  ): Promise<void> {
     if (member === actor && (await this.store.roleIn(team, actor))) {
-      await this.leave(actor, team);
+      await this.leave(actor, team, also);
       return;
     }
     await this.requireRole(actor, team, 'manage');
     await this.requireMember(team, member);
-    await this.store.removeMember(team, member, { keepAnOwner: true });
+    await this.store.removeMember(team, member, { keepAnOwner: true }, also);
   }
 
   /** A member leaves; the last owner must first hand the ownership on. */
-  async leave(actor: string, team: string): Promise<void> {
+  async leave(
+    actor: string,
+    team: string,
+    also?: InTransaction,
+  ): Promise<void> {
     await this.activeUser(actor);
     // Leaving a team one is not in changes nothing: not found, not refused.
     const role = await this.store.roleIn(team, actor);
     if (!role) {
       throw new NotFoundError(`You are not a member of team '${team}'`);
     }
-    await this.store.removeMember(team, actor, {
-      keepAnOwner: role === 'owner',
-    });
+    await this.store.removeMember(
+      team,
+      actor,
+      { keepAnOwner: role === 'owner' },
+      also,
+    );
   }
 
   /** The actor (an owner) makes another member owner and becomes a member. */
-  async transfer(actor: string, team: string, to: unknown): Promise<void> {
+  async transfer(
+    actor: string,
+    team: string,
+    to: unknown,
+    also?: InTransaction,
+  ): Promise<void> {
     await this.requireRole(actor, team, 'manage');
     if (typeof to !== 'string' || !to) {
       throw new InputError('username is required');
@@ -269,6 +323,7 @@ export class SelfServiceTeams {
       team,
       { [to]: 'owner', [actor]: 'member' },
       { keepAnOwner: true },
+      also,
     );
   }
 }

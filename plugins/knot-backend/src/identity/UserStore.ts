@@ -47,6 +47,12 @@ interface UserRow {
   approved_at?: Date | string | null;
 }
 
+/**
+ * More work in the transaction of a change: the audit entry that records it
+ * commits or rolls back with the change.
+ */
+export type InTransaction = (tx: Knex.Transaction) => Promise<void>;
+
 /** What changed, for listeners (provisioning, the profiles events). */
 export type UserChange = KnotProfileChange;
 
@@ -226,20 +232,26 @@ export class UserStore {
    * Self sign-up: the account waits for an admin's approval (inactive).
    * Throws InputError for invalid input, ConflictError when the name is taken.
    */
-  async signUp(input: {
-    username: unknown;
-    email?: unknown;
-    password: unknown;
-  }): Promise<KnotUser> {
+  async signUp(
+    input: {
+      username: unknown;
+      email?: unknown;
+      password: unknown;
+    },
+    also?: InTransaction,
+  ): Promise<KnotUser> {
     const username = checkName(input.username);
     await this.checkNewProfileName(username);
-    return this.insertUser({
-      username,
-      email: checkEmail(input.email),
-      password: checkPassword(input.password),
-      active: false,
-      admin: false,
-    });
+    return this.insertUser(
+      {
+        username,
+        email: checkEmail(input.email),
+        password: checkPassword(input.password),
+        active: false,
+        admin: false,
+      },
+      also,
+    );
   }
 
   /**
@@ -269,14 +281,17 @@ export class UserStore {
     return true;
   }
 
-  private async insertUser(user: {
-    username: string;
-    email?: string;
-    password?: string;
-    active: boolean;
-    admin: boolean;
-    team?: boolean;
-  }): Promise<KnotUser> {
+  private async insertUser(
+    user: {
+      username: string;
+      email?: string;
+      password?: string;
+      active: boolean;
+      admin: boolean;
+      team?: boolean;
+    },
+    also?: InTransaction,
+  ): Promise<KnotUser> {
     const now = new Date();
     const row: UserRow = {
       username: user.username,
@@ -290,7 +305,10 @@ export class UserStore {
       approved_at: user.active ? now : null,
     };
     try {
-      await this.knex(USERS).insert(row);
+      await this.knex.transaction(async tx => {
+        await tx(USERS).insert(row);
+        await also?.(tx);
+      });
     } catch (error) {
       if (await this.getUser(user.username)) {
         throw new ConflictError(`The name '${user.username}' is already taken`);
@@ -333,13 +351,17 @@ export class UserStore {
     patch: Partial<
       Pick<UserRow, 'active' | 'admin' | 'password_hash' | 'approved_at'>
     >,
+    also?: InTransaction,
   ): Promise<void> {
-    const count = await this.knex(USERS)
-      .where({ username, is_team: false })
-      .update({ ...patch, updated_at: new Date() });
-    if (count === 0) {
-      throw new NotFoundError(`No user named '${username}'`);
-    }
+    await this.knex.transaction(async tx => {
+      const count = await tx(USERS)
+        .where({ username, is_team: false })
+        .update({ ...patch, updated_at: new Date() });
+      if (count === 0) {
+        throw new NotFoundError(`No user named '${username}'`);
+      }
+      await also?.(tx);
+    });
     await this.emit({ kind: 'updated', profile: username });
   }
 
@@ -348,21 +370,30 @@ export class UserStore {
    * approved from then on: deactivating it suspends its profile, it does
    * not remove it.
    */
-  async setActive(username: string, active: boolean): Promise<void> {
+  async setActive(
+    username: string,
+    active: boolean,
+    also?: InTransaction,
+  ): Promise<void> {
     const row = await this.knex<UserRow>(USERS)
       .where({ username, is_team: false })
       .first();
     const approve = row && !row.approved_at && (active || row.active);
     // Signed up before a service took a hostname its name would read.
     if (approve) await this.checkNewProfileName(username);
-    await this.updateUser(username, {
-      active,
-      ...(approve ? { approved_at: new Date() } : {}),
-    });
+    await this.updateUser(
+      username,
+      { active, ...(approve ? { approved_at: new Date() } : {}) },
+      also,
+    );
   }
 
-  async setAdmin(username: string, admin: boolean): Promise<void> {
-    await this.updateUser(username, { admin });
+  async setAdmin(
+    username: string,
+    admin: boolean,
+    also?: InTransaction,
+  ): Promise<void> {
+    await this.updateUser(username, { admin }, also);
   }
 
   /** Changes a password; the current one must be given and right. */
@@ -386,8 +417,7 @@ export class UserStore {
   }
 
   /** Deletes a user or a team, with its memberships. */
-  async deleteProfile(name: string): Promise<void> {
-    let count = 0;
+  async deleteProfile(name: string, also?: InTransaction): Promise<void> {
     await this.knex.transaction(async tx => {
       await tx(MEMBERS)
         .where({ team: name })
@@ -403,11 +433,12 @@ export class UserStore {
         .where({ owner: name })
         .orWhere({ grantee: name })
         .delete();
-      count = await tx(USERS).where({ username: name }).delete();
+      const count = await tx(USERS).where({ username: name }).delete();
+      if (count === 0) {
+        throw new NotFoundError(`No user or team named '${name}'`);
+      }
+      await also?.(tx);
     });
-    if (count === 0) {
-      throw new NotFoundError(`No user or team named '${name}'`);
-    }
     await this.emit({ kind: 'deleted', profile: name });
   }
 
@@ -422,6 +453,7 @@ export class UserStore {
     name: unknown,
     members: string[] = [],
     options: { owner?: string; active?: boolean } = {},
+    also?: InTransaction,
   ): Promise<KnotTeam> {
     const team = checkName(name);
     await this.checkNewProfileName(team);
@@ -437,12 +469,15 @@ export class UserStore {
         throw new InputError(`No user named '${member}'`);
       }
     }
-    await this.insertUser({
-      username: team,
-      active: options.active ?? true,
-      admin: false,
-      team: true,
-    });
+    await this.insertUser(
+      {
+        username: team,
+        active: options.active ?? true,
+        admin: false,
+        team: true,
+      },
+      also,
+    );
     if (options.owner) {
       await this.addMember(team, options.owner, 'owner');
     }
@@ -453,7 +488,7 @@ export class UserStore {
   }
 
   /** Approves a team that waits for an admin (self-service creation). */
-  async approveTeam(name: string): Promise<void> {
+  async approveTeam(name: string, also?: InTransaction): Promise<void> {
     const row = await this.knex<UserRow>(USERS)
       .where({ username: name, is_team: true })
       .first();
@@ -461,13 +496,16 @@ export class UserStore {
     if (row.active) return;
     // A service may have taken a hostname the name reads since creation.
     if (!row.approved_at) await this.checkNewProfileName(name);
-    await this.knex(USERS)
-      .where({ username: name, is_team: true })
-      .update({
-        active: true,
-        updated_at: new Date(),
-        ...(row.approved_at ? {} : { approved_at: new Date() }),
-      });
+    await this.knex.transaction(async tx => {
+      await tx(USERS)
+        .where({ username: name, is_team: true })
+        .update({
+          active: true,
+          updated_at: new Date(),
+          ...(row.approved_at ? {} : { approved_at: new Date() }),
+        });
+      await also?.(tx);
+    });
     await this.emit({ kind: 'updated', profile: name });
   }
 
@@ -553,6 +591,7 @@ export class UserStore {
     team: string,
     username: unknown,
     role: TeamRole = 'member',
+    also?: InTransaction,
   ): Promise<void> {
     if (!(await this.getTeam(team))) {
       throw new NotFoundError(`No team named '${team}'`);
@@ -567,7 +606,10 @@ export class UserStore {
     if (await this.isMember(team, username)) {
       return;
     }
-    await this.knex(MEMBERS).insert({ team, member: username, role });
+    await this.knex.transaction(async tx => {
+      await tx(MEMBERS).insert({ team, member: username, role });
+      await also?.(tx);
+    });
     await this.emit({ kind: 'membership', profile: team });
   }
 
@@ -580,6 +622,7 @@ export class UserStore {
     team: string,
     roles: Record<string, TeamRole>,
     options: { keepAnOwner?: boolean } = {},
+    also?: InTransaction,
   ): Promise<void> {
     await this.knex.transaction(async tx => {
       for (const [member, role] of Object.entries(roles)) {
@@ -591,6 +634,7 @@ export class UserStore {
         }
       }
       if (options.keepAnOwner) await refuseOwnerless(tx, team);
+      await also?.(tx);
     });
     await this.emit({ kind: 'membership', profile: team });
   }
@@ -603,6 +647,7 @@ export class UserStore {
     team: string,
     username: string,
     options: { keepAnOwner?: boolean } = {},
+    also?: InTransaction,
   ): Promise<void> {
     await this.knex.transaction(async tx => {
       const count = await tx(MEMBERS)
@@ -612,14 +657,15 @@ export class UserStore {
         throw new NotFoundError(`'${username}' is not a member of '${team}'`);
       }
       if (options.keepAnOwner) await refuseOwnerless(tx, team);
+      await also?.(tx);
     });
     await this.emit({ kind: 'membership', profile: team });
   }
 
-  async deleteTeam(name: string): Promise<void> {
+  async deleteTeam(name: string, also?: InTransaction): Promise<void> {
     if (!(await this.getTeam(name))) {
       throw new NotFoundError(`No team named '${name}'`);
     }
-    await this.deleteProfile(name);
+    await this.deleteProfile(name, also);
   }
 }

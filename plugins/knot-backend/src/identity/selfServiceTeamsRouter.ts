@@ -9,6 +9,14 @@ import type {
 } from '@knot-platform/plugin-knot-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { AuditRecord } from '../audit/AuditLog';
+import {
+  clientText,
+  notAudited,
+  recordIn,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 import type { SelfServiceTeams } from './SelfServiceTeams';
 
 /**
@@ -20,10 +28,30 @@ export function createSelfServiceTeamsRouter(options: {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   teams: SelfServiceTeams;
+  audit?: AuditRecorder;
 }): express.Router {
   const { httpAuth, userInfo, teams } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
   router.use(express.json());
+
+  /** A change to a team by the signed-in user, in the store's transaction. */
+  const recorded = (
+    req: express.Request,
+    actor: string,
+    team: string,
+    entry: Omit<
+      AuditRecord,
+      'actor' | 'actingProfile' | 'sourceIp' | 'targetProfile'
+    >,
+  ) =>
+    recordIn(audit, {
+      ...entry,
+      actor,
+      actingProfile: actor,
+      targetProfile: team,
+      sourceIp: sourceAddress(req),
+    });
 
   async function signedIn(req: express.Request): Promise<string> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -40,48 +68,117 @@ export function createSelfServiceTeamsRouter(options: {
 
   router.post('/me/teams', async (req, res) => {
     const actor = await signedIn(req);
-    res.status(201).json(await teams.create(actor, req.body?.name));
+    const name = req.body?.name;
+    res.status(201).json(
+      await teams.create(
+        actor,
+        name,
+        recorded(req, actor, clientText(name), {
+          action: 'team.create',
+          target: `team ${clientText(name)}`,
+          details: { owner: actor },
+        }),
+      ),
+    );
   });
 
   router.post('/me/teams/:team/invitations', async (req, res) => {
     const actor = await signedIn(req);
     const { username, role } = req.body ?? {};
-    res
-      .status(201)
-      .json(await teams.invite(actor, req.params.team, username, role));
+    const { team } = req.params;
+    res.status(201).json(
+      await teams.invite(
+        actor,
+        team,
+        username,
+        role,
+        recorded(req, actor, team, {
+          action: 'team.invite',
+          target: `team ${team} invitee ${clientText(username)}`,
+          details: { invitee: clientText(username), role: clientText(role) },
+        }),
+      ),
+    );
   });
 
   router.delete('/me/teams/:team/invitations/:username', async (req, res) => {
     const actor = await signedIn(req);
-    await teams.cancelInvitation(actor, req.params.team, req.params.username);
+    const { team, username } = req.params;
+    await teams.cancelInvitation(
+      actor,
+      team,
+      username,
+      recorded(req, actor, team, {
+        action: 'team.cancelInvitation',
+        target: `team ${team} invitee ${username}`,
+      }),
+    );
     res.status(204).end();
   });
 
   router.put('/me/teams/:team/members/:username/role', async (req, res) => {
     const actor = await signedIn(req);
+    const { team, username } = req.params;
+    const role = req.body?.role;
     await teams.setRole(
       actor,
-      req.params.team,
-      req.params.username,
-      req.body?.role,
+      team,
+      username,
+      role,
+      recorded(req, actor, team, {
+        action: 'team.setRole',
+        target: `team ${team} member ${username}`,
+        details: { member: username, role: clientText(role) },
+      }),
     );
     res.status(204).end();
   });
 
   router.delete('/me/teams/:team/members/:username', async (req, res) => {
     const actor = await signedIn(req);
-    await teams.remove(actor, req.params.team, req.params.username);
+    const { team, username } = req.params;
+    await teams.remove(
+      actor,
+      team,
+      username,
+      recorded(req, actor, team, {
+        action: 'team.removeMember',
+        target: `team ${team} member ${username}`,
+        details: { member: username },
+      }),
+    );
     res.status(204).end();
   });
 
   router.post('/me/teams/:team/leave', async (req, res) => {
-    await teams.leave(await signedIn(req), req.params.team);
+    const actor = await signedIn(req);
+    const { team } = req.params;
+    await teams.leave(
+      actor,
+      team,
+      recorded(req, actor, team, {
+        action: 'team.removeMember',
+        target: `team ${team} member ${actor}`,
+        details: { member: actor, left: true },
+      }),
+    );
     res.status(204).end();
   });
 
   router.post('/me/teams/:team/transfer', async (req, res) => {
     const actor = await signedIn(req);
-    await teams.transfer(actor, req.params.team, req.body?.username);
+    const { team } = req.params;
+    const to = req.body?.username;
+    await teams.transfer(
+      actor,
+      team,
+      to,
+      recorded(req, actor, team, {
+        action: 'team.setRole',
+        target: `team ${team} owner ${clientText(to)}`,
+        details: { transfer: true, from: actor, to: clientText(to) },
+      }),
+    );
     res.status(204).end();
   });
 
@@ -93,12 +190,31 @@ export function createSelfServiceTeamsRouter(options: {
   });
 
   router.post('/me/invitations/:team/accept', async (req, res) => {
-    await teams.accept(await signedIn(req), req.params.team);
+    const actor = await signedIn(req);
+    const { team } = req.params;
+    await teams.accept(
+      actor,
+      team,
+      recorded(req, actor, team, {
+        action: 'team.addMember',
+        target: `team ${team} member ${actor}`,
+        details: { member: actor, invitation: true },
+      }),
+    );
     res.status(204).end();
   });
 
   router.post('/me/invitations/:team/decline', async (req, res) => {
-    await teams.decline(await signedIn(req), req.params.team);
+    const actor = await signedIn(req);
+    const { team } = req.params;
+    await teams.decline(
+      actor,
+      team,
+      recorded(req, actor, team, {
+        action: 'team.declineInvitation',
+        target: `team ${team} invitee ${actor}`,
+      }),
+    );
     res.status(204).end();
   });
 

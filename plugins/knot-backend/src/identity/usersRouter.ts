@@ -15,6 +15,14 @@ import {
   requirePermission,
   type PermissionCheck,
 } from '../permissions/requirePermission';
+import {
+  clientText,
+  notAudited,
+  recordIn,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
+import type { AuditRecord } from '../audit/AuditLog';
 import type { KnotAdmins } from './KnotAdmins';
 import type { UserStore } from './UserStore';
 
@@ -24,6 +32,7 @@ export interface UsersRouterOptions {
   store: UserStore;
   admins: KnotAdmins;
   permissions: PermissionCheck;
+  audit?: AuditRecorder;
 }
 
 function booleanField(body: unknown, field: string): boolean | undefined {
@@ -44,8 +53,22 @@ function booleanField(body: unknown, field: string): boolean | undefined {
  */
 export function createUsersRouter(options: UsersRouterOptions): express.Router {
   const { httpAuth, userInfo, store, admins, permissions } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
   router.use(express.json());
+
+  /** An admin's change, recorded in the store's transaction. */
+  const recorded = (
+    req: express.Request,
+    admin: string,
+    entry: Omit<AuditRecord, 'actor' | 'actingProfile' | 'sourceIp'>,
+  ) =>
+    recordIn(audit, {
+      ...entry,
+      actor: admin,
+      actingProfile: admin,
+      sourceIp: sourceAddress(req),
+    });
 
   async function signedIn(req: express.Request): Promise<string> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -108,11 +131,27 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
         'You cannot deactivate yourself or drop your own admin rights',
       );
     }
+    const target = { target: `user ${username}`, targetProfile: username };
     if (active !== undefined) {
-      await store.setActive(username, active);
+      await store.setActive(
+        username,
+        active,
+        recorded(req, admin, {
+          action: active ? 'user.approve' : 'user.deactivate',
+          ...target,
+        }),
+      );
     }
     if (makeAdmin !== undefined) {
-      await store.setAdmin(username, makeAdmin);
+      await store.setAdmin(
+        username,
+        makeAdmin,
+        recorded(req, admin, {
+          action: 'user.setAdmin',
+          ...target,
+          details: { admin: makeAdmin },
+        }),
+      );
     }
     res.json(await store.getUser(username));
   });
@@ -127,7 +166,14 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
     if (!user || user.team) {
       throw new NotFoundError(`No user named '${username}'`);
     }
-    await store.deleteProfile(username);
+    await store.deleteProfile(
+      username,
+      recorded(req, admin, {
+        action: 'user.delete',
+        target: `user ${username}`,
+        targetProfile: username,
+      }),
+    );
     res.status(204).end();
   });
 
@@ -139,7 +185,7 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
   });
 
   router.post('/teams', async (req, res) => {
-    await manageTeams(req);
+    const admin = await manageTeams(req);
     const { name, members } = req.body ?? {};
     if (
       members !== undefined &&
@@ -147,34 +193,85 @@ export function createUsersRouter(options: UsersRouterOptions): express.Router {
     ) {
       throw new InputError("'members' must be a list of usernames");
     }
-    res.status(201).json(await store.createTeam(name, members ?? []));
+    res.status(201).json(
+      await store.createTeam(
+        name,
+        members ?? [],
+        {},
+        recorded(req, admin, {
+          action: 'team.create',
+          target: `team ${clientText(name)}`,
+          targetProfile: clientText(name),
+          details: { members: members ?? [] },
+        }),
+      ),
+    );
   });
 
   // Approves a self-service team that waits for an admin.
   router.patch('/teams/:team', async (req, res) => {
-    await manageTeams(req);
+    const admin = await manageTeams(req);
     if (booleanField(req.body, 'active') !== true) {
       throw new InputError("Send 'active': true to approve the team");
     }
-    await store.approveTeam(req.params.team);
+    const { team } = req.params;
+    await store.approveTeam(
+      team,
+      recorded(req, admin, {
+        action: 'team.approve',
+        target: `team ${team}`,
+        targetProfile: team,
+      }),
+    );
     res.json(await store.getTeam(req.params.team));
   });
 
   router.delete('/teams/:team', async (req, res) => {
-    await manageTeams(req);
-    await store.deleteTeam(req.params.team);
+    const admin = await manageTeams(req);
+    const { team } = req.params;
+    await store.deleteTeam(
+      team,
+      recorded(req, admin, {
+        action: 'team.delete',
+        target: `team ${team}`,
+        targetProfile: team,
+      }),
+    );
     res.status(204).end();
   });
 
   router.post('/teams/:team/members', async (req, res) => {
-    await manageTeams(req);
-    await store.addMember(req.params.team, req.body?.username);
+    const admin = await manageTeams(req);
+    const { team } = req.params;
+    const member = req.body?.username;
+    await store.addMember(
+      team,
+      member,
+      'member',
+      recorded(req, admin, {
+        action: 'team.addMember',
+        target: `team ${team} member ${clientText(member)}`,
+        targetProfile: team,
+        details: { member: clientText(member), role: 'member' },
+      }),
+    );
     res.json(await store.getTeam(req.params.team));
   });
 
   router.delete('/teams/:team/members/:username', async (req, res) => {
-    await manageTeams(req);
-    await store.removeMember(req.params.team, req.params.username);
+    const admin = await manageTeams(req);
+    const { team, username } = req.params;
+    await store.removeMember(
+      team,
+      username,
+      {},
+      recorded(req, admin, {
+        action: 'team.removeMember',
+        target: `team ${team} member ${username}`,
+        targetProfile: team,
+        details: { member: username },
+      }),
+    );
     res.json(await store.getTeam(req.params.team));
   });
 

@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../audit/AuditLog';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ActivityTracker } from './ActivityTracker';
 import { IdleStopper } from './IdleStopper';
@@ -101,8 +102,10 @@ function setup(
 ) {
   const kube = new FakeKube();
   const tracker = new ActivityTracker();
+  const audited: AuditRecord[] = [];
   let now = t0;
   const stopper = new IdleStopper({
+    audit: { record: async entry => void audited.push(entry) },
     kube: kube as any,
     claims: async () => ({
       releaseAt: (host: string) =>
@@ -122,12 +125,18 @@ function setup(
     chartAnnotations: async (name: string): Promise<Record<string, string>> =>
       name === 'keeper' ? { 'knot/idle-after': 'never' } : {},
   });
-  return { kube, tracker, stopper, at: (ms: number) => (now = ms) };
+  return {
+    kube,
+    tracker,
+    stopper,
+    audited,
+    at: (ms: number) => (now = ms),
+  };
 }
 
 describe('IdleStopper', () => {
   it('stops the idle release, not the one opened through forward-auth; Start restores; nothing deleted', async () => {
-    const { kube, tracker, stopper, at } = setup();
+    const { kube, tracker, stopper, audited, at } = setup();
     kube.add('Deployment', 'knot-alice', 'lab', 'lab', 2);
     kube.add('StatefulSet', 'knot-alice', 'lab-db', 'lab', 1);
     kube.add('Deployment', 'knot-alice', 'web', 'web', 1);
@@ -144,6 +153,16 @@ describe('IdleStopper', () => {
 
     at(t0 + 61 * MIN);
     expect(await stopper.runOnce()).toEqual(['knot-alice/lab']);
+    // One audit entry per stop, by Knot itself, on the owner's profile.
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: 'service.idleStop',
+        actor: 'system',
+        actingProfile: 'alice',
+        target: 'service alice/lab',
+        result: 'success',
+      }),
+    ]);
     const lab = kube.find('knot-alice', 'lab');
     expect(lab.spec.replicas).toBe(0);
     expect(lab.metadata.labels['knot/idle-stopped']).toBe('true');

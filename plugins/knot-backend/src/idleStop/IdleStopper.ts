@@ -1,3 +1,9 @@
+import {
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import type { AuditRecord } from '../audit/AuditLog';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
@@ -54,6 +60,8 @@ export interface IdleStopperOptions {
     profile: string,
   ) => Promise<Record<string, string> | undefined>;
   logger: LoggerService;
+  /** Records each stop (`service.idleStop`, by `system`). */
+  audit?: AuditRecorder;
   now?: () => number;
   /** How long forward-auth's list of stopped services is reused. */
   stoppedCacheMs?: number;
@@ -244,8 +252,19 @@ export class IdleStopper {
       const namespace = workloads[0].namespace;
       const state = await this.stateOf(namespace, workloads);
       if (!state.due) continue;
+      const profile = namespace.slice(this.options.namespacePrefix.length);
+      const entry: AuditRecord = {
+        action: 'service.idleStop',
+        actor: 'system',
+        actingProfile: profile,
+        target: `service ${profile}/${workloads[0].labels[INSTANCE_LABEL]}`,
+        targetProfile: profile,
+        details: { idleMs: this.now() - state.lastAccessMs },
+      };
       try {
-        await this.stop(workloads, state);
+        await recordOutcome(this.options.audit ?? notAudited, entry, () =>
+          this.stop(workloads, state),
+        );
         stopped.push(key);
         this.options.logger.info(
           `idle stop: stopped ${key} after ${Math.round(

@@ -2,6 +2,7 @@ import type {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
+import type { AuditRecorder } from '../audit/AuditRecorder';
 import type { ChartCatalog } from '../charts/ChartCatalog';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ServiceHostClaimsReader } from '../kubernetes/ServiceHostClaimsReader';
@@ -24,6 +25,7 @@ export async function createIdleStop(options: {
   charts: ChartCatalog;
   scheduler: SchedulerService;
   logger: LoggerService;
+  audit?: AuditRecorder;
 }): Promise<{ tracker: ActivityTracker; stopper: IdleStopper }> {
   const { config, kubernetes, namespacePrefix, logger } = options;
   const tracker = new ActivityTracker();
@@ -37,6 +39,7 @@ export async function createIdleStop(options: {
     chartAnnotations: async (name, version, profile) =>
       (await options.charts.find(name, version, profile))?.annotations,
     logger,
+    audit: options.audit,
   });
   await options.scheduler.scheduleTask({
     id: 'knot-idle-stop-flush',

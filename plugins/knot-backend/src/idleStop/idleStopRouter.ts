@@ -3,10 +3,19 @@ import Router from 'express-promise-router';
 import { InputError } from '@backstage/errors';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import type { IdleStopper } from './IdleStopper';
+import {
+  clientText,
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 
 export interface IdleStopRouterOptions {
   profiles: ProfileResolver;
   stopper: Pick<IdleStopper, 'start' | 'setKeepRunning'>;
+  /** Records each Start (`service.start`) with its outcome. */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -22,7 +31,18 @@ export function createIdleStopRouter(
 
   router.post('/services/:name/start', async (req, res) => {
     const profile = await options.profiles.resolve(req);
-    await options.stopper.start(profile.namespace, req.params.name);
+    await recordOutcome(
+      options.audit ?? notAudited,
+      {
+        action: 'service.start',
+        actor: profile.actor ?? profile.name,
+        actingProfile: profile.name,
+        target: `service ${profile.name}/${clientText(req.params.name)}`,
+        targetProfile: profile.name,
+        sourceIp: sourceAddress(req),
+      },
+      () => options.stopper.start(profile.namespace, req.params.name),
+    );
     res.status(204).end();
   });
 

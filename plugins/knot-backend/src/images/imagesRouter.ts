@@ -24,11 +24,20 @@ import { listImages } from './imageList';
 import { ImageUploader } from './ImageUploader';
 import { checkDeclaredUploadSize, limitedUpload } from './uploadLimit';
 import { RegistryClient } from './RegistryClient';
+import type { AuditRecord } from '../audit/AuditLog';
+import {
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 
 export interface ImagesRouterOptions {
   profiles: ProfileResolver;
   permissions: PermissionCheck;
   config: ImagesConfig;
+  /** Uploads and deletes, with their outcome. */
+  audit?: AuditRecorder;
 }
 
 function query(req: Request, name: string): string {
@@ -60,7 +69,23 @@ export function createImagesRouter(
   options: ImagesRouterOptions,
 ): express.Router {
   const { profiles, permissions, config } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
+  const imageEntry = (
+    req: Request,
+    actor: string,
+    actingProfile: string,
+    action: AuditRecord['action'],
+    image: { repository: string; tag?: string },
+  ): AuditRecord => ({
+    action,
+    actor,
+    actingProfile,
+    target: `image ${image.repository.slice(0, 256)}${
+      image.tag ? `:${image.tag.slice(0, 128)}` : ''
+    }`,
+    sourceIp: sourceAddress(req),
+  });
   const registryConfig = () => {
     if (!config.registry) {
       throw new ServiceUnavailableError(
@@ -98,50 +123,53 @@ export function createImagesRouter(
   // The archive is the raw request body, read as it arrives.
   router.put('/images/upload', async (req, res) => {
     const profile = await profiles.resolve(req);
-    const registry = registryConfig();
     const repository = query(req, 'repository');
     const tag = query(req, 'tag');
-    const tagProblem = imageTagProblem(tag);
-    new ImageAreas(config.areas, profile.name).checkUpload(
+    const entry = imageEntry(req, profile.actor, profile.name, 'image.create', {
       repository,
-      await isAdmin(req),
-    );
-    if (tagProblem) throw new InputError(tagProblem);
-    checkDeclaredUploadSize(
-      Number(req.headers['content-length'] ?? 0),
-      config.maxUploadBytes,
-    );
-    // Not destroyed when reading stops early, so that the refusal can
-    // still be answered once the rest of the body is drained.
-    const source = limitedUpload(
-      req.iterator({ destroyOnReturn: false }),
-      config.maxUploadBytes,
-    );
-    try {
-      const outcome = await new ImageUploader(client!, config.spoolDir).upload(
+      tag,
+    });
+    const body = await recordOutcome(audit, entry, async () => {
+      const registry = registryConfig();
+      const tagProblem = imageTagProblem(tag);
+      new ImageAreas(config.areas, profile.name).checkUpload(
         repository,
-        tag,
-        source,
+        await isAdmin(req),
       );
-      const body: KnotImageUploadResult = {
-        repository,
-        tag,
-        reference: `${registry.pullHost}/${repository}:${tag}`,
-        ...outcome,
-      };
-      res.status(201).json(body);
-    } catch (error) {
-      req.resume();
-      throw error;
-    }
+      if (tagProblem) throw new InputError(tagProblem);
+      checkDeclaredUploadSize(
+        Number(req.headers['content-length'] ?? 0),
+        config.maxUploadBytes,
+      );
+      // Not destroyed when reading stops early, so that the refusal can
+      // still be answered once the rest of the body is drained.
+      const source = limitedUpload(
+        req.iterator({ destroyOnReturn: false }),
+        config.maxUploadBytes,
+      );
+      try {
+        const outcome = await new ImageUploader(
+          client!,
+          config.spoolDir,
+        ).upload(repository, tag, source);
+        const uploaded: KnotImageUploadResult = {
+          repository,
+          tag,
+          reference: `${registry.pullHost}/${repository}:${tag}`,
+          ...outcome,
+        };
+        return uploaded;
+      } catch (error) {
+        req.resume();
+        throw error;
+      }
+    });
+    res.status(201).json(body);
   });
 
-  // A tag, or with no tag the whole repository; admins only, any area.
-  router.delete('/images', async (req, res) => {
-    await requirePermission(permissions, req, knotImagesManagePermission);
+  // Deletes a tag, or with no tag every image of the repository.
+  const deleteImage = async (repository: string, tag: string) => {
     registryConfig();
-    const repository = query(req, 'repository');
-    const tag = query(req, 'tag');
     const problem =
       imageRepositoryProblem(repository) ??
       (tag ? imageTagProblem(tag) : undefined);
@@ -163,6 +191,22 @@ export function createImagesRouter(
         await client!.deleteManifest(repository, digest);
       }
     }
+  };
+
+  // A tag, or with no tag the whole repository; admins only, any area.
+  router.delete('/images', async (req, res) => {
+    const admin = await requirePermission(
+      permissions,
+      req,
+      knotImagesManagePermission,
+    );
+    const repository = query(req, 'repository');
+    const tag = query(req, 'tag');
+    const entry = imageEntry(req, admin, admin, 'image.delete', {
+      repository,
+      tag: tag || undefined,
+    });
+    await recordOutcome(audit, entry, () => deleteImage(repository, tag));
     res.status(204).end();
   });
 

@@ -7,5 +7,9 @@ import type { Request } from 'express';
  * data goes through it.
  */
 export interface ProfileResolver {
-  resolve(req: Request): Promise<ActingProfile>;
+  /**
+   * `mode` overrides what the request's method says: switching to a profile
+   * (a POST) needs only the right to look at it.
+   */
+  resolve(req: Request, mode?: 'read' | 'write'): Promise<ActingProfile>;
 }

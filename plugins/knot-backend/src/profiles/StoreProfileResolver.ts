@@ -34,7 +34,7 @@ export class StoreProfileResolver implements ProfileResolver {
     },
   ) {}
 
-  async resolve(req: Request): Promise<ActingProfile> {
+  async resolve(req: Request, mode?: 'read' | 'write'): Promise<ActingProfile> {
     const { httpAuth, userInfo, access } = this.options;
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { userEntityRef } = await userInfo.getUserInfo(credentials);
@@ -47,8 +47,11 @@ export class StoreProfileResolver implements ProfileResolver {
     }
     // Reading (GET, HEAD) is what a team's viewers may do; anything else
     // changes the profile (deploy, delete, values, file writes).
-    const mode = SAFE_METHODS.has(req.method) ? 'read' : 'write';
-    const check = await access.check(actor, requested, mode);
+    const check = await access.check(
+      actor,
+      requested,
+      mode ?? (SAFE_METHODS.has(req.method) ? 'read' : 'write'),
+    );
     if (
       !check.allowed &&
       !(check.impersonation && (await this.options.mayImpersonate(req)))

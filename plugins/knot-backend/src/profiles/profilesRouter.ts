@@ -17,6 +17,9 @@ import {
 } from './profileEntities';
 import type { ProfileResolver } from './ProfileResolver';
 import type { StoreProfileAccess } from './StoreProfileAccess';
+import type { AuditRecord } from '../audit/AuditLog';
+import { notAudited, type AuditRecorder } from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 
 /**
  * The acting profile of the signed-in user (`GET /profile`), and the
@@ -29,8 +32,13 @@ export function createProfilesRouter(options: {
   access: StoreProfileAccess;
   resolver: ProfileResolver;
   store: UserStore;
+  /** Whether the request's user may impersonate (a permission check). */
+  mayImpersonate?: (req: express.Request) => Promise<boolean>;
+  /** Profile switches and impersonation are recorded. */
+  audit?: AuditRecorder;
 }): express.Router {
   const { httpAuth, access, resolver, store } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
   const servicesOnly = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['service'] });
@@ -39,6 +47,57 @@ export function createProfilesRouter(options: {
   // profile switcher confirm a choice before using it.
   router.get('/profile', async (req, res) => {
     res.json(await resolver.resolve(req));
+  });
+
+  // The portal switched its acting profile (the x-knot-profile header) from
+  // `previous`: recorded as a switch, or as the start or stop of an
+  // impersonation. The header is checked as for reading.
+  router.post('/profile/switch', express.json(), async (req, res) => {
+    const profile = await resolver.resolve(req, 'read');
+    const { actor, name } = profile;
+    const body: unknown = req.body ?? {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InputError(
+        'Send a JSON object: { "previous": "<the profile acted as before>" }',
+      );
+    }
+    const previous = (body as { previous?: unknown }).previous;
+    if (
+      previous !== undefined &&
+      previous !== null &&
+      (typeof previous !== 'string' || !USERNAME_PATTERN.test(previous))
+    ) {
+      throw new InputError("'previous' must be the profile acted as before");
+    }
+    const from: string = previous ?? actor;
+    const entry = (
+      action: AuditRecord['action'],
+      target: string,
+    ): AuditRecord => ({
+      action,
+      actor,
+      actingProfile: target,
+      target: `profile ${target}`,
+      targetProfile: target,
+      sourceIp: sourceAddress(req),
+      details: { from, to: name },
+    });
+    // Acting as a profile one may not act as oneself is impersonation;
+    // only someone allowed to impersonate can have been impersonating.
+    const impersonates = async (target: string) =>
+      target !== actor &&
+      !(await access.check(actor, target, 'read')).allowed &&
+      (await options.mayImpersonate?.(req)) === true;
+    const stopped = from !== name && (await impersonates(from));
+    const started = await impersonates(name);
+    if (stopped) await audit.record(entry('impersonation.stop', from));
+    if (started && from !== name) {
+      await audit.record(entry('impersonation.start', name));
+    }
+    if (!stopped && !started && from !== name) {
+      await audit.record(entry('profile.switch', name));
+    }
+    res.json(profile);
   });
 
   // Every profile a user may act as (the permission policy's question).

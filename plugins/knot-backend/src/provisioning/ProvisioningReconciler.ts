@@ -107,6 +107,23 @@ const TERMINATING_RETRY_MS = 2_000;
 /** Longest wait between those retries. */
 const TERMINATING_RETRY_MAX_MS = 60_000;
 
+/**
+ * A resource the live quota limits that Knot no longer wants (an admin
+ * cleared an override): drift, though findDrift sees only wanted fields.
+ * Applying without it removes it (the field was Knot's).
+ */
+function removedQuotaResource(
+  desired: KnotObject,
+  existing: LiveObject,
+): string | undefined {
+  if (desired.kind !== 'ResourceQuota') return undefined;
+  const wanted = (desired.spec as { hard?: Record<string, string> }).hard;
+  const extra = Object.keys(existing.spec?.hard ?? {}).find(
+    resource => !(resource in (wanted ?? {})),
+  );
+  return extra && `.spec.hard.${extra}`;
+}
+
 /** What exists in the cluster, keyed by kind/namespace/name. */
 type Observed = Map<string, LiveObject>;
 
@@ -546,7 +563,8 @@ export class ProvisioningReconciler {
         !desired.imagePullSecrets &&
         listsPullSecret(existing)
           ? '.imagePullSecrets'
-          : undefined));
+          : undefined) ??
+        removedQuotaResource(desired, existing));
     if (existing && !drift) return existing;
     try {
       const live = await this.kube.apply(desired);

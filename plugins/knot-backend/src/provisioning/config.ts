@@ -38,6 +38,11 @@ export interface ProvisioningConfig {
   /** Pod Security Admission level enforced in profile namespaces ('' = none). */
   podSecurity: string;
   quota?: Record<string, string>;
+  /**
+   * Extended resources (GPUs: `nvidia.com/gpu`) admins may limit per
+   * profile, as `requests.<name>` in the ResourceQuota.
+   */
+  extendedResources?: string[];
   limitRange?: {
     default?: Record<string, string>;
     defaultRequest?: Record<string, string>;
@@ -160,6 +165,8 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       storage?.getOptionalBoolean('deleteFoldersOnRemoval') ?? false,
     podSecurity: provisioning?.getOptionalString('podSecurity') ?? 'baseline',
     quota: stringMap(provisioning, 'quota'),
+    extendedResources:
+      provisioning?.getOptionalStringArray('extendedResources') ?? [],
     limitRange: limitRange && {
       default: stringMap(limitRange, 'default'),
       defaultRequest: stringMap(limitRange, 'defaultRequest'),

@@ -72,3 +72,12 @@ export function describeAmount(resource: string, milli: number): string {
     counted && milli === 1000 ? name.replace(/s$/, '') : name
   }`;
 }
+
+/** How a request a quota demands is named in a sentence: "a CPU request", "a memory limit". */
+export function requirement(resource: string): string {
+  const bare = bareResource(resource);
+  const name = bare === 'cpu' ? 'CPU' : bare;
+  return resource.startsWith('limits.')
+    ? `a ${name} limit`
+    : `a ${name} request`;
+}

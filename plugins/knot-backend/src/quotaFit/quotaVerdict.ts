@@ -7,6 +7,7 @@ import {
   bareResource,
   describeAmount,
   humanAmount,
+  requirement,
   toMilli,
 } from './quantities';
 
@@ -29,15 +30,6 @@ export interface FitInput {
 }
 
 const BARE_REQUESTS = new Set(['cpu', 'memory', 'ephemeral-storage']);
-
-/** How a request a quota demands is named in a sentence. */
-function requirement(resource: string): string {
-  const bare = bareResource(resource);
-  const name = bare === 'cpu' ? 'CPU' : bare;
-  return resource.startsWith('limits.')
-    ? `a ${name} limit`
-    : `a ${name} request`;
-}
 
 /**
  * Whether `needed` fits every quota: per resource a quota tracks,

@@ -1,6 +1,7 @@
 import { InputError, serializeError } from '@backstage/errors';
 import type {
   ActingProfile,
+  AuditResult,
   KnotServiceInstallEvent,
   KnotServiceInstallRequest,
 } from '@knot-platform/plugin-knot-common';
@@ -45,8 +46,16 @@ export async function sendInstall(
   installer: ServiceInstaller,
   profile: ActingProfile,
   body: unknown,
+  /** Told how the install ended before the answer ends (the audit log). */
+  onOutcome: (result: AuditResult) => Promise<void> = async () => {},
 ): Promise<void> {
-  const request = installRequest(body);
+  let request: KnotServiceInstallRequest;
+  try {
+    request = installRequest(body);
+  } catch (error) {
+    await onOutcome('failure');
+    throw error;
+  }
   const send = (event: KnotServiceInstallEvent) => {
     if (!res.headersSent) {
       res.status(200).type('application/x-ndjson');
@@ -62,8 +71,10 @@ export async function sendInstall(
       profile,
       onLine: message => send({ type: 'log', message }),
     });
+    await onOutcome('success');
     send({ type: 'result', result });
   } catch (error) {
+    await onOutcome('failure');
     if (!res.headersSent) throw error;
     send({ type: 'error', error: serializeError(error as Error) });
   }

@@ -38,6 +38,15 @@ import {
 import type { ServiceInstaller } from './ServiceInstaller';
 import type { ServiceShares } from '../sharing/ServiceShares';
 import type { IdleStopper } from '../idleStop/IdleStopper';
+import {
+  clientText,
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import type { AuditRecord } from '../audit/AuditLog';
+import { sourceAddress } from '../audit/sourceAddress';
+import { valuesDiff } from '../audit/valuesDiff';
 
 export interface ReleasesRouterOptions {
   httpAuth: HttpAuthService;
@@ -54,6 +63,8 @@ export interface ReleasesRouterOptions {
   fit: QuotaFit;
   /** Idle stop: when each service stops, or when it stopped. */
   idle?: Pick<IdleStopper, 'idleOf'>;
+  /** Deploys, upgrades and deletes are recorded with their outcome. */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -64,13 +75,38 @@ export function createReleasesRouter(
   options: ReleasesRouterOptions,
 ): express.Router {
   const { profiles, helm, kubernetes, exposure, charts } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
+
+  /** The audit entry of an action on a profile's service. */
+  const serviceEntry = (
+    req: express.Request,
+    profile: { name: string; actor?: string },
+    action: AuditRecord['action'],
+    service: unknown,
+    details?: Record<string, unknown>,
+  ): AuditRecord => ({
+    action,
+    actor: profile.actor ?? profile.name,
+    actingProfile: profile.name,
+    target: `service ${profile.name}/${clientText(service)}`,
+    targetProfile: profile.name,
+    sourceIp: sourceAddress(req),
+    details,
+  });
 
   // Deploy an offered chart: the portal, or the scaffolder's
   // knot:helm:install on behalf of its task's initiator (knotServiceRef).
   router.post('/services', async (req, res) => {
     const profile = await profiles.resolve(req);
-    await sendInstall(res, options.installer, profile, req.body);
+    const { chart, version } = (req.body ?? {}) as Record<string, unknown>;
+    const entry = serviceEntry(req, profile, 'service.deploy', req.body?.name, {
+      chart: typeof chart === 'string' ? chart.slice(0, 128) : undefined,
+      version: typeof version === 'string' ? version.slice(0, 64) : undefined,
+    });
+    await sendInstall(res, options.installer, profile, req.body, result =>
+      audit.record({ ...entry, result }),
+    );
   });
 
   // Would this install fit the profile's quota? Nothing is deployed: the
@@ -277,22 +313,40 @@ export function createReleasesRouter(
 
   router.put('/services/:name/values', async (req, res) => {
     const profile = await profiles.resolve(req);
-    const upgrade = await upgradeOptions(profile, req.params.name, req.body);
-    try {
-      // Before helm: values the quota cannot hold change nothing.
-      await options.fit.refuseUnlessFits(profile, upgrade, true);
-      await helm.install({ ...upgrade, upgrade: true });
-    } catch (e) {
-      throw helmInputError(e);
-    }
+    const { name } = req.params;
+    const entry = serviceEntry(req, profile, 'service.upgrade', name);
+    await recordOutcome(audit, entry, async () => {
+      const upgrade = await upgradeOptions(profile, name, req.body);
+      // The changed keys, secrets masked (the audit entry's details).
+      const before = await userValues(profile.namespace, name).catch(
+        () => ({}),
+      );
+      entry.details = {
+        changed: valuesDiff(before, req.body.values as Record<string, unknown>),
+      };
+      try {
+        // Before helm: values the quota cannot hold change nothing.
+        await options.fit.refuseUnlessFits(profile, upgrade, true);
+        await helm.install({ ...upgrade, upgrade: true });
+      } catch (e) {
+        throw helmInputError(e);
+      }
+    });
     res.status(204).end();
   });
 
   router.delete('/services/:name', async (req, res) => {
     const profile = await profiles.resolve(req);
-    await findRelease(profile.namespace, req.params.name);
-    await helm.uninstall(req.params.name, profile.namespace);
-    await options.shares?.revokeAll(profile.name, req.params.name);
+    const { name } = req.params;
+    await recordOutcome(
+      audit,
+      serviceEntry(req, profile, 'service.delete', name),
+      async () => {
+        await findRelease(profile.namespace, name);
+        await helm.uninstall(name, profile.namespace);
+        await options.shares?.revokeAll(profile.name, name);
+      },
+    );
     res.status(204).end();
   });
 

@@ -28,6 +28,7 @@ describeWithCluster('service status in plain words (real cluster)', () => {
   const alice = testUsername('health');
   const bob = testUsername('hquota');
   const carol = testUsername('hnode');
+  const dave = testUsername('hreq');
   const as = (user: string) =>
     mockCredentials.user.header(`user:default/${user}`);
   const apps = testKubeClient(lib => lib.AppsV1Api);
@@ -39,6 +40,7 @@ describeWithCluster('service status in plain words (real cluster)', () => {
     const profiles = await Promise.all([
       createProfileNamespace(alice),
       createProfileNamespace(bob),
+      createProfileNamespace(dave),
       ...(realNode
         ? [createProfileNamespace(carol, { 'knot.dev/real-node': 'true' })]
         : []),
@@ -104,29 +106,39 @@ describeWithCluster('service status in plain words (real cluster)', () => {
     return Object.fromEntries(items.map(s => [s.name, s]));
   };
 
-  it('says over quota, no node fits and waiting for volume; events to the owner only', async () => {
-    await Promise.all([
-      hello(bob, 'quota', { replicas: 0 }),
-      hello(alice, 'big', { replicas: 0 }),
-      hello(alice, 'vol', { replicas: 0 }),
-    ]);
-    // Then bob's profile allows no pod at all (Knot refuses a deploy over
-    // the quota up front, so the quota shrinks under a running service).
+  /** Adds a ResourceQuota and waits until it is counted. */
+  const quota = async (user: string, hard: Record<string, string>) => {
     await core.createNamespacedResourceQuota({
-      namespace: `knot-${bob}`,
-      body: { metadata: { name: 'compute' }, spec: { hard: { pods: '0' } } },
+      namespace: `knot-${user}`,
+      body: { metadata: { name: 'compute' }, spec: { hard } },
     });
     // Counted first: until then admission says "status unknown", not why.
     await eventually('the quota to be counted', async () =>
       (
         await core.readNamespacedResourceQuota({
-          namespace: `knot-${bob}`,
+          namespace: `knot-${user}`,
           name: 'compute',
         })
       ).status?.hard
         ? true
         : undefined,
     );
+  };
+
+  it('says over quota, no node fits and waiting for volume; events to the owner only', async () => {
+    await Promise.all([
+      hello(bob, 'quota', { replicas: 0 }),
+      hello(dave, 'undeclared', { replicas: 0 }),
+      hello(alice, 'big', { replicas: 0 }),
+      hello(alice, 'vol', { replicas: 0 }),
+    ]);
+    // Then bob's profile allows no pod at all (Knot refuses a deploy over
+    // the quota up front, so the quota shrinks under a running service).
+    // dave's counts CPU requests, which the chart's container does not make.
+    await Promise.all([
+      quota(bob, { pods: '0' }),
+      quota(dave, { 'requests.cpu': '1' }),
+    ]);
     // Scaled to zero: stopped, not starting.
     const stopped = (await services(alice)).find(s => s.name === 'big');
     expect(stopped).toMatchObject({ state: 'Stopped', ready: '0/0' });
@@ -146,6 +158,9 @@ describeWithCluster('service status in plain words (real cluster)', () => {
       edit(bob, 'quota', d => {
         d.spec!.replicas = 1;
       }),
+      edit(dave, 'undeclared', d => {
+        d.spec!.replicas = 1;
+      }),
       edit(alice, 'big', d => {
         d.spec!.replicas = 1;
         d.spec!.template.spec!.containers[0].resources = {
@@ -160,14 +175,20 @@ describeWithCluster('service status in plain words (real cluster)', () => {
       }),
     ]);
 
-    const [mine, bobs] = await Promise.all([
+    const [mine, bobs, daves] = await Promise.all([
       reasons(alice, { big: /no node/, vol: /volume/ }),
       reasons(bob, { quota: /quota/ }),
+      reasons(dave, { undeclared: /quota/ }),
     ]);
     expect(bobs.quota).toMatchObject({
       state: 'Failed',
       ready: '0/1',
-      reason: `over the quota of ${bob}: needs pods=1, uses pods=0 of pods=0`,
+      reason: `over the quota of ${bob}: needs 1 pod, 0 pods free of 0`,
+    });
+    expect(daves.undeclared).toMatchObject({
+      state: 'Failed',
+      ready: '0/1',
+      reason: `refused by the quota of ${dave}: every container must set a CPU request (hello-kubernetes sets none)`,
     });
     expect(mine.big).toMatchObject({
       state: 'Failed',
@@ -218,21 +239,56 @@ describeWithCluster('service status in plain words (real cluster)', () => {
 
   // The kubelet's part: only where the real node runs pods.
   (realNode ? describe : describe.skip)('on the real node', () => {
-    it('says an image cannot be pulled and a crashing program keeps crashing (real node)', async () => {
+    it('says an image cannot be pulled, a crashing program keeps crashing or runs out of memory, a probe fails, a volume cannot be mounted (real node)', async () => {
       await Promise.all([
         hello(carol, 'pull', { image: { tag: 'no-such-tag' } }),
-        hello(carol, 'crash', { replicas: 0 }),
+        ...['crash', 'oom', 'ready', 'mount'].map(n =>
+          hello(carol, n, { replicas: 0 }),
+        ),
       ]);
-      await edit(carol, 'crash', d => {
-        d.spec!.replicas = 1;
-        const c = d.spec!.template.spec!.containers[0];
-        c.image = 'registry.knot.internal/knot/busybox:1.35.0';
-        c.command = ['sh', '-c', 'echo boom; exit 3'];
-        c.readinessProbe = undefined;
-      });
+      const busybox = 'registry.knot.internal/knot/busybox:1.35.0';
+      await Promise.all([
+        edit(carol, 'crash', d => {
+          d.spec!.replicas = 1;
+          const c = d.spec!.template.spec!.containers[0];
+          c.image = busybox;
+          c.command = ['sh', '-c', 'echo boom; exit 3'];
+          c.readinessProbe = undefined;
+        }),
+        // tail keeps the endless "line" of /dev/zero: past its limit, the
+        // kernel kills it.
+        edit(carol, 'oom', d => {
+          d.spec!.replicas = 1;
+          const c = d.spec!.template.spec!.containers[0];
+          c.image = busybox;
+          c.command = ['tail', '/dev/zero'];
+          c.readinessProbe = undefined;
+          c.resources = { limits: { memory: '32Mi' } };
+        }),
+        // The server runs; its probe asks a page it does not have (404).
+        edit(carol, 'ready', d => {
+          d.spec!.replicas = 1;
+          d.spec!.template.spec!.containers[0].readinessProbe = {
+            httpGet: { path: '/no-such-page', port: 'http' },
+            periodSeconds: 1,
+          };
+        }),
+        edit(carol, 'mount', d => {
+          d.spec!.replicas = 1;
+          d.spec!.template.spec!.volumes = [
+            { name: 'settings', configMap: { name: 'no-such-settings' } },
+          ];
+          d.spec!.template.spec!.containers[0].volumeMounts = [
+            { name: 'settings', mountPath: '/settings' },
+          ];
+        }),
+      ]);
       const items = await reasons(carol, {
         pull: /not found/,
         crash: /keeps crashing.*boom/,
+        oom: /out of memory/,
+        ready: /Readiness probe failed/,
+        mount: /settings/,
       });
       expect(items.pull).toMatchObject({
         state: 'Failed',
@@ -243,6 +299,22 @@ describeWithCluster('service status in plain words (real cluster)', () => {
         state: 'Failed',
         reason:
           'keeps crashing: exit code 3 (container hello-kubernetes); last output: boom',
+      });
+      expect(items.oom).toMatchObject({
+        state: 'Failed',
+        reason:
+          'keeps running out of memory: limit 32Mi (container hello-kubernetes)',
+      });
+      expect(items.ready).toMatchObject({
+        state: 'Starting',
+        ready: '0/1',
+        reason:
+          'not ready yet: Readiness probe failed: HTTP probe failed with statuscode: 404',
+      });
+      expect(items.mount).toMatchObject({
+        state: 'Starting',
+        reason:
+          'waiting for volume settings: configmap "no-such-settings" not found',
       });
     });
   });

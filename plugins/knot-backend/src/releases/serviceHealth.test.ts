@@ -97,7 +97,34 @@ describe('serviceHealth', () => {
     );
     expect(serviceHealth([], [quota], 'alice')).toEqual({
       state: 'Failed',
-      reason: 'over the quota of alice: needs pods=1, uses pods=0 of pods=0',
+      reason: 'over the quota of alice: needs 1 pod, 0 pods free of 0',
+    });
+  });
+
+  it('says over quota in the words of the fit check, each resource short', () => {
+    const quota = event(
+      'ReplicaSet',
+      'web-5d9c7',
+      'FailedCreate',
+      'Error creating: pods "web-5d9c7-x2v4k" is forbidden: exceeded quota: compute, requested: limits.memory=2Gi,requests.cpu=1500m, used: limits.memory=7Gi,requests.cpu=3, limited: limits.memory=8Gi,requests.cpu=4',
+    );
+    expect(serviceHealth([], [quota], 'alice')?.reason).toBe(
+      'over the quota of alice: needs 2 GiB of memory limits, 1 GiB of memory limits free of 8 GiB; needs 1.5 CPU, 1 CPU free of 4',
+    );
+  });
+
+  it('says which request or limit a quota demands and which container lacks it', () => {
+    // As the API server words it (kube-apiserver 1.36).
+    const quota = event(
+      'ReplicaSet',
+      'web-5d9c7',
+      'FailedCreate',
+      'Error creating: pods "web-5d9c7-x2v4k" is forbidden: failed quota: compute: must specify limits.memory for: web; requests.cpu for: web,sidecar',
+    );
+    expect(serviceHealth([], [quota], 'alice')).toEqual({
+      state: 'Failed',
+      reason:
+        'refused by the quota of alice: every container must set a memory limit (web sets none); a CPU request (web, sidecar set none)',
     });
   });
 
@@ -155,6 +182,50 @@ describe('serviceHealth', () => {
       state: 'Failed',
       reason: 'keeps crashing: exit code 3 (container web)',
       crashed: { pod: 'web-5d9c7-abcde', container: 'web', previous: true },
+    });
+  });
+
+  it('says an init container keeps crashing', () => {
+    const pod = waitingPod('PodInitializing', '', undefined);
+    pod.status!.initContainerStatuses = [
+      {
+        name: 'migrate',
+        image: 'x',
+        imageID: '',
+        ready: false,
+        restartCount: 2,
+        state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off' } },
+        lastState: { terminated: { exitCode: 1, reason: 'Error' } },
+      },
+    ];
+    expect(serviceHealth([pod], [], 'alice')).toEqual({
+      state: 'Failed',
+      reason: 'keeps crashing: exit code 1 (container migrate)',
+      crashed: { pod: 'web-5d9c7-abcde', container: 'migrate', previous: true },
+    });
+  });
+
+  it('says a container keeps running out of memory, with its limit', () => {
+    const pod = waitingPod('CrashLoopBackOff', 'back-off', 137);
+    pod.status!.containerStatuses![0].lastState!.terminated!.reason =
+      'OOMKilled';
+    pod.spec!.containers[0].resources = { limits: { memory: '64Mi' } };
+    expect(serviceHealth([pod], [], 'alice')?.reason).toBe(
+      'keeps running out of memory: limit 64Mi (container web)',
+    );
+  });
+
+  it('names the volume the kubelet cannot mount, and why', () => {
+    const pod = waitingPod('ContainerCreating', '');
+    const mount = event(
+      'Pod',
+      'web-5d9c7-abcde',
+      'FailedMount',
+      'MountVolume.SetUp failed for volume "config" : configmap "web-config" not found',
+    );
+    expect(serviceHealth([pod], [mount], 'alice')).toEqual({
+      state: 'Starting',
+      reason: 'waiting for volume config: configmap "web-config" not found',
     });
   });
 

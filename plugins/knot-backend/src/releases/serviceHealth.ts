@@ -1,4 +1,14 @@
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1ContainerStateTerminated,
+  V1Pod,
+} from '@kubernetes/client-node';
+import {
+  describeAmount,
+  humanAmount,
+  requirement,
+  toMilli,
+} from '../quotaFit/quantities';
 
 /**
  * Why a release's pods do not run, in words a person understands, from its
@@ -33,11 +43,13 @@ export function serviceHealth(
   const live = pods.filter(p => !p.metadata?.deletionTimestamp);
 
   const quota = warnings.find(
-    e => e.reason === 'FailedCreate' && /exceeded quota/.test(e.message ?? ''),
+    e =>
+      e.reason === 'FailedCreate' &&
+      /exceeded quota|failed quota/.test(e.message ?? ''),
   );
   // A quota refusal is only current while no pod was created since.
   if (quota && live.length === 0) {
-    return failed(overQuota(quota.message!, profile));
+    return failed(quotaRefusal(quota.message!, profile));
   }
 
   for (const pod of live) {
@@ -80,7 +92,11 @@ export function serviceHealth(
   }
 
   for (const pod of live) {
-    for (const c of pod.status?.containerStatuses ?? []) {
+    // An init container that keeps failing holds the pod in Init: too.
+    for (const c of [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ]) {
       const waiting = c.state?.waiting;
       // Between two back-offs the container shows as terminated.
       const crashed =
@@ -89,14 +105,9 @@ export function serviceHealth(
           !!c.state?.terminated &&
           c.state.terminated.exitCode !== 0);
       if (crashed) {
-        const exit =
-          c.state?.terminated?.exitCode ?? c.lastState?.terminated?.exitCode;
+        const last = c.state?.terminated ?? c.lastState?.terminated;
         return {
-          ...failed(
-            exit === undefined
-              ? `keeps crashing (container ${c.name})`
-              : `keeps crashing: exit code ${exit} (container ${c.name})`,
-          ),
+          ...failed(crashReason(c.name, last, containerLimit(pod, c.name))),
           crashed: {
             pod: pod.metadata?.name ?? '',
             container: c.name,
@@ -116,6 +127,27 @@ export function serviceHealth(
           }`,
         );
       }
+    }
+  }
+
+  // The kubelet cannot mount a volume (a missing ConfigMap, Secret or
+  // claim): the container waits in ContainerCreating, saying nothing.
+  for (const pod of live) {
+    const mount = warnings.find(
+      e =>
+        (e.reason === 'FailedMount' || e.reason === 'FailedAttachVolume') &&
+        e.involvedObject?.name === pod.metadata?.name,
+    );
+    const creating = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ].some(c =>
+      /^(ContainerCreating|PodInitializing)$/.test(
+        c.state?.waiting?.reason ?? '',
+      ),
+    );
+    if (mount && creating && pod.status?.phase === 'Pending') {
+      return starting(mountReason(mount.message ?? ''));
     }
   }
 
@@ -140,7 +172,7 @@ export function serviceHealth(
   }
 
   if (quota && !live.some(isReady)) {
-    return failed(overQuota(quota.message!, profile));
+    return failed(quotaRefusal(quota.message!, profile));
   }
   return undefined;
 }
@@ -162,18 +194,69 @@ export function eventTime(e: CoreV1Event): number {
   return t ? new Date(t as unknown as string).getTime() : 0;
 }
 
+function quotaRefusal(message: string, profile: string): string {
+  return /must specify/.test(message)
+    ? undeclared(message, profile)
+    : overQuota(message, profile);
+}
+
 /**
  * `pods "web-5d9-x" is forbidden: exceeded quota: compute, requested:
- * requests.cpu=2, used: requests.cpu=0, limited: requests.cpu=100m`.
+ * requests.cpu=2, used: requests.cpu=3, limited: requests.cpu=4` in the fit
+ * check's words: "needs 2 CPU, 1 CPU free of 4".
  */
 function overQuota(message: string, profile: string): string {
-  const m = message.match(
-    /requested: ([^,]+(?:,[^,:]+=[^,]+)*), used: ([^,]+(?:,[^,:]+=[^,]+)*), limited: (.+)$/,
-  );
+  const m = message.match(/requested: (.*), used: (.*), limited: (.*)$/);
   if (!m) return `over the quota of ${profile}`;
-  return `over the quota of ${profile}: needs ${m[1]}, uses ${
-    m[2]
-  } of ${m[3].trim()}`;
+  const [requested, used, limited] = m.slice(1).map(quantities);
+  const needs = [...requested].map(([resource, need]) => {
+    const hard = limited.get(resource);
+    if (need === undefined || hard === undefined) {
+      return `needs ${resource}=${need ?? '?'}`;
+    }
+    const free = Math.max(hard - (used.get(resource) ?? 0), 0);
+    return `needs ${describeAmount(resource, need)}, ${describeAmount(
+      resource,
+      free,
+    )} free of ${humanAmount(resource, hard)}`;
+  });
+  return `over the quota of ${profile}: ${needs.join('; ')}`;
+}
+
+/** `requests.cpu=2,pods=1` → resource → milli-units. */
+function quantities(list: string): Map<string, number | undefined> {
+  return new Map(
+    list
+      .split(',')
+      .map(pair => pair.trim().split('='))
+      .filter(([name]) => !!name)
+      .map(([name, value]) => [name, toMilli(value ?? '')]),
+  );
+}
+
+/**
+ * `failed quota: compute: must specify limits.memory for: web; requests.cpu
+ * for: web,sidecar`: the quota counts a resource some container does not
+ * declare, so the API server refuses the pod.
+ */
+function undeclared(message: string, profile: string): string {
+  const m = message.match(/must specify (.*)$/);
+  const parts = (m?.[1] ?? '').split(';').flatMap(part => {
+    const [, resources, containers] =
+      part.trim().match(/^(\S+) for: (.+)$/) ?? [];
+    return resources
+      ? [
+          `${resources.split(',').map(requirement).join(' and ')} (${containers
+            .split(',')
+            .join(', ')} set${containers.includes(',') ? '' : 's'} none)`,
+        ]
+      : [];
+  });
+  return parts.length
+    ? `refused by the quota of ${profile}: every container must set ${parts.join(
+        '; ',
+      )}`
+    : `refused by the quota of ${profile}`;
 }
 
 /**
@@ -241,6 +324,45 @@ function podRequests(pod: V1Pod): Record<string, string> {
     }
   }
   return out;
+}
+
+/**
+ * A crashed container's last run: out of memory with its limit, else its
+ * exit code.
+ */
+function crashReason(
+  container: string,
+  last: V1ContainerStateTerminated | undefined,
+  memoryLimit: string | undefined,
+): string {
+  if (last?.reason === 'OOMKilled') {
+    return `keeps running out of memory${
+      memoryLimit ? `: limit ${memoryLimit}` : ''
+    } (container ${container})`;
+  }
+  return last === undefined
+    ? `keeps crashing (container ${container})`
+    : `keeps crashing: exit code ${last.exitCode} (container ${container})`;
+}
+
+function containerLimit(pod: V1Pod, name: string): string | undefined {
+  const c = [
+    ...(pod.spec?.initContainers ?? []),
+    ...(pod.spec?.containers ?? []),
+  ].find(x => x.name === name);
+  const limit = c?.resources?.limits?.memory;
+  return limit === undefined ? undefined : String(limit);
+}
+
+/**
+ * `MountVolume.SetUp failed for volume "config" : configmap "app" not
+ * found` → waiting for volume config: configmap "app" not found.
+ */
+function mountReason(message: string): string {
+  const m = message.match(/volume "([^"]+)" : (.*)$/);
+  return m
+    ? `waiting for volume ${m[1]}: ${firstLine(m[2])}`
+    : `waiting for a volume: ${firstLine(message)}`;
 }
 
 /** The short end of the kubelet's pull error. */

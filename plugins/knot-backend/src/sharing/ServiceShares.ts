@@ -4,7 +4,7 @@ import {
   type KnotServiceShare,
 } from '@knot-platform/plugin-knot-common';
 import type { Knex } from 'knex';
-import type { UserStore } from '../identity/UserStore';
+import type { InTransaction, UserStore } from '../identity/UserStore';
 
 const SHARES = 'knot_service_shares';
 const USERS = 'knot_users';
@@ -138,13 +138,16 @@ export class ServiceShares {
    * Shares `service` of `owner` with an active user or team: 400 for anyone
    * else or an expiry already past, 409 when it is shared with them already.
    */
-  async add(input: {
-    owner: string;
-    service: string;
-    grantee: unknown;
-    createdBy: string;
-    expiresAt?: unknown;
-  }): Promise<KnotServiceShare> {
+  async add(
+    input: {
+      owner: string;
+      service: string;
+      grantee: unknown;
+      createdBy: string;
+      expiresAt?: unknown;
+    },
+    also?: InTransaction,
+  ): Promise<KnotServiceShare> {
     const { owner, service, createdBy } = input;
     const { grantee, isTeam, expiresAt } = await this.checkRequest(
       owner,
@@ -169,7 +172,10 @@ export class ServiceShares {
       expires_at: expiresAt ?? null,
     };
     try {
-      await this.knex(SHARES).insert(row);
+      await this.knex.transaction(async tx => {
+        await tx(SHARES).insert(row);
+        await also?.(tx);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
@@ -188,13 +194,21 @@ export class ServiceShares {
     };
   }
 
-  async revoke(owner: string, service: string, grantee: string) {
-    const count = await this.knex(SHARES)
-      .where({ owner, service, grantee })
-      .delete();
-    if (count === 0) {
-      throw new NotFoundError(`${service} is not shared with '${grantee}'`);
-    }
+  async revoke(
+    owner: string,
+    service: string,
+    grantee: string,
+    also?: InTransaction,
+  ) {
+    await this.knex.transaction(async tx => {
+      const count = await tx(SHARES)
+        .where({ owner, service, grantee })
+        .delete();
+      if (count === 0) {
+        throw new NotFoundError(`${service} is not shared with '${grantee}'`);
+      }
+      await also?.(tx);
+    });
   }
 
   /** Ends every share of a service (it was deleted). */

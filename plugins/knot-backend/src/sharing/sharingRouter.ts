@@ -14,6 +14,15 @@ import {
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import type { ExposureSettings } from '../releases/config';
 import type { Helm } from '../releases/Helm';
+import type { AuditRecord } from '../audit/AuditLog';
+import {
+  clientText,
+  notAudited,
+  recordFailureOf,
+  recordIn,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
+import { sourceAddress } from '../audit/sourceAddress';
 import type { ShareAccess } from './ServiceShareAccess';
 import type { ServiceShares } from './ServiceShares';
 
@@ -26,6 +35,8 @@ export interface SharingRouterOptions {
   /** Forward-auth's rule: the list shows only what it would let in. */
   access: ShareAccess;
   exposure: ExposureSettings;
+  /** Grants and revocations: in their transaction, or as failures. */
+  audit?: AuditRecorder;
 }
 
 /**
@@ -39,7 +50,26 @@ export function createSharingRouter(
   options: SharingRouterOptions,
 ): express.Router {
   const { profiles, helm, shares } = options;
+  const audit = options.audit ?? notAudited;
   const router = Router();
+
+  const shareEntry = (
+    req: express.Request,
+    profile: { name: string; actor: string },
+    action: AuditRecord['action'],
+    grantee: unknown,
+    details?: Record<string, unknown>,
+  ): AuditRecord => ({
+    action,
+    actor: profile.actor,
+    actingProfile: profile.name,
+    target: `service ${profile.name}/${req.params.name} grantee ${clientText(
+      grantee,
+    )}`,
+    targetProfile: profile.name,
+    sourceIp: sourceAddress(req),
+    details: { grantee: clientText(grantee), ...details },
+  });
 
   /** The acting profile and its release `name` (404 when it has none). */
   const ownService = async (req: express.Request) => {
@@ -63,25 +93,36 @@ export function createSharingRouter(
   router.post('/services/:name/shares', async (req, res) => {
     // The request's own faults first (400), then whether the service is.
     const acting = await profiles.resolve(req);
-    await shares.checkRequest(
-      acting.name,
-      req.body?.grantee,
-      req.body?.expiresAt,
-    );
-    const { profile, name } = await ownService(req);
-    const share = await shares.add({
-      owner: profile.name,
-      service: name,
-      grantee: req.body?.grantee,
-      createdBy: profile.actor,
-      expiresAt: req.body?.expiresAt,
+    const grantee = req.body?.grantee;
+    const expiresAt = req.body?.expiresAt;
+    const entry = shareEntry(req, acting, 'share.grant', grantee, {
+      expiresAt: typeof expiresAt === 'string' ? expiresAt : undefined,
+    });
+    const share = await recordFailureOf(audit, entry, async () => {
+      await shares.checkRequest(acting.name, grantee, expiresAt);
+      const { profile, name } = await ownService(req);
+      return shares.add(
+        {
+          owner: profile.name,
+          service: name,
+          grantee,
+          createdBy: profile.actor,
+          expiresAt,
+        },
+        recordIn(audit, entry),
+      );
     });
     res.status(201).json(share);
   });
 
   router.delete('/services/:name/shares/:grantee', async (req, res) => {
-    const { profile, name } = await ownService(req);
-    await shares.revoke(profile.name, name, req.params.grantee);
+    const acting = await profiles.resolve(req);
+    const { grantee } = req.params;
+    const entry = shareEntry(req, acting, 'share.revoke', grantee);
+    await recordFailureOf(audit, entry, async () => {
+      const { profile, name } = await ownService(req);
+      await shares.revoke(profile.name, name, grantee, recordIn(audit, entry));
+    });
     res.status(204).end();
   });
 

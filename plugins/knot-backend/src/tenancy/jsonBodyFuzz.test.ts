@@ -120,6 +120,21 @@ const DATASET_FIELDS: Record<string, Field> = {
 };
 
 const BODY_ROUTES: Record<string, BodyRoute> = {
+  // The portal's note of a profile switch (the audit log).
+  'POST /profile/switch': {
+    caller: 'alice',
+    path: '/profile/switch',
+    emptyIsValid: true,
+    fields: {
+      previous: {
+        good: 'alice',
+        bad: BAD_NAMES,
+        badText: nameText,
+        accepts: v =>
+          v === null || (typeof v === 'string' && USERNAME_PATTERN.test(v)),
+      },
+    },
+  },
   'POST /me/password': {
     caller: 'alice',
     path: '/me/password',
@@ -420,6 +435,45 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
       },
     },
   },
+  'PUT /services/:name/keep-running': {
+    caller: 'alice',
+    path: '/services/hello/keep-running',
+    fields: {
+      keepRunning: {
+        good: true,
+        bad: ['true', 'false', 1, 0, null],
+        required: true,
+        accepts: isBoolean,
+      },
+    },
+  },
+  'PUT /admin/quotas/:profile': {
+    caller: 'dana',
+    path: '/admin/quotas/alice',
+    fields: {
+      quota: {
+        good: new Obj([['requests.cpu', '2']]),
+        bad: [
+          'x',
+          1,
+          [],
+          new Obj([['cpu', '1']]),
+          new Obj([['__proto__', '1']]),
+          new Obj([['requests.cpu', 'seven']]),
+          new Obj([['requests.cpu', '-1']]),
+          new Obj([['requests.cpu', '']]),
+          new Obj([['requests.cpu', null]]),
+          new Obj([['requests.cpu', new Obj([])]]),
+          new Obj([['requests.cpu', '1'.repeat(65)]]),
+          new Obj([['pods', '1.5']]),
+        ],
+        required: true,
+        // No overrides at all (clears them) is valid; a drawn map of known
+        // resources to quantities is too unlikely to bother with.
+        accepts: v => v instanceof Obj && v.entries.length === 0,
+      },
+    },
+  },
 };
 // The quota fit checks take the bodies of an install and of "Change values".
 BODY_ROUTES['POST /services/fit'] = {
@@ -437,6 +491,7 @@ const PER_ROUTE = Math.ceil(TOTAL_INPUTS / Object.keys(BODY_ROUTES).length);
 const NOT_JSON: Record<string, string> = {
   'DELETE /.backstage/auth/v1/cookie': "Backstage's own",
   'POST /.well-known/backstage/permissions/apply-conditions': "Backstage's own",
+  'DELETE /admin/quotas/:profile': 'no body',
   'DELETE /datasets/:name': 'no body',
   'DELETE /files/:domain': 'no body (the path is a query parameter)',
   'PUT /files/:domain/file': "the file's raw bytes (filesRouter.safety)",
@@ -444,6 +499,7 @@ const NOT_JSON: Record<string, string> = {
   'DELETE /images': 'no body (the repository is a query parameter)',
   'PUT /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
   'DELETE /services/:name': 'no body',
+  'POST /services/:name/start': 'no body',
   'DELETE /services/:name/shares/:grantee': 'no body',
   'DELETE /teams/:team': 'no body',
   'DELETE /me/teams/:team/invitations/:username': 'no body',
@@ -680,6 +736,12 @@ describe('every JSON body of the knot plugin, fuzzed', () => {
       invitations: await knex('knot_team_invitations')
         .select('team', 'invitee', 'role')
         .orderBy(['team', 'invitee']),
+      quotas: await knex('knot_quota_overrides')
+        .select('profile', 'resource', 'quantity')
+        .orderBy(['profile', 'resource']),
+      shares: await knex('knot_service_shares')
+        .select()
+        .orderBy(['owner', 'service', 'grantee']),
       files: files.sort(),
     };
   }

@@ -102,6 +102,7 @@ export interface KnotApi {
    * undefined means the signed-in user. Kept in the browser's storage.
    */
   getSelectedProfile(): string | undefined;
+  /** Also tells the backend, which records the switch (the audit log). */
   selectProfile(name: string | undefined): void;
   /** Asks the backend which profile calls act as (checks the selection). */
   getActingProfile(): Promise<ActingProfile>;

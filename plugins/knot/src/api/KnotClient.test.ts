@@ -38,11 +38,25 @@ describe('KnotClient', () => {
     client.selectProfile(undefined);
     await client.listTeams();
 
-    const headers = calls.map(
+    // Each switch is told to the backend, as the new profile.
+    const switches = calls.filter(
+      c => c.url === 'plugin://knot/profile/switch',
+    );
+    expect(
+      switches.map(c => [
+        (c.init?.headers as Record<string, string>)[PROFILE_HEADER],
+        c.init?.body,
+      ]),
+    ).toEqual([
+      ['vision', JSON.stringify({ previous: null })],
+      [undefined, JSON.stringify({ previous: 'vision' })],
+    ]);
+    const other = calls.filter(c => !switches.includes(c));
+    const headers = other.map(
       c => (c.init?.headers as Record<string, string>)[PROFILE_HEADER],
     );
     expect(headers).toEqual([undefined, 'vision', 'vision', undefined]);
-    expect(calls[2]).toMatchObject({
+    expect(other[2]).toMatchObject({
       url: 'plugin://knot/teams',
       init: { method: 'POST', body: JSON.stringify({ name: 'new-team' }) },
     });
@@ -116,6 +130,7 @@ describe('KnotClient', () => {
       storage: memoryStorage(),
     });
     client.selectProfile('someone-else');
+    calls.length = 0;
     expect(
       await client.readPodLog({
         namespace: 'knot-alice',

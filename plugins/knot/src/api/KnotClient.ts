@@ -43,7 +43,17 @@ export class KnotClient implements KnotApi {
   }
 
   selectProfile(name: string | undefined): void {
+    const previous = readSelectedProfile(this.storage);
     writeSelectedProfile(name, this.storage);
+    if (previous === name) return;
+    // The audit log records switches and impersonation; a refused switch
+    // is the profile switcher's to report, not this note's.
+    this.backend
+      .fetch('/profile/switch', {
+        method: 'POST',
+        json: { previous: previous ?? null },
+      })
+      .catch(() => undefined);
   }
 
   getHealth(): Promise<KnotHealth> {

@@ -11,6 +11,7 @@ import express from 'express';
 import type { IdentityConfig } from '../config';
 import type { UserStore } from '../UserStore';
 import type { KnotAdmins } from '../KnotAdmins';
+import type { AuditRecorder } from '../../audit/AuditRecorder';
 import { storeAccountSource } from './storeAccountSource';
 
 /** Where the provider is mounted inside the Knot plugin (`/api/knot/oidc`). */
@@ -30,6 +31,8 @@ export async function createOidcRouter(options: {
   store: UserStore;
   /** Who is a Knot admin: the `roles` claim. */
   admins?: Pick<KnotAdmins, 'isAdmin'>;
+  /** Records sign-ups and client grants. */
+  audit?: AuditRecorder;
 }): Promise<{ router: express.Router; issuer: string }> {
   const { oidc, database, discovery, logger, store } = options;
   const knex = await database.getClient();
@@ -40,10 +43,14 @@ export async function createOidcRouter(options: {
   const provider = await createKnotOidc({
     issuer,
     knex,
-    accounts: storeAccountSource(store, options.knotClaims, username =>
-      options.admins
-        ? options.admins.isAdmin(username)
-        : Promise.resolve(false),
+    accounts: storeAccountSource(
+      store,
+      options.knotClaims,
+      username =>
+        options.admins
+          ? options.admins.isAdmin(username)
+          : Promise.resolve(false),
+      options.audit,
     ),
     clients: oidc.clients,
     logger,

@@ -5,6 +5,11 @@ import {
   profileNamespace,
 } from '@knot-platform/plugin-knot-common';
 import type { AccountSource } from '@knot-platform/plugin-knot-oidc';
+import {
+  notAudited,
+  recordIn,
+  type AuditRecorder,
+} from '../../audit/AuditRecorder';
 import type { UserStore } from '../UserStore';
 
 /** The `knot_*` claims of a profile, from the platform configuration. */
@@ -33,6 +38,8 @@ export function storeAccountSource(
   claimsOf: (username: string) => Record<string, string>,
   /** Knot admins get the role `admin` (the `roles` claim). */
   isAdmin: (username: string) => Promise<boolean> = async () => false,
+  /** Sign-ups (in their transaction) and client grants are recorded. */
+  audit: AuditRecorder = notAudited,
 ): AccountSource {
   return {
     async find(username) {
@@ -50,8 +57,30 @@ export function storeAccountSource(
     },
     authenticate: (username, password) =>
       store.authenticate(username, password),
-    async signUp(input) {
-      await store.signUp(input);
+    async signUp(input, context) {
+      await store.signUp(
+        input,
+        recordIn(audit, {
+          action: 'user.signUp',
+          actor: input.username,
+          actingProfile: input.username,
+          target: `user ${input.username}`,
+          targetProfile: input.username,
+          sourceIp: context?.sourceIp,
+          details: input.email ? { email: input.email } : undefined,
+        }),
+      );
+    },
+    async granted(grant, context) {
+      await audit.record({
+        action: 'oidc.grant',
+        actor: grant.username,
+        actingProfile: grant.username,
+        target: `oidc client ${grant.clientId}`,
+        targetProfile: grant.username,
+        sourceIp: context.sourceIp,
+        details: { scopes: grant.scopes, automatic: grant.automatic },
+      });
     },
   };
 }

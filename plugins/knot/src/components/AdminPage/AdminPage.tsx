@@ -6,11 +6,13 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useActionRunner } from '../../hooks/useActionRunner';
 import { firstLoadView } from '../FirstLoad';
 import { knotApiRef } from '../../api/KnotApi';
+import { AuditPanel } from '../AuditLog';
+import { QuotasPanel } from './QuotasPanel';
 import { TeamsPanel } from './TeamsPanel';
 import { UsersTable } from './UsersTable';
 
 /**
- * Knot administration: users and teams. Only users granted
+ * Knot administration: users, teams and their quotas. Only users granted
  * knot.users.manage get this page (the plugin's `if`); the API checks too.
  */
 export function AdminPage() {
@@ -45,6 +47,16 @@ export function AdminPage() {
         <Grid item xs={12}>
           <InfoCard title="Teams">
             <TeamsPanel teams={value.teams} run={run} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Quotas">
+            <QuotasPanel />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Audit log">
+            <AuditPanel />
           </InfoCard>
         </Grid>
       </Grid>

@@ -15,6 +15,7 @@ import { useIntegrations } from '../integrations/useIntegrations';
 import { IntegrationTiles } from './IntegrationTiles';
 import { ProfileServices } from './ProfileServices';
 import { QuickLinks } from './QuickLinks';
+import { QuotaUsage } from '../QuotaUsage';
 
 /**
  * The Knot landing page: the integrations, the acting profile's services,
@@ -42,7 +43,10 @@ export function KnotPage() {
         <Grid item xs={12} md={4}>
           <QuickLinks />
         </Grid>
-        <Grid item xs={12}>
+        <Grid item xs={12} md={4}>
+          <QuotaUsage />
+        </Grid>
+        <Grid item xs={12} md={8}>
           <PlatformStatus />
         </Grid>
       </Grid>

@@ -34,6 +34,7 @@ import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
 import { firstLoadView } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
+import { QuotaUsage } from '../QuotaUsage';
 
 const useStyles = makeStyles({
   // Short columns never wrap ("Ready" broken into "Read/y").
@@ -89,6 +90,7 @@ export function ServicesPage() {
         is reachable only by you (or your team), and those you share it with, at
         its address.
       </Typography>
+      <QuotaUsage />
       {items.length === 0 ? (
         <Typography>No services yet.</Typography>
       ) : (

@@ -1,0 +1,2 @@
+export { AuditPanel } from './AuditPanel';
+export { MyActivity } from './MyActivity';
