@@ -421,6 +421,36 @@ export interface Config {
          */
         ingressController?: 'traefik' | 'ingress-nginx';
       };
+      /**
+       * Idle stop: services nobody opened (through forward-auth) for their
+       * idle time are scaled to zero — Deployments and StatefulSets, their
+       * replicas kept for Start; nothing is deleted. A chart sets its own
+       * idle time with the Chart.yaml annotation `knot/idle-after` (`2h`,
+       * `never`); the owner exempts one service with "Keep running".
+       */
+      idleStop?: {
+        /**
+         * Idle time after which a service is stopped: `8h`, `45m`, `1h30m`,
+         * `90s`, `2d`; `never` (or `false`) stops none (charts with a
+         * `knot/idle-after` annotation still are).
+         * @default never
+         */
+        defaultAfter?: string | false;
+        /**
+         * How often one portal replica looks for idle services: a service
+         * stops at most this long after its idle time.
+         * @default 5m
+         */
+        checkInterval?: string;
+        /**
+         * How often each portal replica writes the accesses it saw onto the
+         * services' workloads (annotation `knot/last-access`; the latest
+         * time of all replicas wins). Forward-auth itself only notes them in
+         * memory.
+         * @default 60s
+         */
+        flushInterval?: string;
+      };
     };
   };
 }

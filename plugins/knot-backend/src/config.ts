@@ -8,6 +8,7 @@ import {
   readForwardAuthConfig,
   type ForwardAuthConfig,
 } from './forwardAuth/config';
+import { readIdleStopConfig, type IdleStopConfig } from './idleStop/config';
 import { readIdentityConfig, type IdentityConfig } from './identity/config';
 import { readImagesConfig, type ImagesConfig } from './images/config';
 import {
@@ -39,6 +40,7 @@ export interface KnotConfig {
   charts: ChartsConfig;
   releases: ReleasesConfig;
   forwardAuth: ForwardAuthConfig;
+  idleStop: IdleStopConfig;
   /** Services next to Knot signing in with its OIDC provider. */
   integrations: IntegrationSettings[];
   audit: AuditConfig;
@@ -61,6 +63,7 @@ export function readKnotConfig(config: Config): KnotConfig {
     charts: readChartsConfig(config),
     releases: readReleasesConfig(config),
     forwardAuth: readForwardAuthConfig(config),
+    idleStop: readIdleStopConfig(config),
     integrations: readIntegrations(config),
     audit: readAuditConfig(config),
   };

@@ -26,6 +26,8 @@ import { SharedDatasets } from './datasets/SharedDatasets';
 import { FileStorage } from './files/FileStorage';
 import { createFilesRouter } from './files/filesRouter';
 import { hideInternalErrors } from './errors/hideInternalErrors';
+import { createIdleStop } from './idleStop/createIdleStop';
+import { createIdleStopRouter } from './idleStop/idleStopRouter';
 import { createImagesRouter } from './images/imagesRouter';
 import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
 import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
@@ -266,6 +268,18 @@ export const knotPlugin = createBackendPlugin({
         );
         const fit = new QuotaFit(helm, kubernetes, knot.releases.quotaFitCheck);
 
+        // Idle stop: forward-auth's accesses, idle services scaled to zero.
+        const idle = await createIdleStop({
+          config: knot.idleStop,
+          kubernetes,
+          hostClaims,
+          namespacePrefix,
+          charts,
+          scheduler: deps.scheduler,
+          logger,
+          audit,
+        });
+
         // Sharing: a profile's services opened to named users and teams.
         const shares = new ServiceShares(database, store);
         const shareAccess = new ServiceShareAccess(shares, store, access);
@@ -342,6 +356,7 @@ export const knotPlugin = createBackendPlugin({
             charts,
             shares,
             fit,
+            idle: idle.stopper,
             audit,
             installer: new ServiceInstaller(
               helm,
@@ -360,6 +375,9 @@ export const knotPlugin = createBackendPlugin({
                 : undefined,
             ),
           }),
+        );
+        router.use(
+          createIdleStopRouter({ profiles, stopper: idle.stopper, audit }),
         );
         router.use(
           createSharingRouter({
@@ -408,6 +426,10 @@ export const knotPlugin = createBackendPlugin({
             signInUrl: knot.forwardAuth.signInUrl,
             cookieName: knot.forwardAuth.cookieName,
             secureCookie: exposure.scheme === 'https',
+            idle: {
+              ...idle,
+              servicesPageUrl: knot.forwardAuth.servicesPageUrl,
+            },
           }),
         );
         router.use(

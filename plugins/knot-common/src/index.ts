@@ -15,6 +15,7 @@ export * from './forwardAuth';
 export * from './health';
 export * from './hostnames';
 export * from './hostClaims';
+export * from './idleStop';
 export * from './integrations';
 export * from './images';
 export * from './labels';

@@ -2,6 +2,7 @@
 import type { SerializedError } from '@backstage/errors';
 import { profileKnotValues, type KnotOptionalUrls } from './environment';
 import { serviceHostname } from './hostnames';
+import type { KnotServiceIdle } from './idleStop';
 import { PRIVATE_VOLUME_CLAIM, SHARED_VOLUME_CLAIM } from './profiles';
 
 /** Where a release is in its life, from helm's status and its workloads. */
@@ -36,6 +37,8 @@ export interface KnotService {
   updated: string;
   url: string;
   entityRef: string;
+  /** Idle stop: when it stops, or when it stopped (absent: not known). */
+  idle?: KnotServiceIdle;
 }
 
 export interface KnotServiceList {

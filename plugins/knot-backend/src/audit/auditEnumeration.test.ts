@@ -387,6 +387,16 @@ const DRIVERS: Array<[AuditAction, Driver]> = [
     },
   ],
   [
+    'service.start',
+    {
+      actor: 'alice',
+      actingProfile: 'alice',
+      // No cluster here: the attempt is recorded as failed.
+      result: 'failure',
+      run: ctx => call(ctx, 'post', '/services/web/start', 'alice', {}),
+    },
+  ],
+  [
     'service.upgrade',
     {
       actor: 'alice',

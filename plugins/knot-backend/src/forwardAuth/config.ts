@@ -13,6 +13,8 @@ export interface ForwardAuthConfig {
   cookieName: string;
   /** The ingress controller that calls forward-auth. */
   ingressController: IngressController;
+  /** The portal's Services page (where a stopped service is started). */
+  servicesPageUrl: string;
 }
 
 export function readForwardAuthConfig(config: Config): ForwardAuthConfig {
@@ -34,5 +36,6 @@ export function readForwardAuthConfig(config: Config): ForwardAuthConfig {
       `${appBaseUrl.replace(/\/+$/, '')}${SERVICE_SIGN_IN_PATH}`,
     cookieName: forwardAuth?.getOptionalString('cookieName') ?? 'knot_session',
     ingressController: controller as IngressController,
+    servicesPageUrl: `${appBaseUrl.replace(/\/+$/, '')}/knot/services`,
   };
 }

@@ -18,6 +18,9 @@ import { serviceCredentialHeaders } from './serviceCredentials';
 import type { SessionVerifier } from './SessionVerifier';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
 import type { ShareAccess } from '../sharing/ServiceShareAccess';
+import type { ActivityTracker } from '../idleStop/ActivityTracker';
+import type { IdleStopper } from '../idleStop/IdleStopper';
+import { stoppedServicePage } from '../idleStop/stoppedServicePage';
 
 export interface ForwardAuthRouterOptions {
   /** The ingress controller calling: which header names the routed host. */
@@ -35,6 +38,13 @@ export interface ForwardAuthRouterOptions {
   cookieName: string;
   secureCookie: boolean;
   logger?: LoggerService;
+  /** Idle stop: accesses are recorded; a stopped service gets a page. */
+  idle?: {
+    tracker: Pick<ActivityTracker, 'touch'>;
+    stopper: Pick<IdleStopper, 'stoppedAt'>;
+    /** The portal's Services page, where Start is. */
+    servicesPageUrl: string;
+  };
 }
 
 /**
@@ -109,18 +119,38 @@ export function createForwardAuthRouter(
       res.status(503).type('text/plain').send('Try again in a moment');
       return;
     }
+    const mayActAs =
+      !!owner && (await options.access.canActAs(session.user, owner));
     if (
       !owner ||
-      !(
-        (await options.access.canActAs(session.user, owner)) ||
-        (await sharedWith(session.user, owner, forwarded.host))
-      )
+      !(mayActAs || (await sharedWith(session.user, owner, forwarded.host)))
     ) {
       res
         .status(403)
         .type('text/plain')
         .send('This service belongs to someone else');
       return;
+    }
+    if (options.idle) {
+      // Only those let in learn that it is stopped: after the access check.
+      const stopped = await options.idle.stopper
+        .stoppedAt(owner, forwarded.host)
+        .catch(() => undefined);
+      if (stopped) {
+        res
+          .status(503)
+          .type('html')
+          .send(
+            stoppedServicePage({
+              service: stopped,
+              owner,
+              mayStart: mayActAs,
+              servicesPageUrl: options.idle.servicesPageUrl,
+            }),
+          );
+        return;
+      }
+      options.idle.tracker.touch(owner, forwarded.host);
     }
     res.set(serviceCredentialHeaders(req, options.cookieName, session));
     res.setHeader(FORWARD_AUTH_USER_HEADER, parseEntityRef(session.user).name);

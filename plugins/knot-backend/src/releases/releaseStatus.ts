@@ -1,6 +1,8 @@
-import type {
-  KnotService,
-  ServiceState,
+import {
+  idleDurationWords,
+  type KnotService,
+  type KnotServiceIdle,
+  type ServiceState,
 } from '@knot-platform/plugin-knot-common';
 import type { HelmRelease } from './Helm';
 import type { ServiceHealth } from './serviceHealth';
@@ -49,9 +51,15 @@ function stateReason(
   state: ServiceState,
   helmStatus: string,
   health: ServiceHealth | undefined,
+  idle: KnotServiceIdle | undefined,
 ): string | undefined {
   if (state === 'Failed' && helmStatus === 'failed') {
     return 'helm could not deploy it (see its events)';
+  }
+  if (state === 'Stopped' && idle?.stoppedAt) {
+    return idle.stoppedAfterMs
+      ? `Stopped after ${idleDurationWords(idle.stoppedAfterMs)} idle`
+      : 'Stopped: idle';
   }
   if (state === 'Stopped') return 'scaled to zero replicas';
   if (state === 'Running') return undefined;
@@ -65,10 +73,11 @@ export function toKnotService(
   url: string,
   entityRef: string,
   health?: ServiceHealth,
+  idle?: KnotServiceIdle,
 ): KnotService {
   const chart = splitChart(release.chart);
   const state = serviceState(release.status, workloads, health);
-  const reason = stateReason(state, release.status, health);
+  const reason = stateReason(state, release.status, health, idle);
   return {
     name: release.name,
     namespace: release.namespace,
@@ -84,5 +93,6 @@ export function toKnotService(
     updated: parseHelmTime(release.updated),
     url,
     entityRef,
+    ...(idle ? { idle } : {}),
   };
 }

@@ -37,6 +37,7 @@ import {
 } from './serviceLogs';
 import type { ServiceInstaller } from './ServiceInstaller';
 import type { ServiceShares } from '../sharing/ServiceShares';
+import type { IdleStopper } from '../idleStop/IdleStopper';
 import {
   clientText,
   notAudited,
@@ -60,6 +61,8 @@ export interface ReleasesRouterOptions {
   shares?: Pick<ServiceShares, 'revokeAll'>;
   /** The quota check of installs (in `installer`) and upgrades. */
   fit: QuotaFit;
+  /** Idle stop: when each service stops, or when it stopped. */
+  idle?: Pick<IdleStopper, 'idleOf'>;
   /** Deploys, upgrades and deletes are recorded with their outcome. */
   audit?: AuditRecorder;
 }
@@ -131,9 +134,10 @@ export function createReleasesRouter(
 
   router.get('/services', async (req, res) => {
     const profile = await profiles.resolve(req);
-    const [releases, objects] = await Promise.all([
+    const [releases, objects, idle] = await Promise.all([
       helm.list(profile.namespace),
       releaseObjects(kubernetes, profile.namespace),
+      options.idle?.idleOf(profile.namespace),
     ]);
     const body: KnotServiceList = {
       items: await Promise.all(
@@ -153,6 +157,7 @@ export function createReleasesRouter(
             serviceUrl(r.name, profile.name, exposure),
             releaseEntityRef(profile.name, r.name),
             health,
+            idle?.get(r.name),
           );
         }),
       ),

@@ -86,6 +86,8 @@ const MATRIX: Record<string, Access> = {
   'GET /services/:name/shares': 'profile',
   'POST /services/:name/shares': 'profile',
   'DELETE /services/:name/shares/:grantee': 'profile',
+  'POST /services/:name/start': 'profile',
+  'PUT /services/:name/keep-running': 'profile',
   'GET /me/shared-services': 'self',
   'GET /forward-auth': 'public',
   'GET /forward-auth/public': 'public',

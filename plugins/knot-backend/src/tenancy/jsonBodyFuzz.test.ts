@@ -435,6 +435,18 @@ const BODY_ROUTES: Record<string, BodyRoute> = {
       },
     },
   },
+  'PUT /services/:name/keep-running': {
+    caller: 'alice',
+    path: '/services/hello/keep-running',
+    fields: {
+      keepRunning: {
+        good: true,
+        bad: ['true', 'false', 1, 0, null],
+        required: true,
+        accepts: isBoolean,
+      },
+    },
+  },
   'PUT /admin/quotas/:profile': {
     caller: 'dana',
     path: '/admin/quotas/alice',
@@ -487,6 +499,7 @@ const NOT_JSON: Record<string, string> = {
   'DELETE /images': 'no body (the repository is a query parameter)',
   'PUT /images/upload': "an image archive's raw bytes (imagesRouter.registry)",
   'DELETE /services/:name': 'no body',
+  'POST /services/:name/start': 'no body',
   'DELETE /services/:name/shares/:grantee': 'no body',
   'DELETE /teams/:team': 'no body',
   'DELETE /me/teams/:team/invitations/:username': 'no body',

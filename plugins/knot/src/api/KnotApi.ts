@@ -73,6 +73,10 @@ export interface KnotApi {
     values: Record<string, unknown>,
   ): Promise<void>;
   deleteService(name: string): Promise<void>;
+  /** Starts a service idle stop scaled to zero (its replicas back). */
+  startService(name: string): Promise<void>;
+  /** "Keep running": exempts a service from idle stop (or not). */
+  setServiceKeepRunning(name: string, keepRunning: boolean): Promise<void>;
   /**
    * Whether installing `request` as `profile` (default: the selected one)
    * fits the profile's quota; nothing is deployed.

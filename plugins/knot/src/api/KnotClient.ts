@@ -262,6 +262,21 @@ export class KnotClient implements KnotApi {
     await this.request('DELETE', `/services/${encodeURIComponent(name)}`);
   }
 
+  async startService(name: string): Promise<void> {
+    await this.request('POST', `/services/${encodeURIComponent(name)}/start`);
+  }
+
+  async setServiceKeepRunning(
+    name: string,
+    keepRunning: boolean,
+  ): Promise<void> {
+    await this.request(
+      'PUT',
+      `/services/${encodeURIComponent(name)}/keep-running`,
+      { keepRunning },
+    );
+  }
+
   async startServiceSession(rd?: string): Promise<KnotServiceSession> {
     const answer = await this.request<KnotServiceSession | undefined>(
       'POST',

@@ -24,6 +24,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import useAsync from 'react-use/esm/useAsync';
 import { knotApiRef } from '../../api/KnotApi';
+import { IdleStopControls } from './IdleStopControls';
 import { ChangeValuesDialog } from './ChangeValuesDialog';
 import { ServiceEventsDialog } from './ServiceEventsDialog';
 import { ServiceLogsDialog } from './ServiceLogsDialog';
@@ -136,6 +137,7 @@ export function ServicesPage() {
                       {s.reason}
                     </Typography>
                   )}
+                  <IdleStopControls service={s} onChanged={list.retry} />
                 </TableCell>
                 <TableCell className={classes.nowrap}>{s.ready}</TableCell>
                 <TableCell className={classes.nowrap}>
