@@ -51,14 +51,16 @@ describe.each(databases.eachSupportedId())(
     it('writes nothing when a set fails half-way (one transaction)', async () => {
       const { store } = await createStore();
       await store.replace('alice', { pods: '4' }, 'dana');
-      // A null quantity breaks NOT NULL after the delete: nothing changes.
+      // The step in the same transaction (its audit entry) fails after the
+      // delete and the insert: neither stays.
       await expect(
-        store.replace(
-          'alice',
-          { 'requests.cpu': '1', pods: null as unknown as string },
-          'dana',
-        ),
-      ).rejects.toThrow();
+        store.replace('alice', { 'requests.cpu': '1' }, 'dana', async tx => {
+          expect(
+            await tx('knot_quota_overrides').where({ profile: 'alice' }),
+          ).toHaveLength(1);
+          throw new Error('the step failed');
+        }),
+      ).rejects.toThrow('the step failed');
       expect(await store.get('alice')).toEqual({ pods: '4' });
     });
   },
