@@ -107,7 +107,9 @@ test.describe.serial('Knot identity', () => {
     await page.getByRole('option', { name: team }).click();
     await page.goto('/knot/services');
     const row = page.getByRole('row').filter({ hasText: name });
-    await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
+    await expect(row.getByText('Running', { exact: true })).toBeVisible({
+      timeout: 120_000,
+    });
     await expect(row.getByText(`${name}-${team}.`)).toBeVisible();
 
     await row.getByRole('button', { name: `Delete ${name}` }).click();

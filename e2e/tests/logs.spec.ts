@@ -71,7 +71,9 @@ test("a running container's lines appear in the Logs dialog as it prints them", 
 
   await page.goto('/knot/services');
   const row = page.getByRole('row').filter({ hasText: release });
-  await expect(row.getByText('Running')).toBeVisible({ timeout: 180_000 });
+  await expect(row.getByText('Running', { exact: true })).toBeVisible({
+    timeout: 180_000,
+  });
   // The patched pod, not the first one, is the newest once the old is gone.
   await expect
     .poll(

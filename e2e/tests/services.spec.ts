@@ -72,7 +72,9 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
 
   await page.goto('/knot/services');
   const row = page.getByRole('row').filter({ hasText: name });
-  await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
+  await expect(row.getByText('Running', { exact: true })).toBeVisible({
+    timeout: 120_000,
+  });
   await expect(row.getByText(`${name}-guest.`)).toBeVisible();
   // Knot's admission webhook (started with the portal) gave it the data
   // domains, the KNOT_* variables and the ingress's sign-in.
@@ -117,7 +119,9 @@ test('deploy Hello Kubernetes from Create, see it Running, open it, change its v
   });
   await form.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0, { timeout: 60_000 });
-  await expect(row.getByText('Running')).toBeVisible({ timeout: 120_000 });
+  await expect(row.getByText('Running', { exact: true })).toBeVisible({
+    timeout: 120_000,
+  });
   // The Deployment runs with the new message…
   await expect
     .poll(
