@@ -84,19 +84,28 @@ const SUFFIX: Record<string, number> = {
 };
 
 /**
- * A non-negative Kubernetes quantity (`500m`, `8Gi`, `1e3`) as a number of
- * base units (cores, bytes, pods), or undefined when it is not one.
+ * A Kubernetes quantity (`500m`, `8Gi`, `1e3`, `-1`) as a number of base
+ * units (cores, bytes, pods), or undefined when it is not one.
  */
-export function parseQuotaQuantity(value: string): number | undefined {
+export function parseQuantity(value: string): number | undefined {
   const match =
-    /^\+?(\d+(?:\.\d*)?|\.\d+)(?:([eE][+-]?\d+)|([numkKMGTPE]i?))?$/.exec(
+    /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:([eE][+-]?\d+)|([numkKMGTPE]i?))?$/.exec(
       value.trim(),
     );
   if (!match) return undefined;
-  const suffix = match[3] ?? '';
+  const suffix = match[4] ?? '';
   if (!(suffix in SUFFIX)) return undefined;
-  const number = Number(match[1] + (match[2] ?? '')) * SUFFIX[suffix];
+  const number =
+    Number(match[1] + match[2] + (match[3] ?? '')) * SUFFIX[suffix];
   return Number.isFinite(number) ? number : undefined;
+}
+
+/** A non-negative quantity (a quota's limit or use), or undefined. */
+export function parseQuotaQuantity(value: string): number | undefined {
+  const number = parseQuantity(value);
+  return number !== undefined && number >= 0 && !/^\s*-/.test(value)
+    ? number
+    : undefined;
 }
 
 /** Whether a resource counts bytes (memory, storage) rather than units. */

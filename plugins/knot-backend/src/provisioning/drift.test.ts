@@ -1,4 +1,5 @@
-import { findDrift, parseQuantity } from './drift';
+import { parseQuantity } from '@knot-platform/plugin-knot-common';
+import { findDrift } from './drift';
 
 describe('parseQuantity', () => {
   it('reads decimal, binary and exponent suffixes', () => {

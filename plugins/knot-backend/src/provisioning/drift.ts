@@ -1,31 +1,4 @@
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** A Kubernetes quantity (`500m`, `8Gi`, `1e3`) as a number, or undefined. */
-export function parseQuantity(value: string): number | undefined {
-  const match =
-    /^([+-]?\d+(?:\.\d+)?)(?:([eE][+-]?\d+)|([numkMGTPE]i?)?)$/.exec(value);
-  if (!match) return undefined;
-  const suffix = match[3] ?? '';
-  if (!(suffix in SUFFIX)) return undefined;
-  return Number(match[1] + (match[2] ?? '')) * SUFFIX[suffix];
-}
+import { parseQuantity } from '@knot-platform/plugin-knot-common';
 
 function sameScalar(desired: unknown, actual: unknown): boolean {
   if (desired === actual) return true;

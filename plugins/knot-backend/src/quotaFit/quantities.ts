@@ -1,4 +1,4 @@
-import { parseQuantity } from '../provisioning/drift';
+import { parseQuantity } from '@knot-platform/plugin-knot-common';
 
 /**
  * Quota arithmetic is done in thousandths ("milli-units") as integers, as
