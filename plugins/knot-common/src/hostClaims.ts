@@ -2,6 +2,11 @@ import { KNOT_NAMESPACE_ENABLED, KNOT_NAMESPACE_LABEL } from './labels';
 import { hostProfile, normalizeHost } from './hostnames';
 import { namespaceProfile } from './profiles';
 import { HELM_RELEASE_NAME_ANNOTATION } from './sharing';
+import {
+  type AddressIngress,
+  type ServicePrefixExposure,
+  ingressPrefixAddresses,
+} from './servicePrefixes';
 
 /** The parts of a Namespace the claims read. */
 export interface ClaimNamespace {
@@ -15,10 +20,7 @@ export interface ClaimIngress {
     namespace?: string;
     annotations?: Record<string, string>;
   };
-  spec?: {
-    rules?: { host?: string }[];
-    tls?: { hosts?: string[] }[];
-  };
+  spec?: AddressIngress['spec'];
 }
 
 /** Every host an Ingress names (rules and TLS sections), normalised. */
@@ -52,6 +54,8 @@ export class ServiceHostClaims {
     namespaces: readonly ClaimNamespace[],
     ingresses: readonly ClaimIngress[],
     namespacePrefix: string,
+    /** URL-prefix mode: Ingresses of the prefix host name addresses. */
+    prefix?: ServicePrefixExposure,
   ) {
     for (const ns of namespaces) {
       const name = ns.metadata?.name;
@@ -66,7 +70,10 @@ export class ServiceHostClaims {
     }
     for (const ingress of ingresses) {
       const namespace = ingress.metadata?.namespace ?? '';
-      for (const host of ingressHostNames(ingress)) {
+      const names = prefix
+        ? ingressPrefixAddresses(ingress, prefix)
+        : ingressHostNames(ingress);
+      for (const host of names) {
         if (!this.byHost.has(host)) this.byHost.set(host, new Set());
         this.byHost.get(host)!.add(namespace);
         if (!this.releasesByHost.has(host)) {
