@@ -78,3 +78,18 @@ https://kubernetes.default.svc
 {{- fail (printf "install Knot in a namespace outside %s* (profiles' namespaces), e.g. 'knot', not '%s'" .Values.knot.namespacePrefix .Release.Namespace) -}}
 {{- end -}}
 {{- end -}}
+
+{{/* URL-prefix mode: the services' host (default services.<domain>). */}}
+{{- define "knot.servicesHost" -}}
+{{- .Values.exposure.host | default (printf "services.%s" .Values.domain) -}}
+{{- end -}}
+
+{{/* URL-prefix mode: knot.services.exposure (portal) = ingress.exposure (webhook). */}}
+{{- define "knot.exposure" -}}
+mode: prefix
+host: {{ include "knot.servicesHost" . | quote }}
+pathPrefix: {{ .Values.exposure.pathPrefix | default "/services" | quote }}
+{{- if .Values.exposure.allowPortalHost }}
+allowPortalHost: true
+{{- end }}
+{{- end -}}

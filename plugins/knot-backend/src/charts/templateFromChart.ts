@@ -84,7 +84,10 @@ export function templateFromChart(
             domain: options.exposure.domain,
             scheme: options.exposure.scheme,
             ...(options.exposure.prefix && {
-              prefix: options.exposure.prefix,
+              prefix: {
+                host: options.exposure.prefix.host,
+                pathPrefix: options.exposure.prefix.pathPrefix,
+              },
             }),
           } satisfies ServiceNameFieldOptions,
         },

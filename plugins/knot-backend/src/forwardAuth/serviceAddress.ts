@@ -25,7 +25,7 @@ export function requestAddress(
   const host = normalizeHost(forwarded.host);
   if (!prefix || host !== prefix.host) return { address: forwarded.host };
   const claim = servicePathClaim(forwarded.rawPath, prefix.pathPrefix);
-  return claim.label
-    ? { address: prefixAddress(claim.label, host) }
-    : { problem: claim.problem };
+  return claim.problem !== undefined
+    ? { problem: claim.problem }
+    : { address: prefixAddress(claim.label, host) };
 }

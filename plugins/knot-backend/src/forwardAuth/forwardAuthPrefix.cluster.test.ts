@@ -1,0 +1,270 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  createDevCertificates,
+  createWebhookApp,
+  KubernetesHostClaimsSource,
+  resolveConfig,
+  startWebhookServer,
+  webhookConfigurations,
+  type WebhookServer,
+} from '@knot-platform/knot-webhook';
+import {
+  createProfileNamespace,
+  eventually,
+  startKnotTestBackend,
+  testIngress,
+  testKubeClient,
+  testKubeconfig,
+  testUsername,
+} from '@knot-platform/knot-test-utils';
+import {
+  describeWithIngress,
+  domain,
+  helloImage,
+  rawViaIngress,
+  viaIngress,
+} from './__testUtils__/viaIngress';
+
+// URL-prefix mode behind the real Traefik ingress, on the real node: hello
+// served under its prefix of services.<domain>, its Ingress written for a
+// subdomain as a chart would and moved to the prefix by Knot's webhook.
+jest.setTimeout(240_000);
+
+describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
+  const alice = testUsername('pa');
+  const bob = testUsername('pb');
+  const servicesHost = `services.${domain}`;
+  const prefixOf = (svc: string, profile: string) =>
+    `/services/${svc}-${profile}`;
+  const profiles: { remove: () => Promise<void> }[] = [];
+  let webhook: WebhookServer | undefined;
+  let tmp = '';
+  const webhookName = `knot-prefix-test-${alice}`;
+  const testLabel = { 'knot-prefix-test': alice };
+  const token = (user: string) =>
+    mockCredentials.limitedUser.token(`user:default/${user}`);
+
+  /** hello on the real node under its prefix, with a subdomain Ingress. */
+  async function deploy(profile: string, svc: string) {
+    const namespace = `knot-${profile}`;
+    const core = testKubeClient(lib => lib.CoreV1Api);
+    const networking = testKubeClient(lib => lib.NetworkingV1Api);
+    const labels = { app: svc };
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: svc, labels },
+        spec: {
+          nodeSelector: { 'knot.dev/node': 'real' },
+          tolerations: [
+            {
+              key: 'knot.dev/node',
+              operator: 'Equal',
+              value: 'real',
+              effect: 'NoSchedule',
+            },
+          ],
+          containers: [
+            {
+              name: 'hello',
+              image: helloImage,
+              env: [
+                { name: 'MESSAGE', value: `${svc} of ${profile}` },
+                // What the chart sets from knot.basePath.
+                { name: 'BASE_PATH', value: `${prefixOf(svc, profile)}/` },
+              ],
+              ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: {
+                httpGet: { path: '/healthz', port: 8080 },
+                periodSeconds: 1,
+              },
+            },
+          ],
+          terminationGracePeriodSeconds: 1,
+        },
+      },
+    });
+    await core.createNamespacedService({
+      namespace,
+      body: {
+        metadata: { name: svc },
+        spec: {
+          selector: labels,
+          ports: [{ name: 'http', port: 80, targetPort: 'http' as any }],
+        },
+      },
+    });
+    // As a chart written for subdomains would: the webhook moves it.
+    await networking.createNamespacedIngress({
+      namespace,
+      body: testIngress(svc, `${svc}-${profile}.${domain}`, svc),
+    });
+    await eventually(
+      `a route to ${prefixOf(svc, profile)} serving its owner`,
+      async () => {
+        const res = await viaIngress(
+          servicesHost,
+          `${prefixOf(svc, profile)}/api/headers`,
+          { Authorization: `Bearer ${token(profile)}` },
+        );
+        return res.status === 200 ? res : undefined;
+      },
+      180_000,
+    );
+  }
+
+  beforeAll(async () => {
+    const { server } = await startKnotTestBackend({
+      config: {
+        app: { baseUrl: `https://${domain}` },
+        knot: {
+          kubernetes: { kubeconfig: testKubeconfig()! },
+          ingress: { domain },
+          services: {
+            forwardAuth: { ingressController: 'traefik' },
+            exposure: { mode: 'prefix' },
+          },
+        },
+      },
+    });
+    const authUrl = `http://127.0.0.1:${server.port()}/api/knot/forward-auth`;
+
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-prefix-'));
+    const certs = createDevCertificates(tmp);
+    webhook = await startWebhookServer({
+      app: createWebhookApp({
+        config: resolveConfig({
+          ingress: {
+            domain,
+            controller: 'traefik',
+            exposure: { mode: 'prefix' },
+          },
+          auth: { url: authUrl },
+        }),
+        hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
+          testKubeconfig(),
+          'knot-',
+        ),
+      }),
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const { mutating, validating } = webhookConfigurations({
+      name: webhookName,
+      endpoint: { url: `https://127.0.0.1:${webhook.port}` },
+      caPem: certs.caPem,
+      extraNamespaceLabels: testLabel,
+      timeoutSeconds: 10,
+    });
+    for (const config of [mutating, validating]) {
+      for (const hook of config.webhooks) {
+        hook.rules = hook.rules.filter(r => r.resources.includes('ingresses'));
+      }
+    }
+    const admission = testKubeClient(lib => lib.AdmissionregistrationV1Api);
+    await admission.createMutatingWebhookConfiguration({
+      body: mutating as any,
+    });
+    await admission.createValidatingWebhookConfiguration({
+      body: validating as any,
+    });
+    for (const profile of [alice, bob]) {
+      profiles.push(await createProfileNamespace(profile, testLabel));
+    }
+    await Promise.all([deploy(alice, 'hello'), deploy(bob, 'x')]);
+  });
+
+  afterAll(async () => {
+    const admission = testKubeClient(lib => lib.AdmissionregistrationV1Api);
+    await admission
+      .deleteMutatingWebhookConfiguration({ name: webhookName })
+      .catch(() => {});
+    await admission
+      .deleteValidatingWebhookConfiguration({ name: webhookName })
+      .catch(() => {});
+    await Promise.all(profiles.map(p => p.remove()));
+    await webhook?.close();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("serves the owner's app at its prefix, moved there by the webhook", async () => {
+    const ingress = await testKubeClient(
+      lib => lib.NetworkingV1Api,
+    ).readNamespacedIngress({ namespace: `knot-${alice}`, name: 'hello' });
+    expect(ingress.spec?.rules?.[0].host).toBe(servicesHost);
+    expect(ingress.spec?.rules?.[0].http?.paths[0].path).toBe(
+      prefixOf('hello', alice),
+    );
+    const page = await viaIngress(servicesHost, `${prefixOf('hello', alice)}/`, {
+      Authorization: `Bearer ${token(alice)}`,
+    });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`hello of ${alice}`);
+    expect(page.text).toContain(`signed in as <b id="user">${alice}</b>`);
+  });
+
+  it('refuses bob at alice\'s prefix (403) and sends anonymous browsers to sign in', async () => {
+    const asBob = await viaIngress(servicesHost, `${prefixOf('hello', alice)}/`, {
+      Authorization: `Bearer ${token(bob)}`,
+    });
+    expect(asBob.status).toBe(403);
+    expect(asBob.text).not.toContain(`hello of ${alice}`);
+    const anonymous = await viaIngress(
+      servicesHost,
+      `${prefixOf('hello', alice)}/lab?x=1`,
+    );
+    expect(anonymous.status).toBe(302);
+    const location = new URL(anonymous.headers.location as string);
+    expect(location.pathname).toBe('/knot/services/sign-in');
+    expect(location.searchParams.get('rd')).toBe(
+      `https://${servicesHost}${prefixOf('hello', alice)}/lab?x=1`,
+    );
+    // A prefix that only starts like alice's is not hers.
+    const longer = await viaIngress(
+      servicesHost,
+      `${prefixOf('hello', alice)}-x/api/headers`,
+      { Authorization: `Bearer ${token(alice)}` },
+    );
+    expect(longer.status).not.toBe(200);
+  });
+
+  it("keeps Knot's session cookie from the app", async () => {
+    const res = await viaIngress(
+      servicesHost,
+      `${prefixOf('hello', alice)}/api/headers`,
+      { Cookie: `theme=dark; knot_session=${token(alice)}` },
+    );
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).Cookie).toEqual(['theme=dark']);
+    expect(res.text).not.toContain(token(alice));
+  });
+
+  it.each([
+    (own: string, victim: string) => `${own}/../${victim.split('/')[2]}/api/headers`,
+    (own: string, victim: string) => `${own}/%2e%2e/${victim.split('/')[2]}/api/headers`,
+    (own: string, victim: string) => `${own}%2f..%2f${victim.split('/')[2]}/api/headers`,
+    (own: string, victim: string) => `${own}/x/..%2F..%2F${victim.split('/')[2]}/api/headers`,
+    (_own: string, victim: string) => `/services//${victim.split('/')[2]}/api/headers`,
+  ])('refuses a path-traversal attempt from bob\'s prefix to alice\'s (%#)', async make => {
+    const target = make(prefixOf('x', bob), prefixOf('hello', alice));
+    const res = await rawViaIngress(
+      servicesHost,
+      `GET ${target} HTTP/1.1\r\nHost: ${servicesHost}\r\nAuthorization: Bearer ${token(
+        bob,
+      )}`,
+    );
+    expect({ target, reachedAlice: res.text.includes(`"X-Knot-Profile":["${alice}"]`) }).toEqual({
+      target,
+      reachedAlice: false,
+    });
+    // Either refused, or (a router that resolved nothing) bob's own app.
+    expect(
+      res.status !== 200 || res.text.includes(`"X-Knot-Profile":["${bob}"]`),
+    ).toBe(true);
+  });
+});
