@@ -85,7 +85,9 @@ describe('URL-prefix mode', () => {
       resolveConfig({ ingress: { exposure: { mode: 'path' } } }),
     ).toThrow(/must be "subdomain" or "prefix"/);
     expect(() =>
-      resolveConfig({ ingress: { exposure: { mode: 'prefix', pathPrefix: '/a/../b' } } }),
+      resolveConfig({
+        ingress: { exposure: { mode: 'prefix', pathPrefix: '/a/../b' } },
+      }),
     ).toThrow(/pathPrefix must be a path/);
   });
 
@@ -146,14 +148,34 @@ describe('URL-prefix mode', () => {
     ['/services/alice', 'Prefix', "alice's services must use paths under"],
     // Not exactly as a router and forward-auth read it alike.
     ['/services/Web-Alice', 'Prefix', "alice's services must use paths under"],
-    ['/services/web-alice/../web-bob', 'Prefix', "alice's services must use paths under"],
-    ['/services/web-alice%2f..%2fweb-bob', 'Prefix', "alice's services must use paths under"],
+    [
+      '/services/web-alice/../web-bob',
+      'Prefix',
+      "alice's services must use paths under",
+    ],
+    [
+      '/services/web-alice%2f..%2fweb-bob',
+      'Prefix',
+      "alice's services must use paths under",
+    ],
     ['/services//web-alice', 'Prefix', "alice's services must use paths under"],
-    ['/services/web-alice//x', 'Prefix', "alice's services must use paths under"],
+    [
+      '/services/web-alice//x',
+      'Prefix',
+      "alice's services must use paths under",
+    ],
     // A regular expression, perhaps.
-    ['/services/web-alice/.*', 'ImplementationSpecific', 'pathType must be Prefix or Exact'],
+    [
+      '/services/web-alice/.*',
+      'ImplementationSpecific',
+      'pathType must be Prefix or Exact',
+    ],
     // Another namespace's Ingress names it.
-    ['/services/admin-alice', 'Prefix', 'an Ingress in another namespace already uses /services/admin-alice'],
+    [
+      '/services/admin-alice',
+      'Prefix',
+      'an Ingress in another namespace already uses /services/admin-alice',
+    ],
   ])('refuses the path %s (%s)', async (path, pathType, message) => {
     const { verdict } = await admit(
       withPaths('services.example.org', [{ path, pathType }]),
@@ -164,7 +186,9 @@ describe('URL-prefix mode', () => {
 
   it("refuses a prefix that reads as a longer profile's (doe taking john-doe's my-app)", async () => {
     const { verdict } = await admit(
-      withPaths('services.example.org', [{ path: '/services/my-app-john-doe' }]),
+      withPaths('services.example.org', [
+        { path: '/services/my-app-john-doe' },
+      ]),
       'knot-doe',
     );
     expect(verdict.status.message).toBe(

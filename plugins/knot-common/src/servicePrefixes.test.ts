@@ -53,9 +53,9 @@ describe('service URL prefixes', () => {
     expect(normalizePathPrefix('services/', 'x')).toBe('/services');
     expect(normalizePathPrefix('/apps/run', 'x')).toBe('/apps/run');
     for (const bad of ['/', '', '/../x', '/a b', '/Services', '/%2e']) {
-      expect(() => normalizePathPrefix(bad, 'knot.services.exposure.pathPrefix')).toThrow(
-        /knot.services.exposure.pathPrefix must be a path/,
-      );
+      expect(() =>
+        normalizePathPrefix(bad, 'knot.services.exposure.pathPrefix'),
+      ).toThrow(/knot.services.exposure.pathPrefix must be a path/);
     }
   });
 
@@ -68,7 +68,10 @@ describe('service URL prefixes', () => {
         label: 'app-alice',
       });
       expect(
-        servicePathClaim('/services/app-alice/lab/x?y=/services/b', '/services'),
+        servicePathClaim(
+          '/services/app-alice/lab/x?y=/services/b',
+          '/services',
+        ),
       ).toEqual({ label: 'app-alice' });
       // Not a prefix of the label: the whole segment.
       expect(servicePathClaim('/services/app-alice-x/', '/services')).toEqual({
@@ -83,9 +86,9 @@ describe('service URL prefixes', () => {
         label: 'app-alice',
       });
       // Empty segments after the label cannot move the claim.
-      expect(
-        servicePathClaim('/services/app-alice//api', '/services'),
-      ).toEqual({ label: 'app-alice' });
+      expect(servicePathClaim('/services/app-alice//api', '/services')).toEqual(
+        { label: 'app-alice' },
+      );
     });
 
     it.each([
@@ -134,7 +137,9 @@ describe('service URL prefixes', () => {
     }));
     const ingress = (profile: string, paths: string[], host = prefix.host) => ({
       metadata: { name: 'i', namespace: `knot-${profile}` },
-      spec: { rules: [{ host, http: { paths: paths.map(path => ({ path })) } }] },
+      spec: {
+        rules: [{ host, http: { paths: paths.map(path => ({ path })) } }],
+      },
     });
     const claims = new ServiceHostClaims(
       namespaces,
@@ -178,10 +183,7 @@ describe('service URL prefixes', () => {
                 {
                   host: 'Services.Knot.Test',
                   http: {
-                    paths: [
-                      { path: '/services/app-alice/api' },
-                      { path: '/' },
-                    ],
+                    paths: [{ path: '/services/app-alice/api' }, { path: '/' }],
                   },
                 },
                 { host: 'other.knot.test' },

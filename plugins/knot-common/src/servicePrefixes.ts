@@ -81,7 +81,10 @@ export function servicePathClaim(
     problem: `The address ${path} is not one of a service: services are at ${pathPrefix}/<service>-<profile>/`,
   };
   if (!path.startsWith('/')) return notService;
-  if (/%(2f|5c|2e|[01][0-9a-f]|7f)/i.test(path) || /[\\\x00-\x1f\x7f]/.test(path)) {
+  if (
+    /%(2f|5c|2e|[01][0-9a-f]|7f)/i.test(path) ||
+    /[\\\x00-\x1f\x7f]/.test(path)
+  ) {
     return {
       problem: `The address ${path} is refused: it holds encoded slashes or dots, backslashes or control characters`,
     };

@@ -87,9 +87,10 @@ export async function mutate(
         metadata: isObject(object.metadata)
           ? { ...object.metadata }
           : object.metadata,
-        ...(prefix && isObject(object.spec) && {
-          spec: structuredClone(object.spec),
-        }),
+        ...(prefix &&
+          isObject(object.spec) && {
+            spec: structuredClone(object.spec),
+          }),
       };
       injectAuthAnnotations(mutated, config.auth, config.ingress.controller);
       if (prefix) {

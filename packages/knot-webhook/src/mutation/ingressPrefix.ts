@@ -34,7 +34,11 @@ export function moveRulesToPrefix(
     spec.rules = spec.rules.map((rule: unknown) => {
       if (!isObject(rule) || typeof rule.host !== 'string') return rule;
       const host = normalizeHost(rule.host);
-      if (!host || host === prefix.host || !isProfileHost(host, profile, domain)) {
+      if (
+        !host ||
+        host === prefix.host ||
+        !isProfileHost(host, profile, domain)
+      ) {
         return rule;
       }
       const base = `${prefix.pathPrefix}/${host.slice(0, -domain.length - 1)}`;
@@ -45,7 +49,9 @@ export function moveRulesToPrefix(
       }
       const paths = http?.paths ?? [];
       if (!Array.isArray(paths)) {
-        throw new MalformedObjectError('spec.rules[].http.paths must be a list');
+        throw new MalformedObjectError(
+          'spec.rules[].http.paths must be a list',
+        );
       }
       return {
         ...rule,

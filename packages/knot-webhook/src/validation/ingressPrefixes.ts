@@ -30,7 +30,9 @@ export function checkIngressPrefixes(
   const form = `${prefix.host}${prefix.pathPrefix}/<name>-${profile}/`;
   for (const host of ingressHosts(ingress)) {
     if (normalizeHost(host) !== prefix.host) {
-      return `Ingress host "${host ?? ''}" is not allowed: services are exposed under URL prefixes, ${profile}'s at ${form}`;
+      return `Ingress host "${
+        host ?? ''
+      }" is not allowed: services are exposed under URL prefixes, ${profile}'s at ${form}`;
     }
   }
   for (const rule of ingress.spec?.rules ?? []) {
@@ -40,7 +42,9 @@ export function checkIngressPrefixes(
     }
     for (const entry of paths) {
       if (!isObject(entry)) {
-        throw new MalformedObjectError('spec.rules[].http.paths must be a list of objects');
+        throw new MalformedObjectError(
+          'spec.rules[].http.paths must be a list of objects',
+        );
       }
       const path = typeof entry.path === 'string' ? entry.path : '';
       if (entry.pathType !== 'Prefix' && entry.pathType !== 'Exact') {
@@ -65,7 +69,9 @@ export function checkIngressPrefixes(
         p => p === profile || claims.profileExists(p),
       );
       if (reader !== undefined && reader !== profile) {
-        return `Ingress path "${path}" is not allowed: it names a service of the profile ${reader} (${prefix.pathPrefix}/<name>-${reader}/); choose a service name that does not end in "-${reader.slice(
+        return `Ingress path "${path}" is not allowed: it names a service of the profile ${reader} (${
+          prefix.pathPrefix
+        }/<name>-${reader}/); choose a service name that does not end in "-${reader.slice(
           0,
           reader.length - profile.length - 1,
         )}"`;

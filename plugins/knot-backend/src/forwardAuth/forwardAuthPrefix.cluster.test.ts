@@ -200,18 +200,26 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
     expect(ingress.spec?.rules?.[0].http?.paths[0].path).toBe(
       prefixOf('hello', alice),
     );
-    const page = await viaIngress(servicesHost, `${prefixOf('hello', alice)}/`, {
-      Authorization: `Bearer ${token(alice)}`,
-    });
+    const page = await viaIngress(
+      servicesHost,
+      `${prefixOf('hello', alice)}/`,
+      {
+        Authorization: `Bearer ${token(alice)}`,
+      },
+    );
     expect(page.status).toBe(200);
     expect(page.text).toContain(`hello of ${alice}`);
     expect(page.text).toContain(`signed in as <b id="user">${alice}</b>`);
   });
 
-  it('refuses bob at alice\'s prefix (403) and sends anonymous browsers to sign in', async () => {
-    const asBob = await viaIngress(servicesHost, `${prefixOf('hello', alice)}/`, {
-      Authorization: `Bearer ${token(bob)}`,
-    });
+  it("refuses bob at alice's prefix (403) and sends anonymous browsers to sign in", async () => {
+    const asBob = await viaIngress(
+      servicesHost,
+      `${prefixOf('hello', alice)}/`,
+      {
+        Authorization: `Bearer ${token(bob)}`,
+      },
+    );
     expect(asBob.status).toBe(403);
     expect(asBob.text).not.toContain(`hello of ${alice}`);
     const anonymous = await viaIngress(
@@ -245,26 +253,37 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
   });
 
   it.each([
-    (own: string, victim: string) => `${own}/../${victim.split('/')[2]}/api/headers`,
-    (own: string, victim: string) => `${own}/%2e%2e/${victim.split('/')[2]}/api/headers`,
-    (own: string, victim: string) => `${own}%2f..%2f${victim.split('/')[2]}/api/headers`,
-    (own: string, victim: string) => `${own}/x/..%2F..%2F${victim.split('/')[2]}/api/headers`,
-    (_own: string, victim: string) => `/services//${victim.split('/')[2]}/api/headers`,
-  ])('refuses a path-traversal attempt from bob\'s prefix to alice\'s (%#)', async make => {
-    const target = make(prefixOf('x', bob), prefixOf('hello', alice));
-    const res = await rawViaIngress(
-      servicesHost,
-      `GET ${target} HTTP/1.1\r\nHost: ${servicesHost}\r\nAuthorization: Bearer ${token(
-        bob,
-      )}`,
-    );
-    expect({ target, reachedAlice: res.text.includes(`"X-Knot-Profile":["${alice}"]`) }).toEqual({
-      target,
-      reachedAlice: false,
-    });
-    // Either refused, or (a router that resolved nothing) bob's own app.
-    expect(
-      res.status !== 200 || res.text.includes(`"X-Knot-Profile":["${bob}"]`),
-    ).toBe(true);
-  });
+    (own: string, victim: string) =>
+      `${own}/../${victim.split('/')[2]}/api/headers`,
+    (own: string, victim: string) =>
+      `${own}/%2e%2e/${victim.split('/')[2]}/api/headers`,
+    (own: string, victim: string) =>
+      `${own}%2f..%2f${victim.split('/')[2]}/api/headers`,
+    (own: string, victim: string) =>
+      `${own}/x/..%2F..%2F${victim.split('/')[2]}/api/headers`,
+    (_own: string, victim: string) =>
+      `/services//${victim.split('/')[2]}/api/headers`,
+  ])(
+    "refuses a path-traversal attempt from bob's prefix to alice's (%#)",
+    async make => {
+      const target = make(prefixOf('x', bob), prefixOf('hello', alice));
+      const res = await rawViaIngress(
+        servicesHost,
+        `GET ${target} HTTP/1.1\r\nHost: ${servicesHost}\r\nAuthorization: Bearer ${token(
+          bob,
+        )}`,
+      );
+      expect({
+        target,
+        reachedAlice: res.text.includes(`"X-Knot-Profile":["${alice}"]`),
+      }).toEqual({
+        target,
+        reachedAlice: false,
+      });
+      // Either refused, or (a router that resolved nothing) bob's own app.
+      expect(
+        res.status !== 200 || res.text.includes(`"X-Knot-Profile":["${bob}"]`),
+      ).toBe(true);
+    },
+  );
 });

@@ -15,7 +15,9 @@ const prefix = { host: 'services.knot.test', pathPrefix: '/services' };
 const sessions: SessionVerifier = {
   async sessionOf(req) {
     const token = bearerToken(req);
-    return token ? { user: `user:default/${token}`, from: 'bearer' } : undefined;
+    return token
+      ? { user: `user:default/${token}`, from: 'bearer' }
+      : undefined;
   },
 };
 
@@ -34,7 +36,9 @@ const claims = new ServiceHostClaims(
   'knot-',
   prefix,
 );
-const reader = { claims: async () => claims } as unknown as ServiceHostClaimsReader;
+const reader = {
+  claims: async () => claims,
+} as unknown as ServiceHostClaimsReader;
 
 function app(controller: IngressController, onPortalHost = false) {
   const a = express();
@@ -91,7 +95,9 @@ describe('forward-auth in URL-prefix mode', () => {
     const owner = await viaTraefik('/services/hello-alice/api?x=1', 'alice');
     expect(owner.status).toBe(200);
     expect(owner.headers['x-knot-profile']).toBe('alice');
-    expect((await viaTraefik('/services/hello-alice/', 'bob')).status).toBe(403);
+    expect((await viaTraefik('/services/hello-alice/', 'bob')).status).toBe(
+      403,
+    );
     expect((await viaTraefik('/services/x-bob', 'bob')).status).toBe(200);
   });
 
@@ -138,7 +144,10 @@ describe('forward-auth in URL-prefix mode', () => {
     expect(res.status).toBe(400);
     const owner = await request(nginx)
       .get('/forward-auth')
-      .set('X-Original-URL', 'https://services.knot.test/services/hello-alice/x')
+      .set(
+        'X-Original-URL',
+        'https://services.knot.test/services/hello-alice/x',
+      )
       .set('Authorization', 'Bearer alice');
     expect(owner.status).toBe(200);
   });

@@ -55,7 +55,9 @@ export function forwardedRequest(
       return undefined;
     }
     // The path as sent: `new URL` would already have resolved `..`.
-    const rawPath = original.match(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i)?.[1];
+    const rawPath = original.match(
+      /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i,
+    )?.[1];
     return {
       host: url.host,
       url: url.toString(),

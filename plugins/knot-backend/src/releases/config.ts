@@ -38,7 +38,9 @@ export interface ReleasesConfig {
 
 /** The host of a URL, normalised; undefined when there is none. */
 function urlHost(url: string | undefined): string | undefined {
-  return url && URL.canParse(url) ? normalizeHost(new URL(url).host) : undefined;
+  return url && URL.canParse(url)
+    ? normalizeHost(new URL(url).host)
+    : undefined;
 }
 
 /**

@@ -13,7 +13,9 @@ const read = (exposure: object, extra: object = {}) =>
 describe('knot.services.exposure', () => {
   it('is subdomain mode unless set', () => {
     expect(read({}).prefix).toBeUndefined();
-    expect(read({ mode: 'subdomain', host: 'x.example.org' }).prefix).toBeUndefined();
+    expect(
+      read({ mode: 'subdomain', host: 'x.example.org' }).prefix,
+    ).toBeUndefined();
   });
 
   it('puts services on a host of their own by default', () => {
@@ -53,9 +55,9 @@ describe('knot.services.exposure', () => {
     expect(() => read({ mode: 'prefix', host: 'apps.other.org' })).toThrow(
       /must be under knot.ingress.domain \(example.org\)/,
     );
-    expect(() => read({ mode: 'prefix', host: 'services.example.org:8443' })).toThrow(
-      /without a port/,
-    );
+    expect(() =>
+      read({ mode: 'prefix', host: 'services.example.org:8443' }),
+    ).toThrow(/without a port/);
     expect(() => read({ mode: 'prefix', pathPrefix: '/a/../b' })).toThrow(
       /pathPrefix must be a path/,
     );

@@ -45,7 +45,11 @@ export function ServiceNameField(
   else if (!profile)
     address = 'Choose a profile to see the address of the service';
   else {
-    address = `The service is reached at ${addressOf(formData, profile, options)}`;
+    address = `The service is reached at ${addressOf(
+      formData,
+      profile,
+      options,
+    )}`;
   }
   return (
     <TextField
