@@ -12,13 +12,16 @@ import {
   type WebhookServer,
 } from '@knot-platform/knot-webhook';
 import {
+  BUNDLED_CHARTS_DIR,
   createProfileNamespace,
+  installService,
   eventually,
   startKnotTestBackend,
   testIngress,
   testKubeClient,
   testKubeconfig,
   testUsername,
+  uninstallReleases,
 } from '@knot-platform/knot-test-utils';
 import {
   describeWithIngress,
@@ -40,6 +43,7 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
     `/services/${svc}-${profile}`;
   const profiles: { remove: () => Promise<void> }[] = [];
   let webhook: WebhookServer | undefined;
+  let backend: { port(): number } | undefined;
   let tmp = '';
   const webhookName = `knot-prefix-test-${alice}`;
   const testLabel = { 'knot-prefix-test': alice };
@@ -123,12 +127,14 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
           kubernetes: { kubeconfig: testKubeconfig()! },
           ingress: { domain },
           services: {
+            chartsDir: BUNDLED_CHARTS_DIR,
             forwardAuth: { ingressController: 'traefik' },
             exposure: { mode: 'prefix' },
           },
         },
       },
     });
+    backend = server;
     const authUrl = `http://127.0.0.1:${server.port()}/api/knot/forward-auth`;
 
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'knot-prefix-'));
@@ -172,9 +178,15 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
     await admission.createValidatingWebhookConfiguration({
       body: validating as any,
     });
-    for (const profile of [alice, bob]) {
-      profiles.push(await createProfileNamespace(profile, testLabel));
-    }
+    // alice's pods go to the real node (the cluster's policy for
+    // namespaces labelled so): her chart-deployed service runs for real.
+    profiles.push(
+      await createProfileNamespace(alice, {
+        ...testLabel,
+        'knot.dev/real-node': 'true',
+      }),
+    );
+    profiles.push(await createProfileNamespace(bob, testLabel));
     await Promise.all([deploy(alice, 'hello'), deploy(bob, 'x')]);
   });
 
@@ -186,6 +198,7 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
     await admission
       .deleteValidatingWebhookConfiguration({ name: webhookName })
       .catch(() => {});
+    await uninstallReleases(`knot-${alice}`).catch(() => {});
     await Promise.all(profiles.map(p => p.remove()));
     await webhook?.close();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -239,6 +252,36 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
       { Authorization: `Bearer ${token(alice)}` },
     );
     expect(longer.status).toBe(404);
+  });
+
+  it('deploys the bundled chart through Knot at its prefix, served under its base path', async () => {
+    const result = await installService(backend!, alice, {
+      chart: 'hello-kubernetes',
+      name: 'chart',
+      values: { message: 'Hello from the prefix' },
+    });
+    expect(result.url).toBe(
+      `https://${servicesHost}${prefixOf('chart', alice)}/`,
+    );
+    const page = await eventually(
+      'the chart served at its prefix',
+      async () => {
+        const res = await viaIngress(
+          servicesHost,
+          `${prefixOf('chart', alice)}/`,
+          { Authorization: `Bearer ${token(alice)}` },
+        );
+        return res.status === 200 ? res : undefined;
+      },
+      180_000,
+    );
+    expect(page.text).toContain('<h1 id="message">Hello from the prefix</h1>');
+    const asBob = await viaIngress(
+      servicesHost,
+      `${prefixOf('chart', alice)}/`,
+      { Authorization: `Bearer ${token(bob)}` },
+    );
+    expect(asBob.status).toBe(403);
   });
 
   it("keeps Knot's session cookie from the app", async () => {
