@@ -83,7 +83,9 @@ export function servicePathClaim(
   if (!path.startsWith('/')) return notService;
   if (
     /%(2f|5c|2e|[01][0-9a-f]|7f)/i.test(path) ||
-    /[\\\x00-\x1f\x7f]/.test(path)
+    [...path].some(
+      c => c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f,
+    )
   ) {
     return {
       problem: `The address ${path} is refused: it holds encoded slashes or dots, backslashes or control characters`,
