@@ -15,6 +15,7 @@ import {
   BUNDLED_CHARTS_DIR,
   createProfileNamespace,
   installService,
+  runHelm,
   eventually,
   startKnotTestBackend,
   testIngress,
@@ -33,7 +34,7 @@ import {
 // URL-prefix mode behind the real Traefik ingress, on the real node: hello
 // served under its prefix of services.<domain>, its Ingress written for a
 // subdomain as a chart would and moved to the prefix by Knot's webhook.
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
   const alice = testUsername('pa');
@@ -281,6 +282,55 @@ describeWithIngress('URL-prefix mode behind the real Traefik ingress', () => {
       `${prefixOf('chart', alice)}/`,
       { Authorization: `Bearer ${token(bob)}` },
     );
+    expect(asBob.status).toBe(403);
+  });
+
+  it("serves Jupyter under its prefix (the chart's base_url from knot.basePath)", async () => {
+    const base = `${prefixOf('nb', alice)}/`;
+    // Knot's values as the install route sets them in prefix mode; the home
+    // folder as the root (this test's webhook mounts no /private).
+    await runHelm([
+      'install',
+      'nb',
+      `${BUNDLED_CHARTS_DIR}/jupyter-notebook`,
+      '-n',
+      `knot-${alice}`,
+      '--set',
+      'knot.enabled=true',
+      '--set',
+      `knot.hostname=${servicesHost}`,
+      '--set',
+      `knot.basePath=${base}`,
+      '--set',
+      'knot.privateDir=/home/jovyan',
+      '--set',
+      'resources.cpu=250m',
+      '--set',
+      'resources.memory=1Gi',
+    ]);
+    const status = await eventually(
+      'JupyterLab answering at its prefix',
+      async () => {
+        const res = await viaIngress(servicesHost, `${base}api/status`, {
+          Authorization: `Bearer ${token(alice)}`,
+        });
+        if (res.status === 200) return res;
+        // Said when it times out.
+        throw new Error(`${res.status} ${res.text.slice(0, 200)}`);
+      },
+      240_000,
+      2_000,
+    );
+    expect(JSON.parse(status.text)).toHaveProperty('started');
+    // Its page links to its own prefix.
+    const lab = await viaIngress(servicesHost, `${base}lab`, {
+      Authorization: `Bearer ${token(alice)}`,
+    });
+    expect(lab.status).toBe(200);
+    expect(lab.text).toContain(`"baseUrl": "${base}"`);
+    const asBob = await viaIngress(servicesHost, `${base}api/status`, {
+      Authorization: `Bearer ${token(bob)}`,
+    });
     expect(asBob.status).toBe(403);
   });
 
