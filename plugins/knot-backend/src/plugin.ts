@@ -140,7 +140,12 @@ export const knotPlugin = createBackendPlugin({
         );
         const store = await UserStore.create({
           database: deps.database,
-          nameCheck: serviceHostNameCheck(hostClaims, addressDomain, logger),
+          nameCheck: serviceHostNameCheck(
+            hostClaims,
+            addressDomain,
+            logger,
+            exposure.prefix,
+          ),
         });
         await ensureFirstAdmin(knot.identity.firstAdmin, store, logger);
         // Knot's own tables besides the user store's: audit, shares, teams

@@ -133,7 +133,16 @@ export function newProfileNameProblem(
   name: string,
   domain: string,
   claims: ServiceHostClaims,
+  /** URL-prefix mode: addresses are shown as the prefixes they stand for. */
+  prefix?: ServicePrefixExposure,
 ): string | undefined {
+  const shown = (address: string) =>
+    prefix && address.endsWith(`.${prefix.host}`)
+      ? `${prefix.host}${prefix.pathPrefix}/${address.slice(
+          0,
+          -prefix.host.length - 1,
+        )}/`
+      : address;
   for (const host of claims.hosts()) {
     const others = claims
       .claimants(host)
@@ -145,7 +154,9 @@ export function newProfileNameProblem(
       p => p === name || claims.profileExists(p),
     );
     if (reader === name) {
-      return `The name '${name}' cannot be used: the address ${host} of another profile's service would then read as a service of '${name}'. Please choose another name`;
+      return `The name '${name}' cannot be used: the address ${shown(
+        host,
+      )} of another profile's service would then read as a service of '${name}'. Please choose another name`;
     }
   }
   return undefined;
