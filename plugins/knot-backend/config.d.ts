@@ -393,7 +393,9 @@ export interface Config {
        * host, `<urlScheme>://<host><pathPrefix>/<service>-<user>/`, with
        * the same owner-only sign-in. Apps must then serve under their
        * base path (charts get it as `knot.basePath`). The webhook must be
-       * given the same settings (`ingress.exposure`).
+       * given the same settings (`ingress.exposure`). All services then
+       * share one origin: a service's page can call the viewer's other
+       * services with the viewer's session (deploy/README.md).
        */
       exposure?: {
         /** @default subdomain */
