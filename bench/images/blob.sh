@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Micro-benchmark of one blob push to distribution, in several ways
-# (fetch PATCH as the portal did, node:http PATCH, node:http monolithic PUT,
-# curl monolithic PUT), interleaved with `crane push` of a one-layer image
+# (RegistryClient as the portal does, fetch PATCH as it did, node:http PATCH,
+# node:http monolithic PUT, curl monolithic PUT), interleaved with `crane push` of a one-layer image
 # holding the same blob, in the same run. Prints MiB/s, the ratio to crane
 # and the CPU seconds of node and of the registry per push.
 #

@@ -103,14 +103,30 @@ const SOCKET_CHUNK = 64 * 1024;
 let chunk = SOCKET_CHUNK;
 
 const ways: Record<string, Way> = {
-  // What the portal does today: one streamed PATCH by fetch (undici).
-  'fetch-patch': async (repository, file) => {
+  // What the portal does: RegistryClient.pushBlob (a streamed PATCH).
+  client: async (repository, file) => {
     const { body, digest } = hashed(file, chunk);
     await new RegistryClient({ url: registry, pullHost: '' }).pushBlob(
       repository,
       body,
       digest,
     );
+  },
+  // What it did before: the same PATCH sent by fetch (undici).
+  'fetch-patch': async (repository, file) => {
+    const location = await startUpload(repository);
+    const h = hashed(file, chunk);
+    const res = await fetch(location, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body: h.body,
+      duplex: 'half',
+    } as RequestInit);
+    if (res.status !== 202) throw new Error(`PATCH: ${res.status}`);
+    const done = new URL(res.headers.get('location')!, registry);
+    done.searchParams.set('digest', h.digest());
+    const put = await fetch(done, { method: 'PUT' });
+    if (put.status !== 201) throw new Error(`PUT: ${put.status}`);
   },
   // Monolithic: POST, then PUT ?digest= with the body and its length.
   'http-put': async (repository, file, digest, size) => {
