@@ -78,3 +78,9 @@ https://kubernetes.default.svc
 {{- fail (printf "install Knot in a namespace outside %s* (profiles' namespaces), e.g. 'knot', not '%s'" .Values.knot.namespacePrefix .Release.Namespace) -}}
 {{- end -}}
 {{- end -}}
+
+{{- /* The ClusterRole Argo Workflows' per-profile accounts are bound to. */ -}}
+{{- define "knot.argoWorkflowsRole" -}}{{ include "knot.fullname" . }}-argo-workflows{{- end -}}
+
+{{- /* KNOT_INTEGRATION_<NAME>_OIDC_SECRET: the env of an integration's client secret. */ -}}
+{{- define "knot.integrationSecretEnv" -}}KNOT_INTEGRATION_{{ . | snakecase | upper }}_OIDC_SECRET{{- end -}}
