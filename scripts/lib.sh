@@ -12,19 +12,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 yarn() { node "$KNOT_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"; }
 
-# Installs Debian packages that are missing (root on these machines).
-knot_apt_ensure() { # <command-or-path> <package> [<command-or-path> <package>...]
-  local missing=()
-  while [ $# -gt 0 ]; do
-    if ! command -v "$1" >/dev/null 2>&1 && [ ! -e "$1" ]; then missing+=("$2"); fi
-    shift 2
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing Debian packages: ${missing[*]}"
-  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+# Installs Debian packages that are missing (root on these machines): the
+# same function as the cluster scripts', which waits for a busy apt.
+source "$KNOT_ROOT/dev/cluster/lib/apt.sh"
+knot_apt_ensure() { knot_cluster_apt_ensure "$@"; }
 
 # yarn install, skipped when nothing that affects it changed since the last one.
 knot_install_deps() {

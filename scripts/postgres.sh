@@ -18,8 +18,12 @@ case "${1:-}" in
     dir="$2"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
     as_pg "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 >"$dir/initdb.log" 2>&1
+    # KNOT_POSTGRES_LISTEN adds addresses (e.g. the local node's bridge, for
+    # pods): clients on those directly connected networks are trusted too.
+    listen="${KNOT_POSTGRES_LISTEN:-127.0.0.1}"
+    [ "$listen" != 127.0.0.1 ] && echo "host all all samenet trust" >>"$dir/data/pg_hba.conf"
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=$listen -c fsync=off -c max_connections=200" start >/dev/null
     echo "postgresql://postgres@127.0.0.1:$port"
     ;;
   stop)

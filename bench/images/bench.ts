@@ -13,6 +13,7 @@ const { values: args } = parseArgs({
   options: {
     port: { type: 'string' },
     pid: { type: 'string' },
+    'registry-pid': { type: 'string' },
     dir: { type: 'string' },
     'size-mib': { type: 'string' },
     rounds: { type: 'string', default: '3' },
@@ -47,9 +48,21 @@ function run(command: string, argv: string[]): Promise<string> {
   });
 }
 
-/** Runs `work`, sampling the backend's RSS every 20 ms. */
+/** CPU seconds the process `pid` used so far (user + system). */
+function cpuOf(pid: string): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .split(') ')[1]
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Runs `work`, sampling the backend's RSS every 20 ms; with the CPU
+ * seconds the backend and the registry spent meanwhile.
+ */
 async function measured(work: () => Promise<unknown>) {
   const before = rss();
+  const cpu0 = [cpuOf(args.pid!), cpuOf(args['registry-pid']!)];
   let peak = before;
   const timer = setInterval(() => {
     peak = Math.max(peak, rss());
@@ -63,6 +76,8 @@ async function measured(work: () => Promise<unknown>) {
   return {
     seconds: Number(process.hrtime.bigint() - started) / 1e9,
     growth: Math.max(peak, rss()) - before,
+    backendCpu: cpuOf(args.pid!) - cpu0[0],
+    registryCpu: cpuOf(args['registry-pid']!) - cpu0[1],
   };
 }
 
@@ -121,9 +136,18 @@ async function main() {
     console.log(
       `round ${round + 1}: crane ${c.seconds.toFixed(
         1,
-      )} s, portal ${p.seconds.toFixed(1)} s, backend RSS +${(
+      )} s (registry cpu ${c.registryCpu.toFixed(
+        1,
+      )} s), portal ${p.seconds.toFixed(
+        1,
+      )} s (backend cpu ${p.backendCpu.toFixed(
+        1,
+      )} s, registry cpu ${p.registryCpu.toFixed(1)} s), backend RSS +${(
         p.growth / MiB
-      ).toFixed(1)} MiB`,
+      ).toFixed(1)} MiB; load ${readFileSync('/proc/loadavg', 'utf8')
+        .split(' ')
+        .slice(0, 3)
+        .join(' ')}`,
     );
   }
   const mibps = (s: number) => bytes / MiB / s;

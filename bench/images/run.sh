@@ -53,7 +53,7 @@ knot:
 YAML
 
 say "starting the Knot backend on port $port"
-(cd packages/backend && NODE_ENV=production exec setsid node \
+(cd packages/backend && NODE_ENV=production exec setsid node ${KNOT_BENCH_NODE_FLAGS:-} \
   --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
   src/index.ts --config "$KNOT_ROOT/app-config.yaml" --config "$KNOT_ROOT/app-config.development.yaml" \
   --config "$dir/app-config.bench.yaml" \
@@ -66,5 +66,5 @@ fi
 pid="$(pgrep -g "$backend" -f 'src/index.ts' | head -1)"
 
 node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
-  bench/images/bench.ts --port "$port" --pid "$pid" --dir "$dir" --size-mib "$size_mib" \
+  bench/images/bench.ts --port "$port" --pid "$pid" --registry-pid "$REGISTRY_TMP_PID" --dir "$dir" --size-mib "$size_mib" \
   --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane"

@@ -328,7 +328,16 @@ export interface Config {
       /** Notebook service (GenericOAuthenticator; integrations/jupyterhub). */
       jupyterhub?: KnotIntegrationConfig;
       /** Workflow service (argo server --auth-mode=sso). */
-      argoWorkflows?: KnotIntegrationConfig;
+      argoWorkflows?: KnotIntegrationConfig & {
+        /**
+         * A ClusterRole holding the workflow rights (the Helm chart makes
+         * one): each profile's Argo account is bound to it in the profile's
+         * namespace, so the portal needs only `bind` on it, not the rights
+         * themselves. Without it, a Role with those rights is written into
+         * each profile namespace (the portal must then hold them there).
+         */
+        clusterRole?: string;
+      };
       /** Container image and service template registry (auth_mode oidc_auth). */
       harbor?: KnotIntegrationConfig & {
         /**

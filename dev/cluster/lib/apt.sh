@@ -9,8 +9,18 @@ knot_cluster_apt_ensure() { # <command-or-path> <package> [<command-or-path> <pa
   [ ${#missing[@]} -eq 0 ] && return 0
   printf '[cluster] installing Debian packages: %s\n' "${missing[*]}" >&2
   local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  # Several checkouts may install at once: wait for dpkg's lock, don't fail.
-  $sudo apt-get update -qq -o DPkg::Lock::Timeout=600
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
-    --no-install-recommends "${missing[@]}" >/dev/null
+  # Several checkouts may install at once: ours queue on one lock file;
+  # another apt (whose lists lock DPkg::Lock::Timeout does not cover in
+  # `apt-get update`) is waited for by retrying, up to 10 minutes.
+  local try
+  for try in $(seq 1 120); do
+    if flock /var/lock/knot-apt.lock sh -c "$sudo apt-get update -qq -o DPkg::Lock::Timeout=600 &&
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+        --no-install-recommends $(printf '%q ' "${missing[@]}") >/dev/null"; then
+      return 0
+    fi
+    printf '[cluster] apt is busy or failed (try %d); retrying in 5 s\n' "$try" >&2
+    sleep 5
+  done
+  return 1
 }

@@ -486,6 +486,84 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
   }
 });
 
+test("knot chart: with Argo Workflows, the portal may bind the chart's Argo ClusterRole and holds no workflow rights itself", async t => {
+  const ns = await freshNamespace(t, 'argo');
+  const release = uniqueName('kt');
+  const portal = `${release}-knot-portal`;
+  const argoRole = `${release}-knot-argo-workflows`;
+  const rbac = (
+    await helm([
+      'template',
+      release,
+      chart,
+      '-n',
+      ns,
+      '--kube-version',
+      await kubeVersion(),
+      '--set',
+      `knot.namespacePrefix=${release}-`,
+      '--set',
+      'knot.integrations.argoWorkflows.url=https://argo.example',
+      '--set',
+      'knot.integrations.argoWorkflows.oidc.existingSecret=argo-oidc',
+      '--show-only',
+      'templates/portal-rbac.yaml',
+    ])
+  ).stdout;
+  t.after(() =>
+    kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], {
+      input: rbac,
+      allowFail: true,
+    }),
+  );
+  await kubectl(['apply', '-f', '-'], { input: rbac });
+  const bind = name => ({
+    group: 'rbac.authorization.k8s.io',
+    resource: 'clusterroles',
+    name,
+    verb: 'bind',
+  });
+  const workflows = (verb, namespace) => ({
+    namespace,
+    group: 'argoproj.io',
+    resource: 'workflows',
+    verb,
+  });
+  const checks = [
+    bind(argoRole),
+    bind('cluster-admin'),
+    bind('argo-aggregate-to-admin'),
+    ...['create', 'list', 'delete'].flatMap(verb => [
+      workflows(verb, 'kube-system'),
+      workflows(verb, `${release}-alice`),
+      workflows(verb, undefined),
+    ]),
+    {
+      group: 'rbac.authorization.k8s.io',
+      resource: 'roles',
+      namespace: 'kube-system',
+      verb: 'create',
+    },
+    {
+      group: 'rbac.authorization.k8s.io',
+      resource: 'clusterroles',
+      verb: 'escalate',
+    },
+  ];
+  const granted = await waitFor('the portal ClusterRoleBinding', async () => {
+    const got = await allowed(
+      `system:serviceaccount:${ns}:${portal}`,
+      ns,
+      checks,
+    );
+    return got.size > 0 ? got : false;
+  });
+  assert.deepEqual(
+    [...granted],
+    [`|rbac.authorization.k8s.io|clusterroles||${argoRole}|bind`],
+  );
+});
+
 test('knot chart: its appVersion is the tag dev/images/build.sh gives both images', () => {
   const images = readFileSync(
     join(testDir, '..', '..', 'images', 'images.env'),

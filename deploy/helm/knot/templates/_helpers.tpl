@@ -79,6 +79,12 @@ https://kubernetes.default.svc
 {{- end -}}
 {{- end -}}
 
+{{- /* The ClusterRole Argo Workflows' per-profile accounts are bound to. */ -}}
+{{- define "knot.argoWorkflowsRole" -}}{{ include "knot.fullname" . }}-argo-workflows{{- end -}}
+
+{{- /* KNOT_INTEGRATION_<NAME>_OIDC_SECRET: the env of an integration's client secret. */ -}}
+{{- define "knot.integrationSecretEnv" -}}KNOT_INTEGRATION_{{ . | snakecase | upper }}_OIDC_SECRET{{- end -}}
+
 {{/* URL-prefix mode: the services' host (default services.<domain>). */}}
 {{- define "knot.servicesHost" -}}
 {{- .Values.exposure.host | default (printf "services.%s" .Values.domain) -}}

@@ -26,13 +26,14 @@ export interface SpooledFile {
 export interface BlobSink {
   /**
    * Stores (or skips, when the registry has it) the blob `digest`; `body`
-   * must be read to its end, and `verify` called after to check it.
+   * must be read to its end. The reader does not hash it: a blob pushed
+   * to the registry is checked by the registry, one skipped by
+   * {@link drainChecked}.
    */
   blob(
     digest: string,
     size: number,
     body: AsyncIterable<Buffer>,
-    verify: () => string,
   ): Promise<void>;
 }
 
@@ -145,14 +146,7 @@ export async function readImageArchive(
       contents.small.set(entry.name, Buffer.concat(parts));
     } else if (addressed) {
       const digest = `sha256:${addressed[1]}`;
-      const check = digester(digest);
-      const body = (async function* hashed() {
-        for await (const part of entry.body) {
-          check.update(part);
-          yield part;
-        }
-      })();
-      await options.sink.blob(digest, entry.size, body, check.verify);
+      await options.sink.blob(digest, entry.size, entry.body);
       contents.streamed.set(digest, entry.size);
     } else {
       const file = path.join(
@@ -180,6 +174,16 @@ export async function readImageArchive(
     }
   }
   return contents;
+}
+
+/** Reads `body` to its end; refuses it (400) unless its digest is `digest`. */
+export async function drainChecked(
+  body: AsyncIterable<Buffer>,
+  digest: string,
+): Promise<void> {
+  const check = digester(digest);
+  for await (const part of body) check.update(part);
+  check.verify();
 }
 
 /** The digest of bytes in memory. */

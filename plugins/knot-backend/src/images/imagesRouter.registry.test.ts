@@ -250,6 +250,29 @@ describe('images API against an authenticated registry', () => {
     expect((await tagsOf('alice/tools')).sort()).toEqual(['v1', 'v2']);
   });
 
+  it('checks a layer it skips: the registry, which checks what it stores, does not see it', async () => {
+    const first = await upload(
+      'alice',
+      'alice/held',
+      'v1',
+      archives['oci.tar'],
+    );
+    expect(first.status).toBe(201);
+    const from = (await registry.requests()).length;
+    const res = await upload(
+      'alice',
+      'alice/held',
+      'v2',
+      archives['oci-tampered.tar'],
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /corrupt: the content of sha256:\w+ does not match its digest \(it is sha256:/,
+    );
+    expect(await blobUploads(from)).toHaveLength(0);
+    expect(await tagsOf('alice/held')).toEqual(['v1']);
+  });
+
   describe('refuses an archive over knot.images.maxUploadBytes with 413, storing nothing', () => {
     const oversized = Buffer.alloc(9 * MiB, 7);
     const refused = async (res: { status: number; text: string }) => {

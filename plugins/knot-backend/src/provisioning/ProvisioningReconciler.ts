@@ -67,6 +67,15 @@ const NAMESPACE_KINDS: ReadonlyArray<[apiVersion: string, kind: string]> = [
   ['v1', 'Secret'],
 ];
 
+/** Whether a RoleBinding wants another role than the live one has. */
+function roleRefChanged(desired: KnotObject, existing: LiveObject): boolean {
+  if (desired.kind !== 'RoleBinding') return false;
+  const want = desired.roleRef as { kind?: string; name?: string } | undefined;
+  const have = (existing as { roleRef?: { kind?: string; name?: string } })
+    .roleRef;
+  return want?.kind !== have?.kind || want?.name !== have?.name;
+}
+
 function key(kind: string, name: string, namespace?: string): string {
   return `${kind}/${namespace ?? ''}/${name}`;
 }
@@ -264,20 +273,25 @@ export class ProvisioningReconciler {
   private async observe(labelSelector: string): Promise<Observed> {
     const observed: Observed = new Map();
     await Promise.all(
-      [...KINDS, ...(this.options.config.argoWorkflows ? ARGO_KINDS : [])].map(
-        async ([apiVersion, kind]) => {
-          for (const item of await this.kube.list(
-            apiVersion,
-            kind,
-            labelSelector,
-          )) {
-            observed.set(
-              key(kind, item.metadata!.name!, item.metadata?.namespace),
-              item,
-            );
-          }
-        },
-      ),
+      [
+        ...KINDS,
+        // With a ClusterRole (chart) there is no Role to observe.
+        ...(this.options.config.argoWorkflows &&
+        !this.options.config.argoWorkflowsClusterRole
+          ? ARGO_KINDS
+          : []),
+      ].map(async ([apiVersion, kind]) => {
+        for (const item of await this.kube.list(
+          apiVersion,
+          kind,
+          labelSelector,
+        )) {
+          observed.set(
+            key(kind, item.metadata!.name!, item.metadata?.namespace),
+            item,
+          );
+        }
+      }),
     );
     return observed;
   }
@@ -567,6 +581,16 @@ export class ProvisioningReconciler {
         removedQuotaResource(desired, existing));
     if (existing && !drift) return existing;
     try {
+      if (existing && roleRefChanged(desired, existing)) {
+        // A binding's roleRef cannot be changed in place (e.g. Argo's
+        // account moving from its Role to the chart's ClusterRole).
+        await this.kube.delete(
+          desired.apiVersion,
+          desired.kind,
+          desired.metadata.name,
+          desired.metadata.namespace,
+        );
+      }
       const live = await this.kube.apply(desired);
       actions.push({
         profile,

@@ -17,10 +17,12 @@ import {
   formAction,
   loadOpenidClient,
   removeProvisionedProfiles,
+  runHelm,
   testKubeconfig,
   TestBrowser,
 } from '@knot-platform/knot-test-utils';
 import express from 'express';
+import { parseAllDocuments } from 'yaml';
 import {
   knotClaimsFor,
   storeAccountSource,
@@ -31,6 +33,7 @@ import {
   ARGO_ACCOUNT,
   ARGO_RBAC_RULE,
   ARGO_RBAC_RULE_PRECEDENCE,
+  ARGO_ROLE_RULES,
   ARGO_TOKEN_SECRET,
 } from './argoWorkflows';
 import { KubeObjects } from './KubeObjects';
@@ -352,5 +355,79 @@ describeWithCluster('Argo Workflows accounts of every profile', () => {
       () => true,
     );
     expect(gone).toBe(true);
+  });
+
+  it('binds the accounts to a configured ClusterRole instead (the chart), replacing the Role binding', async () => {
+    // The chart's own ClusterRole, rendered with the integration on (the
+    // --kube-version keeps the render offline), under this run's name.
+    const chart = path.resolve(__dirname, '../../../../deploy/helm/knot');
+    const rendered = await runHelm([
+      'template',
+      'kt',
+      chart,
+      '--kube-version',
+      '1.36.0',
+      '--set',
+      'knot.integrations.argoWorkflows.url=https://argo.example',
+      '--set',
+      'knot.integrations.argoWorkflows.oidc.existingSecret=argo-oidc',
+      '--show-only',
+      'templates/portal-rbac.yaml',
+    ]);
+    const chartRole = parseAllDocuments(rendered)
+      .map(doc => doc.toJS())
+      .find(
+        o =>
+          o?.kind === 'ClusterRole' &&
+          o.metadata.name === 'kt-knot-argo-workflows',
+      );
+    expect(chartRole.rules).toEqual(ARGO_ROLE_RULES);
+    const clusterRole = `knot-argo-${run}`;
+    await rbac.createClusterRole({
+      body: { metadata: { name: clusterRole }, rules: chartRole.rules },
+    });
+    try {
+      const chartReconciler = new ProvisioningReconciler({
+        kube: new KubeObjects(clients),
+        source: { listProfiles: async () => profiles },
+        config: { ...config, argoWorkflowsClusterRole: clusterRole },
+        logger: mockServices.logger.mock(),
+      });
+      for (const name of [alice, team]) {
+        const report = await chartReconciler.reconcileProfile(name);
+        expect(report.actions.filter(a => a.action === 'failed')).toEqual([]);
+        const binding = await rbac.readNamespacedRoleBinding({
+          namespace: ns(name),
+          name: ARGO_ACCOUNT,
+        });
+        expect(binding.roleRef).toMatchObject({
+          kind: 'ClusterRole',
+          name: clusterRole,
+        });
+      }
+      // The same confinement through the ClusterRole: own namespace only.
+      for (const owner of [alice, team]) {
+        for (const namespace of [ns(alice), ns(team), ns(bob), 'default']) {
+          for (const [check, inOwn] of CHECKS) {
+            expect({
+              owner,
+              namespace,
+              check,
+              allowed: await allowed(ns(owner), namespace, check),
+            }).toEqual({
+              owner,
+              namespace,
+              check,
+              allowed: inOwn && namespace === ns(owner),
+            });
+          }
+        }
+      }
+      // Nothing left to do on a second pass.
+      const again = await chartReconciler.reconcileProfile(alice);
+      expect(again.actions).toEqual([]);
+    } finally {
+      await rbac.deleteClusterRole({ name: clusterRole });
+    }
   });
 });

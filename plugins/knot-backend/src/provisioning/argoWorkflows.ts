@@ -62,14 +62,17 @@ export function argoRbacRule(target: ProvisioningTarget): string {
 }
 
 /**
- * The profile's Argo account, its token Secret, Role and RoleBinding; they
- * go with the namespace. A deactivated profile keeps the account but loses
- * the binding, like Knot's own.
+ * The profile's Argo account, its token Secret, and its RoleBinding to the
+ * workflow rights: the Role below, or `clusterRole` when configured (then
+ * no Role is written, and the portal needs only `bind` on that ClusterRole,
+ * not the rights). They go with the namespace. A deactivated profile keeps
+ * the account but loses the binding, like Knot's own.
  */
 export function argoWorkflowsObjects(
   target: ProvisioningTarget,
   namespace: string,
   labels: Record<string, string>,
+  clusterRole?: string,
 ): {
   objects: KnotObject[];
   /** The token Secret: after its ServiceAccount exists. */
@@ -91,13 +94,15 @@ export function argoWorkflowsObjects(
         [ARGO_RBAC_RULE_PRECEDENCE]: ARGO_PRECEDENCE,
       }),
     },
-    {
+  ];
+  if (!clusterRole) {
+    objects.push({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: meta(ARGO_ACCOUNT),
       rules: ARGO_ROLE_RULES,
-    },
-  ];
+    });
+  }
   const afterObjects: KnotObject[] = [
     {
       apiVersion: 'v1',
@@ -121,8 +126,8 @@ export function argoWorkflowsObjects(
     metadata: meta(ARGO_ACCOUNT),
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
-      kind: 'Role',
-      name: ARGO_ACCOUNT,
+      kind: clusterRole ? 'ClusterRole' : 'Role',
+      name: clusterRole ?? ARGO_ACCOUNT,
     },
     subjects: [{ kind: 'ServiceAccount', name: ARGO_ACCOUNT, namespace }],
   });

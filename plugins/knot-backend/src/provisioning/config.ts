@@ -69,6 +69,8 @@ export interface ProvisioningConfig {
    * each profile gets the account Argo's SSO RBAC maps its members to.
    */
   argoWorkflows: boolean;
+  /** `knot.integrations.argoWorkflows.clusterRole` (argoWorkflows.ts). */
+  argoWorkflowsClusterRole?: string;
   /**
    * `knot.images.registry` with credentials: each profile namespace gets
    * them as its pull secret (registryPullSecret.ts).
@@ -186,6 +188,9 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       : undefined,
     argoWorkflows: readIntegrations(config).some(
       integration => integration.name === 'argoWorkflows',
+    ),
+    argoWorkflowsClusterRole: config.getOptionalString(
+      'knot.integrations.argoWorkflows.clusterRole',
     ),
     registryPullSecret: registryPullCredentials(config),
     profiles: (provisioning?.getOptionalConfigArray('profiles') ?? []).map(

@@ -314,7 +314,12 @@ export function profileManifests(
   // Secrets after the RoleBinding that lets an in-cluster portal write them.
   const afterObjects: KnotObject[] = pull ? [pull.secret] : [];
   if (config.argoWorkflows) {
-    const argo = argoWorkflowsObjects(target, ns, labels);
+    const argo = argoWorkflowsObjects(
+      target,
+      ns,
+      labels,
+      config.argoWorkflowsClusterRole,
+    );
     objects.push(...argo.objects);
     afterObjects.push(...argo.afterObjects);
     absent.push(...argo.absent);
