@@ -395,6 +395,41 @@ export interface Config {
        * scheme's default (the local cluster's Traefik).
        */
       urlPort?: number;
+      /**
+       * Where users' services are reached. `subdomain` (the default):
+       * `<service>-<user>.<knot.ingress.domain>`, which needs wildcard DNS
+       * and a wildcard certificate. `prefix`: under URL prefixes of one
+       * host, `<urlScheme>://<host><pathPrefix>/<service>-<user>/`, with
+       * the same owner-only sign-in. Apps must then serve under their
+       * base path (charts get it as `knot.basePath`). The webhook must be
+       * given the same settings (`ingress.exposure`). All services then
+       * share one origin: a service's page can call the viewer's other
+       * services with the viewer's session (deploy/README.md).
+       */
+      exposure?: {
+        /** @default subdomain */
+        mode?: 'subdomain' | 'prefix';
+        /**
+         * Prefix mode: the host serving every service. Keep it a host of
+         * its own (the default, `services.<knot.ingress.domain>`): services
+         * on the portal's host share the portal's origin, so a service's
+         * script could read the portal's storage and call its API with the
+         * session of whoever opens it (an owner, or a user it is shared
+         * with). The portal's host is refused unless `allowPortalHost`.
+         */
+        host?: string;
+        /**
+         * Prefix mode: the path every service lives under.
+         * @default /services
+         */
+        pathPrefix?: string;
+        /**
+         * Prefix mode: serve services on the portal's own host (same
+         * origin as the portal: see `host`). A warning is logged at start.
+         * @default false
+         */
+        allowPortalHost?: boolean;
+      };
       /** Platform URLs handed to charts as knot.* values when set. */
       urls?: {
         argoWorkflowsUrl?: string;

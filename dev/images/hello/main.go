@@ -8,7 +8,9 @@
 //
 // Environment: MESSAGE, POD_NAME (else the hostname), NODE_NAME,
 // KNOT_PRIVATE_DIR (default /private), KNOT_SHARED_DIR (default /shared),
-// KNOT_DATASETS_DIR (default /mnt/datasets), PORT (default 8080), USER_HEADER (default X-Knot-User).
+// KNOT_DATASETS_DIR (default /mnt/datasets), PORT (default 8080), USER_HEADER (default X-Knot-User),
+// BASE_PATH (default /): the path the page is served under besides the root
+// (Knot's URL-prefix mode, e.g. /services/hello-alice/).
 package main
 
 import (
@@ -21,6 +23,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -147,7 +150,16 @@ func main() {
 			log.Printf("render: %v", err)
 		}
 	})
-	srv := &http.Server{Addr: ":" + env("PORT", "8080"), Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Under BASE_PATH as well as at the root (the probes ask the root).
+	handler := http.Handler(mux)
+	if base := strings.TrimSuffix(env("BASE_PATH", "/"), "/"); base != "" {
+		root := http.NewServeMux()
+		root.Handle(base+"/", http.StripPrefix(base, mux))
+		root.Handle(base, http.RedirectHandler(base+"/", http.StatusFound))
+		root.Handle("/", mux)
+		handler = root
+	}
+	srv := &http.Server{Addr: ":" + env("PORT", "8080"), Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

@@ -7,6 +7,10 @@ import {
   FORWARD_AUTH_USER_HEADER,
   KNOT_OPTIONAL_URL_NAMES,
   SERVICE_SIGN_IN_PATH,
+  DEFAULT_SERVICE_PATH_PREFIX,
+  type ServicePrefixExposure,
+  normalizeHost,
+  normalizePathPrefix,
   SERVICE_SIGN_IN_RETURN_PARAM,
   PRIVATE_MOUNT_PATH,
   SHARED_MOUNT_PATH,
@@ -71,6 +75,12 @@ export interface WebhookConfig {
   ingress: {
     /** Services live at `<anything>-<user>.<domain>`. */
     domain: string;
+    /**
+     * URL-prefix mode (`ingress.exposure`): services at
+     * `<host><pathPrefix>/<anything>-<user>/`; subdomain mode when unset.
+     * The same as the backend's `knot.services.exposure`.
+     */
+    prefix?: ServicePrefixExposure;
     /** Handed to containers as KNOT_INGRESS_URL (the portal's URL). */
     url: string;
     /** The controller serving profiles' Ingresses. */
@@ -137,6 +147,44 @@ function num(value: unknown, what: string): number | undefined {
     throw new Error(`knot-webhook config: ${what} must be a number`);
   }
   return n;
+}
+
+/** `ingress.exposure` (KNOT_WEBHOOK_EXPOSURE_*): the prefix, in prefix mode. */
+function readExposure(
+  input: any,
+  env: NodeJS.ProcessEnv,
+  domain: string,
+): ServicePrefixExposure | undefined {
+  const mode =
+    str(env.KNOT_WEBHOOK_EXPOSURE_MODE, 'KNOT_WEBHOOK_EXPOSURE_MODE') ??
+    str(input.ingress?.exposure?.mode, 'ingress.exposure.mode') ??
+    'subdomain';
+  if (mode === 'subdomain') return undefined;
+  if (mode !== 'prefix') {
+    throw new Error(
+      `knot-webhook config: ingress.exposure.mode must be "subdomain" or "prefix", not "${mode}"`,
+    );
+  }
+  const rawHost =
+    str(env.KNOT_WEBHOOK_EXPOSURE_HOST, 'KNOT_WEBHOOK_EXPOSURE_HOST') ??
+    str(input.ingress?.exposure?.host, 'ingress.exposure.host') ??
+    `services.${domain}`;
+  const host = normalizeHost(rawHost);
+  if (!host || rawHost.includes(':')) {
+    throw new Error(
+      `knot-webhook config: ingress.exposure.host must be a host name without a port, not "${rawHost}"`,
+    );
+  }
+  const pathPrefix = normalizePathPrefix(
+    str(
+      env.KNOT_WEBHOOK_EXPOSURE_PATH_PREFIX,
+      'KNOT_WEBHOOK_EXPOSURE_PATH_PREFIX',
+    ) ??
+      str(input.ingress?.exposure?.pathPrefix, 'ingress.exposure.pathPrefix') ??
+      DEFAULT_SERVICE_PATH_PREFIX,
+    'knot-webhook config: ingress.exposure.pathPrefix',
+  );
+  return { host, pathPrefix };
 }
 
 /**
@@ -243,10 +291,13 @@ export function resolveConfig(
     );
   }
 
+  const exposure = readExposure(input, env, domain.toLowerCase());
+
   return {
     namespacePrefix: prefix,
     ingress: {
       domain: domain.toLowerCase(),
+      ...(exposure && { prefix: exposure }),
       url: ingressUrl,
       controller: controller as IngressController,
       className:

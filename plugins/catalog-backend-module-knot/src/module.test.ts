@@ -75,9 +75,9 @@ describe('catalogModuleKnot', () => {
       config: { knot: { services: { chartsDir: BUNDLED_CHARTS_DIR } } },
     });
     const wanted = [
-      'knot-file-browser-1-0-0',
-      'knot-hello-kubernetes-1-0-1',
-      'knot-jupyter-notebook-1-0-0',
+      'knot-file-browser-1-0-1',
+      'knot-hello-kubernetes-1-0-2',
+      'knot-jupyter-notebook-1-0-1',
     ];
     const templateNames = async (): Promise<string[]> => {
       const res = await request(server)

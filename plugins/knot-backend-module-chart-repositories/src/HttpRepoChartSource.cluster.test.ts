@@ -107,9 +107,9 @@ describeWithCluster('HttpRepoChartSource with a real helm repository', () => {
       (i: { entity: Entity }) => i.entity,
     );
     expect(templates.map(t => t.metadata.name)).toEqual([
-      'knot-file-browser-1-0-0',
-      'knot-hello-kubernetes-1-0-1',
-      'knot-jupyter-notebook-1-0-0',
+      'knot-file-browser-1-0-1',
+      'knot-hello-kubernetes-1-0-2',
+      'knot-jupyter-notebook-1-0-1',
       'knot-remote-0-3-0',
       'knot-remote-0-2-0',
     ]);

@@ -124,13 +124,28 @@ export const knotPlugin = createBackendPlugin({
 
         // Identity: users and teams; who is an admin. A new profile's name
         // must not take another profile's service hostnames.
+        // URL-prefix mode: a prefix is addressed as `<service>-<profile>.<host>`,
+        // so the hostname rule reads it with the prefix host as its domain.
+        const addressDomain = exposure.prefix?.host ?? exposure.domain;
+        if (exposure.servicesOnPortalHost) {
+          logger.warn(
+            `Users' services are served on the portal's own host (${exposure.prefix?.host}, knot.services.exposure.allowPortalHost): they share the portal's origin, so a service's script can act in the portal with the session of whoever opens it. Prefer a host of its own`,
+          );
+        }
         const hostClaims = new ServiceHostClaimsReader(
           kubernetes,
           namespacePrefix,
+          undefined,
+          exposure.prefix,
         );
         const store = await UserStore.create({
           database: deps.database,
-          nameCheck: serviceHostNameCheck(hostClaims, exposure.domain, logger),
+          nameCheck: serviceHostNameCheck(
+            hostClaims,
+            addressDomain,
+            logger,
+            exposure.prefix,
+          ),
         });
         await ensureFirstAdmin(knot.identity.firstAdmin, store, logger);
         // Knot's own tables besides the user store's: audit, shares, teams
@@ -417,12 +432,16 @@ export const knotPlugin = createBackendPlugin({
               deps.auth,
               knot.forwardAuth.cookieName,
             ),
-            owners: new IngressHostOwnerResolver(hostClaims, exposure.domain),
+            owners: new IngressHostOwnerResolver(hostClaims, addressDomain),
             access,
             shares: shareAccess,
             auth: deps.auth,
             httpAuth,
             domain: exposure.domain,
+            prefix: exposure.prefix && {
+              ...exposure.prefix,
+              onPortalHost: exposure.servicesOnPortalHost,
+            },
             signInUrl: knot.forwardAuth.signInUrl,
             cookieName: knot.forwardAuth.cookieName,
             secureCookie: exposure.scheme === 'https',

@@ -1,3 +1,4 @@
+import type { ServicePrefixExposure } from './servicePrefixes';
 /**
  * Names on charts (Chart.yaml annotations) and on the Templates Knot makes
  * of them, shared by the chart sources, the knot plugin and the permission
@@ -57,4 +58,6 @@ export interface QuotaFitFieldOptions {
 export interface ServiceNameFieldOptions {
   domain: string;
   scheme: string;
+  /** URL-prefix mode: services at `<host><pathPrefix>/<name>-<profile>/`. */
+  prefix?: ServicePrefixExposure;
 }

@@ -46,6 +46,37 @@ describe('newProfileNameProblem', () => {
   });
 });
 
+describe('newProfileNameProblem in URL-prefix mode', () => {
+  const prefix = { host: 'services.example.org', pathPrefix: '/services' };
+  const claims = new ServiceHostClaims(
+    [namespace('doe')],
+    [
+      {
+        metadata: { namespace: 'knot-doe' },
+        spec: {
+          rules: [
+            {
+              host: 'services.example.org',
+              http: { paths: [{ path: '/services/my-app-john-doe' }] },
+            },
+          ],
+        },
+      },
+    ],
+    'knot-',
+    prefix,
+  );
+
+  it("refuses a name that would read another profile's prefix, naming the prefix", () => {
+    expect(newProfileNameProblem('john-doe', prefix.host, claims, prefix)).toBe(
+      "The name 'john-doe' cannot be used: the address services.example.org/services/my-app-john-doe/ of another profile's service would then read as a service of 'john-doe'. Please choose another name",
+    );
+    expect(
+      newProfileNameProblem('alice', prefix.host, claims, prefix),
+    ).toBeUndefined();
+  });
+});
+
 describe('ServiceHostClaims.releaseAt', () => {
   const helm = (profile: string, host: string, release?: string) => ({
     metadata: {

@@ -2,6 +2,11 @@ import { KNOT_NAMESPACE_ENABLED, KNOT_NAMESPACE_LABEL } from './labels';
 import { hostProfile, normalizeHost } from './hostnames';
 import { namespaceProfile } from './profiles';
 import { HELM_RELEASE_NAME_ANNOTATION } from './sharing';
+import {
+  type AddressIngress,
+  type ServicePrefixExposure,
+  ingressPrefixAddresses,
+} from './servicePrefixes';
 
 /** The parts of a Namespace the claims read. */
 export interface ClaimNamespace {
@@ -15,10 +20,7 @@ export interface ClaimIngress {
     namespace?: string;
     annotations?: Record<string, string>;
   };
-  spec?: {
-    rules?: { host?: string }[];
-    tls?: { hosts?: string[] }[];
-  };
+  spec?: AddressIngress['spec'];
 }
 
 /** Every host an Ingress names (rules and TLS sections), normalised. */
@@ -52,6 +54,8 @@ export class ServiceHostClaims {
     namespaces: readonly ClaimNamespace[],
     ingresses: readonly ClaimIngress[],
     namespacePrefix: string,
+    /** URL-prefix mode: Ingresses of the prefix host name addresses. */
+    prefix?: ServicePrefixExposure,
   ) {
     for (const ns of namespaces) {
       const name = ns.metadata?.name;
@@ -66,7 +70,10 @@ export class ServiceHostClaims {
     }
     for (const ingress of ingresses) {
       const namespace = ingress.metadata?.namespace ?? '';
-      for (const host of ingressHostNames(ingress)) {
+      const names = prefix
+        ? ingressPrefixAddresses(ingress, prefix)
+        : ingressHostNames(ingress);
+      for (const host of names) {
         if (!this.byHost.has(host)) this.byHost.set(host, new Set());
         this.byHost.get(host)!.add(namespace);
         if (!this.releasesByHost.has(host)) {
@@ -126,7 +133,16 @@ export function newProfileNameProblem(
   name: string,
   domain: string,
   claims: ServiceHostClaims,
+  /** URL-prefix mode: addresses are shown as the prefixes they stand for. */
+  prefix?: ServicePrefixExposure,
 ): string | undefined {
+  const shown = (address: string) =>
+    prefix && address.endsWith(`.${prefix.host}`)
+      ? `${prefix.host}${prefix.pathPrefix}/${address.slice(
+          0,
+          -prefix.host.length - 1,
+        )}/`
+      : address;
   for (const host of claims.hosts()) {
     const others = claims
       .claimants(host)
@@ -138,7 +154,9 @@ export function newProfileNameProblem(
       p => p === name || claims.profileExists(p),
     );
     if (reader === name) {
-      return `The name '${name}' cannot be used: the address ${host} of another profile's service would then read as a service of '${name}'. Please choose another name`;
+      return `The name '${name}' cannot be used: the address ${shown(
+        host,
+      )} of another profile's service would then read as a service of '${name}'. Please choose another name`;
     }
   }
   return undefined;

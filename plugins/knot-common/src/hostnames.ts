@@ -1,4 +1,5 @@
 import { USERNAME_PATTERN } from './profiles';
+import type { ServicePrefixExposure } from './servicePrefixes';
 
 /**
  * The service hostname rule (seeds: "Service exposure"): a profile's service
@@ -18,6 +19,12 @@ export interface ServiceExposure {
    * cluster's ingress on an unprivileged port).
    */
   port?: number;
+  /**
+   * URL-prefix mode (`servicePrefixes.ts`): services at
+   * `<scheme>://<host><pathPrefix>/<service>-<profile>/`; subdomain mode
+   * when unset.
+   */
+  prefix?: ServicePrefixExposure;
 }
 
 /** `<service>-<profile>.<domain>` */
@@ -29,15 +36,22 @@ export function serviceHostname(
   return `${service}-${profile}.${domain}`;
 }
 
-/** `<scheme>://<service>-<profile>.<domain>[:<port>]/` */
+/**
+ * `<scheme>://<service>-<profile>.<domain>[:<port>]/`, or in prefix mode
+ * `<scheme>://<host>[:<port>]<pathPrefix>/<service>-<profile>/`.
+ */
 export function serviceUrl(
   service: string,
   profile: string,
   exposure: ServiceExposure,
 ): string {
-  const host = serviceHostname(service, profile, exposure.domain);
+  const { prefix } = exposure;
+  const host = prefix
+    ? prefix.host
+    : serviceHostname(service, profile, exposure.domain);
+  const path = prefix ? `${prefix.pathPrefix}/${service}-${profile}/` : '/';
   // URL drops the scheme's default port itself.
-  const url = new URL(`${exposure.scheme}://${host}/`);
+  const url = new URL(`${exposure.scheme}://${host}${path}`);
   if (exposure.port !== undefined) url.port = String(exposure.port);
   return url.toString();
 }

@@ -25,6 +25,7 @@ export * from './profiles';
 export * from './provisioning';
 export * from './quotas';
 export * from './services';
+export * from './servicePrefixes';
 export * from './sharing';
 export * from './teams';
 export * from './users';

@@ -1,7 +1,7 @@
 /** API shapes and names of Knot services (deployed Helm releases). */
 import type { SerializedError } from '@backstage/errors';
 import { profileKnotValues, type KnotOptionalUrls } from './environment';
-import { serviceHostname } from './hostnames';
+import { type ServiceExposure, serviceHostname, serviceUrl } from './hostnames';
 import type { KnotServiceIdle } from './idleStop';
 import { PRIVATE_VOLUME_CLAIM, SHARED_VOLUME_CLAIM } from './profiles';
 
@@ -182,14 +182,29 @@ export function releaseKnotValues(options: {
   namespace: string;
   /** The parent domain of service hostnames. */
   domain: string;
+  /** `https` unless set (the service URL's scheme). */
+  scheme?: string;
+  port?: number;
+  /** URL-prefix mode: the host and path prefix services live under. */
+  prefix?: ServiceExposure['prefix'];
   /** The portal's URL. */
   ingressUrl: string;
   urls?: KnotOptionalUrls;
 }): Record<string, unknown> {
-  const { release, profile, namespace, domain } = options;
+  const { release, profile, namespace, domain, prefix } = options;
   return {
     enabled: true,
-    hostname: serviceHostname(release, profile, domain),
+    // The host the service's Ingress names, and the path the app is served
+    // under (`/` on its own subdomain): apps that build links (Jupyter's
+    // base_url) need both.
+    hostname: prefix ? prefix.host : serviceHostname(release, profile, domain),
+    basePath: prefix ? `${prefix.pathPrefix}/${release}-${profile}/` : '/',
+    url: serviceUrl(release, profile, {
+      domain,
+      scheme: options.scheme ?? 'https',
+      port: options.port,
+      prefix,
+    }),
     ...profileKnotValues({
       profile,
       namespace,

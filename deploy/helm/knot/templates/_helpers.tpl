@@ -84,3 +84,18 @@ https://kubernetes.default.svc
 
 {{- /* KNOT_INTEGRATION_<NAME>_OIDC_SECRET: the env of an integration's client secret. */ -}}
 {{- define "knot.integrationSecretEnv" -}}KNOT_INTEGRATION_{{ . | snakecase | upper }}_OIDC_SECRET{{- end -}}
+
+{{/* URL-prefix mode: the services' host (default services.<domain>). */}}
+{{- define "knot.servicesHost" -}}
+{{- .Values.exposure.host | default (printf "services.%s" .Values.domain) -}}
+{{- end -}}
+
+{{/* URL-prefix mode: knot.services.exposure (portal) = ingress.exposure (webhook). */}}
+{{- define "knot.exposure" -}}
+mode: prefix
+host: {{ include "knot.servicesHost" . | quote }}
+pathPrefix: {{ .Values.exposure.pathPrefix | default "/services" | quote }}
+{{- if .Values.exposure.allowPortalHost }}
+allowPortalHost: true
+{{- end }}
+{{- end -}}

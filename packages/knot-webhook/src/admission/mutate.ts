@@ -3,6 +3,7 @@ import { NO_DATASETS_LABEL } from '@knot-platform/plugin-knot-common';
 import type { WebhookConfig } from '../config';
 import type { DatasetLister } from '../datasets/DatasetLister';
 import { injectAuthAnnotations, optedOut } from '../mutation/ingressAuth';
+import { moveRulesToPrefix } from '../mutation/ingressPrefix';
 import { namespaceProfile } from '@knot-platform/plugin-knot-common';
 import { InjectionCache } from '../mutation/injection';
 import { injectIntoPodSpec } from '../mutation/podSpec';
@@ -46,7 +47,8 @@ export function requestNamespace(
  * Answers /mutate: Knot's storage, datasets and KNOT_* variables into pod
  * specs, SSO annotations onto ingresses (public ones, labelled
  * `knot-no-auth`, get forward-auth's public endpoint, which strips Knot's
- * credentials). The patch is the difference between
+ * credentials); in URL-prefix mode a profile's subdomain rules move to its
+ * prefixes. The patch is the difference between
  * the object and its mutated copy (fast-json-patch), so an object that has
  * everything already gets no patch.
  */
@@ -77,14 +79,23 @@ export async function mutate(
   let mutated: Record<string, any>;
   try {
     if (ingress) {
-      // Only metadata is written to (annotations are replaced as a whole).
+      // Only metadata is written to (annotations are replaced as a whole),
+      // and in URL-prefix mode the rules (copied).
+      const { prefix } = config.ingress;
       mutated = {
         ...object,
         metadata: isObject(object.metadata)
           ? { ...object.metadata }
           : object.metadata,
+        ...(prefix &&
+          isObject(object.spec) && {
+            spec: structuredClone(object.spec),
+          }),
       };
       injectAuthAnnotations(mutated, config.auth, config.ingress.controller);
+      if (prefix) {
+        moveRulesToPrefix(mutated, user, config.ingress.domain, prefix);
+      }
     } else {
       mutated = copyAlongPodSpec(kind, object);
       const template = podTemplateOf(kind, mutated);

@@ -10,6 +10,7 @@ import {
 import { checkHostPaths } from '../validation/hostPaths';
 import type { HostClaimsSource } from '../hostClaims/HostClaimsSource';
 import { checkIngressHosts } from '../validation/ingressHosts';
+import { checkIngressPrefixes } from '../validation/ingressPrefixes';
 import { checkIngressShape } from '../validation/ingressShape';
 import { requestNamespace } from './mutate';
 import {
@@ -23,7 +24,8 @@ import {
 /**
  * Answers /validate: hostPath volumes only inside the allowlist; a profile's
  * Ingresses only with hosts that belong to that profile alone (hostname rule
- * of knot-common, against the cluster's claims), no default backend, no
+ * of knot-common, against the cluster's claims; in URL-prefix mode only
+ * paths under the profile's own prefixes), no default backend, no
  * other IngressClass and only allowed annotations.
  */
 export async function validate(
@@ -55,15 +57,24 @@ export async function validate(
       const namespace = requestNamespace(request);
       const user = namespaceProfile(namespace, config.namespacePrefix);
       if (user && namespace) {
+        const { prefix } = config.ingress;
         message =
           checkIngressShape(object, config) ??
-          checkIngressHosts(
-            object,
-            user,
-            namespace,
-            config.ingress.domain,
-            await hostClaims.claims(),
-          );
+          (prefix
+            ? checkIngressPrefixes(
+                object,
+                user,
+                namespace,
+                prefix,
+                await hostClaims.claims(prefix),
+              )
+            : checkIngressHosts(
+                object,
+                user,
+                namespace,
+                config.ingress.domain,
+                await hostClaims.claims(),
+              ));
       }
     }
     return message ? deny(uid, message) : allow(uid);

@@ -2,6 +2,7 @@ import {
   type ClaimIngress,
   type ClaimNamespace,
   ServiceHostClaims,
+  type ServicePrefixExposure,
 } from '@knot-platform/plugin-knot-common';
 
 /**
@@ -10,7 +11,8 @@ import {
  * `knot: enabled` (Knot's provisioning sets the label; users cannot).
  */
 export interface HostClaimsSource {
-  claims(): Promise<ServiceHostClaims>;
+  /** In URL-prefix mode (`prefix`), Ingresses of the prefix host name addresses. */
+  claims(prefix?: ServicePrefixExposure): Promise<ServiceHostClaims>;
 }
 
 /** Fixed objects, for tests and the benchmark. */
@@ -21,11 +23,12 @@ export class StaticHostClaimsSource implements HostClaimsSource {
     private readonly namespacePrefix = 'knot-',
   ) {}
 
-  async claims(): Promise<ServiceHostClaims> {
+  async claims(prefix?: ServicePrefixExposure): Promise<ServiceHostClaims> {
     return new ServiceHostClaims(
       this.namespaces,
       this.ingresses,
       this.namespacePrefix,
+      prefix,
     );
   }
 }

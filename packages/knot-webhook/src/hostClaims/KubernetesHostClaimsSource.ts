@@ -3,6 +3,7 @@ import {
   KNOT_NAMESPACE_ENABLED,
   KNOT_NAMESPACE_LABEL,
   ServiceHostClaims,
+  type ServicePrefixExposure,
 } from '@knot-platform/plugin-knot-common';
 import { loadClientNode } from '../datasets/loadClientNode';
 import type { HostClaimsSource } from './HostClaimsSource';
@@ -33,7 +34,7 @@ export class KubernetesHostClaimsSource implements HostClaimsSource {
     );
   }
 
-  async claims(): Promise<ServiceHostClaims> {
+  async claims(prefix?: ServicePrefixExposure): Promise<ServiceHostClaims> {
     const [ingresses, namespaces] = await Promise.all([
       this.networking.listIngressForAllNamespaces(),
       this.core.listNamespace({
@@ -44,6 +45,7 @@ export class KubernetesHostClaimsSource implements HostClaimsSource {
       namespaces.items as any,
       ingresses.items as any,
       this.namespacePrefix,
+      prefix,
     );
   }
 }

@@ -57,12 +57,12 @@ describe('templateFromChart', () => {
     // of the action's input.
     expect(template.spec.parameters[1].properties.quotaFit).toMatchObject({
       'ui:field': 'KnotQuotaFit',
-      'ui:options': { chart: 'hello-kubernetes', version: '1.0.1' },
+      'ui:options': { chart: 'hello-kubernetes', version: '1.0.2' },
       'ui:backstage': { review: { show: false } },
     });
     expect(template.spec.steps[0].input).toEqual({
       chart: 'hello-kubernetes',
-      version: '1.0.1',
+      version: '1.0.2',
       name: '${{ parameters.name }}',
       profile: '${{ parameters.profile }}',
       values: '${{ parameters.values }}',

@@ -70,7 +70,11 @@ export function templateFromChart(
         name: {
           title: 'Name',
           type: 'string',
-          description: `Lower-case letters, digits and dashes; the service is reached at NAME-PROFILE.${options.exposure.domain}`,
+          description: `Lower-case letters, digits and dashes; the service is reached at ${
+            options.exposure.prefix
+              ? `${options.exposure.prefix.host}${options.exposure.prefix.pathPrefix}/NAME-PROFILE/`
+              : `NAME-PROFILE.${options.exposure.domain}`
+          }`,
           pattern: RELEASE_NAME_PATTERN,
           maxLength: MAX_RELEASE_NAME_LENGTH,
           default: defaultName,
@@ -79,6 +83,12 @@ export function templateFromChart(
           'ui:options': {
             domain: options.exposure.domain,
             scheme: options.exposure.scheme,
+            ...(options.exposure.prefix && {
+              prefix: {
+                host: options.exposure.prefix.host,
+                pathPrefix: options.exposure.prefix.pathPrefix,
+              },
+            }),
           } satisfies ServiceNameFieldOptions,
         },
         profile: {

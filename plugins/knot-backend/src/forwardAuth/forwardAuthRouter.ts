@@ -11,10 +11,14 @@ import {
   FORWARD_AUTH_PROFILE_HEADER,
   FORWARD_AUTH_USER_HEADER,
   SERVICE_SIGN_IN_RETURN_PARAM,
+  type ServicePrefixExposure,
+  normalizeHost,
+  servicePathClaim,
 } from '@knot-platform/plugin-knot-common';
 import type { HostOwnerResolver } from './HostOwnerResolver';
 import { type IngressController, forwardedRequest } from './ingressControllers';
 import { serviceCredentialHeaders } from './serviceCredentials';
+import { requestAddress } from './serviceAddress';
 import type { SessionVerifier } from './SessionVerifier';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
 import type { ShareAccess } from '../sharing/ServiceShareAccess';
@@ -34,6 +38,12 @@ export interface ForwardAuthRouterOptions {
   httpAuth: HttpAuthService;
   /** Services' parent domain: the session cookie is scoped to it. */
   domain: string;
+  /**
+   * URL-prefix mode: services under `<host><pathPrefix>/`; ownership is read
+   * from the path, the session cookie is scoped to the path prefix (and to
+   * the portal's host alone when services share it: `onPortalHost`).
+   */
+  prefix?: ServicePrefixExposure & { onPortalHost?: boolean };
   signInUrl: string;
   cookieName: string;
   secureCookie: boolean;
@@ -101,6 +111,14 @@ export function createForwardAuthRouter(
         );
       return;
     }
+    // Before anything else: a path that names no service (or could be read
+    // as another one) is refused whoever asks.
+    const target = requestAddress(forwarded, options.prefix);
+    if (!target.address) {
+      res.status(400).type('text/plain').send(target.problem);
+      return;
+    }
+    const address = target.address;
     const session = await options.sessions.sessionOf(req);
     if (!session) {
       const signIn = new URL(options.signInUrl);
@@ -111,7 +129,7 @@ export function createForwardAuthRouter(
     }
     let owner: string | undefined;
     try {
-      owner = await options.owners.ownerOf(forwarded.host);
+      owner = await options.owners.ownerOf(address);
     } catch (error) {
       options.logger?.warn(
         `forward-auth: cannot read the owners of service hosts: ${error}`,
@@ -123,7 +141,7 @@ export function createForwardAuthRouter(
       !!owner && (await options.access.canActAs(session.user, owner));
     if (
       !owner ||
-      !(mayActAs || (await sharedWith(session.user, owner, forwarded.host)))
+      !(mayActAs || (await sharedWith(session.user, owner, address)))
     ) {
       res
         .status(403)
@@ -134,7 +152,7 @@ export function createForwardAuthRouter(
     if (options.idle) {
       // Only those let in learn that it is stopped: after the access check.
       const stopped = await options.idle.stopper
-        .stoppedAt(owner, forwarded.host)
+        .stoppedAt(owner, address)
         .catch(() => undefined);
       if (stopped) {
         res
@@ -150,13 +168,25 @@ export function createForwardAuthRouter(
           );
         return;
       }
-      options.idle.tracker.touch(owner, forwarded.host);
+      options.idle.tracker.touch(owner, address);
     }
     res.set(serviceCredentialHeaders(req, options.cookieName, session));
     res.setHeader(FORWARD_AUTH_USER_HEADER, parseEntityRef(session.user).name);
     res.setHeader(FORWARD_AUTH_PROFILE_HEADER, owner);
     res.status(200).end();
   });
+
+  /** Whether a URL is one of a service: the way back after sign-in. */
+  const isServiceUrl = (url: URL, raw: string) => {
+    const { prefix } = options;
+    if (!prefix) return url.hostname.endsWith(`.${options.domain}`);
+    // The path as given: URL has resolved its dot segments already.
+    const path = raw.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+    return (
+      normalizeHost(url.host) === prefix.host &&
+      !!servicePathClaim(path || '/', prefix.pathPrefix).label
+    );
+  };
 
   // The portal calls this once signed in, so that browsers carry a session
   // to services on `*.<domain>` (the portal must itself be under <domain>).
@@ -176,7 +206,7 @@ export function createForwardAuthRouter(
       if (
         !url ||
         !['http:', 'https:'].includes(url.protocol) ||
-        !url.hostname.endsWith(`.${options.domain}`)
+        !isServiceUrl(url, rd)
       ) {
         throw new InputError(`Not a Knot service URL: ${rd}`);
       }
@@ -185,9 +215,12 @@ export function createForwardAuthRouter(
     const { token, expiresAt } = await options.auth.getLimitedUserToken(
       credentials,
     );
+    // Prefix mode: only requests under the prefix carry it; on the portal's
+    // own host, host-only (never the domain's other hosts).
+    const { prefix } = options;
     res.cookie(options.cookieName, token, {
-      domain: `.${options.domain}`,
-      path: '/',
+      domain: prefix?.onPortalHost ? undefined : `.${options.domain}`,
+      path: prefix ? `${prefix.pathPrefix}/` : '/',
       httpOnly: true,
       secure: options.secureCookie,
       sameSite: 'lax',

@@ -24,6 +24,11 @@ export interface ForwardedRequest {
   host: string;
   /** The URL the browser asked for, for the way back after sign-in. */
   url: string;
+  /**
+   * The path and query exactly as the ingress passed them (no dot segment
+   * resolved, no escape decoded): URL-prefix mode reads its claim from it.
+   */
+  rawPath: string;
 }
 
 /** The one value of a header, or undefined when absent or repeated. */
@@ -49,7 +54,15 @@ export function forwardedRequest(
     if (!['http:', 'https:'].includes(url.protocol) || !url.host) {
       return undefined;
     }
-    return { host: url.host, url: url.toString() };
+    // The path as sent: `new URL` would already have resolved `..`.
+    const rawPath = original.match(
+      /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^#]*)/i,
+    )?.[1];
+    return {
+      host: url.host,
+      url: url.toString(),
+      rawPath: rawPath?.startsWith('/') ? rawPath : '/',
+    };
   }
   const host = single(req, 'x-forwarded-host');
   // A list ("a, b") is what proxies append to: not Traefik's own value.
@@ -57,5 +70,7 @@ export function forwardedRequest(
   const proto = single(req, 'x-forwarded-proto') === 'http' ? 'http' : 'https';
   const uri = single(req, 'x-forwarded-uri') ?? '/';
   const url = `${proto}://${host}${uri.startsWith('/') ? uri : '/'}`;
-  return URL.canParse(url) ? { host, url } : undefined;
+  return URL.canParse(url)
+    ? { host, url, rawPath: uri.startsWith('/') ? uri : '/' }
+    : undefined;
 }

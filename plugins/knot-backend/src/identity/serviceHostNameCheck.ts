@@ -1,5 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { newProfileNameProblem } from '@knot-platform/plugin-knot-common';
+import {
+  type ServicePrefixExposure,
+  newProfileNameProblem,
+} from '@knot-platform/plugin-knot-common';
 import type { ServiceHostClaimsReader } from '../kubernetes/ServiceHostClaimsReader';
 
 /** Why a new profile may not take a name, or undefined when it may. */
@@ -19,10 +22,12 @@ export function serviceHostNameCheck(
   reader: ServiceHostClaimsReader,
   domain: string,
   logger: LoggerService,
+  /** URL-prefix mode (then `domain` is the prefix host). */
+  prefix?: ServicePrefixExposure,
 ): ProfileNameCheck {
   return async name => {
     try {
-      return newProfileNameProblem(name, domain, await reader.claims());
+      return newProfileNameProblem(name, domain, await reader.claims(), prefix);
     } catch (error) {
       logger.warn(
         `Could not check the name '${name}' against the services' hostnames: ${error}`,

@@ -2,6 +2,7 @@ import {
   KNOT_NAMESPACE_ENABLED,
   KNOT_NAMESPACE_LABEL,
   ServiceHostClaims,
+  type ServicePrefixExposure,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from './KubernetesClientFactory';
 
@@ -18,6 +19,8 @@ export class ServiceHostClaimsReader {
     private readonly kubernetes: KubernetesClientFactory,
     private readonly namespacePrefix: string,
     private readonly ttlMs = 5_000,
+    /** URL-prefix mode: Ingresses of the prefix host name addresses. */
+    private readonly prefix?: ServicePrefixExposure,
   ) {}
 
   claims(maxAgeMs = this.ttlMs): Promise<ServiceHostClaims> {
@@ -50,6 +53,7 @@ export class ServiceHostClaimsReader {
       namespaces.items as any,
       ingresses.items as any,
       this.namespacePrefix,
+      this.prefix,
     );
   }
 }

@@ -43,11 +43,11 @@ spec:
     spec:
       containers:
         - name: app
-          image: registry.knot.internal/knot/hello:1.2.0
+          image: registry.knot.internal/knot/hello:1.3.0
           resources:
             requests: { cpu: {{ .Values.cpu | quote }} }
         - name: log
-          image: registry.knot.internal/knot/hello:1.2.0
+          image: registry.knot.internal/knot/hello:1.3.0
 `,
   },
 };
@@ -127,7 +127,7 @@ describeWithCluster('the quota fit check on the real API server', () => {
           containers: [
             {
               name: 'busy',
-              image: 'registry.knot.internal/knot/hello:1.2.0',
+              image: 'registry.knot.internal/knot/hello:1.3.0',
               resources: {
                 requests: { cpu: '2500m' },
                 limits: { cpu: '2500m' },

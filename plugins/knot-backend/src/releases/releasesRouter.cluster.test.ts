@@ -50,7 +50,7 @@ describeWithCluster('services API against the real cluster and helm', () => {
       namespace: `knot-${user}`,
       profile: user,
       chart: 'hello-kubernetes',
-      chartVersion: '1.0.1',
+      chartVersion: '1.0.2',
       revision: 1,
       helmStatus: 'deployed',
       state: 'Running',

@@ -8,7 +8,7 @@ const pendingPod = (message: string, extra: Partial<V1Pod['spec']> = {}) =>
       containers: [
         {
           name: 'web',
-          image: 'registry.knot.internal/knot/hello:1.2.0',
+          image: 'registry.knot.internal/knot/hello:1.3.0',
           resources: { requests: { cpu: '1k' } },
         },
       ],

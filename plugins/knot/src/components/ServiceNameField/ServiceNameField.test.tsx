@@ -4,7 +4,11 @@ import { ServiceNameField } from './ServiceNameField';
 
 jest.setTimeout(60_000);
 
-function props(name: string | undefined, profile: string | undefined) {
+function props(
+  name: string | undefined,
+  profile: string | undefined,
+  options: object = { domain: 'knot.test', scheme: 'https' },
+) {
   return {
     formData: name,
     onChange: jest.fn(),
@@ -13,7 +17,7 @@ function props(name: string | undefined, profile: string | undefined) {
       type: 'string',
       description: 'Lower-case letters, digits and dashes',
     },
-    uiSchema: { 'ui:options': { domain: 'knot.test', scheme: 'https' } },
+    uiSchema: { 'ui:options': options },
     formContext: { formData: { name, profile } },
     idSchema: { $id: 'root_name' },
     rawErrors: [],
@@ -29,6 +33,23 @@ describe('ServiceNameField', () => {
     expect(
       await screen.findByText(
         'The service is reached at https://research-lab-alice.knot.test/',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the URL prefix in prefix mode', async () => {
+    await renderInTestApp(
+      <ServiceNameField
+        {...props('lab', 'alice', {
+          domain: 'knot.test',
+          scheme: 'https',
+          prefix: { host: 'services.knot.test', pathPrefix: '/services' },
+        })}
+      />,
+    );
+    expect(
+      await screen.findByText(
+        'The service is reached at https://services.knot.test/services/lab-alice/',
       ),
     ).toBeInTheDocument();
   });

@@ -1,15 +1,32 @@
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import {
-  serviceHostname,
+  serviceUrl,
   type ServiceNameFieldOptions,
 } from '@knot-platform/plugin-knot-common';
 import TextField from '@material-ui/core/TextField';
 
+/** The service's URL; a name not yet valid is shown as typed. */
+function addressOf(
+  name: string,
+  profile: string,
+  options: ServiceNameFieldOptions,
+): string {
+  const scheme = options.scheme ?? 'https';
+  try {
+    return serviceUrl(name, profile, { ...options, scheme });
+  } catch {
+    return options.prefix
+      ? `${scheme}://${options.prefix.host}${options.prefix.pathPrefix}/${name}-${profile}/`
+      : `${scheme}://${name}-${profile}.${options.domain}/`;
+  }
+}
+
 /**
  * The service name of a Create form, with the address the service will get
- * (`<name>-<profile>.<domain>`) under it, following the name and the profile
- * as they are typed. The profile is the form's `profile` (the picker presets
- * it); the domain comes from the Template (`ui:options`).
+ * (`<name>-<profile>.<domain>`, or the URL prefix in prefix mode) under it,
+ * following the name and the profile as they are typed. The profile is the
+ * form's `profile` (the picker presets it); the domain and exposure mode
+ * come from the Template (`ui:options`).
  */
 export function ServiceNameField(
   props: FieldExtensionComponentProps<string, ServiceNameFieldOptions>,
@@ -28,9 +45,11 @@ export function ServiceNameField(
   else if (!profile)
     address = 'Choose a profile to see the address of the service';
   else {
-    address = `The service is reached at ${
-      options.scheme ?? 'https'
-    }://${serviceHostname(formData, profile, options.domain)}/`;
+    address = `The service is reached at ${addressOf(
+      formData,
+      profile,
+      options,
+    )}`;
   }
   return (
     <TextField
