@@ -443,6 +443,8 @@ test(
       },
       portal: { ...values.portal, replicas: 2 },
     };
+    // Two replicas migrate and start on a loaded 2-core machine: a longer
+    // wait, and what the pods said when it runs out.
     await helm(
       [
         'install',
@@ -454,10 +456,28 @@ test(
         '-',
         '--wait',
         '--timeout',
-        '300s',
+        '540s',
       ],
-      { input: JSON.stringify(replicated), timeout: 320_000 },
-    );
+      { input: JSON.stringify(replicated), timeout: 560_000 },
+    ).catch(async error => {
+      const pods = await kubectl(['-n', ns, 'get', 'pods', '-o', 'wide'], {
+        allowFail: true,
+      });
+      const logs = await kubectl(
+        [
+          '-n',
+          ns,
+          'logs',
+          '--tail=30',
+          '-l',
+          'app.kubernetes.io/component=portal',
+        ],
+        { allowFail: true },
+      );
+      throw new Error(
+        `${error.message}\n${pods.stdout}\n${logs.stdout}${logs.stderr}`,
+      );
+    });
     const portalPods = async () =>
       (
         await kubectlJson([

@@ -47,4 +47,11 @@ backend.add(import('@knot-platform/plugin-scaffolder-backend-module-knot'));
 // allow for everything else.
 backend.add(import('@knot-platform/plugin-permission-backend-module-knot'));
 
-backend.start();
+// A plugin that failed to start (e.g. a replica that lost a migration race
+// to another) leaves a process that is never ready: exit, so that it is
+// restarted, rather than wait for ever.
+backend.start().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(error);
+  process.exit(1);
+});

@@ -17,6 +17,7 @@ import type { KnotProfileChange } from '@knot-platform/plugin-knot-node';
 import type { Knex } from 'knex';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import type { ProfileNameCheck } from './serviceHostNameCheck';
+import { migrateExclusively } from '../database/migrateExclusively';
 
 const USERS = 'knot_users';
 const MEMBERS = 'knot_team_members';
@@ -141,13 +142,15 @@ export class UserStore {
   }): Promise<UserStore> {
     const knex = await options.database.getClient();
     if (!options.database.migrations?.skip) {
-      await knex.migrate.latest({
-        directory: resolvePackagePath(
-          '@knot-platform/plugin-knot-backend',
-          'migrations',
-        ),
-        tableName: 'knot_migrations',
-      });
+      await migrateExclusively(knex, 'knot_migrations', () =>
+        knex.migrate.latest({
+          directory: resolvePackagePath(
+            '@knot-platform/plugin-knot-backend',
+            'migrations',
+          ),
+          tableName: 'knot_migrations',
+        }),
+      );
     }
     return new UserStore(knex, options.nameCheck);
   }

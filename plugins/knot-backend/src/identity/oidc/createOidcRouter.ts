@@ -13,6 +13,7 @@ import type { UserStore } from '../UserStore';
 import type { KnotAdmins } from '../KnotAdmins';
 import type { AuditRecorder } from '../../audit/AuditRecorder';
 import { storeAccountSource } from './storeAccountSource';
+import { migrateExclusively } from '../../database/migrateExclusively';
 
 /** Where the provider is mounted inside the Knot plugin (`/api/knot/oidc`). */
 export const OIDC_PATH = '/oidc';
@@ -37,7 +38,9 @@ export async function createOidcRouter(options: {
   const { oidc, database, discovery, logger, store } = options;
   const knex = await database.getClient();
   if (!database.migrations?.skip) {
-    await migrateOidcDatabase(knex);
+    await migrateExclusively(knex, 'knot_oidc_migrations', () =>
+      migrateOidcDatabase(knex),
+    );
   }
   const issuer = `${await discovery.getExternalBaseUrl('knot')}${OIDC_PATH}`;
   const provider = await createKnotOidc({
