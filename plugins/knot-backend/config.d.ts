@@ -169,8 +169,10 @@ export interface Config {
          * every profile namespace and lists it on the `default` and `knot`
          * ServiceAccounts, so pods pull private images with no step of
          * their own: one shared credential, so every profile can pull every
-         * image (with Harbor a per-profile robot account would be narrower:
-         * not built). Removed from the namespaces when these are unset.
+         * image. With `knot.integrations.harbor.api` set, the pull secret
+         * carries each profile's own pull-only Harbor robot instead (these
+         * credentials only for another host). Removed from the namespaces
+         * when these are unset.
          */
         username?: string;
         /** @visibility secret */
@@ -346,6 +348,23 @@ export interface Config {
          * @default library
          */
         publicProject?: string;
+        /**
+         * A Harbor system admin for Harbor's API v2.0. When set, provisioning
+         * gives every profile a private project named after it, its people
+         * as members (a user maintains their own; team owners maintain,
+         * members push, viewers pull) and a system robot account
+         * `knot-<profile>` that may only pull, from that project and
+         * `publicProject`. The robot's secret is the profile namespace's
+         * `knot-registry` pull secret, refreshed when Harbor or the registry
+         * no longer accept it. A deactivated profile's robot is disabled
+         * and its members removed; a deleted profile's robot is deleted, its
+         * project and images kept (integrations/harbor/README.md).
+         */
+        api?: {
+          username: string;
+          /** @visibility secret */
+          password: string;
+        };
       };
       /** Metrics service (auth.generic_oauth; integrations/grafana). */
       grafana?: KnotIntegrationConfig;

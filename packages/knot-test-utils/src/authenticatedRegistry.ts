@@ -19,7 +19,10 @@ export interface AuthenticatedRegistry {
   url: string;
   /** `127.0.0.1:<port>`. */
   host: string;
-  /** The one user the registry accepts (Basic authentication). */
+  /**
+   * The one user the registry accepts (Basic authentication); with token
+   * authentication empty strings (the token service decides who may).
+   */
   credentials: { username: string; password: string };
   /**
    * Every request it answered so far, in order: waits for the access log
@@ -58,10 +61,29 @@ const ACCESS_LOG = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3})/;
  * bcrypt-hashed) and logs the password once: read from its log here, so no
  * bcrypt tool is needed. Ready when `/v2/` answers 401.
  */
-export async function startAuthenticatedRegistry(): Promise<AuthenticatedRegistry> {
+export async function startAuthenticatedRegistry(options?: {
+  /**
+   * Token authentication instead of htpasswd (as Harbor runs its
+   * registry): tokens of this service, signed with a key of `jwks`.
+   */
+  token?: { realm: string; service: string; issuer: string; jwks: object };
+}): Promise<AuthenticatedRegistry> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-registry-'));
   const port = await freePort();
   const storage = path.join(dir, 'storage');
+  const token = options?.token;
+  if (token) {
+    await fs.writeFile(path.join(dir, 'jwks.json'), JSON.stringify(token.jwks));
+  }
+  const auth = token
+    ? `  token:
+    realm: ${token.realm}
+    service: ${token.service}
+    issuer: ${token.issuer}
+    jwks: ${path.join(dir, 'jwks.json')}`
+    : `  htpasswd:
+    realm: knot-test
+    path: ${path.join(dir, 'htpasswd')}`;
   await fs.writeFile(
     path.join(dir, 'config.yml'),
     `version: 0.1
@@ -77,9 +99,7 @@ storage:
     uploadpurging:
       enabled: false
 auth:
-  htpasswd:
-    realm: knot-test
-    path: ${path.join(dir, 'htpasswd')}
+${auth}
 http:
   addr: 127.0.0.1:${port}
   secret: knot-test-registry
@@ -146,7 +166,7 @@ http:
         ),
         spawned,
       ]);
-      if (status === 401 && password) break;
+      if (status === 401 && (password || token)) break;
       if (i > 200) throw new Error(`registry did not start: ${log}`);
       await new Promise(r => setTimeout(r, 50));
     }
@@ -171,7 +191,9 @@ http:
   return {
     url: `http://127.0.0.1:${port}`,
     host: `127.0.0.1:${port}`,
-    credentials: { username: 'docker', password: password! },
+    credentials: token
+      ? { username: '', password: '' }
+      : { username: 'docker', password: password! },
     requests: settled,
     storage,
     stop,

@@ -19,6 +19,7 @@ import { KubeObjects, errorMessage, type LiveObject } from './KubeObjects';
 import {
   KNOT_QUOTA,
   KNOT_SERVICE_ACCOUNT,
+  knotLabels,
   privateFolder,
   profileManifests,
   type KnotObject,
@@ -29,7 +30,14 @@ import {
   DEFAULT_SERVICE_ACCOUNT,
   REGISTRY_PULL_SECRET,
   listsPullSecret,
+  pullSecretCredentials,
+  registryPullSecretObjects,
 } from './registryPullSecret';
+import {
+  HARBOR_ROBOT_ID_ANNOTATION,
+  HarborProfileAccess,
+  type HarborPullCredential,
+} from '../harbor/HarborProfileAccess';
 import type {
   SharedDatasets,
   SharedDatasetsObserved,
@@ -148,6 +156,8 @@ type Observed = Map<string, LiveObject>;
  */
 export class ProvisioningReconciler {
   private readonly kube: KubeObjects;
+  /** Harbor's side of each profile, when its API is configured. */
+  private readonly harbor?: HarborProfileAccess;
   /** Profiles waiting for their namespace to finish terminating: the wait. */
   private readonly retries = new Map<string, number>();
 
@@ -161,9 +171,14 @@ export class ProvisioningReconciler {
       terminatingRetryMs?: number;
       /** The admin's shared datasets, kept in every profile namespace. */
       sharedDatasets?: Pick<SharedDatasets, 'observe' | 'reconcile'>;
+      /** Harbor's side (tests); made from `config.harbor` when not given. */
+      harbor?: HarborProfileAccess;
     },
   ) {
     this.kube = options.kube;
+    this.harbor =
+      options.harbor ??
+      (options.config.harbor && new HarborProfileAccess(options.config.harbor));
   }
 
   /** Reconciles every profile and removes leftovers of deleted ones. */
@@ -420,6 +435,7 @@ export class ProvisioningReconciler {
       // it say there is one to remove (registryPullSecret.ts).
       const stalePullSecret =
         !this.options.config.registryPullSecret &&
+        !this.harbor &&
         [KNOT_SERVICE_ACCOUNT, DEFAULT_SERVICE_ACCOUNT].some(name =>
           listsPullSecret(observed.get(key('ServiceAccount', name, nsName))),
         );
@@ -429,6 +445,7 @@ export class ProvisioningReconciler {
         observed.has(key('Namespace', nsName)) &&
         (this.options.config.argoWorkflows ||
           this.options.config.registryPullSecret ||
+          this.harbor ||
           stalePullSecret)
       ) {
         await this.observeNamespace(nsName, profile, observed);
@@ -454,6 +471,17 @@ export class ProvisioningReconciler {
             kind: 'ServiceAccount',
             metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace: nsName },
           });
+        }
+      }
+      if (this.harbor) {
+        const secret = await this.harborPullSecret(
+          target,
+          nsName,
+          observed,
+          actions,
+        );
+        if (secret) {
+          manifests.afterObjects = [...(manifests.afterObjects ?? []), secret];
         }
       }
       const applied = new Map<string, LiveObject>();
@@ -549,6 +577,51 @@ export class ProvisioningReconciler {
     } catch (error) {
       fail('Profile', profile, error);
     }
+  }
+
+  /**
+   * The pull secret with the profile's Harbor robot (and the shared
+   * registry credentials for another host). Undefined keeps the live one:
+   * Harbor failed (reported), or the profile is deactivated.
+   */
+  private async harborPullSecret(
+    target: ProvisioningTarget,
+    namespace: string,
+    observed: Observed,
+    actions: ProvisioningAction[],
+  ): Promise<KnotObject | undefined> {
+    const { pullHost } = this.options.config.harbor!;
+    const live = observed.get(key('Secret', REGISTRY_PULL_SECRET, namespace));
+    const held = pullSecretCredentials(live, pullHost);
+    const robotId = Number(
+      live?.metadata?.annotations?.[HARBOR_ROBOT_ID_ANNOTATION],
+    );
+    const current: HarborPullCredential | undefined =
+      held && Number.isInteger(robotId)
+        ? { server: pullHost, ...held, robotId }
+        : undefined;
+    let credential: HarborPullCredential | undefined;
+    try {
+      credential = await this.harbor!.reconcile(target, current, actions);
+    } catch (error) {
+      actions.push({
+        profile: target.name,
+        kind: 'Harbor',
+        name: target.name,
+        action: 'failed',
+        detail: errorMessage(error),
+      });
+      return undefined;
+    }
+    if (!credential) return undefined;
+    const { robotId: id, ...robot } = credential;
+    const shared = this.options.config.registryPullSecret;
+    return registryPullSecretObjects(
+      [robot, ...(shared ? [shared] : [])],
+      namespace,
+      knotLabels(target.name),
+      { [HARBOR_ROBOT_ID_ANNOTATION]: String(id) },
+    ).secret;
   }
 
   /**
@@ -819,6 +892,19 @@ export class ProvisioningReconciler {
         }
       }),
     );
+    if (this.harbor) {
+      try {
+        await this.harbor.remove(profile, actions);
+      } catch (error) {
+        actions.push({
+          profile,
+          kind: 'Harbor',
+          name: profile,
+          action: 'failed',
+          detail: errorMessage(error),
+        });
+      }
+    }
     const folder = privateFolder(this.options.config, profile);
     const exists = await fs
       .stat(folder)

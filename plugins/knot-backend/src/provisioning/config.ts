@@ -8,6 +8,10 @@ import { InputError } from '@backstage/errors';
 import { DEFAULT_NAMESPACE_PREFIX } from '@knot-platform/plugin-knot-common';
 import { readIntegrations } from '../integrations/config';
 import { readImagesConfig } from '../images/config';
+import {
+  readHarborProvisioningConfig,
+  type HarborProvisioningConfig,
+} from '../harbor/config';
 import type { RegistryPullCredentials } from './registryPullSecret';
 import type { ProvisioningTarget } from './ProfileSource';
 
@@ -76,6 +80,12 @@ export interface ProvisioningConfig {
    * them as its pull secret (registryPullSecret.ts).
    */
   registryPullSecret?: RegistryPullCredentials;
+  /**
+   * `knot.integrations.harbor` with `api` credentials: each profile gets
+   * its Harbor project, members and a pull-only robot, whose secret the
+   * pull secret carries (harbor/HarborProfileAccess.ts).
+   */
+  harbor?: HarborProvisioningConfig;
 }
 
 /** The periodic reconcile when `knot.provisioning.schedule` is not set. */
@@ -193,6 +203,7 @@ export function readProvisioningConfig(config: Config): ProvisioningConfig {
       'knot.integrations.argoWorkflows.clusterRole',
     ),
     registryPullSecret: registryPullCredentials(config),
+    harbor: readHarborProvisioningConfig(config),
     profiles: (provisioning?.getOptionalConfigArray('profiles') ?? []).map(
       entry => ({
         name: entry.getString('name'),

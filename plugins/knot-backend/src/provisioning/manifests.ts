@@ -17,6 +17,7 @@ import {
 import { argoWorkflowsObjects } from './argoWorkflows';
 import {
   DEFAULT_SERVICE_ACCOUNT,
+  REGISTRY_PULL_SECRET,
   registryPullSecretObjects,
 } from './registryPullSecret';
 import type { ProvisioningTarget } from './ProfileSource';
@@ -170,16 +171,19 @@ export function profileManifests(
     },
   ];
   // The registry's pull secret, used by both accounts (registryPullSecret.ts).
+  // With Harbor the reconciler writes it: its robot secret is Harbor's.
   const pull =
     config.registryPullSecret &&
+    !config.harbor &&
     registryPullSecretObjects(config.registryPullSecret, ns, labels);
-  if (pull) {
-    objects[0].imagePullSecrets = pull.imagePullSecrets;
+  if (config.registryPullSecret || config.harbor) {
+    const imagePullSecrets = [{ name: REGISTRY_PULL_SECRET }];
+    objects[0].imagePullSecrets = imagePullSecrets;
     objects.push({
       apiVersion: 'v1',
       kind: 'ServiceAccount',
       metadata: { name: DEFAULT_SERVICE_ACCOUNT, namespace: ns, labels },
-      imagePullSecrets: pull.imagePullSecrets,
+      imagePullSecrets,
     });
   }
   const absent: AbsentObject[] = [];
