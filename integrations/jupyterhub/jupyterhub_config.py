@@ -84,6 +84,8 @@ class KnotOAuthenticator(GenericOAuthenticator):
 
 
 c.JupyterHub.authenticator_class = KnotOAuthenticator
+# KnotOAuthenticator.check_allowed is the allow rule (no allowed_users list).
+c.Authenticator.any_allow_config = True
 c.GenericOAuthenticator.login_service = "Knot"
 # Knot is the only way in: the hub's login page goes straight to Knot's.
 c.GenericOAuthenticator.auto_login = True
