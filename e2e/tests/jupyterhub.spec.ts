@@ -289,18 +289,26 @@ function expectKnotInjections(pod: any, profile: string) {
   expect(container.image).toBe(IMAGE);
 }
 
-/** Stops (or interrupts) the user's server through the hub's REST API. */
+/**
+ * Stops the user's server through the hub's REST API, once the hub lets it
+ * (a spawn still starting may refuse to be interrupted).
+ */
 async function stopServer(page: Page, user: string) {
   await page.goto(`${HUB}/hub/home`);
-  const status = await page.evaluate(async name => {
-    const xsrf = (window as any).jhdata.xsrf_token as string;
-    const response = await fetch(`/hub/api/users/${name}/server`, {
-      method: 'DELETE',
-      headers: { 'X-XSRFToken': xsrf },
-    });
-    return response.status;
-  }, user);
-  expect([202, 204]).toContain(status);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async name => {
+          const xsrf = (window as any).jhdata.xsrf_token as string;
+          const response = await fetch(`/hub/api/users/${name}/server`, {
+            method: 'DELETE',
+            headers: { 'X-XSRFToken': xsrf },
+          });
+          return response.status;
+        }, user),
+      { timeout: 120_000, intervals: [2_000] },
+    )
+    .toBeLessThan(300);
 }
 
 test('users sign in to JupyterHub on Knot’s login page; each server starts in the user’s own namespace with /private, /shared and KNOT_*', async ({
@@ -433,6 +441,12 @@ test('a team member starts a server as the team, in the team’s namespace; a vi
   await aliceHub.locator(`input[name=profile][value="${team}"]`).check();
   await aliceHub.getByRole('button', { name: 'Start' }).click();
   expectKnotInjections(await serverPod(`knot-${team}`, alice.username), team);
+  if (INGRESS) {
+    await expect(aliceHub).toHaveURL(
+      new RegExp(`^${HUB}/user/${alice.username}/lab`),
+      { timeout: 180_000 },
+    );
+  }
   expect(serverPods(`knot-${alice.username}`, alice.username)).toHaveLength(0);
   await stopServer(aliceHub, alice.username);
 
@@ -457,5 +471,16 @@ test('a deactivated user can no longer start a server', async () => {
   await expect(bobHub.locator('body')).toContainText(
     `Your Knot account '${bob.username}' is not active`,
   );
+  // Posting the spawn form anyway (a page opened before) starts nothing:
+  // the hub asks Knot again before spawning.
+  await bobHub.evaluate(async name => {
+    const xsrf = (window as any).jhdata.xsrf_token as string;
+    await fetch('/hub/spawn', {
+      method: 'POST',
+      body: new URLSearchParams({ profile: name, _xsrf: xsrf }),
+      redirect: 'manual',
+    });
+  }, bob.username);
+  await new Promise(done => setTimeout(done, 5_000));
   expect(serverPods(`knot-${bob.username}`, bob.username)).toHaveLength(0);
 });
