@@ -28,19 +28,16 @@ log() { printf '[jupyterhub] %s\n' "$*" >&2; }
 install() {
   [[ -f $DIR/.complete ]] && return 0
   log "installing JupyterHub $JUPYTERHUB_VERSION and configurable-http-proxy $CHP_VERSION into $DIR"
-  local work="$DIR.tmp"
-  rm -rf "$work" && mkdir -p "$work/bin"
-  # The venv lives where it is built: its scripts name their interpreter by path.
-  rm -rf "$DIR" && mkdir -p "$DIR"
+  # Built in place (a venv's scripts name their interpreter by path); a
+  # half-done install has no .complete and starts over.
+  rm -rf "$DIR" && mkdir -p "$DIR/bin"
   "$PYTHON" -m venv "$DIR/venv"
   "$DIR/venv/bin/pip" install --quiet --disable-pip-version-check \
     "jupyterhub==$JUPYTERHUB_VERSION" \
     "oauthenticator==$OAUTHENTICATOR_VERSION" \
     "jupyterhub-kubespawner==$KUBESPAWNER_VERSION" >&2
-  (cd "$work" && npm install --silent --no-audit --no-fund --prefix "$work/chp" \
-    "configurable-http-proxy@$CHP_VERSION" >&2)
-  mv "$work/chp" "$DIR/chp" && rm -rf "$work"
-  mkdir -p "$DIR/bin"
+  npm install --silent --no-audit --no-fund --prefix "$DIR/chp" \
+    "configurable-http-proxy@$CHP_VERSION" >&2
   ln -sf "$DIR/venv/bin/jupyterhub" "$DIR/bin/jupyterhub"
   ln -sf "$DIR/chp/node_modules/.bin/configurable-http-proxy" "$DIR/bin/configurable-http-proxy"
   touch "$DIR/.complete"
