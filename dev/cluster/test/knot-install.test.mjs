@@ -159,6 +159,9 @@ async function prepareInstall(t) {
   };
   const values = {
     domain,
+    // The node keeps what it pulled under a tag: always take the image
+    // this run built (build.sh reuses the tag after a source change).
+    image: { pullPolicy: 'Always' },
     ingress: { port: Number(ingressPort) },
     database: { sqlite: { existingClaim: 'knot-sqlite' } },
     storage: { hostPath: { path: join(storage, 'storage') } },
