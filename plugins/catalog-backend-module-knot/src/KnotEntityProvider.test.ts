@@ -82,7 +82,11 @@ describe('KnotEntityProvider', () => {
     const t = await provider();
     t.set([component('a'), component('b'), component('c')]);
     await t.provider.refresh();
-    t.set([component('a'), component('b', 'group:default/lab'), component('d')]);
+    t.set([
+      component('a'),
+      component('b', 'group:default/lab'),
+      component('d'),
+    ]);
     await t.provider.refresh();
     expect(t.mutations).toHaveLength(2);
     const delta = t.mutations[1];

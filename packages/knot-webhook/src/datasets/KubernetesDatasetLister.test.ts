@@ -1,65 +1,104 @@
 import type * as k8s from '@kubernetes/client-node';
 import { KubernetesDatasetLister } from './KubernetesDatasetLister';
 
+/** Cluster-wide Dataset lists of each API group, counted. */
 function fakeApi(answers: Record<string, () => unknown>) {
   const calls: string[] = [];
   const api = {
+    listClusterCustomObject: async ({ group }: any) => {
+      calls.push(group);
+      return answers[group]();
+    },
     listNamespacedCustomObject: async ({ group, namespace }: any) => {
       calls.push(`${group}/${namespace}`);
-      return answers[group]();
+      const all: any = await answers[group]();
+      return {
+        items: all.items.filter((i: any) => i.metadata.namespace === namespace),
+      };
     },
   } as unknown as k8s.CustomObjectsApi;
   return { api, calls };
 }
 
-const items = (...names: string[]) => ({
-  items: names.map(name => ({ metadata: { name } })),
+/** Datasets as "namespace/name". */
+const items = (...refs: string[]) => ({
+  items: refs.map(ref => {
+    const [namespace, name] = ref.split('/');
+    return { metadata: { namespace, name } };
+  }),
 });
 const notFound = () => {
   throw Object.assign(new Error('not found'), { code: 404 });
 };
+const tick = () => new Promise(r => setImmediate(r));
 
 describe('KubernetesDatasetLister', () => {
-  it('lists both API groups, a missing CRD counting as none', async () => {
+  it("answers a namespace's Datasets of both API groups, a missing CRD counting as none", async () => {
     const { api } = fakeApi({
-      'com.ie.ibm.hpsys': () => items('a', 'b'),
+      'com.ie.ibm.hpsys': () => items('knot-alice/a', 'knot-alice/b', 'x/c'),
       'datashim.io': notFound,
     });
     expect(
       await new KubernetesDatasetLister(api, 0).list('knot-alice'),
     ).toEqual(['a', 'b']);
     const both = fakeApi({
-      'com.ie.ibm.hpsys': () => items('a'),
-      'datashim.io': () => items('a', 'c'),
+      'com.ie.ibm.hpsys': () => items('knot-alice/a'),
+      'datashim.io': () => items('knot-alice/a', 'knot-alice/c'),
     });
-    expect(
-      await new KubernetesDatasetLister(both.api, 0).list('knot-alice'),
-    ).toEqual(['a', 'c']);
+    const lister = new KubernetesDatasetLister(both.api, 0);
+    expect(await lister.list('knot-alice')).toEqual(['a', 'c']);
+    expect(await lister.list('knot-bob')).toEqual([]);
   });
 
-  it('reuses an answer for the cache time', async () => {
+  it('answers pods of many namespaces from one list per API group within the cache time', async () => {
     let now = 0;
     const { api, calls } = fakeApi({
-      'com.ie.ibm.hpsys': () => items('a'),
+      'com.ie.ibm.hpsys': () => items('knot-u7/data'),
       'datashim.io': notFound,
     });
     const lister = new KubernetesDatasetLister(api, 1000, () => now);
-    await Promise.all([lister.list('ns'), lister.list('ns')]);
-    now = 999;
-    await lister.list('ns');
+    // A pod storm: 100 profile namespaces at once.
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => lister.list(`knot-u${i}`)),
+    );
+    expect(answers[7]).toEqual(['data']);
+    expect(answers[8]).toEqual([]);
+    expect(calls.sort()).toEqual(['com.ie.ibm.hpsys', 'datashim.io']);
+    now = 499;
+    await lister.list('knot-u1');
     expect(calls).toHaveLength(2);
-    now = 1000;
-    await lister.list('ns');
-    expect(calls).toHaveLength(4);
   });
 
-  it('falls back to the last answer when the API fails, else fails', async () => {
+  it('renews the list in the background from half the cache time, and waits for it past the cache time', async () => {
+    let now = 0;
+    let datasets = items('ns/a');
+    const { api, calls } = fakeApi({
+      'com.ie.ibm.hpsys': () => datasets,
+      'datashim.io': notFound,
+    });
+    const lister = new KubernetesDatasetLister(api, 1000, () => now);
+    await lister.list('ns');
+    datasets = items('ns/a', 'ns/b');
+    now = 600;
+    // The current list answers at once; the new one replaces it when it comes.
+    expect(await lister.list('ns')).toEqual(['a']);
+    await tick();
+    expect(calls).toHaveLength(4);
+    expect(await lister.list('ns')).toEqual(['a', 'b']);
+    // Past the cache time nothing older is answered.
+    datasets = items('ns/c');
+    now = 1600;
+    expect(await lister.list('ns')).toEqual(['c']);
+    expect(calls).toHaveLength(6);
+  });
+
+  it('falls back to the last list when the API fails, else fails', async () => {
     let fail = false;
     let now = 0;
     const { api } = fakeApi({
       'com.ie.ibm.hpsys': () => {
         if (fail) throw Object.assign(new Error('boom'), { code: 500 });
-        return items('a');
+        return items('ns/a');
       },
       'datashim.io': notFound,
     });
@@ -68,6 +107,7 @@ describe('KubernetesDatasetLister', () => {
     fail = true;
     now = 100;
     expect(await lister.list('ns')).toEqual(['a']);
-    await expect(lister.list('other')).rejects.toThrow('boom');
+    const fresh = new KubernetesDatasetLister(api, 10, () => now);
+    await expect(fresh.list('ns')).rejects.toThrow('boom');
   });
 });

@@ -3,16 +3,24 @@ import { DATASET_API_GROUPS } from '@knot-platform/plugin-knot-common';
 import type { DatasetLister } from './DatasetLister';
 import { loadClientNode } from './loadClientNode';
 
-type Entry = { at: number; names: Promise<string[]> };
+type ByNamespace = Map<string, string[]>;
+type Snapshot = { at: number; byNamespace: Promise<ByNamespace> };
 
 /**
- * Lists Dataset objects through the API server, both groups, and keeps each
- * namespace's answer for a short while: a Deployment's creation asks for the
- * same namespace several times (Deployment, ReplicaSet, Pods).
+ * Lists Dataset objects through the API server, both groups, for all
+ * namespaces at once, and answers every namespace from that list for a
+ * short while. A per-namespace list made pods of many namespaces wait on
+ * the API server one by one (bench/scale's pod storm: the mutate webhook's
+ * own p50 over 1 s, half the creations timed out), while the API server
+ * waited on the webhook. From half the cache time on, the list is renewed
+ * in the background, so that steady traffic never waits for it; past the
+ * cache time an answer waits for a fresh list, so a Dataset is never missed
+ * for longer than today's cache time.
  */
 export class KubernetesDatasetLister implements DatasetLister {
-  private readonly cache = new Map<string, Entry>();
-  private readonly lastGood = new Map<string, string[]>();
+  private snapshot?: Snapshot;
+  private renewing = false;
+  private lastGood?: ByNamespace;
 
   constructor(
     private readonly api: k8s.CustomObjectsApi,
@@ -31,42 +39,58 @@ export class KubernetesDatasetLister implements DatasetLister {
     );
   }
 
-  list(namespace: string): Promise<string[]> {
-    const cached = this.cache.get(namespace);
-    if (cached && this.now() - cached.at < this.ttlMs) {
-      return cached.names;
+  async list(namespace: string): Promise<string[]> {
+    const now = this.now();
+    let snapshot = this.snapshot;
+    if (!snapshot || now - snapshot.at >= this.ttlMs) {
+      snapshot = this.renew(now);
+    } else if (now - snapshot.at >= this.ttlMs / 2) {
+      this.renewInBackground(now);
     }
-    const names = this.fetch(namespace).then(
-      found => {
-        this.lastGood.set(namespace, found);
-        return found;
-      },
-      error => {
-        this.cache.delete(namespace);
-        // A brief API hiccup should not block every pod: reuse the last answer.
-        const stale = this.lastGood.get(namespace);
-        if (stale) return stale;
-        throw error;
-      },
-    );
-    this.cache.set(namespace, { at: this.now(), names });
-    if (this.cache.size > 10000) this.cache.clear();
-    return names;
+    return (await snapshot.byNamespace).get(namespace) ?? [];
   }
 
-  private async fetch(namespace: string): Promise<string[]> {
+  /** A fresh list that every caller until it ends shares. */
+  private renew(now: number): Snapshot {
+    const snapshot: Snapshot = {
+      at: now,
+      byNamespace: this.fetch().catch(error => {
+        if (this.snapshot === snapshot) this.snapshot = undefined;
+        // A brief API hiccup should not block every pod: reuse the last answer.
+        if (this.lastGood) return this.lastGood;
+        throw error;
+      }),
+    };
+    this.snapshot = snapshot;
+    return snapshot;
+  }
+
+  private renewInBackground(now: number) {
+    if (this.renewing) return;
+    this.renewing = true;
+    const byNamespace = this.fetch();
+    byNamespace.then(
+      () => {
+        this.renewing = false;
+        this.snapshot = { at: now, byNamespace };
+      },
+      () => {
+        // The current list stays until its time is up; then a caller retries.
+        this.renewing = false;
+      },
+    );
+  }
+
+  private async fetch(): Promise<ByNamespace> {
     const lists = await Promise.all(
       DATASET_API_GROUPS.map(async group => {
         try {
-          const body: any = await this.api.listNamespacedCustomObject({
+          const body: any = await this.api.listClusterCustomObject({
             group,
             version: 'v1alpha1',
-            namespace,
             plural: 'datasets',
           });
-          return (body?.items ?? []).map((item: any) =>
-            String(item?.metadata?.name ?? ''),
-          );
+          return (body?.items ?? []) as any[];
         } catch (error: any) {
           // The CRD of this group is not installed.
           if (error?.code === 404) return [];
@@ -74,6 +98,16 @@ export class KubernetesDatasetLister implements DatasetLister {
         }
       }),
     );
-    return [...new Set(lists.flat().filter(Boolean))];
+    const byNamespace: ByNamespace = new Map();
+    for (const item of lists.flat()) {
+      const namespace = String(item?.metadata?.namespace ?? '');
+      const name = String(item?.metadata?.name ?? '');
+      if (!namespace || !name) continue;
+      const names = byNamespace.get(namespace) ?? [];
+      if (!names.includes(name)) names.push(name);
+      byNamespace.set(namespace, names);
+    }
+    this.lastGood = byNamespace;
+    return byNamespace;
   }
 }
