@@ -69,11 +69,13 @@ export function summary(stats: PageStats, seconds: number) {
  * a page drawn by weight, waits for all its requests (in parallel, as the
  * browser makes them), thinks for `thinkMs` ± 50 % and opens the next,
  * until `seconds` have passed. A page's latency is its slowest request; a
- * non-2xx answer or a network error counts as an error of the page.
+ * non-2xx answer or a network error counts as an error of the page; each
+ * request path has its own figures too (which request of a page is slow).
+ * With several backends (replicas) the requests go round-robin across
+ * them, one after another, as a load balancer sends them.
  */
-/** Per request path too: which request of a page is the slow one. */
 export async function runMix(options: {
-  backend: string;
+  backends: string[];
   tokens: string[];
   seconds: number;
   thinkMs: number;
@@ -88,6 +90,8 @@ export async function runMix(options: {
   );
   const weights = PAGES.flatMap(p => Array(p.weight).fill(p) as Page[]);
   const end = performance.now() + options.seconds * 1000;
+  let turn = 0;
+  const backend = () => options.backends[turn++ % options.backends.length];
   const user = async (token: string) => {
     // Users arrive spread over the first think time, not all at once.
     await new Promise(r => setTimeout(r, Math.random() * options.thinkMs));
@@ -99,7 +103,7 @@ export async function runMix(options: {
         page.paths.map(async path => {
           const p0 = performance.now();
           try {
-            const response = await fetch(`${options.backend}${path}`, {
+            const response = await fetch(`${backend()}${path}`, {
               headers: { authorization: `Bearer ${token}` },
               dispatcher,
             });

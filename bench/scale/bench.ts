@@ -5,11 +5,17 @@
  * run: provisioning from scratch and a no-change reconcile (time, API server
  * requests), 2 helm release records per profile, the catalog providers'
  * convergence (initial, and after one change), and the portal's API mix under
- * C concurrent simulated users, each signed in once through Knot's login.
+ * C concurrent simulated users, each signed in once through Knot's login,
+ * against one replica and then round-robin across two, with deploys through
+ * the portal and bare helm alongside; last, a pod storm through Knot's
+ * webhook.
  *
  *   KNOT_SCALE_N (run.sh's argument), KNOT_SCALE_USERS (C, default 200),
- *   KNOT_SCALE_SECONDS (default 60), KNOT_SCALE_THINK_MS (default 1000)
+ *   KNOT_SCALE_SECONDS (default 60), KNOT_SCALE_THINK_MS (default 1000),
+ *   KNOT_SCALE_DEPLOYS (deploys each way per mix, default 3),
+ *   KNOT_SCALE_PODS (default 2000), KNOT_SCALE_POD_CONCURRENCY (default 50)
  */
+import path from 'node:path';
 import knexFactory from 'knex';
 import { KubernetesClientFactory } from '../../plugins/knot-backend/src/kubernetes/KubernetesClientFactory';
 import { loadClientNode } from '../../plugins/knot-backend/src/kubernetes/loadClientNode';
@@ -18,7 +24,9 @@ import { ReleaseRecords } from '../../plugins/knot-backend/src/releases/ReleaseR
 import { hashPassword } from '../../plugins/knot-backend/src/identity/passwords';
 import { PAGES, runMix, summary } from './apiMix';
 import { apiServerRequests, delta, describe, total } from './apiServerRequests';
-import { loadAverage, processUsage } from './processUsage';
+import { deploysDuringMix, median } from './deploys';
+import { podStorm } from './podStorm';
+import { loadAverage, processUsage, treeCpuSeconds } from './processUsage';
 import { releaseRecord } from './releaseRecords';
 import { signIn } from './signIn';
 
@@ -31,6 +39,29 @@ const thinkMs = Number(env.KNOT_SCALE_THINK_MS ?? 1000);
 const backend = env.KNOT_SCALE_BACKEND!;
 const app = env.KNOT_SCALE_APP!;
 const backendPid = Number(env.KNOT_SCALE_BACKEND_PID);
+// The second replica (same PostgreSQL, its own port), when run.sh starts one.
+const backend2 = env.KNOT_SCALE_BACKEND2;
+const backend2Pid = Number(env.KNOT_SCALE_BACKEND2_PID) || undefined;
+// Knot's webhook, registered with the API server (run.sh), for the pod storm.
+const webhook = env.KNOT_SCALE_WEBHOOK
+  ? { url: env.KNOT_SCALE_WEBHOOK, caFile: env.KNOT_SCALE_WEBHOOK_CA! }
+  : undefined;
+// Where else the CPU goes during the mix: the database, the API server, etcd.
+const others = (
+  [
+    ['PostgreSQL', env.KNOT_SCALE_PG_PID],
+    ['API server', env.KNOT_SCALE_APISERVER_PID],
+    ['etcd', env.KNOT_SCALE_ETCD_PID],
+  ] as const
+)
+  .filter(([, pid]) => Number(pid) > 0)
+  .map(([name, pid]) => ({ name, pid: Number(pid) }));
+const webhookPid = Number(env.KNOT_SCALE_WEBHOOK_PID) || undefined;
+const stormPods = Number(env.KNOT_SCALE_PODS ?? 2000);
+const stormConcurrency = Number(env.KNOT_SCALE_POD_CONCURRENCY ?? 50);
+// Deploys through the portal (and as many bare) during each mix.
+const deployRounds = Number(env.KNOT_SCALE_DEPLOYS ?? 3);
+const repoRoot = path.resolve(__dirname, '../..');
 const RELEASES_PER_PROFILE = 2;
 
 const userName = (i: number) => `su${i}`;
@@ -207,10 +238,12 @@ async function compareListings(kube: KubernetesClientFactory) {
 }
 
 async function main() {
-  await waitFor('the backend', 600_000, async () => {
-    const r = await fetch(`${backend}/.backstage/health/v1/readiness`);
-    return r.ok ? true : undefined;
-  });
+  for (const replica of [backend, backend2].filter(Boolean)) {
+    await waitFor(`the backend at ${replica}`, 600_000, async () => {
+      const r = await fetch(`${replica}/.backstage/health/v1/readiness`);
+      return r.ok ? true : undefined;
+    });
+  }
   // The first admin (knot.identity.admin), signed in as any user is.
   const admin = await signIn({
     backend,
@@ -227,7 +260,13 @@ async function main() {
       profiles.length * RELEASES_PER_PROFILE
     } release records; backend pid ${backendPid}, RSS ${processUsage(
       backendPid,
-    ).rssMiB.toFixed(0)} MiB at start`,
+    ).rssMiB.toFixed(0)} MiB at start${
+      backend2Pid
+        ? `; replica 2 (same PostgreSQL) pid ${backend2Pid}, RSS ${processUsage(
+            backend2Pid,
+          ).rssMiB.toFixed(0)} MiB`
+        : ''
+    }${webhook ? `; Knot's webhook registered at ${webhook.url}` : ''}`,
   );
 
   // The API server's background (controllers, kwok heartbeats), per second.
@@ -339,10 +378,23 @@ async function main() {
       ? performance.now()
       : undefined,
   );
+  // And one release gone (helm uninstall deletes its records).
+  const c2 = performance.now();
+  await core.deleteNamespacedSecret({
+    namespace: 'knot-su0',
+    name: 'sh.helm.release.v1.svcnew.v1',
+  });
+  const goneAt = await waitFor('the removed Component', 300_000, async () =>
+    (await catalogCount(admin, 'kind=component,metadata.name=svcnew-su0')) === 0
+      ? performance.now()
+      : undefined,
+  );
   log(
     `catalog after one change: new team's Group in ${secs(
       groupAt - c0,
-    )}, new release's Component in ${secs(componentAt - c1)}`,
+    )}, new release's Component in ${secs(
+      componentAt - c1,
+    )}, removed release's Component gone in ${secs(goneAt - c2)}`,
   );
 
   // Same-run comparisons of what the fixes replaced (bench/scale/README.md).
@@ -361,24 +413,118 @@ async function main() {
   });
   log(`signed in ${tokens.length} users in ${secs(performance.now() - s0)}`);
 
-  // The API mix, with the backend's CPU and memory sampled every second.
-  const u0 = processUsage(backendPid);
-  let maxRss = u0.rssMiB;
-  const sampler = setInterval(() => {
-    maxRss = Math.max(maxRss, processUsage(backendPid).rssMiB);
-  }, 1000);
-  const m0 = performance.now();
-  const { pages: stats, paths } = await runMix({
+  // The API mix against one replica, then round-robin across two (same
+  // users, same duration), each with deploys through the portal and bare
+  // helm alternating while it runs; then the pod storm.
+  const deployer = await signIn({
     backend,
-    tokens,
-    seconds,
-    thinkMs,
+    app,
+    username: userName(0),
+    password: password(userName(0)),
   });
-  const elapsed = (performance.now() - m0) / 1000;
-  clearInterval(sampler);
-  const u1 = processUsage(backendPid);
+  const one = await mixPhase('one replica', [backend], tokens, deployer);
+  if (backend2) {
+    const two = await mixPhase(
+      'two replicas, round-robin',
+      [backend, backend2],
+      tokens,
+      deployer,
+    );
+    log(
+      `two replicas / one: ${(two.pagesPerSecond / one.pagesPerSecond).toFixed(
+        2,
+      )}x the throughput (${two.pagesPerSecond.toFixed(
+        1,
+      )} against ${one.pagesPerSecond.toFixed(1)} pages/s)`,
+    );
+  }
+  if (webhook) {
+    await podStorm({
+      core,
+      namespaces: profiles.map(p => `knot-${p}`),
+      count: stormPods,
+      concurrency: stormConcurrency,
+      webhook,
+      webhookPid,
+      log,
+    });
+  }
+}
+
+/** CPU share of one core and RSS of the backend replicas over a phase. */
+function replicaUsage(pids: number[]) {
+  const start = pids.map(pid => processUsage(pid));
+  const othersStart = others.map(o => treeCpuSeconds(o.pid));
+  const maxRss = start.map(u => u.rssMiB);
+  const sampler = setInterval(() => {
+    pids.forEach((pid, i) => {
+      maxRss[i] = Math.max(maxRss[i], processUsage(pid).rssMiB);
+    });
+  }, 1000);
+  return (seconds: number) => {
+    clearInterval(sampler);
+    const elsewhere = others.map(
+      (o, i) =>
+        `${o.name} ${(
+          ((treeCpuSeconds(o.pid) - othersStart[i]) / seconds) *
+          100
+        ).toFixed(0)} %`,
+    );
+    const replicas = pids
+      .map((pid, i) => {
+        const u = processUsage(pid);
+        const cpu = ((u.cpuSeconds - start[i].cpuSeconds) / seconds) * 100;
+        const children =
+          ((u.childCpuSeconds - start[i].childCpuSeconds) / seconds) * 100;
+        return `replica ${i + 1} CPU ${cpu.toFixed(
+          0,
+        )} % + children (helm) ${children.toFixed(
+          0,
+        )} % of one core, RSS ${u.rssMiB.toFixed(0)} MiB (max ${Math.max(
+          maxRss[i],
+          u.rssMiB,
+        ).toFixed(0)} MiB)`;
+      })
+      .join('; ');
+    return elsewhere.length
+      ? `${replicas}; elsewhere (% of one core): ${elsewhere.join(', ')}`
+      : replicas;
+  };
+}
+
+/** One run of the API mix (bench/scale/README.md) with deploys alongside. */
+async function mixPhase(
+  what: string,
+  backends: string[],
+  tokens: string[],
+  deployer: string,
+) {
+  const usage = replicaUsage(
+    backend2Pid ? [backendPid, backend2Pid] : [backendPid],
+  );
+  const m0 = performance.now();
+  const prefix = backends.length > 1 ? 'two' : 'one';
+  // Pages/s, CPU and RSS over the mix itself (a deploy may end after it).
+  let elapsed = 0;
+  let replicas = '';
+  const [{ pages: stats, paths }, deploys] = await Promise.all([
+    runMix({ backends, tokens, seconds, thinkMs }).then(result => {
+      elapsed = (performance.now() - m0) / 1000;
+      replicas = usage(elapsed);
+      return result;
+    }),
+    deploysDuringMix({
+      backend,
+      token: deployer,
+      profile: userName(0),
+      chartDir: `${repoRoot}/charts/hello-kubernetes`,
+      rounds: deployRounds,
+      pauseMs: (seconds * 1000) / (4 * deployRounds + 1),
+      prefix,
+    }),
+  ]);
   log(
-    `API mix: ${
+    `API mix, ${what}: ${
       tokens.length
     } users, think ${thinkMs} ms ±50 %, ${elapsed.toFixed(0)} s`,
   );
@@ -410,19 +556,27 @@ async function main() {
       }`,
     );
   }
+  const pagesPerSecond = pages / elapsed;
   log(
-    `  total ${(pages / elapsed).toFixed(
+    `  total ${pagesPerSecond.toFixed(
       1,
-    )} pages/s, ${errors} errors; backend CPU ${(
-      ((u1.cpuSeconds - u0.cpuSeconds) / elapsed) *
-      100
-    ).toFixed(0)} % + children (helm) ${(
-      ((u1.childCpuSeconds - u0.childCpuSeconds) / elapsed) *
-      100
-    ).toFixed(0)} % of one core, RSS ${u1.rssMiB.toFixed(
-      0,
-    )} MiB (max ${maxRss.toFixed(0)} MiB)`,
+    )} pages/s, ${errors} errors; ${replicas}`,
   );
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  log(
+    `  deploy during the mix: portal install route median ${ms(
+      median(deploys.portal),
+    )} (${deploys.portal.map(ms).join(', ')}), bare helm install median ${ms(
+      median(deploys.bare),
+    )} (${deploys.bare.map(ms).join(', ')}): ${(
+      median(deploys.portal) / median(deploys.bare)
+    ).toFixed(2)}x${
+      deploys.errors.length
+        ? `; ${deploys.errors.length} failed: ${deploys.errors[0]}`
+        : ''
+    }`,
+  );
+  return { pagesPerSecond };
 }
 
 main().then(

@@ -33,3 +33,30 @@ export function loadAverage(): string {
     .slice(0, 3)
     .join(' ');
 }
+
+/**
+ * CPU seconds of a process and of all its children, live or ended: for
+ * PostgreSQL, the postmaster and a backend process per connection.
+ */
+export function treeCpuSeconds(pid: number): number {
+  let seconds = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const self = Number(entry) === pid;
+    if (!self && Number(fields[1]) !== pid) continue;
+    // utime + stime, and for the parent its reaped children's too.
+    const ticks =
+      Number(fields[11]) +
+      Number(fields[12]) +
+      (self ? Number(fields[13]) + Number(fields[14]) : 0);
+    seconds += ticks / TICKS_PER_SECOND;
+  }
+  return seconds;
+}

@@ -5,14 +5,20 @@
 #   KNOT_SCALE_USERS=C              concurrent simulated users of the API mix (default 200)
 #   KNOT_SCALE_SECONDS=S            duration of the API mix (default 60; --long: 300)
 #   KNOT_BENCH_CLUSTER_DIR          data dir of the throw-away cluster (deleted afterwards)
+#   KNOT_SCALE_REPLICAS=1           skip the second replica (default 2)
+#   KNOT_SCALE_PODS=P               pods of the storm through the webhook (default 2000; 0: none)
 # Ports: source a slot's env first (KNOT_TEST_APISERVER_PORT, KNOT_TEST_POSTGRES_PORT,
-# KNOT_BACKEND_PORT, KNOT_APP_PORT), as the test scripts do.
+# KNOT_BACKEND_PORT, KNOT_APP_PORT, KNOT_WEBHOOK_PORT), as the test scripts do;
+# the second replica listens on KNOT_SCALE_BACKEND2_PORT (default backend port + 1).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$root/scripts/lib.sh"
 n="${1:-100}"
 [ "${2:-}" = --long ] && export KNOT_SCALE_SECONDS="${KNOT_SCALE_SECONDS:-300}"
 backend_port="${KNOT_BACKEND_PORT:-7007}"
+backend2_port="${KNOT_SCALE_BACKEND2_PORT:-$((backend_port + 1))}"
+replicas="${KNOT_SCALE_REPLICAS:-2}"
+pods="${KNOT_SCALE_PODS:-2000}"
 app_port="${KNOT_APP_PORT:-3000}"
 export KNOT_CLUSTER_DIR="${KNOT_BENCH_CLUSTER_DIR:-${KNOT_CACHE_DIR:-$HOME/.cache/knot}/cluster/bench-scale}"
 export KNOT_APISERVER_PORT="${KNOT_TEST_APISERVER_PORT:-${KNOT_APISERVER_PORT:-26443}}"
@@ -22,8 +28,11 @@ export KNOT_REAL_NODE=0
 work="$(mktemp -d /tmp/knot-scale.XXXXXX)"
 pg="$(mktemp -d /tmp/knot-pg.XXXXXX)"
 backend=""
+backend2=""
+webhook=no
 stop() {
-  if [ -n "$backend" ]; then kill -TERM "$backend" 2>/dev/null && wait "$backend" 2>/dev/null || true; fi
+  for pid in $backend $backend2; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  if [ "$webhook" = yes ]; then knot_webhook_down; fi
   KNOT_TEST_POSTGRES_PORT="${KNOT_TEST_POSTGRES_PORT:-25432}" "$root/scripts/postgres.sh" stop "$pg" || true
   "$root/dev/cluster/cluster.sh" down >/dev/null 2>&1 || true
   rm -rf "$KNOT_CLUSTER_DIR" "$work"
@@ -33,6 +42,12 @@ trap stop EXIT
 "$root/dev/cluster/cluster.sh" up >/dev/null
 eval "$("$root/dev/cluster/cluster.sh" env)"
 export KUBECONFIG
+if [ "$pods" -gt 0 ]; then
+  # Knot's webhook beside the cluster, registered as scripts/start does: every
+  # workload and pod of the profile namespaces goes through it.
+  webhook=yes
+  knot_webhook_up "$app_port" "$backend_port" >/dev/null
+fi
 database="$(KNOT_TEST_POSTGRES_PORT="${KNOT_TEST_POSTGRES_PORT:-25432}" "$root/scripts/postgres.sh" start "$pg")"
 
 # The portal's backend alone (no frontend), on PostgreSQL, as scripts/start
@@ -68,10 +83,44 @@ export KNOT_ADMIN_PASSWORD=knot-admin-password
     --config "$work/app-config.cluster.yaml" --config "$work/app-config.scale.yaml"
 ) >"$work/backend.log" 2>&1 &
 backend=$!
+# A second replica on the same PostgreSQL: the same configuration behind the
+# same public URL (as behind a load balancer), listening on its own port.
+# Backstage's scheduler lets one replica at a time run each scheduled task
+# (the reconciler, the catalog providers); both serve requests and both run
+# the catalog's processing loop.
+if [ "$replicas" -gt 1 ]; then
+  # After the first is up, so that they do not both seed the first admin.
+  for _ in $(seq 1 600); do
+    curl -fsS "http://localhost:$backend_port/.backstage/health/v1/readiness" >/dev/null 2>&1 && break
+    kill -0 "$backend" 2>/dev/null || break
+    sleep 1
+  done
+  printf 'backend:\n  listen:\n    port: %s\n' "$backend2_port" >"$work/app-config.replica2.yaml"
+  (
+    cd "$root/packages/backend"
+    exec node --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
+      --config "$root/app-config.yaml" \
+      --config "$work/app-config.cluster.yaml" --config "$work/app-config.scale.yaml" \
+      --config "$work/app-config.replica2.yaml"
+  ) >"$work/backend2.log" 2>&1 &
+  backend2=$!
+fi
 
 echo "cluster: $(kubectl version -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$root/plugins/knot-backend"
 KNOT_SCALE_N="$n" KNOT_SCALE_BACKEND="http://localhost:$backend_port" KNOT_SCALE_APP="http://localhost:$app_port" \
   KNOT_SCALE_DATABASE="$database" KNOT_SCALE_BACKEND_PID="$backend" KNOT_SCALE_LOG="$work/backend.log" \
+  KNOT_SCALE_BACKEND2="${backend2:+http://localhost:$backend2_port}" KNOT_SCALE_BACKEND2_PID="$backend2" \
+  KNOT_SCALE_WEBHOOK="$([ "$webhook" = yes ] && echo "https://127.0.0.1:${KNOT_WEBHOOK_PORT:-$((backend_port + 2436))}")" \
+  KNOT_SCALE_WEBHOOK_CA="$KNOT_CLUSTER_DIR/webhook/ca.crt" KNOT_SCALE_PODS="$pods" \
+  KNOT_SCALE_PG_PID="$(head -1 "$pg/data/postmaster.pid" 2>/dev/null || true)" \
+  KNOT_SCALE_APISERVER_PID="$(cat "$KNOT_CLUSTER_DIR/run/kube-apiserver.pid" 2>/dev/null || true)" \
+  KNOT_SCALE_ETCD_PID="$(cat "$KNOT_CLUSTER_DIR/run/etcd.pid" 2>/dev/null || true)" \
+  KNOT_SCALE_WEBHOOK_PID="$(cat "$KNOT_CLUSTER_DIR/webhook/pid" 2>/dev/null || true)" \
   node --require @backstage/cli/config/nodeTransform.cjs "$root/bench/scale/bench.ts" ||
-  { echo "bench failed; backend log tail:" >&2; tail -30 "$work/backend.log" >&2; exit 1; }
+  {
+    echo "bench failed; backend log tail:" >&2
+    tail -30 "$work/backend.log" >&2
+    [ -z "$backend2" ] || { echo "replica 2:" >&2; tail -15 "$work/backend2.log" >&2; }
+    exit 1
+  }
