@@ -15,14 +15,14 @@ const component = (name: string, owner = 'user:default/alice'): Entity => ({
   spec: { type: 'service', lifecycle: 'production', owner },
 });
 
-const item = (entity: Entity): DeferredEntity => ({
+const item = (entity: Entity) => ({
   entity,
   locationKey: 'knot-service-releases',
 });
 
 /** A provider over a set the test changes, with the mutations it applies. */
 async function provider(options: { fullEveryMs?: number } = {}) {
-  let items: DeferredEntity[] = [];
+  let items: ReturnType<typeof item>[] = [];
   let clock = 0;
   let failNext = false;
   const mutations: EntityProviderMutation[] = [];
