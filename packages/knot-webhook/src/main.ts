@@ -14,12 +14,14 @@ async function main() {
       'set KNOT_WEBHOOK_CERT_FILE and KNOT_WEBHOOK_KEY_FILE (or server.certFile/keyFile): the API server only calls webhooks over HTTPS',
     );
   }
+  const datasets = KubernetesDatasetLister.fromKubeconfig(
+    config.kubeconfig,
+    config.datasetCacheMs,
+  );
+  datasets.keepFresh();
   const app = createWebhookApp({
     config,
-    datasets: KubernetesDatasetLister.fromKubeconfig(
-      config.kubeconfig,
-      config.datasetCacheMs,
-    ),
+    datasets,
     hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
       config.kubeconfig,
       config.namespacePrefix,

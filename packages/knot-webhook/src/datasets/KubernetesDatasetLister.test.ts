@@ -111,3 +111,36 @@ describe('KubernetesDatasetLister', () => {
     await expect(fresh.list('ns')).rejects.toThrow('boom');
   });
 });
+
+describe('KubernetesDatasetLister.keepFresh', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('keeps the list fresh without pods, so the first pod after a quiet spell does not wait', async () => {
+    jest.useFakeTimers();
+    let datasets = items('ns/a');
+    let hang = false;
+    const { api, calls } = fakeApi({
+      'com.ie.ibm.hpsys': () => (hang ? new Promise(() => {}) : datasets),
+      'datashim.io': notFound,
+    });
+    const lister = new KubernetesDatasetLister(api, 1000);
+    const stop = lister.keepFresh();
+    await Promise.resolve();
+    datasets = items('ns/a', 'ns/b');
+    // An hour without a pod: renewed every half cache time all the same.
+    for (let i = 0; i < 7200; i++) {
+      jest.advanceTimersByTime(500);
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    expect(calls.length).toBeGreaterThan(7000);
+    // The pod is answered from memory: an API server that never answers now
+    // does not hold it up.
+    hang = true;
+    expect(await lister.list('ns')).toEqual(['a', 'b']);
+    stop();
+    const after = calls.length;
+    jest.advanceTimersByTime(5000);
+    expect(calls).toHaveLength(after);
+  });
+});
