@@ -422,20 +422,41 @@ async function main() {
     username: userName(0),
     password: password(userName(0)),
   });
-  const one = await mixPhase('one replica', [backend], tokens, deployer);
-  if (backend2) {
-    const two = await mixPhase(
-      'two replicas, round-robin',
-      [backend, backend2],
+  if (!backend2) {
+    await mixPhase('one replica', [backend], tokens, deployer);
+  } else {
+    // Both replicas warmed up first (the second has served nothing yet),
+    // then one, two, two, one: a drift in the machine's load over the runs
+    // (other work on the same cores) weighs on both sides alike.
+    const warmUp = Math.min(15, seconds / 2);
+    await runMix({
+      backends: [backend, backend2],
       tokens,
-      deployer,
-    );
+      seconds: warmUp,
+      thinkMs,
+    });
+    log(`warm-up: ${warmUp} s round-robin across both replicas, not counted`);
+    const pages = { one: 0, two: 0 };
+    for (const [i, which] of (
+      ['one', 'two', 'two', 'one'] as const
+    ).entries()) {
+      const phase = await mixPhase(
+        which === 'one'
+          ? `one replica (${i + 1} of 4)`
+          : `two replicas, round-robin (${i + 1} of 4)`,
+        which === 'one' ? [backend] : [backend, backend2],
+        tokens,
+        deployer,
+        `${which}${i}`,
+      );
+      pages[which] += phase.pagesPerSecond / 2;
+    }
     log(
-      `two replicas / one: ${(two.pagesPerSecond / one.pagesPerSecond).toFixed(
+      `two replicas / one: ${(pages.two / pages.one).toFixed(
         2,
-      )}x the throughput (${two.pagesPerSecond.toFixed(
+      )}x the throughput (${pages.two.toFixed(1)} against ${pages.one.toFixed(
         1,
-      )} against ${one.pagesPerSecond.toFixed(1)} pages/s)`,
+      )} pages/s, means of two runs each)`,
     );
   }
   if (webhook) {
@@ -498,12 +519,12 @@ async function mixPhase(
   backends: string[],
   tokens: string[],
   deployer: string,
+  prefix = backends.length > 1 ? 'two' : 'one',
 ) {
   const usage = replicaUsage(
     backend2Pid ? [backendPid, backend2Pid] : [backendPid],
   );
   const m0 = performance.now();
-  const prefix = backends.length > 1 ? 'two' : 'one';
   // Pages/s, CPU and RSS over the mix itself (a deploy may end after it).
   let elapsed = 0;
   let replicas = '';

@@ -31,6 +31,8 @@ backend=""
 backend2=""
 webhook=no
 stop() {
+  # KNOT_SCALE_KEEP_LOGS=<dir>: the backends' logs are kept there.
+  if [ -n "${KNOT_SCALE_KEEP_LOGS:-}" ]; then mkdir -p "$KNOT_SCALE_KEEP_LOGS" && cp "$work"/*.log "$KNOT_SCALE_KEEP_LOGS/" 2>/dev/null || true; fi
   for pid in $backend $backend2; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   if [ "$webhook" = yes ]; then knot_webhook_down; fi
   KNOT_TEST_POSTGRES_PORT="${KNOT_TEST_POSTGRES_PORT:-25432}" "$root/scripts/postgres.sh" stop "$pg" || true
