@@ -7,6 +7,7 @@
 #   KNOT_BENCH_CLUSTER_DIR          data dir of the throw-away cluster (deleted afterwards)
 #   KNOT_SCALE_REPLICAS=1           skip the second replica (default 2)
 #   KNOT_SCALE_PODS=P               pods of the storm through the webhook (default 2000; 0: none)
+#   KNOT_SCALE_NODE_FLAGS           extra node flags for the backend (e.g. --cpu-prof --cpu-prof-dir=DIR)
 # Ports: source a slot's env first (KNOT_TEST_APISERVER_PORT, KNOT_TEST_POSTGRES_PORT,
 # KNOT_BACKEND_PORT, KNOT_APP_PORT, KNOT_WEBHOOK_PORT), as the test scripts do;
 # the second replica listens on KNOT_SCALE_BACKEND2_PORT (default backend port + 1).
@@ -80,7 +81,8 @@ YAML
 export KNOT_ADMIN_PASSWORD=knot-admin-password
 (
   cd "$root/packages/backend"
-  exec node --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
+  # shellcheck disable=SC2086 # flags, e.g. --cpu-prof --cpu-prof-dir=DIR
+  exec node ${KNOT_SCALE_NODE_FLAGS:-} --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
     --config "$root/app-config.yaml" \
     --config "$work/app-config.cluster.yaml" --config "$work/app-config.scale.yaml"
 ) >"$work/backend.log" 2>&1 &
