@@ -17,6 +17,7 @@
  */
 import path from 'node:path';
 import knexFactory from 'knex';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { KubernetesClientFactory } from '../../plugins/knot-backend/src/kubernetes/KubernetesClientFactory';
 import { loadClientNode } from '../../plugins/knot-backend/src/kubernetes/loadClientNode';
 import { Helm } from '../../plugins/knot-backend/src/releases/Helm';
@@ -29,6 +30,10 @@ import { podStorm } from './podStorm';
 import { loadAverage, processUsage, treeCpuSeconds } from './processUsage';
 import { releaseRecord } from './releaseRecords';
 import { signIn } from './signIn';
+
+// A reconcile of thousands of profiles on a busy machine takes longer than
+// fetch's default 5 minutes for the answer's headers (seen at N = 2,000, load 18).
+setGlobalDispatcher(new Agent({ headersTimeout: 0, bodyTimeout: 0 }));
 
 const env = process.env;
 const n = Number(env.KNOT_SCALE_N ?? 100);
