@@ -8,6 +8,7 @@
 #   KNOT_SCALE_REPLICAS=1           skip the second replica (default 2)
 #   KNOT_SCALE_PODS=P               pods of the storm through the webhook (default 2000; 0: none)
 #   KNOT_SCALE_NODE_FLAGS           extra node flags for the backend (e.g. --cpu-prof --cpu-prof-dir=DIR)
+#   KNOT_SCALE_BUILT_APP=DIR        run the built backend in DIR (the portal image's /app) instead of the source
 # Ports: source a slot's env first (KNOT_TEST_APISERVER_PORT, KNOT_TEST_POSTGRES_PORT,
 # KNOT_BACKEND_PORT, KNOT_APP_PORT, KNOT_WEBHOOK_PORT), as the test scripts do;
 # the second replica listens on KNOT_SCALE_BACKEND2_PORT (default backend port + 1).
@@ -79,11 +80,21 @@ knot:
       initialDelay: { hours: 24 }
 YAML
 export KNOT_ADMIN_PASSWORD=knot-admin-password
-(
+# The backend from source, with Backstage's on-the-fly TypeScript transform
+# (as `yarn start`), or with KNOT_SCALE_BUILT_APP=DIR the built backend the
+# portal image runs (DIR: the image's /app, see README.md).
+run_backend() {
+  if [ -n "${KNOT_SCALE_BUILT_APP:-}" ]; then
+    cd "$KNOT_SCALE_BUILT_APP/packages/backend"
+    # shellcheck disable=SC2086 # flags, e.g. --cpu-prof --cpu-prof-dir=DIR
+    exec node ${KNOT_SCALE_NODE_FLAGS:-} . "$@"
+  fi
   cd "$root/packages/backend"
-  # shellcheck disable=SC2086 # flags, e.g. --cpu-prof --cpu-prof-dir=DIR
-  exec node ${KNOT_SCALE_NODE_FLAGS:-} --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
-    --config "$root/app-config.yaml" \
+  # shellcheck disable=SC2086
+  exec node ${KNOT_SCALE_NODE_FLAGS:-} --require @backstage/cli/config/nodeTransform.cjs src/index.ts "$@"
+}
+(
+  run_backend --config "$root/app-config.yaml" \
     --config "$work/app-config.cluster.yaml" --config "$work/app-config.scale.yaml"
 ) >"$work/backend.log" 2>&1 &
 backend=$!
@@ -101,9 +112,7 @@ if [ "$replicas" -gt 1 ]; then
   done
   printf 'backend:\n  listen:\n    port: %s\n' "$backend2_port" >"$work/app-config.replica2.yaml"
   (
-    cd "$root/packages/backend"
-    exec node --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
-      --config "$root/app-config.yaml" \
+    run_backend --config "$root/app-config.yaml" \
       --config "$work/app-config.cluster.yaml" --config "$work/app-config.scale.yaml" \
       --config "$work/app-config.replica2.yaml"
   ) >"$work/backend2.log" 2>&1 &
