@@ -18,18 +18,32 @@ export async function spoolFile(
 ): Promise<void> {
   const { signal, observe } = options;
   const handle = await fs.open(file, 'wx', 0o600);
+  // One batch is written while the next is taken in: waiting for each
+  // write before reading on made the sender wait for the thread pool's
+  // every round trip, which under load bounded the archive's arrival.
+  let writing: Promise<void> | undefined;
   try {
     let batch: Buffer[] = [];
     let bytes = 0;
+    const write = async (parts: Buffer[], length: number) => {
+      let rest = parts;
+      for (let left = length; left > 0; ) {
+        const { bytesWritten } = await handle.writev(rest);
+        left -= bytesWritten;
+        // A short write (a full disk is an error, not this): the rest.
+        if (left > 0) rest = [Buffer.concat(rest).subarray(bytesWritten)];
+      }
+    };
     const flush = async () => {
       signal?.throwIfAborted();
-      while (bytes > 0) {
-        const { bytesWritten } = await handle.writev(batch);
-        bytes -= bytesWritten;
-        // A short write (a full disk is an error, not this): the rest.
-        if (bytes > 0) batch = [Buffer.concat(batch).subarray(bytesWritten)];
-      }
+      const parts = batch;
+      const length = bytes;
       batch = [];
+      bytes = 0;
+      // Writes in order, one at a time.
+      await writing;
+      writing = write(parts, length);
+      writing.catch(() => undefined);
     };
     for await (const chunk of body) {
       observe?.(chunk);
@@ -38,6 +52,7 @@ export async function spoolFile(
       if (bytes >= BATCH_BYTES || batch.length >= BATCH_CHUNKS) await flush();
     }
     await flush();
+    await writing;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ENOSPC' || code === 'EDQUOT') {
@@ -48,6 +63,7 @@ export async function spoolFile(
     }
     throw error;
   } finally {
+    await writing?.catch(() => undefined);
     await handle.close();
   }
 }
