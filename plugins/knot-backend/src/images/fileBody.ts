@@ -45,6 +45,11 @@ export async function writeFileBody(
   out.once('error', fail);
   out.once('close', closed);
   const returned = () => new Promise<void>(resolve => (wake = resolve));
+  const written = (buffer: Buffer) => (error?: Error | null) => {
+    if (error) fail(error);
+    free.push(buffer);
+    wake?.();
+  };
   try {
     for (let offset = 0; offset < body.size; ) {
       while (!free.length && !failure) await returned();
@@ -60,11 +65,7 @@ export async function writeFileBody(
         throw new Error(`${body.file} ends before its ${body.size} bytes`);
       }
       offset += bytesRead;
-      out.write(buffer.subarray(0, bytesRead), error => {
-        if (error) fail(error);
-        free.push(buffer);
-        wake?.();
-      });
+      out.write(buffer.subarray(0, bytesRead), written(buffer));
     }
     await new Promise<void>((resolve, reject) => {
       out.end(() => (failure ? reject(failure) : resolve()));
