@@ -505,8 +505,8 @@ describe('images API against an authenticated registry', () => {
       async (_case, name, repository) => {
         front.reset();
         // No blob upload gets through until 3 are open at once: one
-        // upload at a time would wait here 5 s and reach 1.
-        front.hold(3, 5_000);
+        // upload at a time would wait here 15 s and reach 1.
+        front.hold(3, 15_000);
         try {
           const res = await upload('alice', repository, 'v1', archives[name]);
           expect(res.status).toBe(201);
