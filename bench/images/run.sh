@@ -11,6 +11,7 @@
 #   bench/images/run.sh [size-MiB]      (default 1024; env ROUNDS, default 3)
 # Environment: KNOT_BENCH_PORT (default $KNOT_BACKEND_PORT or 7401),
 #              KNOT_BENCH_DIR  (default .knot/bench-images, same disk as the repo)
+#              KNOT_BENCH_PUSH_CONCURRENCY (knot.images.pushConcurrency, default 4)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$KNOT_ROOT"
@@ -50,6 +51,7 @@ knot:
     registry:
       url: http://127.0.0.1:$registry_port
     spoolDir: $dir/spool
+    pushConcurrency: ${KNOT_BENCH_PUSH_CONCURRENCY:-4}
 YAML
 
 say "starting the Knot backend on port $port"

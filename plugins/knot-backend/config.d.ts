@@ -188,11 +188,16 @@ export interface Config {
         sharedUploads?: 'admins' | 'everyone';
       };
       /**
-       * Folder for the layers of legacy `docker save` archives, whose index
-       * comes last: each layer is kept there once until pushed. The OS's
-       * temporary folder when unset.
+       * Folder where each large blob of an upload is written once as it
+       * arrives and kept until pushed (pushes go on while the next blobs
+       * arrive). The OS's temporary folder when unset.
        */
       spoolDir?: string;
+      /**
+       * Blobs of one upload pushed to the registry at once: one stream
+       * into a registry is slower than several. @default 4
+       */
+      pushConcurrency?: number;
       /**
        * The largest image archive an upload may send, in bytes (larger
        * ones are refused with 413). @default 21474836480 (20 GiB)

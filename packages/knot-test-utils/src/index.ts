@@ -14,6 +14,10 @@ export {
 } from './authenticatedRegistry';
 export { mockAuthWithActors } from './authWithActors';
 export {
+  startRegistryUploadFront,
+  type RegistryUploadFront,
+} from './registryUploadFront';
+export {
   knotTestConfig,
   mergeConfig,
   startKnotTestBackend,

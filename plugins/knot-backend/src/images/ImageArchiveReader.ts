@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '@backstage/errors';
+import { spoolFile } from './spoolFile';
 import { tarEntries, TruncatedArchiveError } from './tarEntries';
 
 /** Files up to this size are kept in memory: indexes, manifests, configs. */
@@ -35,6 +35,12 @@ export interface BlobSink {
     size: number,
     body: AsyncIterable<Buffer>,
   ): Promise<void>;
+  /**
+   * A large file was spooled and hashed (a legacy `docker save` layer,
+   * whose place in the image is only known at the archive's end): it may
+   * be pushed already, then its file deleted.
+   */
+  spooled?(spooled: SpooledFile): Promise<void>;
 }
 
 /** An archive read to its end. */
@@ -105,14 +111,20 @@ async function* tarBytes(
 /**
  * Reads an exported image (a `docker save` tarball or an OCI image layout,
  * `.tar` or `.tar.gz`) in one pass as it arrives: small files stay in
- * memory, content-addressed blobs go straight to the sink (the registry),
- * and other large files — legacy `docker save` layers, whose digests are
- * only known from `manifest.json` at the archive's end — are written once
- * to the spool folder. No layer is ever held in memory.
+ * memory, content-addressed blobs go to the sink as they stream by, and
+ * other large files — legacy `docker save` layers, whose places in the
+ * image are only known from `manifest.json` at the archive's end — are
+ * written once to the spool folder, hashed, and handed to the sink there.
+ * No layer is ever held in memory.
  */
 export async function readImageArchive(
   source: AsyncIterable<Buffer>,
-  options: { sink: BlobSink; spoolFolder: () => Promise<string> },
+  options: {
+    sink: BlobSink;
+    spoolFolder: () => Promise<string>;
+    /** Stops spooling (the upload failed elsewhere). */
+    signal?: AbortSignal;
+  },
 ): Promise<ArchiveContents> {
   const contents: ArchiveContents = {
     small: new Map(),
@@ -155,22 +167,21 @@ export async function readImageArchive(
       );
       const check = digester();
       let head: Buffer | undefined;
-      await pipeline(
-        (async function* hashed() {
-          for await (const part of entry.body) {
-            head ??= part;
-            check.update(part);
-            yield part;
-          }
-        })(),
-        fs.createWriteStream(file, { mode: 0o600 }),
-      );
-      contents.spooled.set(entry.name, {
+      await spoolFile(entry.body, file, {
+        signal: options.signal,
+        observe: part => {
+          head ??= part;
+          check.update(part);
+        },
+      });
+      const spooled: SpooledFile = {
         file,
         digest: check.verify(),
         size: entry.size,
         gzip: head?.[0] === 0x1f && head?.[1] === 0x8b,
-      });
+      };
+      contents.spooled.set(entry.name, spooled);
+      await options.sink.spooled?.(spooled);
     }
   }
   return contents;

@@ -1,9 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { archivedImage } from './archivedImage';
+import { BlobPusher } from './BlobPusher';
 import { drainChecked, readImageArchive } from './ImageArchiveReader';
-import { RegistryError, type RegistryClient } from './RegistryClient';
+import type { RegistryClient } from './RegistryClient';
+import { spoolFile } from './spoolFile';
 
 /** What an upload stored. */
 export interface UploadOutcome {
@@ -18,18 +20,24 @@ export interface UploadOutcome {
  * blobs the registry already has are skipped, digests are checked, and
  * only once every blob is stored are the manifests put — so a refused
  * archive leaves no tag or manifest behind (blobs it had pushed are deleted
- * where the registry allows). The spool folder is removed in every case.
+ * where the registry allows). Each large blob is spooled once and pushed
+ * from disk while the next ones arrive, several at once; its file is
+ * deleted once pushed, and the spool folder in every case.
  */
 export class ImageUploader {
   constructor(
     private readonly registry: RegistryClient,
     private readonly spoolDir: string,
+    /** Blobs pushed at once (`knot.images.pushConcurrency`). */
+    private readonly concurrency: number,
   ) {}
 
+  /** `cancelled` aborts the upload (the client went away). */
   async upload(
     repository: string,
     tag: string,
     source: AsyncIterable<Buffer>,
+    cancelled?: AbortSignal,
   ): Promise<UploadOutcome> {
     if (await this.registry.manifest(repository, tag)) {
       throw new ConflictError(
@@ -37,56 +45,62 @@ export class ImageUploader {
       );
     }
     let spool: string | undefined;
-    const pushed: string[] = [];
-    let uploadedBlobs = 0;
-    let skippedBlobs = 0;
+    const spoolFolder = async () =>
+      (spool ??= await fs.mkdtemp(path.join(this.spoolDir, 'knot-image-')));
+    let blobFiles = 0;
+    const pusher = new BlobPusher(this.registry, repository, this.concurrency);
+    const cancel = () =>
+      pusher.cancel(cancelled?.reason ?? new Error('The upload was cancelled'));
+    cancelled?.addEventListener('abort', cancel);
+    if (cancelled?.aborted) cancel();
     try {
       const contents = await readImageArchive(source, {
-        spoolFolder: async () =>
-          (spool ??= await fs.mkdtemp(path.join(this.spoolDir, 'knot-image-'))),
+        spoolFolder,
+        signal: pusher.signal,
         sink: {
-          blob: async (digest, _size, body) => {
-            if (await this.registry.hasBlob(repository, digest)) {
+          blob: async (digest, size, body) => {
+            pusher.check();
+            if (
+              pusher.has(digest) ||
+              (await this.registry.hasBlob(repository, digest))
+            ) {
               // Read and hashed all the same: the archive must be intact.
               await drainChecked(body, digest);
-              skippedBlobs++;
+              if (!pusher.has(digest)) pusher.skipped(digest);
               return;
             }
-            // The registry hashes what it stores and refuses a blob that
-            // is not `digest`: hashing it here too cost the backend 1.5 s
-            // of CPU a GiB, half its work (bench/images/README.md).
-            await this.registry
-              .pushBlob(repository, body, () => digest)
-              .catch(error => {
-                if (
-                  error instanceof RegistryError &&
-                  error.code === 'DIGEST_INVALID'
-                ) {
-                  throw new InputError(
-                    `The archive is corrupt: the content of ${digest} does not match its digest`,
-                  );
-                }
-                throw error;
-              });
-            pushed.push(digest);
-            uploadedBlobs++;
+            // Not hashed here: the registry hashes what it stores and
+            // refuses a blob that is not `digest` (hashing it here too cost
+            // 1.5 s of CPU a GiB, half the backend's work).
+            const file = path.join(await spoolFolder(), `blob-${blobFiles++}`);
+            await spoolFile(body, file, { signal: pusher.signal });
+            await pusher.add(digest, { file, size });
+          },
+          // A docker save layer, hashed as it was spooled: pushed already,
+          // though only the archive's end tells whether it is a layer.
+          spooled: async ({ file, digest, size }) => {
+            pusher.check();
+            if (pusher.has(digest)) {
+              await fs.rm(file, { force: true });
+            } else if (await this.registry.hasBlob(repository, digest)) {
+              pusher.skipped(digest);
+              await fs.rm(file, { force: true });
+            } else {
+              await pusher.add(digest, { file, size });
+            }
           },
         },
       });
       const image = archivedImage(contents);
       for (const blob of image.blobs) {
+        if (pusher.has(blob.digest)) continue;
         if (await this.registry.hasBlob(repository, blob.digest)) {
-          skippedBlobs++;
-          continue;
+          pusher.skipped(blob.digest);
+        } else {
+          await pusher.add(blob.digest, blob.body);
         }
-        await this.registry.pushBlob(
-          repository,
-          blob.open(),
-          () => blob.digest,
-        );
-        pushed.push(blob.digest);
-        uploadedBlobs++;
       }
+      await pusher.settle();
       for (const child of image.children) {
         await this.registry.putManifest(
           repository,
@@ -101,18 +115,29 @@ export class ImageUploader {
         image.top.mediaType,
         image.top.body,
       );
+      // Spooled files that were no layer of the image after all.
+      for (const digest of pusher.pushed) {
+        if (!image.digests.includes(digest)) {
+          await this.registry.deleteBlob(repository, digest);
+        }
+      }
+      const pushed = image.digests.filter(
+        d => pusher.outcome(d) === 'pushed',
+      ).length;
       return {
         digest: image.top.digest,
         size: image.size,
-        uploadedBlobs,
-        skippedBlobs,
+        uploadedBlobs: pushed,
+        skippedBlobs: image.digests.length - pushed,
       };
     } catch (error) {
-      for (const digest of pushed) {
+      await pusher.cancel(error);
+      for (const digest of pusher.pushed) {
         await this.registry.deleteBlob(repository, digest);
       }
       throw error;
     } finally {
+      cancelled?.removeEventListener('abort', cancel);
       if (spool) await fs.rm(spool, { recursive: true, force: true });
     }
   }

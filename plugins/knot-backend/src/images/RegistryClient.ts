@@ -3,6 +3,7 @@ import https from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RegistryConfig } from './config';
+import { isFileBody, writeFileBody, type FileBody } from './fileBody';
 
 /** Media types a manifest GET accepts: images and indexes, OCI and Docker. */
 export const MANIFEST_MEDIA_TYPES = [
@@ -24,18 +25,26 @@ function nextLink(link: string | null): string | undefined {
  * Sends a streamed body with node:http(s), answering a fetch `Response`:
  * fetch (undici) spent about 3× the CPU per byte on a blob's stream, which
  * bounded uploads to ~150 MiB/s on this machine (bench/images/blob.sh).
+ * `signal` aborts the request.
  */
 function sendStreamed(
   method: string,
   url: string,
   headers: Record<string, string>,
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<Uint8Array> | FileBody,
+  signal?: AbortSignal,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const req = (target.protocol === 'https:' ? https : http).request(
       target,
-      { method, headers },
+      {
+        method,
+        headers: isFileBody(body)
+          ? { ...headers, 'Content-Length': String(body.size) }
+          : headers,
+        signal,
+      },
       res => {
         const answer = new Headers();
         for (const [name, value] of Object.entries(res.headers)) {
@@ -52,10 +61,12 @@ function sendStreamed(
     );
     req.on('error', reject);
     // The body's failure (or the socket's) ends the request, unanswered.
-    pipeline(body, req).catch(error => {
-      req.destroy(error);
-      reject(error);
-    });
+    (isFileBody(body) ? writeFileBody(body, req) : pipeline(body, req)).catch(
+      error => {
+        req.destroy(error);
+        reject(error);
+      },
+    );
   });
 }
 
@@ -79,7 +90,7 @@ export interface StoredManifest {
   body: Buffer;
 }
 
-type Body = Buffer | AsyncIterable<Uint8Array>;
+type Body = Buffer | AsyncIterable<Uint8Array> | FileBody;
 
 /**
  * A client of the distribution API (`/v2/`) with the portal's credentials:
@@ -166,12 +177,13 @@ export class RegistryClient {
    * then closed with the digest `digestOf` answers once the body was read
    * (it throws on a corrupt blob: the session is then cancelled, nothing
    * is stored). The registry refuses content that is not that digest
-   * (`DIGEST_INVALID`, 422).
+   * (`DIGEST_INVALID`, 422). `signal` aborts the body's request.
    */
   async pushBlob(
     repository: string,
     body: Body,
     digestOf: () => string,
+    signal?: AbortSignal,
   ): Promise<void> {
     const scope = push(repository);
     const started = await this.request(
@@ -184,22 +196,23 @@ export class RegistryClient {
     // The body's own failure (a truncated or corrupt archive) is the one
     // to report, not the aborted request it causes.
     let bodyFailure: unknown;
-    const guarded = Buffer.isBuffer(body)
-      ? body
-      : (async function* guard() {
-          try {
-            yield* body;
-          } catch (error) {
-            bodyFailure = error;
-            throw error;
-          }
-        })();
+    const guard = async function* guard(stream: AsyncIterable<Uint8Array>) {
+      try {
+        yield* stream;
+      } catch (error) {
+        bodyFailure = error;
+        throw error;
+      }
+    };
+    const guarded =
+      Buffer.isBuffer(body) || isFileBody(body) ? body : guard(body);
     try {
       const patched = await this.request('PATCH', location, scope, {
         headers: { 'Content-Type': 'application/octet-stream' },
         body: guarded,
+        signal,
       }).catch(error => {
-        throw bodyFailure ?? error;
+        throw bodyFailure ?? (signal?.aborted ? signal.reason : error);
       });
       await this.expect(patched, [202], `upload to ${repository}`);
       location = this.location(patched);
@@ -264,7 +277,11 @@ export class RegistryClient {
     method: string,
     pathOrUrl: string,
     scope: string,
-    init: { headers?: Record<string, string>; body?: Body } = {},
+    init: {
+      headers?: Record<string, string>;
+      body?: Body;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<Response> {
     const url = new URL(pathOrUrl, this.config.url).href;
     const streamed = init.body && !Buffer.isBuffer(init.body) && init.body;
@@ -275,12 +292,13 @@ export class RegistryClient {
       };
       return (
         streamed
-          ? sendStreamed(method, url, headers, streamed)
+          ? sendStreamed(method, url, headers, streamed, init.signal)
           : fetch(url, {
               method,
               headers,
               body: init.body as BodyInit | undefined,
               redirect: 'follow',
+              signal: init.signal,
             } as RequestInit)
       ).catch(error => {
         throw new RegistryError(

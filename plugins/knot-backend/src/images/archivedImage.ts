@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import { InputError } from '@backstage/errors';
+import type { FileBody } from './fileBody';
 import { type ArchiveContents, digestOf } from './ImageArchiveReader';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -15,11 +15,12 @@ interface Descriptor {
   size: number;
 }
 
-/** A blob still to be pushed (the reader did not stream it to the registry). */
+/** A blob the reader did not hand to its sink as it streamed by. */
 export interface PendingBlob {
   digest: string;
   size: number;
-  open(): Buffer | AsyncIterable<Buffer>;
+  /** In memory, or spooled. */
+  body: Buffer | FileBody;
 }
 
 /** A manifest to store, by digest (children of an index) or by the tag. */
@@ -32,6 +33,8 @@ export interface PendingManifest {
 /** The image an archive holds, checked and ready to push. */
 export interface ArchivedImage {
   blobs: PendingBlob[];
+  /** Every blob of the image (configs and layers), streamed or pending. */
+  digests: string[];
   /** Manifests an index refers to; pushed by digest before the top one. */
   children: PendingManifest[];
   top: PendingManifest;
@@ -84,6 +87,7 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
     return { digest: d.digest, mediaType: d.mediaType, body };
   };
   const children: PendingManifest[] = [];
+  const digests = new Set<string>();
   let size = 0;
   const addImage = (m: PendingManifest) => {
     const parsed = parseJson(m.body, `manifest ${m.digest}`);
@@ -94,6 +98,7 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
     }
     for (const d of [parsed.config, ...parsed.layers] as Descriptor[]) {
       size += d.size;
+      digests.add(d.digest);
       if (contents.streamed.has(d.digest)) {
         if (contents.streamed.get(d.digest) !== d.size) {
           throw new InputError(
@@ -103,11 +108,7 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
         continue;
       }
       const bytes = smallBlob(contents, d, 'a layer');
-      blobs.set(d.digest, {
-        digest: d.digest,
-        size: d.size,
-        open: () => bytes,
-      });
+      blobs.set(d.digest, { digest: d.digest, size: d.size, body: bytes });
     }
   };
   const topManifest = manifest(top, 'the image manifest');
@@ -130,7 +131,13 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
       `The archive holds an unsupported manifest type: ${top.mediaType}`,
     );
   }
-  return { blobs: [...blobs.values()], children, top: topManifest, size };
+  return {
+    blobs: [...blobs.values()],
+    digests: [...digests],
+    children,
+    top: topManifest,
+    size,
+  };
 }
 
 /** A blob the archive holds in memory, verified against its descriptor. */
@@ -214,7 +221,7 @@ function fromDockerSave(contents: ArchiveContents): ArchivedImage {
     blobs.set(layer.digest, {
       digest: layer.digest,
       size: layer.size,
-      open: () => (spooled ? fs.createReadStream(spooled.file) : bytes!),
+      body: spooled ? { file: spooled.file, size: spooled.size } : bytes!,
     });
     return {
       mediaType: layer.gzip
@@ -230,8 +237,9 @@ function fromDockerSave(contents: ArchiveContents): ArchivedImage {
     size: configBytes.length,
   };
   blobs.set(configDescriptor.digest, {
-    ...configDescriptor,
-    open: () => configBytes,
+    digest: configDescriptor.digest,
+    size: configDescriptor.size,
+    body: configBytes,
   });
   const body = Buffer.from(
     JSON.stringify({
@@ -243,6 +251,7 @@ function fromDockerSave(contents: ArchiveContents): ArchivedImage {
   );
   return {
     blobs: [...blobs.values()],
+    digests: [...blobs.keys()],
     children: [],
     top: { digest: digestOf(body), mediaType: OCI_MANIFEST, body },
     size: configDescriptor.size + layers.reduce((s, l) => s + l.size, 0),

@@ -23,6 +23,8 @@ export interface ImagesConfig {
   spoolDir: string;
   /** The largest archive an upload may send. */
   maxUploadBytes: number;
+  /** Blobs of one upload pushed to the registry at once. */
+  pushConcurrency: number;
 }
 
 const AREA_PATH = /^[a-z0-9{}._-]+(\/[a-z0-9{}._-]+)*$/;
@@ -58,7 +60,18 @@ export function readImagesConfig(config: Config): ImagesConfig {
     spoolDir: images?.getOptionalString('spoolDir') ?? os.tmpdir(),
     maxUploadBytes:
       images?.getOptionalNumber('maxUploadBytes') ?? 20 * 1024 ** 3,
+    pushConcurrency: readPushConcurrency(images),
   };
+}
+
+function readPushConcurrency(images: Config | undefined): number {
+  const value = images?.getOptionalNumber('pushConcurrency') ?? 4;
+  if (!Number.isInteger(value) || value < 1 || value > 16) {
+    throw new Error(
+      `knot.images.pushConcurrency must be a whole number from 1 to 16, not ${value}`,
+    );
+  }
+  return value;
 }
 
 function readRegistry(registry: Config): RegistryConfig {

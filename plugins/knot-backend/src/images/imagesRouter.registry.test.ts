@@ -9,11 +9,14 @@ import {
   buildTestImage,
   createTestDatabases,
   seedKnotUsers,
+  eventually,
   startAuthenticatedRegistry,
   startKnotTestBackend,
+  startRegistryUploadFront,
   writeDockerSaveArchive,
   writeOciLayoutArchive,
   type AuthenticatedRegistry,
+  type RegistryUploadFront,
   type TestImage,
 } from '@knot-platform/knot-test-utils';
 import type { KnotImageList } from '@knot-platform/plugin-knot-common';
@@ -30,6 +33,8 @@ const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
 
 let registry: AuthenticatedRegistry;
+/** The backend's way to the registry: counts (and can hold) blob uploads. */
+let front: RegistryUploadFront;
 let server: Server;
 let work: string;
 let spool: string;
@@ -92,6 +97,7 @@ async function tampered(image: TestImage, dir: string): Promise<TestImage> {
 
 beforeAll(async () => {
   registry = await startAuthenticatedRegistry();
+  front = await startRegistryUploadFront(registry.url);
   work = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-images-test-'));
   spool = path.join(work, 'spool');
   await fs.mkdir(spool);
@@ -120,6 +126,12 @@ beforeAll(async () => {
   await write('oci-tampered.tar', async f =>
     writeOciLayoutArchive(await tampered(gzipped, built), f),
   );
+  // Four layers above 1 MiB: each spooled, then pushed.
+  const parallel = await buildTestImage(path.join(built, 'parallel'), {
+    layerSizes: [1.25 * MiB, 1.25 * MiB, 1.25 * MiB, 1.25 * MiB],
+  });
+  await write('parallel-oci.tar', f => writeOciLayoutArchive(parallel, f));
+  await write('parallel-docker.tar', f => writeDockerSaveArchive(parallel, f));
 
   const knex = await databases.init('SQLITE_3');
   ({ server } = await startKnotTestBackend({
@@ -129,11 +141,12 @@ beforeAll(async () => {
         identity: { admins: ['root'] },
         images: {
           registry: {
-            url: registry.url,
+            url: front.url,
             pullHost: 'registry.knot.test',
             ...registry.credentials,
           },
           spoolDir: spool,
+          pushConcurrency: 3,
           // Above every archive of this file, below the oversized ones.
           maxUploadBytes: 8 * MiB,
         },
@@ -144,6 +157,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  await front?.stop();
   await registry?.stop();
   if (work) await fs.rm(work, { recursive: true, force: true });
 });
@@ -480,6 +494,97 @@ describe('images API against an authenticated registry', () => {
       const manifest = await registryGet(`/v2/${repository}/manifests/v1`);
       expect(manifest.status).toBe(404);
     });
+  });
+
+  describe('pushes blobs in parallel while the archive arrives', () => {
+    it.each([
+      ['an OCI layout', 'parallel-oci.tar', 'alice/parallel-oci'],
+      ['a docker save archive', 'parallel-docker.tar', 'alice/parallel-docker'],
+    ])(
+      '%s: knot.images.pushConcurrency (3) blob uploads open at once, no more',
+      async (_case, name, repository) => {
+        front.reset();
+        // No blob upload gets through until 3 are open at once: one
+        // upload at a time would wait here 15 s and reach 1.
+        front.hold(3, 15_000);
+        try {
+          const res = await upload('alice', repository, 'v1', archives[name]);
+          expect(res.status).toBe(201);
+          expect(res.body).toMatchObject({ uploadedBlobs: 5, skippedBlobs: 0 });
+        } finally {
+          front.release();
+        }
+        expect(front.maxOpen).toBe(3);
+        expect(await tagsOf(repository)).toEqual(['v1']);
+      },
+    );
+  });
+
+  it('removes every spooled file and stores nothing when the client goes away mid-upload', async () => {
+    const archive = archives['parallel-oci.tar'];
+    const repository = 'alice/abandoned';
+    const spooled = async () => {
+      const files: string[] = [];
+      for (const folder of await fs.readdir(spool)) {
+        files.push(...(await fs.readdir(path.join(spool, folder))));
+      }
+      return files;
+    };
+    front.reset();
+    // The pushes stay under way until the client has gone.
+    front.hold(99, 60_000);
+    try {
+      const address = server.address() as { port: number };
+      const req = http.request({
+        host: '127.0.0.1',
+        port: address.port,
+        method: 'PUT',
+        path: `/api/knot/images/upload?repository=${repository}&tag=v1`,
+        headers: {
+          Authorization: as('alice'),
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': archive.length,
+        },
+      });
+      req.on('error', () => undefined);
+      // Three of the four layers and part of the last.
+      req.write(archive.subarray(0, Math.floor(archive.length * 0.85)));
+      await eventually(
+        'three pushes under way, their blobs spooled',
+        async () =>
+          front.open === 3 && (await spooled()).length >= 3 ? true : undefined,
+        20_000,
+        50,
+      );
+      req.destroy();
+      await eventually(
+        'the spool folder emptied',
+        async () => ((await fs.readdir(spool)).length ? undefined : true),
+        20_000,
+        50,
+      );
+    } finally {
+      front.release();
+    }
+    await eventually(
+      'the pushes ended',
+      async () => (front.open === 0 ? true : undefined),
+      20_000,
+      50,
+    );
+    expect(await tagsOf(repository)).toEqual([]);
+    // Every upload session of the registry cancelled: none left with its
+    // start time or bytes (distribution keeps a cancelled one's hash state).
+    const uploads = path.join(
+      registry.storage,
+      'docker/registry/v2/repositories',
+      repository,
+      '_uploads',
+    );
+    const left = await fs
+      .readdir(uploads, { recursive: true })
+      .catch(() => [] as string[]);
+    expect(left.filter(f => /(^|\/)(startedat|data)$/.test(f))).toEqual([]);
   });
 
   describe('deletes for admins only', () => {

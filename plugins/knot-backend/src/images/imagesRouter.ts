@@ -147,11 +147,20 @@ export function createImagesRouter(
         req.iterator({ destroyOnReturn: false }),
         config.maxUploadBytes,
       );
+      // A client gone before its answer (cancel in the browser) stops the
+      // pushes still under way, even once its whole archive had arrived.
+      const clientGone = new AbortController();
+      res.once('close', () => {
+        if (!res.writableFinished) {
+          clientGone.abort(new Error('The upload was cancelled'));
+        }
+      });
       try {
         const outcome = await new ImageUploader(
           client!,
           config.spoolDir,
-        ).upload(repository, tag, source);
+          config.pushConcurrency,
+        ).upload(repository, tag, source, clientGone.signal);
         const uploaded: KnotImageUploadResult = {
           repository,
           tag,
