@@ -331,17 +331,27 @@ test(
     const { password } = await signInAdmin(install);
 
     // Provisioning ran as the portal: the admin's namespace and the portal's
-    // RoleBinding there.
-    const bindings = await kubectlJson([
-      '-n',
-      `${prefix}admin`,
-      'get',
-      'rolebindings',
-    ]);
-    assert.deepEqual(bindings.items.map(b => b.metadata.name).sort(), [
-      'knot',
-      'knot-portal',
-    ]);
+    // RoleBinding there. Provisioning runs after the sign-in, not as part of
+    // it: wait for it instead of racing it.
+    const expected = JSON.stringify(['knot', 'knot-portal']);
+    await waitFor(
+      `the RoleBindings ${expected} in ${prefix}admin`,
+      async () => {
+        const bindings = await kubectlJson([
+          '-n',
+          `${prefix}admin`,
+          'get',
+          'rolebindings',
+        ]);
+        const names = JSON.stringify(
+          bindings.items.map(b => b.metadata.name).sort(),
+        );
+        if (names !== expected) throw new Error(`RoleBindings: ${names}`);
+        return true;
+      },
+      90_000,
+      1000,
+    );
 
     // Least privilege covers all the portal did so far (provisioning, the
     // catalog's service entities, sign-in): no API call was refused.
