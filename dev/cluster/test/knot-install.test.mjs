@@ -105,7 +105,8 @@ async function prepareInstall(t, { profiles = [] } = {}) {
         'delete',
         'pv',
         sqlitePv,
-        ...all.flatMap(p => [`knot-private-${p}`, `knot-shared-${p}`]),
+        // PV names carry the namespace prefix (knot-private-<p> by default).
+        ...all.flatMap(p => [`${prefix}private-${p}`, `${prefix}shared-${p}`]),
         '--ignore-not-found',
         '--wait=false',
       ],
