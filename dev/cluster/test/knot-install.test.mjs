@@ -418,7 +418,7 @@ async function signIn({ storage, url }, username, password) {
 }
 
 test(
-  'knot chart: helm install from the built images, admin sign-in through the ingress, a user deploys Hello Kubernetes with the webhook\'s injections and forward-auth, upgrade and uninstall keep user namespaces',
+  "knot chart: helm install from the built images, admin sign-in through the ingress, a user deploys Hello Kubernetes with the webhook's injections and forward-auth, upgrade and uninstall keep user namespaces",
   {
     skip: skipUnlessInstall,
   },
@@ -736,8 +736,14 @@ test(
       60_000,
       1000,
     );
-    assert.match(page.body, new RegExp(`<h1 id="message">Hello from ${owner}</h1>`));
-    assert.match(page.body, new RegExp(`signed in as <b id="user">${owner}</b>`));
+    assert.match(
+      page.body,
+      new RegExp(`<h1 id="message">Hello from ${owner}</h1>`),
+    );
+    assert.match(
+      page.body,
+      new RegExp(`signed in as <b id="user">${owner}</b>`),
+    );
     assert.match(page.body, /from-the-portal\.txt/);
     // Another signed-in user: refused; anonymous: sent to the sign-in page
     // with the way back.
@@ -751,7 +757,10 @@ test(
       url,
     );
     assert.equal(location.origin, new URL(url).origin);
-    assert.equal(new URL(location.searchParams.get('rd')).host, `${helloHost}:${ingressPort}`);
+    assert.equal(
+      new URL(location.searchParams.get('rd')).host,
+      `${helloHost}:${ingressPort}`,
+    );
 
     // Least privilege covers all the portal did so far (provisioning, the
     // catalog's service entities, sign-in, the user's helm install): no API
