@@ -898,10 +898,15 @@ test(
       ],
       { input: JSON.stringify(replicated), timeout: 560_000 },
     ).catch(async error => {
-      const pods = await kubectl(['-n', ns, 'get', 'pods', '-o', 'wide'], {
-        allowFail: true,
-      });
-      const logs = await kubectl(
+      const pods = await run(
+        'kubectl',
+        ['-n', ns, 'get', 'pods', '-o', 'wide'],
+        {
+          allowFail: true,
+        },
+      );
+      const logs = await run(
+        'kubectl',
         [
           '-n',
           ns,
