@@ -976,26 +976,40 @@ test(
     // Replica A goes away mid-session: through the ingress the session
     // refreshes (kept in PostgreSQL) and the file is there.
     await kubectl(['-n', ns, 'delete', 'pod', a.metadata.name, '--wait=false']);
+    // Out of the Service's endpoints (what the ingress routes to), not
+    // only marked for deletion.
     await waitFor(
       'replica A out of the Service',
-      async () =>
-        !(await portalPods()).some(p => p.metadata.name === a.metadata.name),
-      60_000,
+      async () => {
+        const slices = await kubectlJson([
+          '-n',
+          ns,
+          'get',
+          'endpointslices',
+          '-l',
+          `kubernetes.io/service-name=${release}-knot-portal`,
+        ]);
+        return !slices.items.some(slice =>
+          (slice.endpoints ?? []).some(e =>
+            e.addresses.includes(a.status.podIP),
+          ),
+        );
+      },
+      90_000,
+      1000,
     );
-    const refreshed = JSON.parse(
-      (
-        await viaIngress([
-          '-b',
-          jar,
-          '-H',
-          'X-Requested-With: XMLHttpRequest',
-          `${url}/api/auth/oidc/refresh?env=production`,
-        ])
-      ).stdout,
-    );
+    const refresh = await viaIngress([
+      '-b',
+      jar,
+      '-H',
+      'X-Requested-With: XMLHttpRequest',
+      `${url}/api/auth/oidc/refresh?env=production`,
+    ]);
+    const refreshed = JSON.parse(refresh.stdout);
     assert.equal(
-      refreshed.backstageIdentity.identity.userEntityRef,
+      refreshed.backstageIdentity?.identity.userEntityRef,
       'user:default/admin',
+      refresh.stdout,
     );
     for (let i = 0; i < 4; i++) {
       // Several requests: none may land on the replica that is gone.
