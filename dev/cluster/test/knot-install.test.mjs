@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chownSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -1040,5 +1041,75 @@ test(
       );
       assert.equal(read.stdout, 'written on replica A\n200', pod.metadata.name);
     }
+
+    // uninstall.deleteUserData: `helm uninstall` also deletes the profile
+    // namespaces, their PVs and the data (its pre-delete hook), and still
+    // keeps the database's Secret.
+    await helm(
+      [
+        'upgrade',
+        release,
+        chart,
+        '-n',
+        ns,
+        '--reuse-values',
+        '--set',
+        'uninstall.deleteUserData=true',
+      ],
+      { timeout: 320_000 },
+    );
+    const adminData = join(install.storage, 'storage', 'private', 'admin');
+    assert.ok(existsSync(join(adminData, 'replicas.txt')));
+    const adminVolumes = async () =>
+      (
+        await kubectlJson([
+          'get',
+          'pv',
+          '-l',
+          'app.kubernetes.io/managed-by=knot',
+        ])
+      ).items
+        .filter(pv => pv.spec.claimRef?.namespace === `${install.prefix}admin`)
+        .map(pv => pv.metadata.name);
+    assert.equal((await adminVolumes()).length, 2);
+    await helm(
+      ['uninstall', release, '-n', ns, '--wait', '--timeout', '300s'],
+      {
+        timeout: 320_000,
+      },
+    );
+    const namespace = await kubectl([
+      'get',
+      'namespace',
+      `${install.prefix}admin`,
+      '--ignore-not-found',
+    ]);
+    assert.equal(namespace.trim(), '');
+    // PVs go once their claims went with the namespace (pv-protection).
+    await waitFor(
+      "the admin's PVs gone",
+      async () => (await adminVolumes()).length === 0,
+      60_000,
+      1000,
+    );
+    assert.equal(existsSync(adminData), false);
+    const hookObjects = await kubectl([
+      '-n',
+      ns,
+      'get',
+      'job,serviceaccount,configmap',
+      '-l',
+      'app.kubernetes.io/component=uninstall',
+      '-o',
+      'name',
+    ]);
+    assert.equal(hookObjects.trim(), '');
+    await kubectl([
+      '-n',
+      ns,
+      'get',
+      'secret',
+      `${release}-knot-portal-secrets`,
+    ]);
   },
 );
