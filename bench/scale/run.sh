@@ -5,6 +5,7 @@
 #   KNOT_SCALE_USERS=C              concurrent simulated users of the API mix (default 200)
 #   KNOT_SCALE_SECONDS=S            duration of the API mix (default 60; --long: 300)
 #   KNOT_BENCH_CLUSTER_DIR          data dir of the throw-away cluster (deleted afterwards)
+#   KNOT_SCALE_NODE_FLAGS           extra node flags for the backend (e.g. --cpu-prof --cpu-prof-dir=DIR)
 # Ports: source a slot's env first (KNOT_TEST_APISERVER_PORT, KNOT_TEST_POSTGRES_PORT,
 # KNOT_BACKEND_PORT, KNOT_APP_PORT), as the test scripts do.
 set -euo pipefail
@@ -63,7 +64,8 @@ YAML
 export KNOT_ADMIN_PASSWORD=knot-admin-password
 (
   cd "$root/packages/backend"
-  exec node --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
+  # shellcheck disable=SC2086 # flags, e.g. --cpu-prof --cpu-prof-dir=DIR
+  exec node ${KNOT_SCALE_NODE_FLAGS:-} --require @backstage/cli/config/nodeTransform.cjs src/index.ts \
     --config "$root/app-config.yaml" \
     --config "$work/app-config.cluster.yaml" --config "$work/app-config.scale.yaml"
 ) >"$work/backend.log" 2>&1 &

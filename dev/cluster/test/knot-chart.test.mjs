@@ -446,7 +446,7 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
       {
         apiVersion: 'v1',
         kind: 'PersistentVolume',
-        metadata: { name: `knot-private-${release}` },
+        metadata: { name: `${prefix}private-alice` },
         spec: {
           capacity: { storage: '1Gi' },
           accessModes: ['ReadWriteMany'],
@@ -455,6 +455,25 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
         },
       },
       /hostPath PVs under \/srv\/knot\//,
+    ],
+    [
+      // Another installation's PV (the default prefix's name): never this
+      // portal's, even claimed from one of its namespaces.
+      '/api/v1/persistentvolumes?dryRun=All',
+      {
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: 'knot-private-alice' },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteMany'],
+          hostPath: { path: '/srv/knot/private/alice' },
+          claimRef: { namespace: profileNs, name: 'knot-private' },
+        },
+      },
+      new RegExp(
+        `may only manage ${prefix}private-\\*/${prefix}shared-\\* PVs`,
+      ),
     ],
     [
       // Datasets (a CRD the built-in `admin` does not cover, granted

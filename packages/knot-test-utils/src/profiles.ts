@@ -60,8 +60,8 @@ export async function removeProvisionedProfiles(
     const namespace = profileNamespace(profile, prefix);
     await core.deleteNamespace({ name: namespace }).catch(() => {});
     for (const name of [
-      privateVolumeName(profile),
-      sharedVolumeName(profile),
+      privateVolumeName(profile, prefix),
+      sharedVolumeName(profile, prefix),
     ]) {
       await core.deletePersistentVolume({ name }).catch(() => {});
     }

@@ -178,7 +178,10 @@ describeWithCluster(
         });
         expect(pvc.metadata?.deletionTimestamp).toBeUndefined();
       }
-      for (const pv of [`knot-private-${alice}`, `knot-shared-${alice}`]) {
+      for (const pv of [
+        `${prefix}private-${alice}`,
+        `${prefix}shared-${alice}`,
+      ]) {
         expect(
           (await core.readPersistentVolume({ name: pv })).metadata
             ?.deletionTimestamp,

@@ -40,12 +40,23 @@ export function profileNamespace(
   return `${prefix}${profile}`;
 }
 
-/** The cluster-wide PV names of a profile's private and shared volumes. */
-export function privateVolumeName(profile: string): string {
-  return `knot-private-${profile}`;
+/**
+ * The cluster-wide PV names of a profile's private and shared volumes. They
+ * carry the namespace prefix, as namespaces do, so that two Knot
+ * installations in one cluster never name the same PV (`knot-private-alice`
+ * with the default prefix).
+ */
+export function privateVolumeName(
+  profile: string,
+  prefix: string = DEFAULT_NAMESPACE_PREFIX,
+): string {
+  return `${prefix}private-${profile}`;
 }
-export function sharedVolumeName(profile: string): string {
-  return `knot-shared-${profile}`;
+export function sharedVolumeName(
+  profile: string,
+  prefix: string = DEFAULT_NAMESPACE_PREFIX,
+): string {
+  return `${prefix}shared-${profile}`;
 }
 
 /**

@@ -108,8 +108,8 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
       [
         `created Folder ${path.join(privateDir, alice)}`,
         `created Namespace ${aliceNs}`,
-        `created PersistentVolume knot-private-${alice}`,
-        `created PersistentVolume knot-shared-${alice}`,
+        `created PersistentVolume ${prefix}private-${alice}`,
+        `created PersistentVolume ${prefix}shared-${alice}`,
         `created PersistentVolumeClaim ${aliceNs}/knot-private`,
         `created PersistentVolumeClaim ${aliceNs}/knot-shared`,
         `created RoleBinding ${aliceNs}/knot`,
@@ -136,12 +136,12 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
     expect(binding.subjects?.map(s => s.name)).toEqual(['default', 'knot']);
 
     const privateClaim = await bound(aliceNs, 'knot-private');
-    expect(privateClaim.spec?.volumeName).toBe(`knot-private-${alice}`);
+    expect(privateClaim.spec?.volumeName).toBe(`${prefix}private-${alice}`);
     expect((await bound(aliceNs, 'knot-shared')).spec?.volumeName).toBe(
-      `knot-shared-${alice}`,
+      `${prefix}shared-${alice}`,
     );
     const pv = await core.readPersistentVolume({
-      name: `knot-private-${alice}`,
+      name: `${prefix}private-${alice}`,
     });
     expect(pv.spec?.hostPath?.path).toBe(path.join(privateDir, alice));
     expect(pv.spec?.accessModes).toEqual(['ReadWriteMany']);
@@ -229,7 +229,7 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
     expect(report.actions.filter(a => a.action === 'failed')).toEqual([]);
     const after = await bound(aliceNs, 'knot-private');
     expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
-    expect(after.spec?.volumeName).toBe(`knot-private-${alice}`);
+    expect(after.spec?.volumeName).toBe(`${prefix}private-${alice}`);
     await rbac.readNamespacedRoleBinding({ namespace: aliceNs, name: 'knot' });
 
     expect((await reconciler.reconcileProfile(alice)).actions).toEqual([]);
@@ -246,13 +246,13 @@ describeWithCluster('ProvisioningReconciler against the real cluster', () => {
     ).toEqual(
       [
         `deleted Namespace ${bobNs}`,
-        `deleted PersistentVolume knot-private-${bob}`,
-        `deleted PersistentVolume knot-shared-${bob}`,
+        `deleted PersistentVolume ${prefix}private-${bob}`,
+        `deleted PersistentVolume ${prefix}shared-${bob}`,
         `kept Folder ${path.join(privateDir, bob)}`,
       ].sort(),
     );
     await Promise.all(
-      [`knot-private-${bob}`, `knot-shared-${bob}`].map(name =>
+      [`${prefix}private-${bob}`, `${prefix}shared-${bob}`].map(name =>
         eventually(`PV ${name} gone`, async () =>
           (await statusCode(() => core.readPersistentVolume({ name }))) === 404
             ? true

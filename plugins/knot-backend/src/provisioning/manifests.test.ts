@@ -43,6 +43,26 @@ describe('profileManifests', () => {
     expect(m.absent.map(a => a.kind)).toEqual(['ResourceQuota', 'LimitRange']);
   });
 
+  it("names the PVs with the installation's namespace prefix, so two installations never share one", () => {
+    const other = config({
+      storage: { privateDir: '/data/private', sharedDir: '/data/shared' },
+      namespacePrefix: 'lab2-',
+    });
+    const m = profileManifests(alice, other);
+    const names = (kind: string) =>
+      [...m.objects, ...m.claims]
+        .filter(o => o.kind === kind)
+        .map(o => o.metadata.name);
+    expect(names('PersistentVolume')).toEqual([
+      'lab2-private-alice',
+      'lab2-shared-alice',
+    ]);
+    expect(
+      m.claims.map(c => (c.spec as { volumeName: string }).volumeName),
+    ).toEqual(['lab2-private-alice', 'lab2-shared-alice']);
+    expect(m.namespace.metadata.name).toBe('lab2-alice');
+  });
+
   it('binds the in-cluster portal to the namespace role, active or not', () => {
     const inCluster = config({
       storage: { privateDir: '/data/private', sharedDir: '/data/shared' },

@@ -113,7 +113,11 @@ function volumeSource(
       return {
         csi: {
           driver: v.driver,
-          volumeHandle: `${v.volumeHandlePrefix}${pvName(domain, name)}`,
+          volumeHandle: `${v.volumeHandlePrefix}${pvName(
+            config,
+            domain,
+            name,
+          )}`,
           volumeAttributes: Object.fromEntries(
             Object.entries(v.volumeAttributes).map(([k, value]) => [
               k,
@@ -127,10 +131,14 @@ function volumeSource(
   }
 }
 
-export function pvName(domain: Domain, name: string): string {
+export function pvName(
+  config: Pick<ProvisioningConfig, 'namespacePrefix'>,
+  domain: Domain,
+  name: string,
+): string {
   return domain === 'private'
-    ? privateVolumeName(name)
-    : sharedVolumeName(name);
+    ? privateVolumeName(name, config.namespacePrefix)
+    : sharedVolumeName(name, config.namespacePrefix);
 }
 
 export function claimName(domain: Domain): string {
@@ -335,7 +343,7 @@ export function profileManifests(
       apiVersion: 'v1',
       kind: 'PersistentVolume',
       metadata: {
-        name: pvName(domain, name),
+        name: pvName(config, domain, name),
         labels: { ...labels, [DOMAIN_LABEL]: domain },
       },
       spec: {
@@ -362,7 +370,7 @@ export function profileManifests(
         accessModes: ['ReadWriteMany'],
         storageClassName: '',
         volumeMode: 'Filesystem',
-        volumeName: pvName(domain, name),
+        volumeName: pvName(config, domain, name),
         resources: { requests: { storage: config.capacity } },
       },
     });
