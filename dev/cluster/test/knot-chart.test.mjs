@@ -571,7 +571,7 @@ test("knot chart: the uninstall hook's ServiceAccount may only list and delete K
     items: [
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: profileNs } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: otherNs } },
-      pv(`knot-private-${release}`, profileNs),
+      pv(`${prefix}private-alice`, profileNs),
       pv(`other-${release}`, otherNs),
     ],
   };
@@ -610,7 +610,7 @@ test("knot chart: the uninstall hook's ServiceAccount may only list and delete K
   assert.equal(otherPv.status, 403, otherPv.text);
   const ownPv = await as(
     'DELETE',
-    `/api/v1/persistentvolumes/knot-private-${release}?dryRun=All`,
+    `/api/v1/persistentvolumes/${prefix}private-alice?dryRun=All`,
   );
   assert.equal(ownPv.status, 200, ownPv.text);
   // Listing is all it reads; it creates nothing and reads no Secrets.
