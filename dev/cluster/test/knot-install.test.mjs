@@ -87,9 +87,25 @@ async function prepareInstall(t, { profiles = [] } = {}) {
   // Where the test forwards a host port to the portal Service (below).
   const portalTunnelPort = await freePort();
   t.after(async () => {
-    await helm(['uninstall', release, '-n', ns, '--wait'], {
+    // After a failure only (the tests uninstall themselves): no hooks (the
+    // uninstall hook may be what failed), and the cluster-wide objects
+    // removed even if helm could not: a webhook configuration left behind
+    // (failurePolicy Fail, every knot=enabled namespace) would refuse the
+    // pods of every later installation's profiles.
+    await helm(['uninstall', release, '-n', ns, '--no-hooks', '--wait'], {
       allowFail: true,
+      timeout: 320_000,
     });
+    await kubectl(
+      [
+        'delete',
+        'mutatingwebhookconfiguration,validatingwebhookconfiguration,validatingadmissionpolicy,validatingadmissionpolicybinding,clusterrole,clusterrolebinding',
+        '-l',
+        `app.kubernetes.io/instance=${release}`,
+        '--ignore-not-found',
+      ],
+      { allowFail: true },
+    );
     const all = ['admin', ...profiles];
     await kubectl(
       [
@@ -452,6 +468,37 @@ test(
       )} s`,
     );
 
+    // The owner's namespace (made on approval) will run its pods on the
+    // real node: the cluster's policy, bound to it for this test, early
+    // (a new binding takes a moment to apply).
+    const ownerNs = `${prefix}${owner}`;
+    const binding = `${release}-real-node`;
+    t.after(() =>
+      kubectl(
+        [
+          'delete',
+          'mutatingadmissionpolicybinding',
+          binding,
+          '--ignore-not-found',
+        ],
+        { allowFail: true },
+      ),
+    );
+    await kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingAdmissionPolicyBinding',
+        metadata: { name: binding },
+        spec: {
+          policyName: 'knot-real-node',
+          matchResources: {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': ownerNs },
+            },
+          },
+        },
+      }),
+    });
     const pods = await kubectlJson([
       '-n',
       ns,
@@ -530,37 +577,7 @@ test(
     const ownerSession = await signIn(install, owner, passwords[owner]);
     const otherSession = await signIn(install, other, passwords[other]);
     const ownerToken = ownerSession.session.backstageIdentity.token;
-    const ownerNs = `${prefix}${owner}`;
 
-    // The owner's namespace runs its pods on the real node (the cluster's
-    // policy, bound to it for this test) once provisioning made its volumes.
-    const binding = `${release}-real-node`;
-    t.after(() =>
-      kubectl(
-        [
-          'delete',
-          'mutatingadmissionpolicybinding',
-          binding,
-          '--ignore-not-found',
-        ],
-        { allowFail: true },
-      ),
-    );
-    await kubectl(['apply', '-f', '-'], {
-      input: JSON.stringify({
-        apiVersion: 'admissionregistration.k8s.io/v1',
-        kind: 'MutatingAdmissionPolicyBinding',
-        metadata: { name: binding },
-        spec: {
-          policyName: 'knot-real-node',
-          matchResources: {
-            namespaceSelector: {
-              matchLabels: { 'kubernetes.io/metadata.name': ownerNs },
-            },
-          },
-        },
-      }),
-    });
     await waitFor(
       `the volumes of ${ownerNs} bound`,
       async () => {
@@ -572,9 +589,52 @@ test(
         if (bound.join() !== 'knot-private,knot-shared') {
           throw new Error(`bound claims: ${bound.join() || 'none'}`);
         }
-        return true;
+        return claims.items.map(c => c.spec.volumeName).sort();
       },
       90_000,
+      1000,
+    ).then(volumes =>
+      // PV names carry this installation's prefix (the clean-up's names).
+      assert.deepEqual(volumes, [
+        `${prefix}private-${owner}`,
+        `${prefix}shared-${owner}`,
+      ]),
+    );
+    await waitFor(
+      `pods of ${ownerNs} sent to the real node`,
+      async () => {
+        const pod = JSON.parse(
+          await kubectl(
+            [
+              '-n',
+              ownerNs,
+              'create',
+              '--dry-run=server',
+              '-o',
+              'json',
+              '-f',
+              '-',
+            ],
+            {
+              input: JSON.stringify({
+                apiVersion: 'v1',
+                kind: 'Pod',
+                metadata: { name: 'probe' },
+                spec: {
+                  containers: [
+                    {
+                      name: 'probe',
+                      image: 'registry.knot.internal/knot/pause:1.0.0',
+                    },
+                  ],
+                },
+              }),
+            },
+          ),
+        );
+        return pod.spec.nodeSelector?.['knot.dev/node'] === 'real';
+      },
+      30_000,
       1000,
     );
 
