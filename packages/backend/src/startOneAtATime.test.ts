@@ -5,48 +5,45 @@ import { startOneAtATime, startupLockConnection } from './startOneAtATime';
 const url = Object.entries(process.env).find(([name]) =>
   /^BACKSTAGE_TEST_DATABASE_POSTGRES\d+_CONNECTION_STRING$/.test(name),
 )?.[1];
-const withPostgres = url || process.env.KNOT_REQUIRE_CLUSTER ? it : it.skip;
+const describeWithPostgres = url ? describe : describe.skip;
 
-describe('startOneAtATime', () => {
-  withPostgres(
-    'starts a second replica only once the first has started',
-    async () => {
-      const connection = { connectionString: url };
-      const order: string[] = [];
-      let finishFirst = () => {};
-      const firstStarting = new Promise<void>(resolve => {
-        finishFirst = resolve;
-      });
-      const waits: string[] = [];
-      const first = startOneAtATime(
-        async () => {
-          order.push('first starts');
-          await firstStarting;
-          order.push('first started');
-        },
-        connection,
-        m => waits.push(`first: ${m}`),
-      );
-      await new Promise(r => setTimeout(r, 200));
-      const second = startOneAtATime(
-        async () => {
-          order.push('second starts');
-        },
-        connection,
-        m => waits.push(`second: ${m}`),
-      );
-      await new Promise(r => setTimeout(r, 500));
-      expect(order).toEqual(['first starts']);
-      expect(waits).toEqual([
-        'second: Waiting for another replica of the portal to finish starting',
-      ]);
-      finishFirst();
-      await Promise.all([first, second]);
-      expect(order).toEqual(['first starts', 'first started', 'second starts']);
-    },
-  );
+describeWithPostgres('startOneAtATime on PostgreSQL', () => {
+  it('starts a second replica only once the first has started', async () => {
+    const connection = { connectionString: url };
+    const order: string[] = [];
+    let finishFirst = () => {};
+    const firstStarting = new Promise<void>(resolve => {
+      finishFirst = resolve;
+    });
+    const waits: string[] = [];
+    const first = startOneAtATime(
+      async () => {
+        order.push('first starts');
+        await firstStarting;
+        order.push('first started');
+      },
+      connection,
+      m => waits.push(`first: ${m}`),
+    );
+    await new Promise(r => setTimeout(r, 200));
+    const second = startOneAtATime(
+      async () => {
+        order.push('second starts');
+      },
+      connection,
+      m => waits.push(`second: ${m}`),
+    );
+    await new Promise(r => setTimeout(r, 500));
+    expect(order).toEqual(['first starts']);
+    expect(waits).toEqual([
+      'second: Waiting for another replica of the portal to finish starting',
+    ]);
+    finishFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first starts', 'first started', 'second starts']);
+  });
 
-  withPostgres('releases the lock when a start fails', async () => {
+  it('releases the lock when a start fails', async () => {
     const connection = { connectionString: url };
     await expect(
       startOneAtATime(
@@ -65,7 +62,9 @@ describe('startOneAtATime', () => {
     );
     expect(log).toEqual([]);
   });
+});
 
+describe('startOneAtATime', () => {
   it('starts without a lock when there is no PostgreSQL (SQLite)', async () => {
     const start = jest.fn(async () => {});
     await startOneAtATime(start, startupLockConnection({}), () => {});
