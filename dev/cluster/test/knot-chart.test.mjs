@@ -83,6 +83,12 @@ for (const [name, values] of [
     ]) {
       assert.ok(applied.includes(kind), `${kind} in ${out}`);
     }
+    // uninstall.deleteUserData's hook Job: only when set (all options).
+    assert.equal(
+      applied.includes('job.batch/knot-uninstall'),
+      values.length > 0,
+      out,
+    );
     // No `*` in any rule, timeouts within 3 s, secrets never in ConfigMaps.
     assert.doesNotMatch(rendered, /(verbs|resources|apiGroups):.*"\*"/);
     for (const m of rendered.matchAll(/timeoutSeconds: (\d+)/g)) {
@@ -502,6 +508,121 @@ test('knot chart: the portal ServiceAccount has exactly the README permissions',
     }
     assert.equal(r.status, 403, `${path}: ${r.text}`);
     assert.match(r.json.message, why);
+  }
+});
+
+test("knot chart: the uninstall hook's ServiceAccount may only list and delete Knot's namespaces and PVs", async t => {
+  const ns = await freshNamespace(t, 'uninstall');
+  const release = uniqueName('kt');
+  const prefix = `${release}-`;
+  const hook = `${release}-knot-uninstall`;
+  const version = await kubeVersion();
+  // Its ServiceAccount, ClusterRole and binding (not the Job: it would run)
+  // and the scope policy.
+  const rendered = (
+    await helm([
+      'template',
+      release,
+      chart,
+      '-n',
+      ns,
+      '--kube-version',
+      version,
+      '--set',
+      `knot.namespacePrefix=${prefix}`,
+      '--set',
+      'uninstall.deleteUserData=true',
+      '--show-only',
+      'templates/uninstall-hook.yaml',
+      '--show-only',
+      'templates/portal-scope-policy.yaml',
+    ])
+  ).stdout
+    .split(/^---$/m)
+    .filter(d =>
+      /^kind: (ServiceAccount|ClusterRole|ClusterRoleBinding|ValidatingAdmissionPolicy|ValidatingAdmissionPolicyBinding)$/m.test(
+        d,
+      ),
+    )
+    .join('\n---\n');
+  t.after(() =>
+    kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], {
+      input: rendered,
+      allowFail: true,
+    }),
+  );
+  await kubectl(['apply', '-f', '-'], { input: rendered });
+  const profileNs = `${prefix}alice`;
+  const otherNs = `not-${release}`;
+  const pv = (name, claimNamespace) => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'knot' } },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteMany'],
+      hostPath: { path: '/srv/knot/private/alice' },
+      claimRef: { namespace: claimNamespace, name: 'knot-private' },
+    },
+  });
+  const objects = {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: profileNs } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: otherNs } },
+      pv(`${prefix}private-alice`, profileNs),
+      pv(`other-${release}`, otherNs),
+    ],
+  };
+  t.after(() =>
+    kubectl(['delete', '--ignore-not-found', '--wait=false', '-f', '-'], {
+      input: JSON.stringify(objects),
+      allowFail: true,
+    }),
+  );
+  await kubectl(['apply', '-f', '-'], { input: JSON.stringify(objects) });
+
+  const token = (
+    await kubectl(['-n', ns, 'create', 'token', hook, '--duration=10m'])
+  ).trim();
+  const { server, ca } = await clusterEndpoint();
+  const as = (method, path) => request(method, server + path, { ca, token });
+  // Deletes are dry runs: admission (the scope policy) still decides.
+  const outside = await waitFor('the scope policy', async () => {
+    const r = await as('DELETE', `/api/v1/namespaces/${otherNs}?dryRun=All`);
+    return r.status === 403
+      ? r
+      : r.status === 200
+      ? false
+      : Promise.reject(new Error(r.text));
+  });
+  assert.match(
+    outside.json.message,
+    new RegExp(`may only manage namespaces named ${prefix}\\*`),
+  );
+  const own = await as('DELETE', `/api/v1/namespaces/${profileNs}?dryRun=All`);
+  assert.equal(own.status, 200, own.text);
+  const otherPv = await as(
+    'DELETE',
+    `/api/v1/persistentvolumes/other-${release}?dryRun=All`,
+  );
+  assert.equal(otherPv.status, 403, otherPv.text);
+  const ownPv = await as(
+    'DELETE',
+    `/api/v1/persistentvolumes/${prefix}private-alice?dryRun=All`,
+  );
+  assert.equal(ownPv.status, 200, ownPv.text);
+  // Listing is all it reads; it creates nothing and reads no Secrets.
+  assert.equal((await as('GET', '/api/v1/namespaces')).status, 200);
+  for (const [method, path] of [
+    ['GET', `/api/v1/namespaces/${profileNs}`],
+    ['POST', '/api/v1/namespaces?dryRun=All'],
+    ['GET', '/api/v1/namespaces/kube-system/secrets'],
+    ['GET', `/api/v1/namespaces/${profileNs}/pods`],
+  ]) {
+    const r = await as(method, path);
+    assert.equal(r.status, 403, `${method} ${path}: ${r.text}`);
   }
 });
 

@@ -2,18 +2,25 @@
 // built (run.sh builds them first): the portal and both webhook replicas
 // run on the real node, the portal answers through Traefik, the first admin
 // signs in with the password the chart generated, provisioning (as the
-// portal's least-privilege ServiceAccount) makes the admin's namespace, and
-// `helm upgrade`/`helm uninstall` keep it. Real node only.
+// portal's least-privilege ServiceAccount) makes the admin's namespace, a
+// user the admin approved deploys Hello Kubernetes through the portal and
+// gets the webhook's injections and forward-auth, and `helm upgrade`/`helm
+// uninstall` keep users' namespaces. Real node only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import {
   chownSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { ingressCertificate } from './certs.mjs';
 import {
   freshNamespace,
   kubectl,
@@ -41,18 +48,30 @@ const postgresScript = join(
   'postgres.sh',
 );
 
+/** A port on 127.0.0.1 nothing listens on right now. */
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
 /**
  * What an admin prepares before `helm install`, in a fresh namespace, and
- * the values every install here uses (real node, the ingress's own TLS
- * certificate and CA, hostPath storage). Removed again after the test.
+ * the values every install here uses (real node, a certificate for the
+ * install's domain from the ingress's CA, hostPath storage). Profiles the
+ * test adds (`profiles`: usernames besides the admin) are removed with it.
  */
-async function prepareInstall(t) {
+async function prepareInstall(t, { profiles = [] } = {}) {
   const dir = dirname(process.env.KUBECONFIG);
   const ns = await freshNamespace(t, 'install');
   const release = uniqueName('kt');
   const prefix = `${release}-`;
-  // A subdomain the ingress's wildcard certificate covers, so this
-  // install never shares a host with another.
+  // A subdomain of the ingress's domain, so this install never shares a
+  // host with another.
   const domain = `${release}.${process.env.KNOT_INGRESS_DOMAIN}`;
   const ingressPort = process.env.KNOT_INGRESS_ADDRESS.split(':')[1];
   const url = `https://${domain}:${ingressPort}`;
@@ -63,16 +82,36 @@ async function prepareInstall(t) {
     mkdirSync(join(storage, d), { recursive: true });
     chownSync(join(storage, d), 1000, 100);
   }
+  mkdirSync(join(storage, 'tls'));
   const sqlitePv = `${release}-sqlite`;
+  // Where the test forwards a host port to the portal Service (below).
+  const portalTunnelPort = await freePort();
   t.after(async () => {
-    await helm(['uninstall', release, '-n', ns, '--wait'], {
+    // After a failure only (the tests uninstall themselves): no hooks (the
+    // uninstall hook may be what failed), and the cluster-wide objects
+    // removed even if helm could not: a webhook configuration left behind
+    // (failurePolicy Fail, every knot=enabled namespace) would refuse the
+    // pods of every later installation's profiles.
+    await helm(['uninstall', release, '-n', ns, '--no-hooks', '--wait'], {
       allowFail: true,
+      timeout: 320_000,
     });
     await kubectl(
       [
         'delete',
+        'mutatingwebhookconfiguration,validatingwebhookconfiguration,validatingadmissionpolicy,validatingadmissionpolicybinding,clusterrole,clusterrolebinding',
+        '-l',
+        `app.kubernetes.io/instance=${release}`,
+        '--ignore-not-found',
+      ],
+      { allowFail: true },
+    );
+    const all = ['admin', ...profiles];
+    await kubectl(
+      [
+        'delete',
         'namespace',
-        `${prefix}admin`,
+        ...all.map(p => `${prefix}${p}`),
         '--ignore-not-found',
         '--wait=false',
       ],
@@ -83,8 +122,8 @@ async function prepareInstall(t) {
         'delete',
         'pv',
         sqlitePv,
-        'knot-private-admin',
-        'knot-shared-admin',
+        // PV names carry the namespace prefix (knot-private-<p> by default).
+        ...all.flatMap(p => [`${prefix}private-${p}`, `${prefix}shared-${p}`]),
         '--ignore-not-found',
         '--wait=false',
       ],
@@ -95,8 +134,11 @@ async function prepareInstall(t) {
     rmSync(storage, { recursive: true, force: true });
   });
 
-  // What an admin prepares: the TLS Secret (the ingress's own certificate
-  // here), a volume for SQLite (no provisioner locally), the ingress CA.
+  // What an admin prepares: the TLS Secret for <domain> and *.<domain>
+  // (users' services are <service>-<user>.<domain>: the cluster's own
+  // certificate for *.<KNOT_INGRESS_DOMAIN> does not cover them), a volume
+  // for SQLite (no provisioner locally), the ingress CA.
+  const tls = await ingressCertificate(join(storage, 'tls'), domain);
   await kubectl([
     '-n',
     ns,
@@ -104,8 +146,8 @@ async function prepareInstall(t) {
     'secret',
     'tls',
     'knot-tls',
-    `--cert=${join(process.env.KNOT_INGRESS_TLS_DIR, 'tls.crt')}`,
-    `--key=${join(process.env.KNOT_INGRESS_TLS_DIR, 'tls.key')}`,
+    `--cert=${tls.cert}`,
+    `--key=${tls.key}`,
   ]);
   await kubectl([
     '-n',
@@ -192,27 +234,144 @@ async function prepareInstall(t) {
         },
       ],
     },
-    webhook: onRealNode,
+    webhook: {
+      ...onRealNode,
+      // Traefik runs on the host, where the default forward-auth URL (the
+      // portal Service's .svc name) neither resolves nor routes (no cluster
+      // DNS, no kube-proxy): a host port forwarded to the portal Service
+      // stands in for it (portalTunnel). A controller inside the cluster
+      // uses the default.
+      authUrl: `http://127.0.0.1:${portalTunnelPort}/api/knot/forward-auth`,
+    },
   };
-  return { dir, ns, release, prefix, domain, url, nodeIp, storage, values };
+  return {
+    dir,
+    ns,
+    release,
+    prefix,
+    domain,
+    ingressPort,
+    url,
+    nodeIp,
+    storage,
+    portalTunnelPort,
+    values,
+  };
 }
 
-/** curl through Traefik, trusting the local CA. */
-const viaIngress = args =>
-  run('curl', [
-    '-s',
-    '--cacert',
-    process.env.KNOT_INGRESS_CA,
-    '--connect-to',
-    `::${process.env.KNOT_INGRESS_ADDRESS}`,
-    ...args,
+/**
+ * `kubectl port-forward` of the portal Service on the host port the
+ * webhook's forward-auth URL names: the way Traefik (on the host) reaches
+ * the in-cluster portal. Stopped after the test.
+ */
+async function portalTunnel(t, { ns, release, portalTunnelPort }) {
+  const child = spawn(
+    'kubectl',
+    [
+      '-n',
+      ns,
+      'port-forward',
+      '--address',
+      '127.0.0.1',
+      `svc/${release}-knot-portal`,
+      `${portalTunnelPort}:80`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  t.after(() => child.kill());
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`kubectl port-forward did not start: ${output}`)),
+      30_000,
+    );
+    child.stdout.on('data', d => {
+      output += d;
+      if (output.includes('Forwarding from')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.stderr.on('data', d => (output += d));
+    child.once('exit', code => {
+      clearTimeout(timer);
+      reject(new Error(`kubectl port-forward exited (${code}): ${output}`));
+    });
+  });
+}
+
+/** curl through Traefik, trusting the local CA only. */
+const viaIngress = (args, opts) =>
+  run(
+    'curl',
+    [
+      '-s',
+      '--cacert',
+      process.env.KNOT_INGRESS_CA,
+      '--connect-to',
+      `::${process.env.KNOT_INGRESS_ADDRESS}`,
+      ...args,
+    ],
+    opts,
+  );
+
+/** The body and the HTTP status of a curl run with `-w '\n%{http_code}'`. */
+const answer = ({ stdout }) => {
+  const end = stdout.lastIndexOf('\n');
+  return { body: stdout.slice(0, end), status: Number(stdout.slice(end + 1)) };
+};
+
+/** The OIDC sign-in page of a fresh sign-in through the ingress. */
+async function startSignIn({ url }, jar) {
+  const login = (
+    await viaIngress([
+      '-c',
+      jar,
+      '-b',
+      jar,
+      '-L',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{url_effective}',
+      `${url}/api/auth/oidc/start?env=production&origin=${url}&flow=redirect&redirectUrl=${url}/`,
+    ])
+  ).stdout;
+  const uid = login.match(/\/interaction\/([^/?]+)$/)?.[1];
+  assert.ok(uid, login);
+  return uid;
+}
+
+/** A user's sign-up on Knot's sign-in page, through the ingress. */
+async function signUp(install, username, password) {
+  const jar = join(install.storage, `signup-${username}`);
+  const uid = await startSignIn(install, jar);
+  const created = await viaIngress([
+    '-c',
+    jar,
+    '-b',
+    jar,
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '--data-urlencode',
+    `username=${username}`,
+    '--data-urlencode',
+    `email=${username}@example.org`,
+    '--data-urlencode',
+    `password=${password}`,
+    `${install.url}/api/knot/oidc/interaction/${uid}/signup`,
   ]);
+  assert.equal(created.stdout, '201', `sign-up of ${username}`);
+}
 
 /**
  * The first admin's OIDC sign-in through the ingress, with the password the
  * chart generated: the cookie jar and the Backstage session it holds.
  */
-async function signInAdmin({ ns, release, storage, url }) {
+async function signInAdmin(install) {
+  const { ns, release } = install;
   const password = Buffer.from(
     (
       await kubectlJson([
@@ -225,7 +384,15 @@ async function signInAdmin({ ns, release, storage, url }) {
     ).data['admin-password'],
     'base64',
   ).toString();
-  const jar = join(storage, 'cookies');
+  return { password, ...(await signIn(install, 'admin', password)) };
+}
+
+/**
+ * A user's OIDC sign-in through the ingress (the portal calling its own
+ * public URL for the token): the cookie jar and the Backstage session.
+ */
+async function signIn({ storage, url }, username, password) {
+  const jar = join(storage, `cookies-${username}`);
   const withJar = [
     '-c',
     jar,
@@ -237,19 +404,12 @@ async function signInAdmin({ ns, release, storage, url }) {
     '-w',
     '%{url_effective}',
   ];
-  const login = (
-    await viaIngress([
-      ...withJar,
-      `${url}/api/auth/oidc/start?env=production&origin=${url}&flow=redirect&redirectUrl=${url}/`,
-    ])
-  ).stdout;
-  const uid = login.match(/\/interaction\/([^/?]+)$/)?.[1];
-  assert.ok(uid, login);
+  const uid = await startSignIn({ url }, jar);
   const back = (
     await viaIngress([
       ...withJar,
       '--data-urlencode',
-      'username=admin',
+      `username=${username}`,
       '--data-urlencode',
       `password=${password}`,
       `${url}/api/knot/oidc/interaction/${uid}/login`,
@@ -269,20 +429,23 @@ async function signInAdmin({ ns, release, storage, url }) {
   );
   assert.equal(
     session.backstageIdentity.identity.userEntityRef,
-    'user:default/admin',
+    `user:default/${username}`,
   );
-
-  return { password, jar, session };
+  return { jar, session };
 }
 
 test(
-  'knot chart: helm install from the built images, admin sign-in through the ingress, upgrade and uninstall keep user namespaces',
+  "knot chart: helm install from the built images, admin sign-in through the ingress, a user deploys Hello Kubernetes with the webhook's injections and forward-auth, upgrade and uninstall keep user namespaces",
   {
     skip: skipUnlessInstall,
   },
   async t => {
-    const install = await prepareInstall(t);
-    const { ns, release, prefix, url, values } = install;
+    // The user who deploys, and another one who must not get in.
+    const suffix = randomBytes(2).toString('hex');
+    const owner = `ann${suffix}`;
+    const other = `bob${suffix}`;
+    const install = await prepareInstall(t, { profiles: [owner, other] });
+    const { ns, release, prefix, domain, ingressPort, url, values } = install;
     const started = Date.now();
     await helm(
       [
@@ -305,6 +468,37 @@ test(
       )} s`,
     );
 
+    // The owner's namespace (made on approval) will run its pods on the
+    // real node: the cluster's policy, bound to it for this test, early
+    // (a new binding takes a moment to apply).
+    const ownerNs = `${prefix}${owner}`;
+    const binding = `${release}-real-node`;
+    t.after(() =>
+      kubectl(
+        [
+          'delete',
+          'mutatingadmissionpolicybinding',
+          binding,
+          '--ignore-not-found',
+        ],
+        { allowFail: true },
+      ),
+    );
+    await kubectl(['apply', '-f', '-'], {
+      input: JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingAdmissionPolicyBinding',
+        metadata: { name: binding },
+        spec: {
+          policyName: 'knot-real-node',
+          matchResources: {
+            namespaceSelector: {
+              matchLabels: { 'kubernetes.io/metadata.name': ownerNs },
+            },
+          },
+        },
+      }),
+    });
     const pods = await kubectlJson([
       '-n',
       ns,
@@ -328,23 +522,310 @@ test(
     const index = await viaIngress(['-w', '\n%{http_code}', `${url}/`]);
     assert.match(index.stdout, /<title>Knot/);
     assert.match(index.stdout, /\n200$/);
-    const { password } = await signInAdmin(install);
+    const { password, session: admin } = await signInAdmin(install);
 
     // Provisioning ran as the portal: the admin's namespace and the portal's
-    // RoleBinding there.
-    const bindings = await kubectlJson([
-      '-n',
-      `${prefix}admin`,
-      'get',
-      'rolebindings',
-    ]);
-    assert.deepEqual(bindings.items.map(b => b.metadata.name).sort(), [
-      'knot',
-      'knot-portal',
-    ]);
+    // RoleBinding there. Provisioning runs after the sign-in, not as part of
+    // it: wait for it instead of racing it.
+    const expected = JSON.stringify(['knot', 'knot-portal']);
+    await waitFor(
+      `the RoleBindings ${expected} in ${prefix}admin`,
+      async () => {
+        const bindings = await kubectlJson([
+          '-n',
+          `${prefix}admin`,
+          'get',
+          'rolebindings',
+        ]);
+        const names = JSON.stringify(
+          bindings.items.map(b => b.metadata.name).sort(),
+        );
+        if (names !== expected) throw new Error(`RoleBindings: ${names}`);
+        return true;
+      },
+      90_000,
+      1000,
+    );
+    const adminToken = admin.backstageIdentity.token;
+
+    // Two users sign up on Knot's sign-in page; the admin approves them
+    // through the portal's API (what the Admin page calls).
+    const passwords = {
+      [owner]: randomBytes(12).toString('hex'),
+      [other]: randomBytes(12).toString('hex'),
+    };
+    for (const user of [owner, other]) {
+      await signUp(install, user, passwords[user]);
+      const approved = answer(
+        await viaIngress([
+          '-X',
+          'PATCH',
+          '-H',
+          `Authorization: Bearer ${adminToken}`,
+          '-H',
+          'Content-Type: application/json',
+          '-d',
+          '{"active":true}',
+          '-w',
+          '\n%{http_code}',
+          `${url}/api/knot/users/${user}`,
+        ]),
+      );
+      assert.equal(approved.status, 200, approved.body);
+      assert.equal(JSON.parse(approved.body).active, true);
+    }
+    const ownerSession = await signIn(install, owner, passwords[owner]);
+    const otherSession = await signIn(install, other, passwords[other]);
+    const ownerToken = ownerSession.session.backstageIdentity.token;
+
+    await waitFor(
+      `the volumes of ${ownerNs} bound`,
+      async () => {
+        const claims = await kubectlJson(['-n', ownerNs, 'get', 'pvc']);
+        const bound = claims.items
+          .filter(c => c.status.phase === 'Bound')
+          .map(c => c.metadata.name)
+          .sort();
+        if (bound.join() !== 'knot-private,knot-shared') {
+          throw new Error(`bound claims: ${bound.join() || 'none'}`);
+        }
+        return claims.items.map(c => c.spec.volumeName).sort();
+      },
+      90_000,
+      1000,
+    ).then(volumes =>
+      // PV names carry this installation's prefix (the clean-up's names).
+      assert.deepEqual(volumes, [
+        `${prefix}private-${owner}`,
+        `${prefix}shared-${owner}`,
+      ]),
+    );
+    await waitFor(
+      `pods of ${ownerNs} sent to the real node`,
+      async () => {
+        const pod = JSON.parse(
+          await kubectl(
+            [
+              '-n',
+              ownerNs,
+              'create',
+              '--dry-run=server',
+              '-o',
+              'json',
+              '-f',
+              '-',
+            ],
+            {
+              input: JSON.stringify({
+                apiVersion: 'v1',
+                kind: 'Pod',
+                metadata: { name: 'probe' },
+                spec: {
+                  containers: [
+                    {
+                      name: 'probe',
+                      image: 'registry.knot.internal/knot/pause:1.0.0',
+                    },
+                  ],
+                },
+              }),
+            },
+          ),
+        );
+        return pod.spec.nodeSelector?.['knot.dev/node'] === 'real';
+      },
+      30_000,
+      1000,
+    );
+
+    // A file the owner uploads through the portal, to be seen inside the
+    // service's container.
+    const uploaded = answer(
+      await viaIngress([
+        '-X',
+        'PUT',
+        '-H',
+        `Authorization: Bearer ${ownerToken}`,
+        '--data-binary',
+        'uploaded through the portal',
+        '-w',
+        '\n%{http_code}',
+        `${url}/api/knot/files/private/file?path=from-the-portal.txt`,
+      ]),
+    );
+    assert.equal(uploaded.status, 200, uploaded.body);
+
+    // Hello Kubernetes through the portal's install route (the Create
+    // page's call): helm runs in the portal as its ServiceAccount.
+    const deployed = answer(
+      await viaIngress(
+        [
+          '-X',
+          'POST',
+          '-H',
+          `Authorization: Bearer ${ownerToken}`,
+          '-H',
+          'Content-Type: application/json',
+          '-d',
+          JSON.stringify({
+            chart: 'hello-kubernetes',
+            name: 'hello',
+            values: { message: `Hello from ${owner}` },
+          }),
+          '--max-time',
+          '300',
+          '-w',
+          '\n%{http_code}',
+          `${url}/api/knot/services`,
+        ],
+        { timeout: 320_000 },
+      ),
+    );
+    assert.equal(deployed.status, 200, deployed.body);
+    const events = deployed.body
+      .split('\n')
+      .filter(Boolean)
+      .map(line => JSON.parse(line));
+    const result = events.at(-1);
+    assert.equal(result.type, 'result', deployed.body);
+    const helloHost = `hello-${owner}.${domain}`;
+    const helloUrl = `https://${helloHost}:${ingressPort}/`;
+    assert.equal(result.result.url, helloUrl);
+    assert.equal(result.result.namespace, ownerNs);
+
+    // The pod runs on the real node; in its running container (the
+    // process's own environment and mounts, read on the node: the hello
+    // image is one static binary, no shell for kubectl exec) the webhook's
+    // KNOT_* variables and the data domains.
+    const pod = await waitFor(
+      `hello running in ${ownerNs}`,
+      async () => {
+        const items = (
+          await kubectlJson([
+            '-n',
+            ownerNs,
+            'get',
+            'pods',
+            '-l',
+            'app.kubernetes.io/instance=hello',
+          ])
+        ).items;
+        const ready = items.find(p =>
+          p.status.conditions?.some(
+            c => c.type === 'Ready' && c.status === 'True',
+          ),
+        );
+        if (!ready) {
+          throw new Error(
+            JSON.stringify(items.map(p => p.status.containerStatuses ?? [])),
+          );
+        }
+        return ready;
+      },
+      180_000,
+      1000,
+    );
+    assert.equal(pod.spec.nodeName, 'real-node');
+    const containerId = pod.status.containerStatuses[0].containerID.replace(
+      /^[a-z]+:\/\//,
+      '',
+    );
+    const { pid } = JSON.parse(
+      (await run('crictl', ['inspect', containerId])).stdout,
+    ).info;
+    const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split(
+      '\0',
+    );
+    for (const variable of [
+      `KNOT_USERNAME=${owner}`,
+      `KNOT_NAMESPACE=${ownerNs}`,
+      `KNOT_INGRESS_URL=${url}`,
+      'KNOT_PRIVATE_DIR=/private',
+      'KNOT_SHARED_DIR=/shared',
+    ]) {
+      assert.ok(environment.includes(variable), `${variable} in the container`);
+    }
+    // mountinfo: the mount point is the 5th field.
+    const mountPoints = readFileSync(`/proc/${pid}/mountinfo`, 'utf8')
+      .split('\n')
+      .map(line => line.split(' ')[4]);
+    assert.ok(mountPoints.includes('/private'), '/private mounted');
+    assert.ok(mountPoints.includes('/shared'), '/shared mounted');
+
+    // Through Traefik, with the certificate for *.<domain>, behind the
+    // portal's forward-auth (reached through the tunnel): the owner gets
+    // hello's page, listing the uploaded file in /private.
+    await portalTunnel(t, install);
+    const service = (jar, ...args) =>
+      viaIngress([
+        ...(jar ? ['-b', jar] : []),
+        '-w',
+        '\n%{http_code}',
+        ...args,
+        helloUrl,
+      ]).then(answer);
+    // The portal's call after sign-in: the session cookie for *.<domain>.
+    for (const { jar, session } of [ownerSession, otherSession]) {
+      const cookie = answer(
+        await viaIngress([
+          '-c',
+          jar,
+          '-b',
+          jar,
+          '-X',
+          'POST',
+          '-H',
+          `Authorization: Bearer ${session.backstageIdentity.token}`,
+          '-H',
+          'Content-Type: application/json',
+          '-d',
+          '{}',
+          '-w',
+          '\n%{http_code}',
+          `${url}/api/knot/forward-auth/session`,
+        ]),
+      );
+      assert.equal(cookie.status, 200, cookie.body);
+    }
+    const page = await waitFor(
+      "hello's page through the ingress",
+      async () => {
+        const res = await service(ownerSession.jar);
+        if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
+        return res;
+      },
+      60_000,
+      1000,
+    );
+    assert.match(
+      page.body,
+      new RegExp(`<h1 id="message">Hello from ${owner}</h1>`),
+    );
+    assert.match(
+      page.body,
+      new RegExp(`signed in as <b id="user">${owner}</b>`),
+    );
+    assert.match(page.body, /from-the-portal\.txt/);
+    // Another signed-in user: refused; anonymous: sent to the sign-in page
+    // with the way back.
+    const refused = await service(otherSession.jar);
+    assert.equal(refused.status, 403, refused.body);
+    assert.doesNotMatch(refused.body, /Hello from/);
+    const anonymous = await service(undefined, '-o', '/dev/null', '-D', '-');
+    assert.equal(anonymous.status, 302);
+    const location = new URL(
+      anonymous.body.match(/^location: (.*?)\r?$/im)?.[1] ?? '',
+      url,
+    );
+    assert.equal(location.origin, new URL(url).origin);
+    assert.equal(
+      new URL(location.searchParams.get('rd')).host,
+      `${helloHost}:${ingressPort}`,
+    );
 
     // Least privilege covers all the portal did so far (provisioning, the
-    // catalog's service entities, sign-in): no API call was refused.
+    // catalog's service entities, sign-in, the user's helm install): no API
+    // call was refused.
     const logs = await kubectl([
       '-n',
       ns,
@@ -401,6 +882,21 @@ test(
       `${release}-knot-portal-secrets`,
     ]);
     await kubectl(['-n', ns, 'get', 'pvc', 'knot-sqlite']);
+    // The user's service and files stay.
+    await kubectl(['-n', ownerNs, 'get', 'deployment', 'hello']);
+    assert.equal(
+      readFileSync(
+        join(
+          install.storage,
+          'storage',
+          'private',
+          owner,
+          'from-the-portal.txt',
+        ),
+        'utf8',
+      ),
+      'uploaded through the portal',
+    );
   },
 );
 
@@ -463,10 +959,15 @@ test(
       ],
       { input: JSON.stringify(replicated), timeout: 560_000 },
     ).catch(async error => {
-      const pods = await kubectl(['-n', ns, 'get', 'pods', '-o', 'wide'], {
-        allowFail: true,
-      });
-      const logs = await kubectl(
+      const pods = await run(
+        'kubectl',
+        ['-n', ns, 'get', 'pods', '-o', 'wide'],
+        {
+          allowFail: true,
+        },
+      );
+      const logs = await run(
+        'kubectl',
         [
           '-n',
           ns,
@@ -536,26 +1037,40 @@ test(
     // Replica A goes away mid-session: through the ingress the session
     // refreshes (kept in PostgreSQL) and the file is there.
     await kubectl(['-n', ns, 'delete', 'pod', a.metadata.name, '--wait=false']);
+    // Out of the Service's endpoints (what the ingress routes to), not
+    // only marked for deletion.
     await waitFor(
       'replica A out of the Service',
-      async () =>
-        !(await portalPods()).some(p => p.metadata.name === a.metadata.name),
-      60_000,
+      async () => {
+        const slices = await kubectlJson([
+          '-n',
+          ns,
+          'get',
+          'endpointslices',
+          '-l',
+          `kubernetes.io/service-name=${release}-knot-portal`,
+        ]);
+        return !slices.items.some(slice =>
+          (slice.endpoints ?? []).some(e =>
+            e.addresses.includes(a.status.podIP),
+          ),
+        );
+      },
+      90_000,
+      1000,
     );
-    const refreshed = JSON.parse(
-      (
-        await viaIngress([
-          '-b',
-          jar,
-          '-H',
-          'X-Requested-With: XMLHttpRequest',
-          `${url}/api/auth/oidc/refresh?env=production`,
-        ])
-      ).stdout,
-    );
+    const refresh = await viaIngress([
+      '-b',
+      jar,
+      '-H',
+      'X-Requested-With: XMLHttpRequest',
+      `${url}/api/auth/oidc/refresh?env=production`,
+    ]);
+    const refreshed = JSON.parse(refresh.stdout);
     assert.equal(
-      refreshed.backstageIdentity.identity.userEntityRef,
+      refreshed.backstageIdentity?.identity.userEntityRef,
       'user:default/admin',
+      refresh.stdout,
     );
     for (let i = 0; i < 4; i++) {
       // Several requests: none may land on the replica that is gone.
@@ -586,5 +1101,75 @@ test(
       );
       assert.equal(read.stdout, 'written on replica A\n200', pod.metadata.name);
     }
+
+    // uninstall.deleteUserData: `helm uninstall` also deletes the profile
+    // namespaces, their PVs and the data (its pre-delete hook), and still
+    // keeps the database's Secret.
+    await helm(
+      [
+        'upgrade',
+        release,
+        chart,
+        '-n',
+        ns,
+        '--reuse-values',
+        '--set',
+        'uninstall.deleteUserData=true',
+      ],
+      { timeout: 320_000 },
+    );
+    const adminData = join(install.storage, 'storage', 'private', 'admin');
+    assert.ok(existsSync(join(adminData, 'replicas.txt')));
+    const adminVolumes = async () =>
+      (
+        await kubectlJson([
+          'get',
+          'pv',
+          '-l',
+          'app.kubernetes.io/managed-by=knot',
+        ])
+      ).items
+        .filter(pv => pv.spec.claimRef?.namespace === `${install.prefix}admin`)
+        .map(pv => pv.metadata.name);
+    assert.equal((await adminVolumes()).length, 2);
+    await helm(
+      ['uninstall', release, '-n', ns, '--wait', '--timeout', '300s'],
+      {
+        timeout: 320_000,
+      },
+    );
+    const namespace = await kubectl([
+      'get',
+      'namespace',
+      `${install.prefix}admin`,
+      '--ignore-not-found',
+    ]);
+    assert.equal(namespace.trim(), '');
+    // PVs go once their claims went with the namespace (pv-protection).
+    await waitFor(
+      "the admin's PVs gone",
+      async () => (await adminVolumes()).length === 0,
+      60_000,
+      1000,
+    );
+    assert.equal(existsSync(adminData), false);
+    const hookObjects = await kubectl([
+      '-n',
+      ns,
+      'get',
+      'job,serviceaccount,configmap',
+      '-l',
+      'app.kubernetes.io/component=uninstall',
+      '-o',
+      'name',
+    ]);
+    assert.equal(hookObjects.trim(), '');
+    await kubectl([
+      '-n',
+      ns,
+      'get',
+      'secret',
+      `${release}-knot-portal-secrets`,
+    ]);
   },
 );

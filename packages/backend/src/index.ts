@@ -7,6 +7,7 @@
 // First: metrics recorded by any plugin need the provider it sets.
 import './instrumentation';
 import { createBackend } from '@backstage/backend-defaults';
+import { startOneAtATime, startupLockConnection } from './startOneAtATime';
 
 const backend = createBackend();
 
@@ -47,10 +48,15 @@ backend.add(import('@knot-platform/plugin-scaffolder-backend-module-knot'));
 // allow for everything else.
 backend.add(import('@knot-platform/plugin-permission-backend-module-knot'));
 
-// A plugin that failed to start (e.g. a replica that lost a migration race
-// to another) leaves a process that is never ready: exit, so that it is
-// restarted, rather than wait for ever.
-backend.start().catch(error => {
+// Replicas on one PostgreSQL start one at a time (their migrations would
+// race). A plugin that failed to start leaves a process that is never
+// ready: exit, so that it is restarted, rather than wait for ever.
+startOneAtATime(
+  () => backend.start(),
+  startupLockConnection(process.env),
+  // eslint-disable-next-line no-console
+  message => console.log(message),
+).catch(error => {
   // eslint-disable-next-line no-console
   console.error(error);
   process.exit(1);
