@@ -298,6 +298,7 @@ async function portalTunnel(t, { ns, release, portalTunnelPort }) {
       reject(new Error(`kubectl port-forward exited (${code}): ${output}`));
     });
   });
+  return child;
 }
 
 /** curl through Traefik, trusting the local CA only. */
@@ -755,7 +756,7 @@ test(
     // Through Traefik, with the certificate for *.<domain>, behind the
     // portal's forward-auth (reached through the tunnel): the owner gets
     // hello's page, listing the uploaded file in /private.
-    await portalTunnel(t, install);
+    let tunnel = await portalTunnel(t, install);
     const service = (jar, ...args) =>
       viaIngress([
         ...(jar ? ['-b', jar] : []),
@@ -834,8 +835,33 @@ test(
     ]);
     assert.doesNotMatch(logs, /is forbidden/);
 
-    // Upgrade (a changed config rolls the portal) keeps the password and
-    // the namespace; uninstall removes Knot's objects, keeps both.
+    // Upgrade to a new image: the built one with one more label (another
+    // digest, as a release would be), and a changed config. The portal
+    // rolls onto it and keeps users (the owner's session and token still
+    // answer), files and services (hello through the ingress); then the
+    // password; uninstall removes Knot's objects, keeps them all.
+    const appVersion = readFileSync(join(chart, 'Chart.yaml'), 'utf8').match(
+      /^appVersion:\s*['"]?([^'"\s]+)/m,
+    )[1];
+    const imageRepo = `${process.env.KNOT_IMAGE_REGISTRY_ADDRESS}/knot/knot-portal`;
+    const upgradeTag = `${appVersion}-upgrade-${release}`;
+    const upgradeRef = (
+      await run('crane', [
+        'mutate',
+        '--insecure',
+        `${imageRepo}:${appVersion}`,
+        '--label',
+        `knot.test/upgrade=${release}`,
+        '-t',
+        `${imageRepo}:${upgradeTag}`,
+      ])
+    ).stdout.trim();
+    t.after(() =>
+      run('crane', ['delete', '--insecure', upgradeRef], { allowFail: true }),
+    );
+    const upgradeDigest = upgradeRef.split('@')[1];
+    assert.match(upgradeDigest, /^sha256:/, upgradeRef);
+    tunnel.kill();
     await helm(
       [
         'upgrade',
@@ -847,12 +873,67 @@ test(
         '-',
         '--set',
         'knot.provisioning.concurrency=4',
+        '--set',
+        `portal.image.tag=${upgradeTag}`,
+        '--wait',
+        '--timeout',
+        '300s',
       ],
       {
         input: JSON.stringify(values),
         timeout: 320_000,
       },
     );
+    const upgraded = await waitFor(
+      'the portal on the new image',
+      async () => {
+        const pods = (
+          await kubectlJson([
+            '-n',
+            ns,
+            'get',
+            'pods',
+            '-l',
+            `app.kubernetes.io/instance=${release},app.kubernetes.io/component=portal`,
+          ])
+        ).items.filter(p => !p.metadata.deletionTimestamp);
+        const ready = pods.filter(p =>
+          p.status.containerStatuses?.every(c => c.ready),
+        );
+        if (pods.length !== 1 || ready.length !== 1) return undefined;
+        return ready[0];
+      },
+      120_000,
+      1000,
+    );
+    assert.ok(
+      upgraded.status.containerStatuses[0].imageID.endsWith(upgradeDigest),
+      `${upgraded.status.containerStatuses[0].imageID} is ${upgradeDigest}`,
+    );
+    tunnel = await portalTunnel(t, install);
+    const kept = answer(
+      await viaIngress([
+        '-H',
+        `Authorization: Bearer ${ownerSession.session.backstageIdentity.token}`,
+        '-w',
+        '\n%{http_code}',
+        `${url}/api/knot/files/private/list?path=`,
+      ]),
+    );
+    assert.equal(kept.status, 200, kept.body);
+    assert.match(kept.body, /from-the-portal\.txt/);
+    const stillThere = await waitFor(
+      "hello's page after the upgrade",
+      async () => {
+        const res = await service(ownerSession.jar);
+        if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
+        return res;
+      },
+      60_000,
+      1000,
+    );
+    assert.match(stillThere.body, /from-the-portal\.txt/);
+    assert.equal((await service(otherSession.jar)).status, 403);
     const after = (
       await kubectlJson([
         '-n',
