@@ -207,8 +207,12 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
     expect(await page.content()).not.toContain(s3.secretKey);
     const volume = datashimVolume(name, bucket);
     unmount = volume.unmount;
-    // Every container of the profile gets it, unless its pod opts out.
-    expect(datasetMounts(admittedPod({}))).toContain(`/mnt/datasets/${name}`);
+    // Every container of the profile gets it, unless its pod opts out. The
+    // webhook renews its list of Datasets every half of datasetCacheMs (5 s
+    // by default), so a pod admitted within that time may not have it yet.
+    await expect
+      .poll(() => datasetMounts(admittedPod({})), { timeout: 15_000 })
+      .toContain(`/mnt/datasets/${name}`);
     expect(datasetMounts(admittedPod({ 'knot-no-datasets': 'true' }))).toEqual(
       [],
     );
@@ -264,6 +268,24 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
       // not deployed
     }
     for (const args of [
+      // A Dataset left behind would be injected into every later pod of the
+      // guest profile, whose claim is gone: all the later specs would fail.
+      [
+        'delete',
+        'datasets.datashim.io',
+        name,
+        '-n',
+        namespace,
+        '--ignore-not-found',
+      ],
+      [
+        'delete',
+        'datasets.com.ie.ibm.hpsys',
+        name,
+        '-n',
+        namespace,
+        '--ignore-not-found',
+      ],
       ['delete', 'pvc', name, '-n', namespace, '--ignore-not-found'],
       ['delete', 'pv', `e2e-dataset-${name}`, '--ignore-not-found'],
     ]) {

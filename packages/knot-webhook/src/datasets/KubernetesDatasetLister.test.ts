@@ -50,6 +50,28 @@ describe('KubernetesDatasetLister', () => {
     expect(await lister.list('knot-bob')).toEqual([]);
   });
 
+  it('leaves out Datasets Datashim failed to provision (their claim never comes), keeps pending ones', async () => {
+    const provision = (name: string, status?: string) => ({
+      metadata: { namespace: 'knot-alice', name },
+      ...(status ? { status: { provision: { status } } } : {}),
+    });
+    const { api } = fakeApi({
+      'datashim.io': () => ({
+        items: [
+          provision('ok', 'OK'),
+          provision('new'),
+          provision('pending', 'Pending'),
+          provision('failed', 'Failed'),
+          provision('disabled', 'Disabled'),
+        ],
+      }),
+      'com.ie.ibm.hpsys': notFound,
+    });
+    expect(
+      await new KubernetesDatasetLister(api, 0).list('knot-alice'),
+    ).toEqual(['ok', 'new', 'pending']);
+  });
+
   it('answers pods of many namespaces from one list per API group within the cache time', async () => {
     let now = 0;
     const { api, calls } = fakeApi({

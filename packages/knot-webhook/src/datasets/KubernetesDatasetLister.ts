@@ -121,7 +121,7 @@ export class KubernetesDatasetLister implements DatasetLister {
     for (const item of lists.flat()) {
       const namespace = String(item?.metadata?.namespace ?? '');
       const name = String(item?.metadata?.name ?? '');
-      if (!namespace || !name) continue;
+      if (!namespace || !name ) continue;
       const names = byNamespace.get(namespace) ?? [];
       if (!names.includes(name)) names.push(name);
       byNamespace.set(namespace, names);
@@ -129,4 +129,15 @@ export class KubernetesDatasetLister implements DatasetLister {
     this.lastGood = byNamespace;
     return byNamespace;
   }
+}
+
+/**
+ * Datashim gave up on this Dataset (no claim will come): mounting it would
+ * leave every pod of the namespace unschedulable on a claim that does not
+ * exist, so the pods start without it. A pending one is still mounted, and
+ * its pods wait for the claim the operator is about to make.
+ */
+function provisionFailed(item: any): boolean {
+  const status = item?.status?.provision?.status;
+  return status === 'Failed' || status === 'Disabled';
 }
