@@ -788,16 +788,19 @@ test(
       );
       assert.equal(cookie.status, 200, cookie.body);
     }
-    const page = await waitFor(
-      "hello's page through the ingress",
-      async () => {
-        const res = await service(ownerSession.jar);
-        if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
-        return res;
-      },
-      60_000,
-      1000,
-    );
+    // Hello's page for its owner, once the ingress and forward-auth answer.
+    const ownerPage = what =>
+      waitFor(
+        what,
+        async () => {
+          const res = await service(ownerSession.jar);
+          if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
+          return res;
+        },
+        60_000,
+        1000,
+      );
+    const page = await ownerPage("hello's page through the ingress");
     assert.match(
       page.body,
       new RegExp(`<h1 id="message">Hello from ${owner}</h1>`),
@@ -922,16 +925,7 @@ test(
     );
     assert.equal(kept.status, 200, kept.body);
     assert.match(kept.body, /from-the-portal\.txt/);
-    const stillThere = await waitFor(
-      "hello's page after the upgrade",
-      async () => {
-        const res = await service(ownerSession.jar);
-        if (res.status !== 200) throw new Error(`${res.status} ${res.body}`);
-        return res;
-      },
-      60_000,
-      1000,
-    );
+    const stillThere = await ownerPage("hello's page after the upgrade");
     assert.match(stillThere.body, /from-the-portal\.txt/);
     assert.equal((await service(otherSession.jar)).status, 403);
     const after = (

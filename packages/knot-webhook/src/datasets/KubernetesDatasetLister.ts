@@ -121,7 +121,7 @@ export class KubernetesDatasetLister implements DatasetLister {
     for (const item of lists.flat()) {
       const namespace = String(item?.metadata?.namespace ?? '');
       const name = String(item?.metadata?.name ?? '');
-      if (!namespace || !name ) continue;
+      if (!namespace || !name || provisionFailed(item)) continue;
       const names = byNamespace.get(namespace) ?? [];
       if (!names.includes(name)) names.push(name);
       byNamespace.set(namespace, names);
