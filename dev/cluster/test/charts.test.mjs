@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   clusterDir,
-  kubectlJson,
+  livePods,
   run,
   uniqueName,
   versions,
@@ -70,17 +70,7 @@ async function install(t, chart, values = []) {
   );
   const name = await waitFor(
     `a pod of ${release}`,
-    async () =>
-      (
-        await kubectlJson([
-          '-n',
-          ns,
-          'get',
-          'pods',
-          '-l',
-          `app.kubernetes.io/instance=${release}`,
-        ])
-      ).items[0]?.metadata.name,
+    async () => (await livePods(ns, release))[0]?.metadata.name,
   );
   // The first start pulls the image (Jupyter's is the largest).
   const pod = await runningPod(ns, name, 240_000);

@@ -25,6 +25,7 @@ import {
   freshNamespace,
   kubectl,
   kubectlJson,
+  livePods,
   run,
   testDir,
   uniqueName,
@@ -890,16 +891,7 @@ test(
     const upgraded = await waitFor(
       'the portal on the new image',
       async () => {
-        const pods = (
-          await kubectlJson([
-            '-n',
-            ns,
-            'get',
-            'pods',
-            '-l',
-            `app.kubernetes.io/instance=${release},app.kubernetes.io/component=portal`,
-          ])
-        ).items.filter(p => !p.metadata.deletionTimestamp);
+        const pods = await livePods(ns, release, 'portal');
         const ready = pods.filter(p =>
           p.status.containerStatuses?.every(c => c.ready),
         );
@@ -1058,21 +1050,10 @@ test(
       );
     });
     const portalPods = async () =>
-      (
-        await kubectlJson([
-          '-n',
-          ns,
-          'get',
-          'pods',
-          '-l',
-          `app.kubernetes.io/instance=${release},app.kubernetes.io/component=portal`,
-        ])
-      ).items.filter(
-        p =>
-          !p.metadata.deletionTimestamp &&
-          p.status.conditions?.some(
-            c => c.type === 'Ready' && c.status === 'True',
-          ),
+      (await livePods(ns, release, 'portal')).filter(p =>
+        p.status.conditions?.some(
+          c => c.type === 'Ready' && c.status === 'True',
+        ),
       );
     const [a, b] = await portalPods();
     assert.ok(a && b, 'two ready portal replicas');

@@ -61,6 +61,20 @@ export const kubectl = async (args, opts) =>
   (await run('kubectl', args, opts)).stdout;
 export const kubectlJson = async args =>
   JSON.parse(await kubectl([...args, '-o', 'json']));
+/** The pods of a release (optionally one component) not being deleted. */
+export async function livePods(ns, release, component) {
+  const selector = [`app.kubernetes.io/instance=${release}`];
+  if (component) selector.push(`app.kubernetes.io/component=${component}`);
+  const pods = await kubectlJson([
+    '-n',
+    ns,
+    'get',
+    'pods',
+    '-l',
+    selector.join(','),
+  ]);
+  return pods.items.filter(p => !p.metadata.deletionTimestamp);
+}
 export const apply = (manifest, ns) =>
   kubectl([...(ns ? ['-n', ns] : []), 'apply', '-f', '-'], {
     input: JSON.stringify(manifest),
