@@ -501,21 +501,12 @@ test(
         },
       }),
     });
-    const pods = await kubectlJson([
-      '-n',
-      ns,
-      'get',
-      'pods',
-      '-l',
-      `app.kubernetes.io/instance=${release}`,
-    ]);
+    const pods = await livePods(ns, release);
     const byComponent = c =>
-      pods.items.filter(
-        p => p.metadata.labels['app.kubernetes.io/component'] === c,
-      );
+      pods.filter(p => p.metadata.labels['app.kubernetes.io/component'] === c);
     assert.equal(byComponent('portal').length, 1);
     assert.equal(byComponent('webhook').length, 2);
-    for (const p of pods.items) {
+    for (const p of pods) {
       assert.equal(p.spec.nodeName, 'real-node', p.metadata.name);
       assert.equal(p.status.phase, 'Running', p.metadata.name);
     }
