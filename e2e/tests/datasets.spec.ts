@@ -270,22 +270,14 @@ test('create an S3 dataset, test it, save it, find it in a deployed service, del
     for (const args of [
       // A Dataset left behind would be injected into every later pod of the
       // guest profile, whose claim is gone: all the later specs would fail.
-      [
+      ...['datashim.io', 'com.ie.ibm.hpsys'].map(group => [
         'delete',
-        'datasets.datashim.io',
+        `datasets.${group}`,
         name,
         '-n',
         namespace,
         '--ignore-not-found',
-      ],
-      [
-        'delete',
-        'datasets.com.ie.ibm.hpsys',
-        name,
-        '-n',
-        namespace,
-        '--ignore-not-found',
-      ],
+      ]),
       ['delete', 'pvc', name, '-n', namespace, '--ignore-not-found'],
       ['delete', 'pv', `e2e-dataset-${name}`, '--ignore-not-found'],
     ]) {

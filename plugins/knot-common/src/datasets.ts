@@ -19,6 +19,23 @@ export type KnotDatasetType = 's3';
 /** ready: mountable; pending: Datashim has not finished; error: see `reason`. */
 export type KnotDatasetStatus = 'ready' | 'pending' | 'error';
 
+/**
+ * Datashim's `status.provision.status` of a Dataset in Knot's words, for the
+ * portal (what it shows) and the webhook (an `error` one is not mounted: its
+ * claim never comes).
+ */
+export function datasetProvisionStatus(dataset: any): KnotDatasetStatus {
+  switch (dataset?.status?.provision?.status) {
+    case 'OK':
+      return 'ready';
+    case 'Failed':
+    case 'Disabled':
+      return 'error';
+    default:
+      return 'pending';
+  }
+}
+
 export interface KnotDataset {
   name: string;
   type: KnotDatasetType;

@@ -1,5 +1,8 @@
 import type * as k8s from '@kubernetes/client-node';
-import { DATASET_API_GROUPS } from '@knot-platform/plugin-knot-common';
+import {
+  DATASET_API_GROUPS,
+  datasetProvisionStatus,
+} from '@knot-platform/plugin-knot-common';
 import type { DatasetLister } from './DatasetLister';
 import { loadClientNode } from './loadClientNode';
 
@@ -121,7 +124,12 @@ export class KubernetesDatasetLister implements DatasetLister {
     for (const item of lists.flat()) {
       const namespace = String(item?.metadata?.namespace ?? '');
       const name = String(item?.metadata?.name ?? '');
-      if (!namespace || !name || provisionFailed(item)) continue;
+      // Datashim gave up on it: its claim never comes, and every pod of the
+      // namespace would wait on it. A pending one is mounted (its pods wait
+      // for the claim the operator is about to make).
+      if (!namespace || !name || datasetProvisionStatus(item) === 'error') {
+        continue;
+      }
       const names = byNamespace.get(namespace) ?? [];
       if (!names.includes(name)) names.push(name);
       byNamespace.set(namespace, names);
@@ -129,15 +137,4 @@ export class KubernetesDatasetLister implements DatasetLister {
     this.lastGood = byNamespace;
     return byNamespace;
   }
-}
-
-/**
- * Datashim gave up on this Dataset (no claim will come): mounting it would
- * leave every pod of the namespace unschedulable on a claim that does not
- * exist, so the pods start without it. A pending one is still mounted, and
- * its pods wait for the claim the operator is about to make.
- */
-function provisionFailed(item: any): boolean {
-  const status = item?.status?.provision?.status;
-  return status === 'Failed' || status === 'Disabled';
 }

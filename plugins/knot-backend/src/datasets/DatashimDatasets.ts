@@ -10,6 +10,7 @@ import {
   datasetMountPath,
   type DatasetApiGroup,
   type KnotDataset,
+  datasetProvisionStatus,
   type KnotDatasetStatus,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
@@ -41,15 +42,15 @@ function datasetStatus(item: any): {
 } {
   const provision = item?.status?.provision ?? {};
   const info = typeof provision.info === 'string' ? provision.info : undefined;
-  switch (provision.status) {
-    case 'OK':
-      return { status: 'ready' };
-    case 'Failed':
-    case 'Disabled':
-      return { status: 'error', reason: info || provision.status };
+  const state = datasetProvisionStatus(item);
+  switch (state) {
+    case 'ready':
+      return { status: state };
+    case 'error':
+      return { status: state, reason: info || provision.status };
     default:
       return {
-        status: 'pending',
+        status: state,
         reason: info || "waiting for Datashim's operator",
       };
   }
