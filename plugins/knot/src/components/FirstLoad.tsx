@@ -1,4 +1,5 @@
 import { Content, Progress, WarningPanel } from '@backstage/core-components';
+import Typography from '@material-ui/core/Typography';
 import { errorMessage } from '../api/errorMessage';
 
 /** A list a page loads (and refreshes) from Knot's API. */
@@ -30,4 +31,19 @@ export function firstLoadView(
     );
   }
   return undefined;
+}
+
+/**
+ * A short notice above a list whose latest refresh failed: the list stays
+ * on screen (a few seconds old) and the notice says why it is not newer.
+ */
+export function RefreshFailed(props: { state: LoadState; what: string }) {
+  const { state, what } = props;
+  if (state.value === undefined || !state.error) return null;
+  return (
+    <Typography color="error" variant="body2" role="status" paragraph>
+      Could not refresh {what} ({errorMessage(state.error)}); showing the last
+      list read. Trying again in a few seconds.
+    </Typography>
+  );
 }

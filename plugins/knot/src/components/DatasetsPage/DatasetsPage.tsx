@@ -18,7 +18,7 @@ import Typography from '@material-ui/core/Typography';
 import { datasetsApiRef } from '../../api/DatasetsApi';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
-import { firstLoadView } from '../FirstLoad';
+import { firstLoadView, RefreshFailed } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
 import { CreateDatasetDialog } from './CreateDatasetDialog';
 
@@ -50,6 +50,7 @@ export function DatasetsPage() {
   const items = list.value?.items ?? [];
   return (
     <Content>
+      <RefreshFailed state={list} what="your datasets" />
       <Typography paragraph>
         S3 buckets your services see as folders: every container of yours (or
         your team's) finds a dataset at <code>/mnt/datasets/&lt;name&gt;</code>.

@@ -14,6 +14,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { errorMessage } from '../../api/errorMessage';
 import { knotApiRef } from '../../api/KnotApi';
 import { usePolled } from '../../hooks/usePolled';
+import { RefreshFailed } from '../FirstLoad';
 import { servicesRouteRef } from '../../routes';
 
 /** The acting profile's services with their status and address. */
@@ -70,6 +71,7 @@ export function ProfileServices() {
           : undefined
       }
     >
+      <RefreshFailed state={list} what="the services" />
       {body}
     </InfoCard>
   );

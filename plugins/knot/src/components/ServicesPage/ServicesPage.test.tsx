@@ -54,6 +54,29 @@ describe('ServicesPage', () => {
     expect(await screen.findByText(/"message": "Hi"/)).toBeInTheDocument();
   });
 
+  it('keeps the list and an open dialog when a refresh fails, and says so', async () => {
+    const { knotApi } = api([hello]);
+    const listServices = knotApi.listServices;
+    let refusing = false;
+    knotApi.listServices = async () => {
+      if (refusing) throw new Error('the cluster did not answer in time');
+      return listServices();
+    };
+    renderInTestApp(<ServicesPage />, { apis: [[knotApiRef, knotApi]] });
+    fireEvent.click(await screen.findByRole('button', { name: 'hello' }));
+    expect(await screen.findByText('Service hello')).toBeInTheDocument();
+    refusing = true;
+    expect(
+      await screen.findByText(
+        /Could not refresh your services \(the cluster did not answer in time\)/,
+        undefined,
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Service hello')).toBeInTheDocument();
+    expect(screen.getByText('Running')).toBeInTheDocument();
+  });
+
   it('says why a service does not run, and lists its events', async () => {
     const stuck: KnotService = {
       ...hello,

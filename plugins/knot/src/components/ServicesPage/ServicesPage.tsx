@@ -32,7 +32,7 @@ import { ShareServiceDialog } from './ShareServiceDialog';
 import { errorMessage } from '../../api/errorMessage';
 import { useConfirmedDelete } from '../../hooks/useConfirmedDelete';
 import { ConfirmDeleteDialog } from '../ConfirmDeleteDialog';
-import { firstLoadView } from '../FirstLoad';
+import { firstLoadView, RefreshFailed } from '../FirstLoad';
 import { usePolled } from '../../hooks/usePolled';
 import { QuotaUsage } from '../QuotaUsage';
 
@@ -85,6 +85,7 @@ export function ServicesPage() {
   const items = list.value?.items ?? [];
   return (
     <Content>
+      <RefreshFailed state={list} what="your services" />
       <Typography paragraph>
         Services you deployed from <Link to="/create">templates</Link>. Each one
         is reachable only by you (or your team), and those you share it with, at
