@@ -53,27 +53,6 @@ test.skip(
   'the cluster has no real node and ingress (KNOT_REAL_NODE=0)',
 );
 
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status === testInfo.expectedStatus) return;
-  let state: string;
-  try {
-    state = kubectl(
-      'get',
-      'deployments,pods,ingresses,events',
-      '-n',
-      namespace,
-      '-o',
-      'wide',
-    );
-  } catch (error) {
-    state = `kubectl failed: ${error}`;
-  }
-  await testInfo.attach('cluster-state', {
-    body: state,
-    contentType: 'text/plain',
-  });
-});
-
 test.afterAll(() => {
   try {
     execFileSync('helm', ['uninstall', release, '-n', namespace], {

@@ -111,28 +111,6 @@ test.afterAll(() => {
   }
 });
 
-// What the cluster says of a failing case is what explains it: keep it.
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status === testInfo.expectedStatus) return;
-  let state: string;
-  try {
-    state = kubectl(
-      'get',
-      'resourcequotas,deployments,replicasets,pods,events',
-      '-n',
-      namespace,
-      '-o',
-      'wide',
-    );
-  } catch (error) {
-    state = `kubectl failed: ${error}`;
-  }
-  await testInfo.attach('cluster-state', {
-    body: state,
-    contentType: 'text/plain',
-  });
-});
-
 test('a service the quota refuses: Failed, over the quota, with what it needs', async ({
   page,
 }) => {

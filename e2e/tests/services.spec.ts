@@ -18,30 +18,6 @@ test.beforeAll(() => {
   kubectl('label', '--overwrite', 'namespace', namespace, 'knot=enabled');
 });
 
-// When a deploy does not come up, the cluster's own account of it is what
-// explains why: keep it with the test's output.
-test.afterEach(async ({}, testInfo) => {
-  if (testInfo.status === testInfo.expectedStatus) return;
-  let state: string;
-  try {
-    state = kubectl(
-      'get',
-      'nodes,deployments,pods,events',
-      '-n',
-      namespace,
-      '-o',
-      'wide',
-    );
-  } catch (error) {
-    state = `kubectl failed: ${error}`;
-  }
-  await testInfo.attach('cluster-state', {
-    body: state,
-    contentType: 'text/plain',
-  });
-  console.log(state);
-});
-
 test('deploy Hello Kubernetes from Create, see it Running, open it, change its values, delete it', async ({
   page,
 }) => {

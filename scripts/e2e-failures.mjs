@@ -1,0 +1,52 @@
+// Prints why each failed e2e test failed, from Playwright's JSON report:
+// `scripts/test` shows only the tail of the list reporter, where the
+// screenshots' paths push the error messages out of a CI log.
+//   node scripts/e2e-failures.mjs <report.json>
+import { readFileSync } from 'node:fs';
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+const MAX_LINES = 30;
+const MAX_STATE_LINES = 60;
+
+function* specsOf(suite) {
+  for (const spec of suite.specs ?? []) yield spec;
+  for (const child of suite.suites ?? []) yield* specsOf(child);
+}
+
+const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+for (const suite of report.suites ?? []) {
+  for (const spec of specsOf(suite)) {
+    for (const test of spec.tests ?? []) {
+      if (test.status !== 'unexpected') continue;
+      console.log(`\n✘ ${spec.file}:${spec.line} › ${spec.title}`);
+      for (const result of test.results ?? []) {
+        for (const error of result.errors ?? []) {
+          const text = (error.message ?? error.stack ?? '').replace(ANSI, '');
+          const lines = text.split('\n');
+          console.log(
+            lines
+              .slice(0, MAX_LINES)
+              .map(l => `    ${l}`)
+              .join('\n'),
+          );
+          if (error.location) {
+            console.log(`    at ${error.location.file}:${error.location.line}`);
+          }
+        }
+        // The cluster's account (e2e/fixtures/clusterState.ts), shortened.
+        for (const a of result.attachments ?? []) {
+          if (a.name !== 'cluster-state' || !a.body) continue;
+          const state = Buffer.from(a.body, 'base64').toString('utf8');
+          const lines = state.split('\n');
+          console.log('    cluster state:');
+          console.log(
+            lines
+              .slice(0, MAX_STATE_LINES)
+              .map(l => `      ${l}`)
+              .join('\n'),
+          );
+        }
+      }
+    }
+  }
+}
