@@ -8,7 +8,9 @@ source "$KNOT_ROOT/scripts/toolchain.sh"
 KNOT_RUN_DIR="${KNOT_RUN_DIR:-$KNOT_ROOT/.knot}"
 mkdir -p "$KNOT_RUN_DIR"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step with the minutes:seconds since the script began, so a slow run
+# shows which suite took the time.
+say() { printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 
 yarn() { node "$KNOT_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"; }
 
