@@ -752,3 +752,46 @@ test('knot chart: the default installation carries no development profile, admin
     assert.match(value, /^\$\{[A-Z0-9_]+\}$/, `${key}: ${value}`);
   }
 });
+
+test('knot chart: a stopping replica of the portal or the webhook keeps answering for its shutdown delay, within its grace period', async () => {
+  const render = async (template, ...set) =>
+    (
+      await helm([
+        'template',
+        'knot',
+        chart,
+        '-n',
+        'knot',
+        '--kube-version',
+        await kubeVersion(),
+        '--show-only',
+        `templates/${template}`,
+        ...set.flatMap(s => ['--set', s]),
+      ])
+    ).stdout;
+  const grace = text =>
+    Number(/terminationGracePeriodSeconds: (\d+)/.exec(text)?.[1]);
+
+  // Backstage waits serverShutdownDelay (readiness already 503) before it
+  // stops listening and finishes requests in flight.
+  assert.match(
+    await render('portal-config.yaml'),
+    /\n\s+lifecycle:\n\s+serverShutdownDelay:\n\s+seconds: 5\n/,
+  );
+  assert.equal(grace(await render('portal-deployment.yaml')), 35);
+  assert.match(
+    await render('webhook-config.yaml', 'webhook.shutdownDelaySeconds=8'),
+    /\n\s+shutdownDelayMs: 8000\n/,
+  );
+  assert.equal(
+    grace(
+      await render('webhook-deployment.yaml', 'webhook.shutdownDelaySeconds=8'),
+    ),
+    23,
+  );
+  // More than a minute would hold a node drain for nothing.
+  await assert.rejects(
+    render('portal-deployment.yaml', 'portal.shutdownDelaySeconds=61'),
+    /shutdownDelaySeconds/,
+  );
+});

@@ -1081,6 +1081,25 @@ test(
     );
     assert.equal(readB.stdout, 'written on replica A\n200');
 
+    // Users keep reading through the ingress while replica A is told to
+    // stop: every request is answered (A keeps answering for its shutdown
+    // delay while the ingress learns it is gone, then finishes what it
+    // holds), none fails.
+    const readByUser = () =>
+      viaIngress([
+        '-H',
+        `Authorization: Bearer ${token}`,
+        '-w',
+        '\n%{http_code}',
+        `${url}/api/knot/files/private/download?path=replicas.txt`,
+      ]).then(r => r.stdout.split('\n').at(-1));
+    const statuses = [];
+    let reading = true;
+    const readers = [0, 1].map(async () => {
+      while (reading) statuses.push(await readByUser());
+    });
+    await new Promise(resolve => setTimeout(resolve, 1000));
+
     // Replica A goes away mid-session: through the ingress the session
     // refreshes (kept in PostgreSQL) and the file is there.
     await kubectl(['-n', ns, 'delete', 'pod', a.metadata.name, '--wait=false']);
@@ -1105,6 +1124,16 @@ test(
       },
       90_000,
       1000,
+    );
+    // Past the ingress's own view of the endpoints and A's exit.
+    await new Promise(resolve => setTimeout(resolve, 8000));
+    reading = false;
+    await Promise.all(readers);
+    assert.ok(statuses.length > 10, `only ${statuses.length} reads`);
+    assert.deepEqual(
+      statuses.filter(status => status !== '200'),
+      [],
+      `${statuses.length} reads while replica A stopped`,
     );
     const refresh = await viaIngress([
       '-b',

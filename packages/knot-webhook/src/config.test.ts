@@ -26,8 +26,15 @@ describe('webhook config', () => {
       privateDir: '/private',
       sharedDir: '/shared',
       hostPathAllowlist: [],
-      server: { port: 8443 },
+      // Development stops at once; the chart sets a drain.
+      server: { port: 8443, shutdownDelayMs: 0 },
     });
+    expect(
+      resolveConfig(
+        { server: { shutdownDelayMs: 5000 } },
+        { KNOT_WEBHOOK_SHUTDOWN_DELAY_MS: '2000' },
+      ).server.shutdownDelayMs,
+    ).toBe(2000);
   });
 
   it('reads a YAML file named by KNOT_WEBHOOK_CONFIG, env winning', () => {
@@ -77,6 +84,9 @@ describe('webhook config', () => {
     );
     expect(() => resolveConfig({}, { KNOT_WEBHOOK_PORT: 'x' })).toThrow(
       /KNOT_WEBHOOK_PORT/,
+    );
+    expect(() => resolveConfig({ server: { shutdownDelayMs: -1 } })).toThrow(
+      /server.shutdownDelayMs must be a number/,
     );
   });
 });

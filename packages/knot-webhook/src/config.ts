@@ -113,6 +113,13 @@ export interface WebhookConfig {
     port: number;
     certFile?: string;
     keyFile?: string;
+    /**
+     * How long a replica told to stop (SIGTERM) keeps answering before it
+     * stops listening: the API servers still send it requests until they
+     * see its endpoint removed. 0 (the default, for development): stops
+     * listening at once; the chart sets it (`webhook.shutdownDelaySeconds`).
+     */
+    shutdownDelayMs: number;
   };
   /** Kubeconfig for listing Datasets; default lookup when unset. */
   kubeconfig?: string;
@@ -329,6 +336,13 @@ export function resolveConfig(
       keyFile:
         str(env.KNOT_WEBHOOK_KEY_FILE, 'KNOT_WEBHOOK_KEY_FILE') ??
         str(input.server?.keyFile, 'server.keyFile'),
+      shutdownDelayMs:
+        num(
+          env.KNOT_WEBHOOK_SHUTDOWN_DELAY_MS,
+          'KNOT_WEBHOOK_SHUTDOWN_DELAY_MS',
+        ) ??
+        num(input.server?.shutdownDelayMs, 'server.shutdownDelayMs') ??
+        0,
     },
     kubeconfig:
       str(env.KNOT_WEBHOOK_KUBECONFIG, 'KNOT_WEBHOOK_KUBECONFIG') ??

@@ -3,7 +3,10 @@ import { createWebhookApp } from './app';
 import { loadConfig } from './config';
 import { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
 import { KubernetesHostClaimsSource } from './hostClaims/KubernetesHostClaimsSource';
-import { startWebhookServer } from './server/startWebhookServer';
+import {
+  startWebhookServer,
+  type WebhookServer,
+} from './server/startWebhookServer';
 
 /* eslint-disable no-console */
 async function main() {
@@ -19,8 +22,11 @@ async function main() {
     config.datasetCacheMs,
   );
   datasets.keepFresh();
+  let server: WebhookServer | undefined;
   const app = createWebhookApp({
     config,
+    // Not ready once stopping, so the kubelet and ingress stop sending.
+    ready: () => !server?.draining,
     datasets,
     hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
       config.kubeconfig,
@@ -28,7 +34,7 @@ async function main() {
     ),
     logError: error => console.error('knot-webhook:', error),
   });
-  const server = await startWebhookServer({
+  server = await startWebhookServer({
     app,
     certFile,
     keyFile,
@@ -37,11 +43,18 @@ async function main() {
     log: message => console.log(`knot-webhook: ${message}`),
   });
   console.log(`knot-webhook listening on https://${host}:${server.port}`);
-  const stop = () => {
-    server.close().then(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const started = server;
+  // Kubernetes removing the pod: finish every admission request, never
+  // refuse one (failurePolicy Fail would refuse the user's pod).
+  process.once('SIGTERM', () => {
+    started
+      .shutdown({ drainMs: config.server.shutdownDelayMs, graceMs: 10_000 })
+      .then(() => process.exit(0));
+  });
+  // A developer's Ctrl-C: at once.
+  process.once('SIGINT', () => {
+    started.close().then(() => process.exit(0));
+  });
 }
 
 main().catch(error => {

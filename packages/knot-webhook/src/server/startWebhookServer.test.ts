@@ -4,6 +4,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
+import type { RequestListener } from 'node:http';
 import { createWebhookApp } from '../app';
 import { createDevCertificates } from './devCertificates';
 import { startWebhookServer, type WebhookServer } from './startWebhookServer';
@@ -111,5 +112,75 @@ describe('startWebhookServer', () => {
     }
     expect(seen).toBe(fingerprint(second.certFile));
     expect(logs.some(m => m.startsWith('reloaded'))).toBe(true);
+  });
+
+  it('on shutdown keeps answering while it drains, finishes requests in flight, then refuses connections', async () => {
+    const certs = createDevCertificates(dir);
+    // An admission review that takes a while (a slow Dataset list).
+    const slowMs = 600;
+    const app: RequestListener = (req, res) => {
+      const answer = () => res.end(JSON.stringify({ path: req.url }));
+      if (req.url === '/slow') setTimeout(answer, slowMs);
+      else answer();
+    };
+    server = await startWebhookServer({
+      app,
+      certFile: certs.certFile,
+      keyFile: certs.keyFile,
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const agent = new https.Agent({ keepAlive: true, ca: certs.caPem });
+    const request = (requestPath: string) =>
+      new Promise<{ status: number; connection?: string }>(
+        (resolve, reject) => {
+          https
+            .get(
+              {
+                host: '127.0.0.1',
+                port: server!.port,
+                path: requestPath,
+                agent,
+              },
+              res => {
+                res.resume();
+                res.on('end', () =>
+                  resolve({
+                    status: res.statusCode!,
+                    connection: res.headers.connection,
+                  }),
+                );
+              },
+            )
+            .on('error', reject);
+        },
+      );
+    expect(await request('/fast')).toEqual({
+      status: 200,
+      connection: 'keep-alive',
+    });
+
+    const inFlight = request('/slow');
+    await new Promise(r => setTimeout(r, 50));
+    const stopped = server.shutdown({ drainMs: 300, graceMs: 5_000 });
+    expect(server.draining).toBe(true);
+    // Still answering while the endpoint's removal spreads, but each
+    // client is told to reconnect (to another replica).
+    expect(await request('/fast')).toEqual({
+      status: 200,
+      connection: 'close',
+    });
+    // The request that began before the stop outlives the drain and ends,
+    // and its connection closes with it.
+    await expect(inFlight).resolves.toEqual({
+      status: 200,
+      connection: 'close',
+    });
+    const began = Date.now();
+    await stopped;
+    // Nothing was left to cut: no wait for the grace period.
+    expect(Date.now() - began).toBeLessThan(2_000);
+    await expect(request('/fast')).rejects.toThrow(/ECONNREFUSED/);
+    agent.destroy();
   });
 });

@@ -2,14 +2,26 @@ import fs from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 
 export interface WebhookServer {
   server: https.Server;
   port: number;
   /** Re-reads the certificate and key now (also done when the files change). */
   reload(): boolean;
+  /** Stops at once, cutting requests in flight (tests, a developer's Ctrl-C). */
   close(): Promise<void>;
+  /**
+   * Stops without failing anyone's admission request, as a pod being
+   * removed must: for `drainMs` it keeps answering (the API servers learn
+   * of the endpoint's removal a moment later) and asks each client to close
+   * its connection, so the next request goes to another replica; then it
+   * stops listening, closes idle connections and lets requests in flight
+   * finish, cutting what is left after `graceMs`.
+   */
+  shutdown(options: { drainMs: number; graceMs: number }): Promise<void>;
+  /** True from the moment `shutdown` is called (readiness turns false). */
+  readonly draining: boolean;
 }
 
 export interface WebhookServerOptions {
@@ -43,10 +55,23 @@ export async function startWebhookServer(
 ): Promise<WebhookServer> {
   const log = options.log ?? (() => {});
   const { certFile, keyFile } = options;
+  let draining = false;
+  /** Answers not yet sent. */
+  const pending = new Set<ServerResponse>();
   // noDelay: answers are small and latency-bound; Nagle would hold them.
   const server = https.createServer(
     { ...readPair(certFile, keyFile), noDelay: true },
-    options.app,
+    (req, res) => {
+      pending.add(res);
+      res.on('close', () => pending.delete(res));
+      // Once stopping, no connection is kept for another request: the
+      // client's next one goes to a replica that stays.
+      if (draining) res.setHeader('Connection', 'close');
+      res.on('finish', () => {
+        if (draining) req.socket.end();
+      });
+      options.app(req, res);
+    },
   );
   // Many API server replicas keep connections open: let them.
   server.keepAliveTimeout = 65_000;
@@ -76,16 +101,40 @@ export async function startWebhookServer(
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const unwatch = () => {
+    fs.unwatchFile(certFile, onChange);
+    fs.unwatchFile(keyFile, onChange);
+  };
   return {
     server,
     port,
     reload,
+    get draining() {
+      return draining;
+    },
     close: () =>
       new Promise<void>(resolve => {
-        fs.unwatchFile(certFile, onChange);
-        fs.unwatchFile(keyFile, onChange);
+        draining = true;
+        unwatch();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+    shutdown: async ({ drainMs, graceMs }) => {
+      draining = true;
+      for (const res of pending) {
+        if (!res.headersSent) res.setHeader('Connection', 'close');
+      }
+      log(`shutting down: answering for ${drainMs} ms more`);
+      await new Promise(resolve => setTimeout(resolve, drainMs));
+      unwatch();
+      await new Promise<void>(resolve => {
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
   };
 }
