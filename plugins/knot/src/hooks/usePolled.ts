@@ -10,12 +10,17 @@ function sameDeps(a: unknown[], b: unknown[]): boolean {
 }
 
 /**
- * `load`'s answer, read again every REFRESH_MS and on `retry()`. A refresh
+ * `load`'s answer, read again every `intervalMs` (REFRESH_MS unless given)
+ * and on `retry()`. A refresh
  * that fails keeps the last answer as `value` beside its `error`: one slow
  * or refused read must not blank the page (and close the dialogs opened on
  * it) when the list on screen is a few seconds old.
  */
-export function usePolled<T>(load: () => Promise<T>, deps: unknown[]) {
+export function usePolled<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  intervalMs: number = REFRESH_MS,
+) {
   // The last answer with the deps it was read for.
   const last = useRef<{ deps: unknown[]; value: T }>();
   const state = useAsyncRetry(async () => {
@@ -24,7 +29,7 @@ export function usePolled<T>(load: () => Promise<T>, deps: unknown[]) {
     return value;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
-  useInterval(state.retry, REFRESH_MS);
+  useInterval(state.retry, intervalMs);
   if (state.value !== undefined || !state.error) return state;
   // An answer read for other deps (another profile's list) is never shown.
   if (!last.current || !sameDeps(last.current.deps, deps)) return state;

@@ -12,9 +12,8 @@ import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { errorMessage } from '../../api/errorMessage';
+import { usePolled } from '../../hooks/usePolled';
 import { quotasApiRef } from '../../api/QuotasApi';
 import { describeUsage } from '../QuotaUsage/QuotaBar';
 import { QUOTA_REFRESH_MS } from '../QuotaUsage/QuotaUsage';
@@ -36,8 +35,7 @@ function shareOf(quota: ProfileQuota, resource: string): number {
  */
 export function QuotasPanel() {
   const api = useApi(quotasApiRef);
-  const state = useAsyncRetry(() => api.listQuotas(), [api]);
-  useInterval(state.retry, QUOTA_REFRESH_MS);
+  const state = usePolled(() => api.listQuotas(), [api], QUOTA_REFRESH_MS);
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({
     key: 'profile',
     desc: false,

@@ -1,10 +1,9 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import { useApiHolder } from '@backstage/frontend-plugin-api';
 import Typography from '@material-ui/core/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useInterval from 'react-use/esm/useInterval';
 import { quotasApiRef, type QuotasApi } from '../../api/QuotasApi';
 import { errorMessage } from '../../api/errorMessage';
+import { usePolled } from '../../hooks/usePolled';
 import { QuotaBar } from './QuotaBar';
 
 /**
@@ -25,8 +24,7 @@ export function QuotaUsage() {
 
 function QuotaCard(props: { api: QuotasApi }) {
   const { api } = props;
-  const state = useAsyncRetry(() => api.getQuota(), [api]);
-  useInterval(state.retry, QUOTA_REFRESH_MS);
+  const state = usePolled(() => api.getQuota(), [api], QUOTA_REFRESH_MS);
   const quota = state.value;
   const title = quota?.isTeam ? `Quota of team ${quota.profile}` : 'Your quota';
   return (
