@@ -776,9 +776,9 @@ test('knot chart: a stopping replica of the portal or the webhook keeps answerin
   // stops listening and finishes requests in flight.
   assert.match(
     await render('portal-config.yaml'),
-    /\n\s+lifecycle:\n\s+serverShutdownDelay:\n\s+seconds: 5\n/,
+    /\n\s+lifecycle:\n\s+serverShutdownDelay:\n\s+seconds: 10\n/,
   );
-  assert.equal(grace(await render('portal-deployment.yaml')), 35);
+  assert.equal(grace(await render('portal-deployment.yaml')), 40);
   assert.match(
     await render('webhook-config.yaml', 'webhook.shutdownDelaySeconds=8'),
     /\n\s+shutdownDelayMs: 8000\n/,

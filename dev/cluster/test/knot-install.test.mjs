@@ -1094,14 +1094,21 @@ test(
         `${url}/api/knot/files/private/download?path=replicas.txt`,
       ]).then(r => r.stdout.split('\n').at(-1));
     const statuses = [];
+    const times = [];
+    let deletedAt = Date.now() + 1000;
     let reading = true;
     const readers = [0, 1].map(async () => {
-      while (reading) statuses.push(await readByUser());
+      while (reading) {
+        const sent = Date.now();
+        statuses.push(await readByUser());
+        times.push(`${sent - deletedAt}..${Date.now() - deletedAt}`);
+      }
     });
     await new Promise(resolve => setTimeout(resolve, 1000));
 
     // Replica A goes away mid-session: through the ingress the session
     // refreshes (kept in PostgreSQL) and the file is there.
+    deletedAt = Date.now();
     await kubectl(['-n', ns, 'delete', 'pod', a.metadata.name, '--wait=false']);
     // Out of the Service's endpoints (what the ingress routes to), not
     // only marked for deletion.
@@ -1125,6 +1132,7 @@ test(
       90_000,
       1000,
     );
+    const outOfService = Date.now() - deletedAt;
     // Past the ingress's own view of the endpoints and A's exit.
     await new Promise(resolve => setTimeout(resolve, 8000));
     reading = false;
@@ -1133,7 +1141,15 @@ test(
     assert.deepEqual(
       statuses.filter(status => status !== '200'),
       [],
-      `${statuses.length} reads while replica A stopped`,
+      `${
+        statuses.length
+      } reads while replica A stopped (out of the Service ${outOfService} ms after the delete); ms after the delete: ${statuses
+        .map((status, i) => (status === '200' ? '' : `${status} ${times[i]}`))
+        .filter(Boolean)
+        .join(', ')}`,
+    );
+    t.diagnostic(
+      `replica A stopped: ${statuses.length} reads through the ingress, all 200; out of the Service ${outOfService} ms after the delete`,
     );
     const refresh = await viaIngress([
       '-b',
