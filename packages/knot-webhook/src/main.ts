@@ -3,10 +3,7 @@ import { createWebhookApp } from './app';
 import { loadConfig } from './config';
 import { KubernetesDatasetLister } from './datasets/KubernetesDatasetLister';
 import { KubernetesHostClaimsSource } from './hostClaims/KubernetesHostClaimsSource';
-import {
-  startWebhookServer,
-  type WebhookServer,
-} from './server/startWebhookServer';
+import { startWebhookServer } from './server/startWebhookServer';
 
 /* eslint-disable no-console */
 async function main() {
@@ -22,11 +19,11 @@ async function main() {
     config.datasetCacheMs,
   );
   datasets.keepFresh();
-  let server: WebhookServer | undefined;
+  let stopping = false;
   const app = createWebhookApp({
     config,
     // Not ready once stopping, so the kubelet and ingress stop sending.
-    ready: () => !server?.draining,
+    ready: () => !stopping,
     datasets,
     hostClaims: KubernetesHostClaimsSource.fromKubeconfig(
       config.kubeconfig,
@@ -34,7 +31,7 @@ async function main() {
     ),
     logError: error => console.error('knot-webhook:', error),
   });
-  server = await startWebhookServer({
+  const server = await startWebhookServer({
     app,
     certFile,
     keyFile,
@@ -43,17 +40,17 @@ async function main() {
     log: message => console.log(`knot-webhook: ${message}`),
   });
   console.log(`knot-webhook listening on https://${host}:${server.port}`);
-  const started = server;
   // Kubernetes removing the pod: finish every admission request, never
   // refuse one (failurePolicy Fail would refuse the user's pod).
   process.once('SIGTERM', () => {
-    started
+    stopping = true;
+    server
       .shutdown({ drainMs: config.server.shutdownDelayMs, graceMs: 10_000 })
       .then(() => process.exit(0));
   });
   // A developer's Ctrl-C: at once.
   process.once('SIGINT', () => {
-    started.close().then(() => process.exit(0));
+    server.close().then(() => process.exit(0));
   });
 }
 
