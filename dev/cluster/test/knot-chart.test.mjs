@@ -26,6 +26,23 @@ async function kubeVersion() {
   return v.serverVersion.gitVersion.replace(/^v/, '');
 }
 
+/** One template of the chart, rendered with `--set` values. */
+async function renderTemplate(template, ...set) {
+  const { stdout } = await helm([
+    'template',
+    'knot',
+    chart,
+    '-n',
+    'knot',
+    '--kube-version',
+    await kubeVersion(),
+    '--show-only',
+    `templates/${template}`,
+    ...set.flatMap(value => ['--set', value]),
+  ]);
+  return stdout;
+}
+
 // Objects of APIs this cluster does not serve (cert-manager's CRDs).
 const CERT_MANAGER = /^apiVersion: cert-manager\.io\//m;
 
@@ -723,19 +740,7 @@ test('knot chart: its appVersion is the tag dev/images/build.sh gives both image
 test('knot chart: the default installation carries no development profile, admin or sign-in', async () => {
   // Issue 13 item 4: what productionConfig.test.ts checks for the
   // app-config stack, here for the configuration the chart renders.
-  const rendered = (
-    await helm([
-      'template',
-      'knot',
-      chart,
-      '-n',
-      'knot',
-      '--kube-version',
-      await kubeVersion(),
-      '--show-only',
-      'templates/portal-config.yaml',
-    ])
-  ).stdout;
+  const rendered = await renderTemplate('portal-config.yaml');
   assert.match(rendered, /environment: production/);
   assert.doesNotMatch(rendered, /\bguest\b/i);
   assert.match(rendered, /\n\s+admins: \[\]\n/);
@@ -754,44 +759,35 @@ test('knot chart: the default installation carries no development profile, admin
 });
 
 test('knot chart: a stopping replica of the portal or the webhook keeps answering for its shutdown delay, within its grace period', async () => {
-  const render = async (template, ...set) =>
-    (
-      await helm([
-        'template',
-        'knot',
-        chart,
-        '-n',
-        'knot',
-        '--kube-version',
-        await kubeVersion(),
-        '--show-only',
-        `templates/${template}`,
-        ...set.flatMap(s => ['--set', s]),
-      ])
-    ).stdout;
   const grace = text =>
     Number(/terminationGracePeriodSeconds: (\d+)/.exec(text)?.[1]);
 
   // Backstage waits serverShutdownDelay (readiness already 503) before it
   // stops listening and finishes requests in flight.
   assert.match(
-    await render('portal-config.yaml'),
+    await renderTemplate('portal-config.yaml'),
     /\n\s+lifecycle:\n\s+serverShutdownDelay:\n\s+seconds: 10\n/,
   );
-  assert.equal(grace(await render('portal-deployment.yaml')), 40);
+  assert.equal(grace(await renderTemplate('portal-deployment.yaml')), 40);
   assert.match(
-    await render('webhook-config.yaml', 'webhook.shutdownDelaySeconds=8'),
+    await renderTemplate(
+      'webhook-config.yaml',
+      'webhook.shutdownDelaySeconds=8',
+    ),
     /\n\s+shutdownDelayMs: 8000\n/,
   );
   assert.equal(
     grace(
-      await render('webhook-deployment.yaml', 'webhook.shutdownDelaySeconds=8'),
+      await renderTemplate(
+        'webhook-deployment.yaml',
+        'webhook.shutdownDelaySeconds=8',
+      ),
     ),
     23,
   );
   // More than a minute would hold a node drain for nothing.
   await assert.rejects(
-    render('portal-deployment.yaml', 'portal.shutdownDelaySeconds=61'),
+    renderTemplate('portal-deployment.yaml', 'portal.shutdownDelaySeconds=61'),
     /shutdownDelaySeconds/,
   );
 });
