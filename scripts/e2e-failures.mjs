@@ -1,6 +1,8 @@
 // Prints why each failed e2e test failed, from Playwright's JSON report:
 // `scripts/test` shows only the tail of the list reporter, where the
-// screenshots' paths push the error messages out of a CI log.
+// screenshots' paths push the error messages out of a CI log. A flaky test
+// (failed, then passed on CI's one retry) is printed the same way, marked
+// as such, so a pass on retry is never silent.
 //   node scripts/e2e-failures.mjs <report.json>
 import { readFileSync } from 'node:fs';
 
@@ -17,9 +19,22 @@ const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 for (const suite of report.suites ?? []) {
   for (const spec of specsOf(suite)) {
     for (const test of spec.tests ?? []) {
-      if (test.status !== 'unexpected') continue;
-      console.log(`\n✘ ${spec.file}:${spec.line} › ${spec.title}`);
-      for (const result of test.results ?? []) {
+      if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+      const mark =
+        test.status === 'flaky'
+          ? `⚠ flaky: failed, then passed on retry ${test.results.length - 1}`
+          : '✘';
+      console.log(`\n${mark} ${spec.file}:${spec.line} › ${spec.title}`);
+      const failedRuns = (test.results ?? []).filter(
+        r => r.status !== 'passed' && r.status !== 'skipped',
+      );
+      if (failedRuns.length > 1) {
+        console.log(
+          `    (failed on each of its ${failedRuns.length} runs; the first:)`,
+        );
+      }
+      // The first failure: a retry that fails usually fails the same way.
+      for (const result of failedRuns.slice(0, 1)) {
         for (const error of result.errors ?? []) {
           const text = (error.message ?? error.stack ?? '').replace(ANSI, '');
           const lines = text.split('\n');
