@@ -11,10 +11,10 @@ function sameDeps(a: unknown[], b: unknown[]): boolean {
 
 /**
  * `load`'s answer, read again every `intervalMs` (REFRESH_MS unless given)
- * and on `retry()`. A refresh
- * that fails keeps the last answer as `value` beside its `error`: one slow
- * or refused read must not blank the page (and close the dialogs opened on
- * it) when the list on screen is a few seconds old.
+ * and on `retry()`. A refresh that fails keeps the last answer as `value`
+ * beside its `error`: one slow or refused read must not blank the page (and
+ * close the dialogs opened on it) when the list on screen is a few seconds
+ * old.
  */
 export function usePolled<T>(
   load: () => Promise<T>,

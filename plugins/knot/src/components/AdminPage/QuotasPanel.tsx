@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../api/errorMessage';
 import { usePolled } from '../../hooks/usePolled';
 import { quotasApiRef } from '../../api/QuotasApi';
+import { RefreshFailed } from '../FirstLoad';
 import { describeUsage } from '../QuotaUsage/QuotaBar';
 import { QUOTA_REFRESH_MS } from '../QuotaUsage/QuotaUsage';
 import { QuotaOverridesDialog } from './QuotaOverridesDialog';
@@ -82,11 +83,7 @@ export function QuotasPanel() {
 
   return (
     <>
-      {state.error && (
-        <Typography color="error" role="alert" paragraph>
-          Could not refresh the quotas: {errorMessage(state.error)}
-        </Typography>
-      )}
+      <RefreshFailed state={state} what="the quotas" />
       <Table size="small" aria-label="Quotas">
         <TableHead>
           <TableRow>
