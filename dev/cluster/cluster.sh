@@ -14,6 +14,9 @@
 #                       offsets from it (etcd +10/+11, kcm +20, sched +21, kwok +22)
 #   KNOT_CLUSTER_NODES  number of fake kwok nodes (default 2)
 #   KNOT_APISERVER_ARGS extra kube-apiserver flags (word-split), e.g. --feature-gates=...
+#   KNOT_CLUSTER_FRESH  1: `up` first stops and removes whatever is in the data dir
+#                       (tests: nothing left by an interrupted run); default: a
+#                       cluster that is up is kept, a stopped one restarts on its data
 #   KNOT_REAL_NODE      1 (default): also a real kubelet node, the image registry and
 #                       the ingress controller (root only; see lib/node.sh); 0: kwok only
 #   KNOT_REAL_NODE_NAMESPACES  label selector (k=v[,k=v]) of namespaces whose pods go to
@@ -527,7 +530,18 @@ real_up() { running registry && running containerd && running kubelet && running
 
 cmd_up_local() {
   lock_data_dir
-  if cluster_up; then log "already up ($DATA)"; return 0; fi
+  if [[ ${KNOT_CLUSTER_FRESH:-0} == 1 ]]; then
+    # Tests: never inherit objects from an earlier run killed before its
+    # clean-up (webhook configurations pointing at a dead endpoint refuse
+    # every pod and Ingress of the namespaces they select).
+    if [[ -d $DATA/run || -d $DATA/etcd ]]; then
+      log "removing what an earlier cluster left in $DATA (KNOT_CLUSTER_FRESH=1)"
+      remove_data_dir
+    fi
+  elif cluster_up; then
+    log "already up ($DATA)"
+    return 0
+  fi
   have_binaries || cmd_build
   if [[ $REAL_NODE == 1 && $(id -u) != 0 ]]; then
     die "the real node needs root (containers, mounts, a bridge); run as root or with KNOT_REAL_NODE=0"
@@ -630,14 +644,26 @@ real_node_up() {
   node_wait
 }
 
-cmd_down_local() {
-  local keep=false; [[ ${1:-} == --keep ]] && keep=true
-  lock_data_dir
+# Stops what runs from the data dir and empties it (the lock stays held).
+remove_data_dir() {
   [[ -d $DATA/run ]] && stop_all
   # Never rm -rf through a mount (a pod's rootfs, a volume): say what is left.
   local left; left="$(awk -v d="$DATA/" 'index($2, d) == 1 { print $2 }' /proc/mounts)"
   [[ -z $left ]] || die "still mounted under $DATA (not removed):"$'\n'"$left"
-  if $keep; then log "stopped; kept $DATA"; else rm -rf "$DATA" "$DATA.lock"; log "stopped; removed $DATA"; fi
+  rm -rf "$DATA"
+}
+
+cmd_down_local() {
+  local keep=false; [[ ${1:-} == --keep ]] && keep=true
+  lock_data_dir
+  if $keep; then
+    [[ -d $DATA/run ]] && stop_all
+    log "stopped; kept $DATA"
+  else
+    remove_data_dir
+    rm -f "$DATA.lock"
+    log "stopped; removed $DATA"
+  fi
 }
 
 cmd_status_local() {

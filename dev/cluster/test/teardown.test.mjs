@@ -1,7 +1,8 @@
 // A second cluster on the same machine gets its own real node (its own
 // slot: bridge, pod subnet, node IP) beside this one, and `cluster.sh down`
 // leaves nothing behind: no process, mount, bridge, iptables rule or slot,
-// and the first cluster's node is untouched.
+// and the first cluster's node is untouched. Killed without clean-up, a
+// fresh `up` (the tests') inherits none of its objects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -19,6 +20,7 @@ import {
   kubectl,
   kubectlJson,
   run,
+  waitFor,
 } from './lib.mjs';
 import {
   NODE_NAME,
@@ -48,6 +50,32 @@ function processesUnder(dir) {
   return found;
 }
 
+// A mutating webhook on every pod of knot=enabled namespaces, at a port
+// nothing listens on, refusing what it cannot reach (Knot's own policy).
+const deadEndpointWebhook = name => ({
+  apiVersion: 'admissionregistration.k8s.io/v1',
+  kind: 'MutatingWebhookConfiguration',
+  metadata: { name },
+  webhooks: [
+    {
+      name: 'pods.knot.dev',
+      clientConfig: { url: 'https://127.0.0.1:1/mutate' },
+      namespaceSelector: { matchLabels: { knot: 'enabled' } },
+      rules: [
+        {
+          apiGroups: [''],
+          apiVersions: ['v1'],
+          operations: ['CREATE'],
+          resources: ['pods'],
+        },
+      ],
+      failurePolicy: 'Fail',
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+    },
+  ],
+});
+
 const mountsUnder = dir =>
   readFileSync('/proc/mounts', 'utf8')
     .split('\n')
@@ -55,7 +83,7 @@ const mountsUnder = dir =>
     .filter(m => m?.startsWith(`${dir}/`));
 
 test(
-  'a second cluster gets its own real node, and down removes every trace of it',
+  'a second cluster gets its own real node; up after a kill keeps nothing of it (KNOT_CLUSTER_FRESH); down removes every trace',
   { skip: needsRealNode, timeout: 600_000 },
   async t => {
     const dir = join(mkdtempSync(join(tmpdir(), 'knot-second-')), 'cluster');
@@ -117,6 +145,40 @@ test(
       processesUnder(dir).some(p => p.includes('containerd-shim')),
       'a running pod has a shim',
     );
+
+    // The run is killed before its clean-up (CI kills a session's
+    // processes): what it registered must not outlive it. A webhook
+    // configuration whose endpoint died with it would refuse every pod.
+    const deadWebhook = 'knot-left-by-a-killed-run';
+    await kubectl(['apply', '-f', '-'], {
+      env: second,
+      input: JSON.stringify(deadEndpointWebhook(deadWebhook)),
+    });
+    await k(['label', 'namespace', 'tear', 'knot=enabled']);
+    const probe = () =>
+      run(
+        'kubectl',
+        ['-n', 'tear', 'run', 'probe', '--dry-run=server', '--image=x'],
+        { env: second, allowFail: true },
+      );
+    assert.match((await probe()).stderr, /failed calling webhook/);
+    for (const line of processesUnder(dir)) {
+      process.kill(Number(line.split(':')[0]), 'SIGKILL');
+    }
+    await cluster({ ...env, KNOT_CLUSTER_FRESH: '1' }, 'up');
+    assert.equal(
+      (await k(['get', 'namespace', 'tear', '--ignore-not-found'])).trim(),
+      '',
+      'no namespace of the killed run',
+    );
+    await k(['create', 'namespace', 'tear']);
+    await k(['label', 'namespace', 'tear', 'knot=enabled']);
+    await waitFor('the default ServiceAccount of tear', () =>
+      k(['-n', 'tear', 'get', 'serviceaccount', 'default']),
+    );
+    // Admitted: the dead webhook went with the killed run's state.
+    const admitted = await probe();
+    assert.equal(admitted.code, 0, admitted.stderr);
 
     await cluster(env, 'down');
     assert.deepEqual(processesUnder(dir), []);
