@@ -294,7 +294,12 @@ function expectKnotInjections(pod: any, profile: string) {
  * (a spawn still starting may refuse to be interrupted).
  */
 async function stopServer(page: Page, user: string) {
-  await page.goto(`${HUB}/hub/home`);
+  // The spawn-pending page moves on to the server by itself once it is up,
+  // which may interrupt this navigation: go again until the home stays.
+  await expect(async () => {
+    await page.goto(`${HUB}/hub/home`);
+    await expect(page).toHaveURL(`${HUB}/hub/home`);
+  }).toPass({ timeout: 60_000 });
   await expect
     .poll(
       () =>

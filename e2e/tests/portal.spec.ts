@@ -20,6 +20,21 @@ test('the Knot page is reachable from the sidebar and sees the cluster', async (
   });
 });
 
+test('a slow guest sign-in is finished before the next page opens', async ({
+  page,
+}) => {
+  // The sign-in's answer takes 2 s, as on a loaded machine; a spec that
+  // opens its next page at once must still find itself signed in.
+  await page.route('**/api/auth/guest/refresh*', async route => {
+    await new Promise(r => setTimeout(r, 2_000));
+    await route.continue();
+  });
+  await signInAsGuest(page, '/knot');
+  await page.goto('/knot/services');
+  await expect(sidebarLink(page, 'Services')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Enter' })).toHaveCount(0);
+});
+
 test('the portal counts requests by route at its metrics port, and no name is a label', async ({
   page,
 }) => {
