@@ -5,62 +5,55 @@
 // as such, so a pass on retry is never silent.
 //   node scripts/e2e-failures.mjs <report.json>
 import { readFileSync } from 'node:fs';
+import { plain, specsOf } from './playwright-report.mjs';
 
-const ANSI = /\u001b\[[0-9;]*m/g;
 const MAX_LINES = 30;
 const MAX_STATE_LINES = 60;
 
-function* specsOf(suite) {
-  for (const spec of suite.specs ?? []) yield spec;
-  for (const child of suite.suites ?? []) yield* specsOf(child);
-}
-
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-for (const suite of report.suites ?? []) {
-  for (const spec of specsOf(suite)) {
-    for (const test of spec.tests ?? []) {
-      if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
-      const mark =
-        test.status === 'flaky'
-          ? `⚠ flaky: failed, then passed on retry ${test.results.length - 1}`
-          : '✘';
-      console.log(`\n${mark} ${spec.file}:${spec.line} › ${spec.title}`);
-      const failedRuns = (test.results ?? []).filter(
-        r => r.status !== 'passed' && r.status !== 'skipped',
+for (const spec of specsOf(report)) {
+  for (const test of spec.tests ?? []) {
+    if (test.status !== 'unexpected' && test.status !== 'flaky') continue;
+    const mark =
+      test.status === 'flaky'
+        ? `⚠ flaky: failed, then passed on retry ${test.results.length - 1}`
+        : '✘';
+    console.log(`\n${mark} ${spec.file}:${spec.line} › ${spec.title}`);
+    const failedRuns = (test.results ?? []).filter(
+      r => r.status !== 'passed' && r.status !== 'skipped',
+    );
+    if (failedRuns.length > 1) {
+      console.log(
+        `    (failed on each of its ${failedRuns.length} runs; the first:)`,
       );
-      if (failedRuns.length > 1) {
+    }
+    // The first failure: a retry that fails usually fails the same way.
+    for (const result of failedRuns.slice(0, 1)) {
+      for (const error of result.errors ?? []) {
+        const text = plain(error.message ?? error.stack ?? '');
+        const lines = text.split('\n');
         console.log(
-          `    (failed on each of its ${failedRuns.length} runs; the first:)`,
+          lines
+            .slice(0, MAX_LINES)
+            .map(l => `    ${l}`)
+            .join('\n'),
         );
+        if (error.location) {
+          console.log(`    at ${error.location.file}:${error.location.line}`);
+        }
       }
-      // The first failure: a retry that fails usually fails the same way.
-      for (const result of failedRuns.slice(0, 1)) {
-        for (const error of result.errors ?? []) {
-          const text = (error.message ?? error.stack ?? '').replace(ANSI, '');
-          const lines = text.split('\n');
-          console.log(
-            lines
-              .slice(0, MAX_LINES)
-              .map(l => `    ${l}`)
-              .join('\n'),
-          );
-          if (error.location) {
-            console.log(`    at ${error.location.file}:${error.location.line}`);
-          }
-        }
-        // The cluster's account (e2e/fixtures/clusterState.ts), shortened.
-        for (const a of result.attachments ?? []) {
-          if (a.name !== 'cluster-state' || !a.body) continue;
-          const state = Buffer.from(a.body, 'base64').toString('utf8');
-          const lines = state.split('\n');
-          console.log('    cluster state:');
-          console.log(
-            lines
-              .slice(0, MAX_STATE_LINES)
-              .map(l => `      ${l}`)
-              .join('\n'),
-          );
-        }
+      // The cluster's account (e2e/fixtures/clusterState.ts), shortened.
+      for (const a of result.attachments ?? []) {
+        if (a.name !== 'cluster-state' || !a.body) continue;
+        const state = Buffer.from(a.body, 'base64').toString('utf8');
+        const lines = state.split('\n');
+        console.log('    cluster state:');
+        console.log(
+          lines
+            .slice(0, MAX_STATE_LINES)
+            .map(l => `      ${l}`)
+            .join('\n'),
+        );
       }
     }
   }

@@ -5,14 +5,13 @@
 //     install=<tap> e2e=<json>
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { plain, specsOf } from './playwright-report.mjs';
 
-const ANSI = /\u001b\[[0-9;]*m/g;
 const MESSAGE_LINES = 3;
 
 /** The first lines of an error that say something (no blank, no stack). */
 const gist = text =>
-  text
-    .replace(ANSI, '')
+  plain(text)
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !l.startsWith('at '))
@@ -72,28 +71,21 @@ function fromTap(file) {
   return titles.length ? { files: titles, first } : undefined;
 }
 
-function* specsOf(suite) {
-  for (const spec of suite.specs ?? []) yield spec;
-  for (const child of suite.suites ?? []) yield* specsOf(child);
-}
-
 /** Playwright's JSON report (unexpected results only; flaky ones passed). */
 function fromPlaywright(file) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   const files = [];
   let first;
-  for (const suite of report.suites ?? []) {
-    for (const spec of specsOf(suite)) {
-      const test = (spec.tests ?? []).find(t => t.status === 'unexpected');
-      if (!test) continue;
-      files.push(`${spec.file}:${spec.line}`);
-      if (first) continue;
-      const error = test.results?.find(r => r.errors?.length)?.errors[0];
-      first = {
-        title: `${spec.file} › ${spec.title}`,
-        lines: gist(error?.message ?? error?.stack ?? ''),
-      };
-    }
+  for (const spec of specsOf(report)) {
+    const test = (spec.tests ?? []).find(t => t.status === 'unexpected');
+    if (!test) continue;
+    files.push(`${spec.file}:${spec.line}`);
+    if (first) continue;
+    const error = test.results?.find(r => r.errors?.length)?.errors[0];
+    first = {
+      title: `${spec.file} › ${spec.title}`,
+      lines: gist(error?.message ?? error?.stack ?? ''),
+    };
   }
   return files.length ? { files, first } : undefined;
 }
