@@ -19,6 +19,22 @@ yarn() { node "$KNOT_ROOT/.yarn/releases/yarn-4.13.0.cjs" "$@"; }
 source "$KNOT_ROOT/dev/cluster/lib/apt.sh"
 knot_apt_ensure() { knot_cluster_apt_ensure "$@"; }
 
+# better-sqlite3's installer fetches a prebuilt binary from GitHub, which
+# these machines cannot reach, then compiles SQLite from source: a minute or
+# more of every fresh clone's install. It also takes a prebuilt binary from a
+# local folder (prebuild-install's local_prebuilds); the first compile is
+# packed there under the name it looks for (version, Node ABI, platform).
+export npm_config_better_sqlite3_local_prebuilds="$KNOT_CACHE_DIR/prebuilds"
+knot_keep_prebuilds() {
+  local pkg="$1/node_modules/better-sqlite3" name
+  [ -f "$pkg/build/Release/better_sqlite3.node" ] || return 0
+  name="$(node -p "const p=require('$pkg/package.json');\`better-sqlite3-v\${p.version}-node-v\${process.versions.modules}-\${process.platform}-\${process.arch}.tar.gz\`")"
+  [ -f "$npm_config_better_sqlite3_local_prebuilds/$name" ] && return 0
+  mkdir -p "$npm_config_better_sqlite3_local_prebuilds"
+  tar -czf "$npm_config_better_sqlite3_local_prebuilds/$name.$$" -C "$pkg" build/Release/better_sqlite3.node &&
+    mv "$npm_config_better_sqlite3_local_prebuilds/$name.$$" "$npm_config_better_sqlite3_local_prebuilds/$name"
+}
+
 # yarn install, skipped when nothing that affects it changed since the last one.
 knot_install_deps() {
   local stamp="$KNOT_ROOT/node_modules/.knot-install-stamp" sum
@@ -28,6 +44,7 @@ knot_install_deps() {
   fi
   say "installing JavaScript dependencies (yarn install)"
   (cd "$KNOT_ROOT" && yarn install --immutable)
+  knot_keep_prebuilds "$KNOT_ROOT"
   echo "$sum" >"$stamp"
 }
 
