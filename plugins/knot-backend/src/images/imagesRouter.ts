@@ -23,6 +23,7 @@ import { ImageAreas } from './imageAreas';
 import { listImages } from './imageList';
 import { ImageUploader } from './ImageUploader';
 import { checkDeclaredUploadSize, limitedUpload } from './uploadLimit';
+import { releasingReceived } from './receivedChunks';
 import { RegistryClient } from './RegistryClient';
 import type { AuditRecord } from '../audit/AuditLog';
 import {
@@ -144,7 +145,7 @@ export function createImagesRouter(
       // Not destroyed when reading stops early, so that the refusal can
       // still be answered once the rest of the body is drained.
       const source = limitedUpload(
-        req.iterator({ destroyOnReturn: false }),
+        releasingReceived(req.iterator({ destroyOnReturn: false })),
         config.maxUploadBytes,
       );
       // A client gone before its answer (cancel in the browser) stops the
