@@ -13,7 +13,9 @@
  *   KNOT_SCALE_N (run.sh's argument), KNOT_SCALE_USERS (C, default 200),
  *   KNOT_SCALE_SECONDS (default 60), KNOT_SCALE_THINK_MS (default 1000),
  *   KNOT_SCALE_DEPLOYS (deploys each way per mix, default 3),
- *   KNOT_SCALE_PODS (default 2000), KNOT_SCALE_POD_CONCURRENCY (default 50)
+ *   KNOT_SCALE_PODS (default 2000), KNOT_SCALE_POD_CONCURRENCY (default 50),
+ *   KNOT_SCALE_REPLICA_CPU (cores: each replica's own CPU limit during the
+ *   mix, as a pod's; default none)
  */
 import path from 'node:path';
 import knexFactory from 'knex';
@@ -24,6 +26,7 @@ import { Helm } from '../../plugins/knot-backend/src/releases/Helm';
 import { ReleaseRecords } from '../../plugins/knot-backend/src/releases/ReleaseRecords';
 import { hashPassword } from '../../plugins/knot-backend/src/identity/passwords';
 import { PAGES, runMix, summary } from './apiMix';
+import { limitCpu } from './cpuLimit';
 import { apiServerRequests, delta, describe, total } from './apiServerRequests';
 import { deploysDuringMix, median } from './deploys';
 import { podStorm } from './podStorm';
@@ -41,6 +44,7 @@ const teams = Math.max(1, Math.floor(n / 10));
 const concurrentUsers = Number(env.KNOT_SCALE_USERS ?? 200);
 const seconds = Number(env.KNOT_SCALE_SECONDS ?? 60);
 const thinkMs = Number(env.KNOT_SCALE_THINK_MS ?? 1000);
+const replicaCpu = Number(env.KNOT_SCALE_REPLICA_CPU) || undefined;
 const backend = env.KNOT_SCALE_BACKEND!;
 const app = env.KNOT_SCALE_APP!;
 const backendPid = Number(env.KNOT_SCALE_BACKEND_PID);
@@ -427,6 +431,15 @@ async function main() {
     username: userName(0),
     password: password(userName(0)),
   });
+  const liftCpuLimits = replicaCpu
+    ? limitCpu(
+        [backendPid, backend2Pid].filter(Boolean) as number[],
+        replicaCpu,
+      )
+    : undefined;
+  if (replicaCpu) {
+    log(`each replica limited to ${replicaCpu} core (a cgroup CPU quota each)`);
+  }
   if (!backend2) {
     await mixPhase('one replica', [backend], tokens, deployer);
   } else {
@@ -464,6 +477,7 @@ async function main() {
       )} pages/s, means of two runs each)`,
     );
   }
+  liftCpuLimits?.();
   if (webhook) {
     await podStorm({
       core,
