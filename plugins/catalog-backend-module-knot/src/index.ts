@@ -6,4 +6,5 @@
  */
 
 export { catalogModuleKnot as default } from './module';
-export { catalogModuleKnot } from './module';
+export { catalogModuleKnot, catalogModuleKnotAudience } from './module';
+export { KnotAudienceProcessor, knotAudienceRule } from './audience';

@@ -2,16 +2,21 @@ import {
   coreServices,
   createBackendModule,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  type PermissionsRegistryService,
   type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { KnotEntityProviderName } from '@knot-platform/plugin-knot-common';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  type CatalogProcessingExtensionPoint,
+} from '@backstage/plugin-catalog-node';
 import {
   KNOT_PROFILES_TOPIC,
   knotServiceRef,
 } from '@knot-platform/plugin-knot-node';
+import { KnotAudienceProcessor, knotAudienceRule } from './audience';
 import { coalesced } from './coalesced';
 import { KnotEntityProvider } from './KnotEntityProvider';
 
@@ -56,10 +61,48 @@ function scheduleOf(
 }
 
 /**
+ * What Knot's permission policy needs of the catalog: the processor that
+ * stamps every entity's audience and the rule that filters on it.
+ */
+function installAudience(
+  catalog: CatalogProcessingExtensionPoint,
+  permissionsRegistry: PermissionsRegistryService,
+) {
+  catalog.addProcessor(new KnotAudienceProcessor());
+  permissionsRegistry.addPermissionRules([knotAudienceRule]);
+}
+
+/**
+ * Catalog module with only the audience of Knot's permission policy (the
+ * `knot/audience` annotation on every entity and the catalog permission
+ * rule on it), for a backend with Knot's policy but not its providers.
+ * `catalogModuleKnot` installs it too: add one or the other.
+ *
+ * @public
+ */
+export const catalogModuleKnotAudience = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'knot-audience',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        catalog: catalogProcessingExtensionPoint,
+        permissionsRegistry: coreServices.permissionsRegistry,
+      },
+      async init({ catalog, permissionsRegistry }) {
+        installAudience(catalog, permissionsRegistry);
+      },
+    });
+  },
+});
+
+/**
  * Catalog module: Knot's users and teams as Users and Groups (refreshed at
  * once on the knot plugin's profile events), a Template per offered chart
  * version and a Component per deployed service — all produced by the knot
- * plugin and fetched through `knotServiceRef`.
+ * plugin and fetched through `knotServiceRef`. It also stamps every
+ * entity's audience and installs the catalog permission rule Knot's
+ * permission policy filters with (see `catalogModuleKnotAudience`).
  *
  * @public
  */
@@ -75,8 +118,18 @@ export const catalogModuleKnot = createBackendModule({
         logger: coreServices.logger,
         scheduler: coreServices.scheduler,
         events: eventsServiceRef,
+        permissionsRegistry: coreServices.permissionsRegistry,
       },
-      async init({ catalog, knot, config, logger, scheduler, events }) {
+      async init({
+        catalog,
+        knot,
+        config,
+        logger,
+        scheduler,
+        events,
+        permissionsRegistry,
+      }) {
+        installAudience(catalog, permissionsRegistry);
         const providers = (
           Object.keys(PROVIDERS) as KnotEntityProviderName[]
         ).map(

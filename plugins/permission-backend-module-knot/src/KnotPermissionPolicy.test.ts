@@ -9,9 +9,13 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import permissionPlugin from '@backstage/plugin-permission-backend';
+import { catalogModuleKnotAudience } from '@knot-platform/plugin-catalog-backend-module-knot';
 import {
+  AUDIENCE_ANNOTATION,
   CHART_PROFILE_ANNOTATION,
+  EVERYONE_AUDIENCE,
   knotProvisioningManagePermission,
+  RELEASE_PROFILE_ANNOTATION,
   knotUsersManagePermission,
 } from '@knot-platform/plugin-knot-common';
 import {
@@ -61,6 +65,42 @@ const TEMPLATES = [
 /** Emits the public chart's Template and alice's and team t's private ones. */
 const charts = testEntitiesModule('test-charts', TEMPLATES);
 
+/** A Component, a profile's release one with `profile`; its type is its own. */
+function component(
+  name: string,
+  profile?: string,
+  annotations: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: {
+        'backstage.io/managed-by-location': 'knot-test:releases',
+        'backstage.io/managed-by-origin-location': 'knot-test:releases',
+        ...(profile ? { [RELEASE_PROFILE_ANNOTATION]: profile } : {}),
+        ...annotations,
+      },
+    },
+    spec: { type: `type-${name}`, lifecycle: 'production', owner: 'x' },
+  };
+}
+
+const COMPONENTS = [
+  component('public-api'),
+  component('alice-hello', 'alice'),
+  component('t-hello', 't'),
+  // Claims to be everyone's: the audience is Knot's to stamp, not the
+  // entity's.
+  component('alice-claims-everyone', 'alice', {
+    [AUDIENCE_ANNOTATION]: EVERYONE_AUDIENCE,
+  }),
+];
+
+/** Emits a public Component and alice's and team t's release Components. */
+const releases = testEntitiesModule('test-releases', COMPONENTS);
+
 const databases = createTestDatabases();
 
 /** alice, bob, carol (member of t) and the admin dana; alice is in no team. */
@@ -82,22 +122,33 @@ describe('Knot permission policy with the real catalog', () => {
         scaffolderEntityModel,
         permissionPlugin,
         permissionModuleKnotPolicy,
+        // The rule of the policy's condition and the audience it reads, as
+        // Knot's catalog module installs them.
+        catalogModuleKnotAudience,
         charts,
+        releases,
         mockAuthWithActors,
       ],
-      config: { permission: { enabled: true } },
+      config: {
+        permission: { enabled: true },
+        catalog: { rules: [{ allow: ['Component', 'Template', 'Location'] }] },
+      },
     });
     server = backend.server;
     await seedKnotUsers(knex, USERS);
-    // Wait for the catalog to process the three Templates.
+    // Wait for the catalog to process the Templates and Components.
     for (let i = 0; i < 100; i++) {
       const res = await request(server)
-        .get('/api/catalog/entities/by-query?filter=kind=template')
+        .get(
+          '/api/catalog/entities/by-query?filter=kind=template&filter=kind=component',
+        )
         .set('Authorization', mockCredentials.service.header());
-      if (res.body.items?.length === TEMPLATES.length) return;
+      if (res.body.items?.length === TEMPLATES.length + COMPONENTS.length) {
+        return;
+      }
       await new Promise(r => setTimeout(r, 300));
     }
-    throw new Error('The catalog did not process the test Templates');
+    throw new Error('The catalog did not process the test entities');
   });
 
   const as = (who: string) =>
@@ -167,6 +218,67 @@ describe('Knot permission policy with the real catalog', () => {
         (f: { value: string }) => f.value,
       ),
     ).toEqual(['knot-hello']);
+  });
+
+  /** The catalog page's list (first page, with its count) and its facets. */
+  async function catalogPageOf(who: string) {
+    const list = await request(server)
+      .get(
+        '/api/catalog/entities/by-query?filter=kind=component&limit=20&orderField=metadata.name,asc',
+      )
+      .set('Authorization', as(who));
+    expect(list.status).toBe(200);
+    const facets = await request(server)
+      .get('/api/catalog/entity-facets?facet=spec.type&filter=kind=component')
+      .set('Authorization', as(who));
+    expect(facets.status).toBe(200);
+    const legacy = await request(server)
+      .get('/api/catalog/entities?filter=kind=component')
+      .set('Authorization', as(who));
+    expect(legacy.status).toBe(200);
+    return {
+      names: list.body.items.map((e: Entity) => e.metadata.name),
+      totalItems: list.body.totalItems,
+      types: facets.body.facets['spec.type'].map(
+        (f: { value: string; count: number }) => `${f.value}:${f.count}`,
+      ),
+      legacy: legacy.body.map((e: Entity) => e.metadata.name).sort(),
+    };
+  }
+
+  it("keeps another profile's release Components out of lists, counts, facets and reads by name", async () => {
+    expect(await catalogPageOf('bob')).toEqual({
+      names: ['public-api'],
+      totalItems: 1,
+      types: ['type-public-api:1'],
+      legacy: ['public-api'],
+    });
+    const alices = ['alice-claims-everyone', 'alice-hello', 'public-api'];
+    expect(await catalogPageOf('alice')).toEqual({
+      names: alices,
+      totalItems: 3,
+      types: alices.map(n => `type-${n}:1`),
+      legacy: alices,
+    });
+    expect((await catalogPageOf('carol')).names).toEqual([
+      'public-api',
+      't-hello',
+    ]);
+    const all = COMPONENTS.map(e => e.metadata.name).sort();
+    expect((await catalogPageOf('dana')).names).toEqual(all);
+    expect((await catalogPageOf('dana')).totalItems).toBe(all.length);
+
+    const byName = async (who: string, name: string) =>
+      (
+        await request(server)
+          .get(`/api/catalog/entities/by-name/component/default/${name}`)
+          .set('Authorization', as(who))
+      ).status;
+    expect(await byName('bob', 'alice-hello')).toBe(404);
+    expect(await byName('bob', 'alice-claims-everyone')).toBe(404);
+    expect(await byName('carol', 'alice-hello')).toBe(404);
+    expect(await byName('alice', 'alice-hello')).toBe(200);
+    expect(await byName('bob', 'public-api')).toBe(200);
   });
 
   it("grants Knot's admin rights to Knot admins only, through the framework", async () => {
@@ -265,18 +377,9 @@ describe('KnotPermissionPolicy', () => {
     expect(decision).toMatchObject({
       result: AuthorizeResult.CONDITIONAL,
       conditions: {
-        anyOf: [
-          {
-            allOf: [
-              { not: { params: { annotation: 'knot/chart-profile' } } },
-              { not: { params: { annotation: 'knot/profile' } } },
-            ],
-          },
-          { params: { annotation: 'knot/chart-profile', value: 'carol' } },
-          { params: { annotation: 'knot/chart-profile', value: 't' } },
-          { params: { annotation: 'knot/profile', value: 'carol' } },
-          { params: { annotation: 'knot/profile', value: 't' } },
-        ],
+        rule: 'KNOT_AUDIENCE',
+        resourceType: 'catalog-entity',
+        params: { audiences: ['*', 'carol', 't'] },
       },
     });
   });

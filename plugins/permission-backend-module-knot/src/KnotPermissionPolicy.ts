@@ -4,10 +4,7 @@ import type {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-} from '@backstage/plugin-catalog-backend/alpha';
+import { createCatalogConditionalDecision } from '@backstage/plugin-catalog-backend/alpha';
 import {
   catalogEntityCreatePermission,
   catalogLocationCreatePermission,
@@ -36,9 +33,9 @@ import {
   scaffolderTaskConditions,
 } from '@backstage/plugin-scaffolder-backend/alpha';
 import {
-  CHART_PROFILE_ANNOTATION,
+  AUDIENCE_RULE,
+  EVERYONE_AUDIENCE,
   isKnotPermission,
-  RELEASE_PROFILE_ANNOTATION,
   type ActingProfiles,
 } from '@knot-platform/plugin-knot-common';
 import type { ProfileAccess } from '@knot-platform/plugin-knot-node';
@@ -56,12 +53,6 @@ const ENTITY_REGISTRATION_PERMISSIONS = [
   catalogEntityCreatePermission,
   catalogLocationReadPermission,
   catalogLocationDeletePermission,
-];
-
-/** The annotations naming the profile a Knot entity belongs to. */
-const PROFILE_ANNOTATIONS = [
-  CHART_PROFILE_ANNOTATION,
-  RELEASE_PROFILE_ANNOTATION,
 ];
 
 function isKubernetesPermission(permission: Permission): boolean {
@@ -103,8 +94,11 @@ export function isKnotPolicyPermission(permission: Permission): boolean {
  * - the catalog entities of a profile — its private charts' Templates
  *   (annotated `knot/chart-profile`) and its releases' Components
  *   (`knot/profile`) — only to users who may act as that profile: itself,
- *   its team's members, admins. A condition, so the catalog filters its
- *   lists and by-name reads in the database. Service-to-service requests
+ *   its team's members, admins. A condition on the `knot/audience`
+ *   annotation Knot's catalog module stamps on every entity (its rule
+ *   `KNOT_AUDIENCE`, which that module installs in the catalog), so the
+ *   catalog filters its lists, counts, facets and by-name reads in the
+ *   database; an entity without that stamp is seen by admins only. Service-to-service requests
  *   never get here (the permissions service allows them), so catalog
  *   processing and the scaffolder see everything;
  * - registering entities and reading or removing locations to Knot admins
@@ -175,29 +169,14 @@ export class KnotPermissionPolicy implements PermissionPolicy {
     if (!isResourcePermission(permission, 'catalog-entity')) {
       return { result: AuthorizeResult.DENY };
     }
+    // One condition on the audience Knot's catalog module stamps on every
+    // entity: in the database a single lookup (a semi-join), where a
+    // condition per profile annotation and acting profile cost one probe
+    // per entity each. An entity not (yet) stamped is nobody's but admins'.
     return createCatalogConditionalDecision(permission, {
-      anyOf: [
-        // Not a profile's entity: everyone's.
-        {
-          allOf: [
-            {
-              not: catalogConditions.hasAnnotation({
-                annotation: CHART_PROFILE_ANNOTATION,
-              }),
-            },
-            {
-              not: catalogConditions.hasAnnotation({
-                annotation: RELEASE_PROFILE_ANNOTATION,
-              }),
-            },
-          ],
-        },
-        ...PROFILE_ANNOTATIONS.flatMap(annotation =>
-          acting.profiles.map(profile =>
-            catalogConditions.hasAnnotation({ annotation, value: profile }),
-          ),
-        ),
-      ],
+      rule: AUDIENCE_RULE,
+      resourceType: 'catalog-entity',
+      params: { audiences: [EVERYONE_AUDIENCE, ...acting.profiles] },
     });
   }
 

@@ -9,6 +9,7 @@ import scaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaf
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { catalogModuleKnotAudience } from '@knot-platform/plugin-catalog-backend-module-knot';
 import {
   CHART_PROFILE_ANNOTATION,
   profileNamespace,
@@ -288,6 +289,7 @@ describeWithCluster(
           kubernetesPlugin,
           permissionPlugin,
           permissionModuleKnotPolicy,
+          catalogModuleKnotAudience,
           testEntities,
           mockAuthWithActors,
         ],
