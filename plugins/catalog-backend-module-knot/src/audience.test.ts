@@ -16,14 +16,9 @@ function entity(annotations: Record<string, string>): Entity {
   };
 }
 
-const location = { type: 'url', target: 'https://x' };
-
 async function audienceOf(annotations: Record<string, string>) {
   const processed = await new KnotAudienceProcessor().postProcessEntity(
     entity(annotations),
-    location,
-    () => {},
-    {} as never,
   );
   return processed.metadata.annotations;
 }
