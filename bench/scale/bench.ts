@@ -440,44 +440,48 @@ async function main() {
   if (replicaCpu) {
     log(`each replica limited to ${replicaCpu} core (a cgroup CPU quota each)`);
   }
-  if (!backend2) {
-    await mixPhase('one replica', [backend], tokens, deployer);
-  } else {
-    // Both replicas warmed up first (the second has served nothing yet),
-    // then one, two, two, one: a drift in the machine's load over the runs
-    // (other work on the same cores) weighs on both sides alike.
-    const warmUp = Math.min(15, seconds / 2);
-    await runMix({
-      backends: [backend, backend2],
-      tokens,
-      seconds: warmUp,
-      thinkMs,
-    });
-    log(`warm-up: ${warmUp} s round-robin across both replicas, not counted`);
-    const pages = { one: 0, two: 0 };
-    for (const [i, which] of (
-      ['one', 'two', 'two', 'one'] as const
-    ).entries()) {
-      const phase = await mixPhase(
-        which === 'one'
-          ? `one replica (${i + 1} of 4)`
-          : `two replicas, round-robin (${i + 1} of 4)`,
-        which === 'one' ? [backend] : [backend, backend2],
+  // Lifted also when the mix fails: the cgroups outlive the bench otherwise.
+  try {
+    if (!backend2) {
+      await mixPhase('one replica', [backend], tokens, deployer);
+    } else {
+      // Both replicas warmed up first (the second has served nothing yet),
+      // then one, two, two, one: a drift in the machine's load over the runs
+      // (other work on the same cores) weighs on both sides alike.
+      const warmUp = Math.min(15, seconds / 2);
+      await runMix({
+        backends: [backend, backend2],
         tokens,
-        deployer,
-        `${which}${i}`,
+        seconds: warmUp,
+        thinkMs,
+      });
+      log(`warm-up: ${warmUp} s round-robin across both replicas, not counted`);
+      const pages = { one: 0, two: 0 };
+      for (const [i, which] of (
+        ['one', 'two', 'two', 'one'] as const
+      ).entries()) {
+        const phase = await mixPhase(
+          which === 'one'
+            ? `one replica (${i + 1} of 4)`
+            : `two replicas, round-robin (${i + 1} of 4)`,
+          which === 'one' ? [backend] : [backend, backend2],
+          tokens,
+          deployer,
+          `${which}${i}`,
+        );
+        pages[which] += phase.pagesPerSecond / 2;
+      }
+      log(
+        `two replicas / one: ${(pages.two / pages.one).toFixed(
+          2,
+        )}x the throughput (${pages.two.toFixed(1)} against ${pages.one.toFixed(
+          1,
+        )} pages/s, means of two runs each)`,
       );
-      pages[which] += phase.pagesPerSecond / 2;
     }
-    log(
-      `two replicas / one: ${(pages.two / pages.one).toFixed(
-        2,
-      )}x the throughput (${pages.two.toFixed(1)} against ${pages.one.toFixed(
-        1,
-      )} pages/s, means of two runs each)`,
-    );
+  } finally {
+    liftCpuLimits?.();
   }
-  liftCpuLimits?.();
   if (webhook) {
     await podStorm({
       core,

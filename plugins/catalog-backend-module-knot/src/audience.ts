@@ -11,6 +11,9 @@ import { z } from 'zod';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
+/** Whether an annotation key is the audience's, as the catalog's search reads keys (without regard to case). */
+const isAudienceKey = (key: string) => lower(key) === AUDIENCE_ANNOTATION;
+
 /**
  * Stamps {@link AUDIENCE_ANNOTATION} on every entity the catalog processes,
  * Knot's or not: computed from its profile annotations alone, replacing any
@@ -31,7 +34,7 @@ export class KnotAudienceProcessor implements CatalogProcessor {
   async postProcessEntity(entity: Entity): Promise<Entity> {
     const annotations = Object.fromEntries(
       Object.entries(entity.metadata.annotations ?? {}).filter(
-        ([key]) => lower(key) !== AUDIENCE_ANNOTATION,
+        ([key]) => !isAudienceKey(key),
       ),
     );
     return {
@@ -65,7 +68,7 @@ export const knotAudienceRule = createPermissionRule({
   }),
   apply: (entity, { audiences }) => {
     const audience = Object.entries(entity.metadata.annotations ?? {}).find(
-      ([key]) => lower(key) === AUDIENCE_ANNOTATION,
+      ([key]) => isAudienceKey(key),
     )?.[1];
     return (
       audience !== undefined && audiences.map(lower).includes(lower(audience))
