@@ -177,6 +177,20 @@ export interface Config {
         username?: string;
         /** @visibility secret */
         password?: string;
+        /**
+         * The public base URL at which browsers reach this registry's
+         * `/v2/` through the ingress (the portal's own origin when the
+         * ingress routes `/v2/` of the portal's host to the registry, as the
+         * chart's `registryRoute` does, or a registry host): set, the Images
+         * page pushes an upload's large layers to the registry itself, so
+         * they do not pass through the portal, with a grant of at most 15
+         * minutes for exactly those blobs of that repository. The ingress
+         * must ask `<backend>/api/knot/images/push-auth` before each such
+         * request (auth-url) and copy the `Authorization` header it answers
+         * (Knot's registry credentials) to the registry. Unset: uploads go
+         * through the portal whole.
+         */
+        browserPushUrl?: string;
       };
       /** How repositories are organised. */
       areas?: {

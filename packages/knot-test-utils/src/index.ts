@@ -43,7 +43,12 @@ export {
 } from './imageArchives';
 export { helmReleases, helmValues, runHelm, uninstallReleases } from './helm';
 export { loadClientNode, testIngress, testKubeClient } from './kubernetes';
-export { freePort, startForwardAuthNginx } from './nginx';
+export {
+  freePort,
+  startForwardAuthNginx,
+  startRegistryPushNginx,
+} from './nginx';
+export { nodeRegistryTransport } from './registryTransport';
 export { formAction, loadOpenidClient, TestBrowser } from './oidcClient';
 export {
   mockProfileAccess,

@@ -112,3 +112,88 @@ http {
     },
   };
 }
+
+/**
+ * Debian's nginx routing `/v2/` to a registry as ingress-nginx does with
+ * Knot's `auth-url` and `auth-response-headers: Authorization` annotations
+ * and `auth-method: GET` (the chart's `registryRoute`): each request
+ * first asks `GET /api/knot/images/push-auth` (`X-Original-URL`,
+ * `X-Original-Method`),
+ * and the `Authorization` it answers replaces the browser's on the way to
+ * the registry. Bodies stream through unbuffered and unlimited.
+ */
+export async function startRegistryPushNginx(options: {
+  backendPort: number;
+  /** `http://127.0.0.1:<port>` of the registry. */
+  registryUrl: string;
+  /** A free port chosen beforehand (the backend's config names it). */
+  port?: number;
+}): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-nginx-'));
+  const port = options.port ?? (await freePort());
+  const log = path.join(dir, 'error.log');
+  await fs.writeFile(
+    path.join(dir, 'nginx.conf'),
+    `
+worker_processes 1;
+error_log ${log} warn;
+pid ${dir}/nginx.pid;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+    client_max_body_size 0;
+    location = /_knot_push_auth {
+      internal;
+      proxy_pass http://127.0.0.1:${options.backendPort}/api/knot/images/push-auth;
+      proxy_method GET;
+      proxy_pass_request_body off;
+      proxy_set_header Content-Length "";
+      proxy_set_header X-Original-URL $scheme://$http_host$request_uri;
+      proxy_set_header X-Original-Method $request_method;
+    }
+    location /v2/ {
+      auth_request /_knot_push_auth;
+      auth_request_set $registry_authorization $upstream_http_authorization;
+      proxy_set_header Authorization $registry_authorization;
+      proxy_set_header Host $http_host;
+      proxy_http_version 1.1;
+      proxy_request_buffering off;
+      proxy_buffering off;
+      proxy_pass ${options.registryUrl};
+    }
+  }
+}
+`,
+  );
+  const child = spawn(
+    '/usr/sbin/nginx',
+    [
+      '-p',
+      dir,
+      '-c',
+      path.join(dir, 'nginx.conf'),
+      '-e',
+      log,
+      '-g',
+      'daemon off; master_process off;',
+    ],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(port, child, log);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise(r => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -29,6 +29,8 @@ import { hideInternalErrors } from './errors/hideInternalErrors';
 import { createIdleStop } from './idleStop/createIdleStop';
 import { createIdleStopRouter } from './idleStop/idleStopRouter';
 import { createImagesRouter } from './images/imagesRouter';
+import { PushGrants } from './images/pushGrants';
+import { sharedSecret } from '@knot-platform/plugin-knot-oidc';
 import { createForwardAuthRouter } from './forwardAuth/forwardAuthRouter';
 import { IngressHostOwnerResolver } from './forwardAuth/HostOwnerResolver';
 import { serviceHostNameCheck } from './identity/serviceHostNameCheck';
@@ -328,6 +330,16 @@ export const knotPlugin = createBackendPlugin({
             permissions,
             config: knot.images,
             audit,
+            httpAuth,
+            // Grants checked by whichever replica the ingress asks.
+            browserPush: knot.images.registry?.browserPushUrl
+              ? {
+                  grants: new PushGrants(
+                    await sharedSecret(database, 'image-push-grants'),
+                  ),
+                  controller: knot.forwardAuth.ingressController,
+                }
+              : undefined,
           }),
         );
         router.use(express.json());

@@ -38,10 +38,50 @@ export interface KnotImageList {
   uploadAreas: { profile: string; shared?: string };
   /** Whether the signed-in user may delete (Knot admins). */
   canDelete: boolean;
+  /**
+   * Set when the browser may push an upload's large blobs to the registry
+   * itself (`knot.images.registry.browserPushUrl`): the base URL of the
+   * registry's `/v2/` as the browser reaches it through the ingress.
+   */
+  browserPushUrl?: string;
   /** Repositories matching the filter, before paging. */
   total: number;
   items: KnotImageRepository[];
 }
+
+/** A blob of an upload, as its archive declares it. */
+export interface KnotImageBlob {
+  /** `sha256:<hex>`. */
+  digest: string;
+  size: number;
+}
+
+/** `POST /images/pushes`: the blobs the browser means to push itself. */
+export interface KnotImagePushRequest {
+  repository: string;
+  tag: string;
+  blobs: KnotImageBlob[];
+}
+
+/**
+ * The answer: which blobs the registry lacks, and the grant that lets the
+ * browser push exactly those into the repository (header
+ * {@link IMAGE_PUSH_GRANT_HEADER}, beside its Backstage token), until
+ * `expiresAt`. Then the archive without them goes to
+ * `PUT /images/upload?...&pushed=browser`.
+ */
+export interface KnotImagePushGrant {
+  /** The registry's `/v2/` base URL, as the browser reaches it. */
+  url: string;
+  /** Digests of the blobs to push; the others are in the registry. */
+  missing: string[];
+  grant: string;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** The header carrying a push grant on the browser's registry requests. */
+export const IMAGE_PUSH_GRANT_HEADER = 'x-knot-push-grant';
 
 /** `PUT /images/upload?repository=&tag=`: what was pushed. */
 export interface KnotImageUploadResult {

@@ -18,6 +18,7 @@ export * from './hostClaims';
 export * from './idleStop';
 export * from './integrations';
 export * from './images';
+export * from './imageLayoutPush';
 export * from './labels';
 export * from './oidc';
 export * from './permissions';

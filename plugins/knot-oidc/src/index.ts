@@ -17,5 +17,5 @@ export {
   type KnotOidcOptions,
   type OidcClientConfig,
 } from './createKnotOidc';
-export { signingKeys, type SigningKeyOptions } from './secrets';
+export { sharedSecret, signingKeys, type SigningKeyOptions } from './secrets';
 export { LoginThrottle } from './throttle';

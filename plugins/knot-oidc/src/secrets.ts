@@ -109,3 +109,15 @@ export async function cookieKeys(knex: Knex): Promise<string[]> {
   );
   return JSON.parse(value);
 }
+
+/**
+ * A random 32-byte key under `id`, made by the first replica to ask and the
+ * same for every replica after: for other features' HMACs (image push
+ * grants), kept beside the provider's own keys.
+ */
+export async function sharedSecret(knex: Knex, id: string): Promise<Buffer> {
+  const value = await storedSecret(knex, `shared:${id}`, () =>
+    randomBytes(32).toString('base64url'),
+  );
+  return Buffer.from(value, 'base64url');
+}

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ConflictError } from '@backstage/errors';
-import { archivedImage } from './archivedImage';
+import { ConflictError, InputError } from '@backstage/errors';
+import { archivedImage, type ArchivedImageOptions } from './archivedImage';
 import { BlobPusher } from './BlobPusher';
 import { drainChecked, readImageArchive } from './ImageArchiveReader';
 import type { RegistryClient } from './RegistryClient';
@@ -38,6 +38,7 @@ export class ImageUploader {
     tag: string,
     source: AsyncIterable<Buffer>,
     cancelled?: AbortSignal,
+    options: ArchivedImageOptions = {},
   ): Promise<UploadOutcome> {
     if (await this.registry.manifest(repository, tag)) {
       throw new ConflictError(
@@ -91,7 +92,20 @@ export class ImageUploader {
           },
         },
       });
-      const image = archivedImage(contents);
+      const image = archivedImage(contents, options);
+      // Pushed by the browser (`absentInRegistry`): accepted only when the
+      // registry has them in this repository, with the size declared.
+      for (const blob of image.absent) {
+        const stored = await this.registry.blobSize(repository, blob.digest);
+        if (stored !== blob.size) {
+          throw new InputError(
+            stored === undefined
+              ? `The archive is incomplete: ${blob.digest} is neither in it nor in the registry`
+              : `The registry holds ${blob.digest} with ${stored} bytes, not the ${blob.size} the image declares`,
+          );
+        }
+        pusher.skipped(blob.digest);
+      }
       for (const blob of image.blobs) {
         if (pusher.has(blob.digest)) continue;
         if (await this.registry.hasBlob(repository, blob.digest)) {

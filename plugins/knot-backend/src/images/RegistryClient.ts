@@ -162,14 +162,22 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
+    return (await this.blobSize(repository, digest)) !== undefined;
+  }
+
+  /** The size of the blob in the repository, or undefined when it lacks it. */
+  async blobSize(
+    repository: string,
+    digest: string,
+  ): Promise<number | undefined> {
     const res = await this.request(
       'HEAD',
       `/v2/${repository}/blobs/${digest}`,
       push(repository),
     );
-    if (res.status === 404) return false;
+    if (res.status === 404) return undefined;
     await this.expect(res, [200], `look up ${digest} in ${repository}`);
-    return true;
+    return Number(res.headers.get('content-length') ?? NaN);
   }
 
   /**

@@ -40,6 +40,20 @@ export interface ArchivedImage {
   top: PendingManifest;
   /** Bytes of configs and layers. */
   size: number;
+  /**
+   * Blobs neither in the archive nor handed over: with `absentInRegistry`
+   * only, for the uploader to find in the registry (pushed by the browser).
+   */
+  absent: Array<{ digest: string; size: number }>;
+}
+
+export interface ArchivedImageOptions {
+  /**
+   * The browser pushed the large blobs itself (an OCI layout only): a
+   * config or layer missing from the archive is listed in `absent`
+   * instead of refused.
+   */
+  absentInRegistry?: boolean;
 }
 
 function parseJson(bytes: Buffer, what: string): any {
@@ -56,8 +70,18 @@ function parseJson(bytes: Buffer, what: string): any {
  * 25) or a legacy `docker save` tarball (`manifest.json`). Checks every
  * digest it can and that every blob is there; pushes nothing.
  */
-export function archivedImage(contents: ArchiveContents): ArchivedImage {
-  if (contents.small.has('index.json')) return fromOciLayout(contents);
+export function archivedImage(
+  contents: ArchiveContents,
+  options: ArchivedImageOptions = {},
+): ArchivedImage {
+  if (contents.small.has('index.json')) {
+    return fromOciLayout(contents, !!options.absentInRegistry);
+  }
+  if (options.absentInRegistry) {
+    throw new InputError(
+      'Only an OCI image layout can be uploaded with its layers pushed apart',
+    );
+  }
   if (contents.small.has('manifest.json')) return fromDockerSave(contents);
   throw new InputError(
     'This is not an image archive: it has neither index.json (OCI image layout) nor manifest.json (docker save)',
@@ -78,7 +102,10 @@ function single<T>(items: T[] | undefined, what: string): T {
   return items[0];
 }
 
-function fromOciLayout(contents: ArchiveContents): ArchivedImage {
+function fromOciLayout(
+  contents: ArchiveContents,
+  absentInRegistry: boolean,
+): ArchivedImage {
   const index = parseJson(contents.small.get('index.json')!, 'index.json');
   const top = single<Descriptor>(index.manifests, 'index.json');
   const blobs = new Map<string, PendingBlob>();
@@ -88,6 +115,7 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
   };
   const children: PendingManifest[] = [];
   const digests = new Set<string>();
+  const absent = new Map<string, number>();
   let size = 0;
   const addImage = (m: PendingManifest) => {
     const parsed = parseJson(m.body, `manifest ${m.digest}`);
@@ -105,6 +133,17 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
             `The archive is corrupt: ${d.digest} is not ${d.size} bytes long`,
           );
         }
+        continue;
+      }
+      const where = blobPath(d);
+      // Not a sha256 digest: refused by smallBlob below, never looked up.
+      if (absentInRegistry && where && !contents.small.has(where)) {
+        if (!Number.isSafeInteger(d.size) || d.size < 0) {
+          throw new InputError(
+            `The archive is corrupt: ${d.digest} has no valid size`,
+          );
+        }
+        absent.set(d.digest, d.size);
         continue;
       }
       const bytes = smallBlob(contents, d, 'a layer');
@@ -137,7 +176,14 @@ function fromOciLayout(contents: ArchiveContents): ArchivedImage {
     children,
     top: topManifest,
     size,
+    absent: [...absent].map(([digest, n]) => ({ digest, size: n })),
   };
+}
+
+/** Where a layout holds a blob; '' for what is not a sha256 digest. */
+function blobPath(d: Descriptor): string {
+  const hex = /^sha256:([a-f0-9]{64})$/.exec(d?.digest ?? '')?.[1];
+  return hex ? `blobs/sha256/${hex}` : '';
 }
 
 /** A blob the archive holds in memory, verified against its descriptor. */
@@ -255,5 +301,6 @@ function fromDockerSave(contents: ArchiveContents): ArchivedImage {
     children: [],
     top: { digest: digestOf(body), mediaType: OCI_MANIFEST, body },
     size: configDescriptor.size + layers.reduce((s, l) => s + l.size, 0),
+    absent: [],
   };
 }

@@ -8,6 +8,11 @@ export interface RegistryConfig {
   /** Host (and port) users pull from. */
   pullHost: string;
   credentials?: { username: string; password: string };
+  /**
+   * Where the browser reaches the registry's `/v2/` through the ingress
+   * (no trailing slash): set, it pushes an upload's large blobs itself.
+   */
+  browserPushUrl?: string;
 }
 
 /** `knot.images`. */
@@ -78,8 +83,25 @@ function readRegistry(registry: Config): RegistryConfig {
   const url = new URL(registry.getString('url'));
   const username = registry.getOptionalString('username');
   const password = registry.getOptionalString('password');
+  const browserPushUrl = registry.getOptionalString('browserPushUrl');
+  if (browserPushUrl !== undefined) {
+    const parsed = URL.canParse(browserPushUrl)
+      ? new URL(browserPushUrl)
+      : undefined;
+    if (
+      !parsed ||
+      !['http:', 'https:'].includes(parsed.protocol) ||
+      parsed.search ||
+      parsed.hash
+    ) {
+      throw new Error(
+        `knot.images.registry.browserPushUrl must be an http(s) URL without query, not '${browserPushUrl}'`,
+      );
+    }
+  }
   return {
     url: url.href.replace(/\/+$/, ''),
+    browserPushUrl: browserPushUrl?.replace(/\/+$/, ''),
     pullHost: registry.getOptionalString('pullHost') ?? url.host,
     credentials:
       username !== undefined

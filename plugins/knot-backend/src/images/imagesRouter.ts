@@ -32,11 +32,24 @@ import {
   type AuditRecorder,
 } from '../audit/AuditRecorder';
 import { sourceAddress } from '../audit/sourceAddress';
+import type { HttpAuthService } from '@backstage/backend-plugin-api';
+import type { IngressController } from '../forwardAuth/ingressControllers';
+import { createBrowserPushRouter, pushedByBrowser } from './browserPushRouter';
+import type { PushGrants } from './pushGrants';
 
 export interface ImagesRouterOptions {
   profiles: ProfileResolver;
   permissions: PermissionCheck;
   config: ImagesConfig;
+  /**
+   * Browser pushes (`knot.images.registry.browserPushUrl`): the grants'
+   * key, and the controller whose headers the ingress's auth requests carry.
+   */
+  browserPush?: {
+    grants: PushGrants;
+    controller: IngressController;
+  };
+  httpAuth: HttpAuthService;
   /** Uploads and deletes, with their outcome. */
   audit?: AuditRecorder;
 }
@@ -99,6 +112,24 @@ export function createImagesRouter(
   const isAdmin = async (req: Request) =>
     (await hasPermission(permissions, req, knotImagesManagePermission)).allowed;
 
+  const browserPushUrl = options.browserPush && config.registry?.browserPushUrl;
+  router.use(
+    createBrowserPushRouter({
+      httpAuth: options.httpAuth,
+      profiles,
+      config,
+      setup:
+        options.browserPush && browserPushUrl
+          ? {
+              ...options.browserPush,
+              registry: { ...config.registry!, browserPushUrl },
+              client: client!,
+            }
+          : undefined,
+      isAdmin,
+    }),
+  );
+
   router.get('/images', async (req, res) => {
     const profile = await profiles.resolve(req);
     const registry = registryConfig();
@@ -116,6 +147,7 @@ export function createImagesRouter(
         ...(areas.maySharedUpload(admin) ? { shared: areas.shared } : {}),
       },
       canDelete: admin,
+      ...(browserPushUrl ? { browserPushUrl } : {}),
       ...page,
     };
     res.json(body);
@@ -126,6 +158,7 @@ export function createImagesRouter(
     const profile = await profiles.resolve(req);
     const repository = query(req, 'repository');
     const tag = query(req, 'tag');
+    const absentInRegistry = pushedByBrowser(req);
     const entry = imageEntry(req, profile.actor, profile.name, 'image.create', {
       repository,
       tag,
@@ -161,7 +194,9 @@ export function createImagesRouter(
           client!,
           config.spoolDir,
           config.pushConcurrency,
-        ).upload(repository, tag, source, clientGone.signal);
+        ).upload(repository, tag, source, clientGone.signal, {
+          absentInRegistry,
+        });
         const uploaded: KnotImageUploadResult = {
           repository,
           tag,

@@ -21,7 +21,7 @@ const databases = createTestDatabases();
  * - `admin`: Knot admins only (a `knot.*` permission);
  * - `service`: other plugins only (service credentials);
  * - `public`: no Backstage credentials (forward-auth, OIDC login pages),
- *   checked by their own suites;
+ *   or more than them (a push grant), checked by their own suites;
  * - `framework`: Backstage's own routes of every plugin.
  */
 type Access =
@@ -55,6 +55,10 @@ const MATRIX: Record<string, Access> = {
   'DELETE /datasets/:name': 'profile',
   'GET /images': 'profile',
   'PUT /images/upload': 'profile',
+  'POST /images/pushes': 'profile',
+  // The ingress's auth-url for browser pushes: a user and a push grant
+  // (browserPush.registry.test.ts, pushRequestProblem.test.ts).
+  'GET /images/push-auth': 'public',
   'DELETE /images': 'admin',
   'DELETE /files/:domain': 'profile',
   'GET /files/:domain/download': 'profile',

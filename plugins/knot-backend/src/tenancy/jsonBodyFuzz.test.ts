@@ -121,7 +121,47 @@ const DATASET_FIELDS: Record<string, Field> = {
   readOnly: { good: true, bad: ['true', 1, 0], accepts: isBoolean },
 };
 
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+const blob = (digest: string, size: number) =>
+  new Obj([
+    ['digest', digest],
+    ['size', size],
+  ]);
+
 const BODY_ROUTES: Record<string, BodyRoute> = {
+  // A grant for browser pushes (off here: a good body gets 404).
+  'POST /images/pushes': {
+    caller: 'alice',
+    path: '/images/pushes',
+    fields: {
+      repository: {
+        good: 'alice/env',
+        bad: [
+          '',
+          'bob/env',
+          'shared/env',
+          'alice',
+          'alice/../bob',
+          'Alice/env',
+        ],
+        badText: pathText,
+        required: true,
+      },
+      tag: { good: 'v1', bad: ['', '-v', 'a/b', '.v'], required: true },
+      blobs: {
+        good: [blob(DIGEST, 1)],
+        bad: [
+          [blob('sha256:x', 1)],
+          [blob(DIGEST, -1)],
+          [blob(DIGEST, 1.5)],
+          [new Obj([['digest', DIGEST]])],
+          [DIGEST],
+          [null],
+        ],
+        required: true,
+      },
+    },
+  },
   // The portal's note of a profile switch (the audit log).
   'POST /profile/switch': {
     caller: 'alice',

@@ -1,0 +1,367 @@
+import { openAsBlob } from 'node:fs';
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  buildTestImage,
+  createTestDatabases,
+  freePort,
+  nodeRegistryTransport,
+  seedKnotUsers,
+  startAuthenticatedRegistry,
+  startKnotTestBackend,
+  startRegistryPushNginx,
+  writeDockerSaveArchive,
+  writeOciLayoutArchive,
+  type AuthenticatedRegistry,
+  type TestImage,
+} from '@knot-platform/knot-test-utils';
+import {
+  IMAGE_PUSH_GRANT_HEADER,
+  planLayoutPush,
+  pushLayoutBlobs,
+  type KnotImagePushGrant,
+  type LayoutPushPlan,
+} from '@knot-platform/plugin-knot-common';
+import request from 'supertest';
+
+// Browser pushes (knot.images.registry.browserPushUrl): the Images page's
+// own code, run from Node, pushes the large layers through nginx set up as
+// ingress-nginx with Knot's auth-url; the portal then gets the archive
+// without them.
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const MiB = 1024 * 1024;
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+
+let registry: AuthenticatedRegistry;
+let ingress: Awaited<ReturnType<typeof startRegistryPushNginx>>;
+let server: Server;
+let work: string;
+let image: TestImage;
+let archive: string;
+
+async function registryGet(urlPath: string, accept?: string) {
+  const { username, password } = registry.credentials;
+  return fetch(`${registry.url}${urlPath}`, {
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString(
+        'base64',
+      )}`,
+      ...(accept ? { Accept: accept } : {}),
+    },
+  });
+}
+
+function askGrant(user: string, body: object) {
+  return request(server)
+    .post('/api/knot/images/pushes')
+    .set('Authorization', as(user))
+    .send(body);
+}
+
+async function planOf(file: string): Promise<LayoutPushPlan> {
+  const plan = await planLayoutPush(await openAsBlob(file));
+  if (!plan) throw new Error(`${file} is not an OCI layout tar`);
+  return plan;
+}
+
+function commit(user: string, repository: string, tag: string, body: Buffer) {
+  return request(server)
+    .put('/api/knot/images/upload')
+    .query({ repository, tag, pushed: 'browser' })
+    .set('Authorization', as(user))
+    .set('Content-Type', 'application/octet-stream')
+    .send(body);
+}
+
+/** A request through the ingress, as a browser would send it. */
+function viaIngress(
+  method: string,
+  uri: string,
+  headers: Record<string, string>,
+) {
+  return fetch(`${ingress.url}${uri}`, { method, headers });
+}
+
+beforeAll(async () => {
+  registry = await startAuthenticatedRegistry();
+  work = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-browser-push-'));
+  // Two layers above 1 MiB (pushed by the browser), one below (in the
+  // archive the portal gets, with the config).
+  image = await buildTestImage(path.join(work, 'image'), {
+    layerSizes: [2.5 * MiB, 300 * 1024, 1.5 * MiB],
+  });
+  archive = path.join(work, 'oci.tar');
+  await writeOciLayoutArchive(image, archive);
+  const ingressPort = await freePort();
+  const knex = await databases.init('SQLITE_3');
+  ({ server } = await startKnotTestBackend({
+    knex,
+    config: {
+      knot: {
+        services: { forwardAuth: { ingressController: 'ingress-nginx' } },
+        images: {
+          registry: {
+            url: registry.url,
+            pullHost: 'registry.knot.test',
+            browserPushUrl: `http://127.0.0.1:${ingressPort}`,
+            ...registry.credentials,
+          },
+          spoolDir: work,
+          maxUploadBytes: 16 * MiB,
+        },
+      },
+    },
+  }));
+  await seedKnotUsers(knex, { users: ['alice', 'bob'], admins: ['root'] });
+  ingress = await startRegistryPushNginx({
+    backendPort: (server.address() as AddressInfo).port,
+    registryUrl: registry.url,
+    port: ingressPort,
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await ingress?.stop();
+  await registry?.stop();
+  if (work) await fs.rm(work, { recursive: true, force: true });
+});
+
+describe('browser pushes through the ingress', () => {
+  it('tells the Images page where the registry is', async () => {
+    const res = await request(server)
+      .get('/api/knot/images')
+      .set('Authorization', as('alice'));
+    expect(res.body.browserPushUrl).toBe(ingress.url);
+  });
+
+  it('pushes the large layers apart and commits the archive without them', async () => {
+    const plan = await planOf(archive);
+    const large = image.layers.filter(l => l.size > MiB);
+    expect(plan.blobs.map(b => [b.digest, b.size]).sort()).toEqual(
+      large.map(l => [l.digest, l.size]).sort(),
+    );
+    expect(plan.slim.size).toBeLessThan(MiB);
+
+    const granted = await askGrant('alice', {
+      repository: 'alice/direct',
+      tag: 'v1',
+      blobs: plan.blobs.map(({ digest, size }) => ({ digest, size })),
+    });
+    expect(granted.status).toBe(200);
+    const grant = granted.body as KnotImagePushGrant;
+    expect(grant.url).toBe(ingress.url);
+    expect(grant.missing.sort()).toEqual(large.map(l => l.digest).sort());
+    expect(JSON.stringify(grant)).not.toContain(registry.credentials.password);
+
+    const from = (await registry.requests()).length;
+    let sent = 0;
+    await pushLayoutBlobs({
+      file: await openAsBlob(archive),
+      plan,
+      grant,
+      repository: 'alice/direct',
+      transport: nodeRegistryTransport,
+      headers: { Authorization: as('alice') },
+      onProgress: n => (sent = n),
+    });
+    expect(sent).toBe(large.reduce((s, l) => s + l.size, 0));
+    // Each large layer: one upload session and one PUT of its bytes.
+    const pushed = (await registry.requests()).slice(from);
+    expect(pushed.filter(r => r.method === 'PUT')).toHaveLength(2);
+
+    const res = await commit(
+      'alice',
+      'alice/direct',
+      'v1',
+      Buffer.from(await plan.slim.arrayBuffer()),
+    );
+    expect(res.status).toBe(201);
+    // The config and the small layer came with the archive.
+    expect(res.body).toMatchObject({ uploadedBlobs: 2, skippedBlobs: 2 });
+    const manifest = (await (
+      await registryGet(
+        '/v2/alice/direct/manifests/v1',
+        'application/vnd.oci.image.manifest.v1+json',
+      )
+    ).json()) as any;
+    expect(manifest.layers.map((l: any) => l.digest)).toEqual(
+      image.layers.map(l => l.digest),
+    );
+    for (const layer of image.layers) {
+      const blob = Buffer.from(
+        await (
+          await registryGet(`/v2/alice/direct/blobs/${layer.digest}`)
+        ).arrayBuffer(),
+      );
+      expect(blob.equals(await fs.readFile(layer.file))).toBe(true);
+    }
+
+    // The same image again: nothing is missing, nothing to push.
+    const again = await askGrant('alice', {
+      repository: 'alice/direct',
+      tag: 'v2',
+      blobs: plan.blobs.map(({ digest, size }) => ({ digest, size })),
+    });
+    expect(again.body.missing).toEqual([]);
+    // The tag exists: refused before any push.
+    const taken = await askGrant('alice', {
+      repository: 'alice/direct',
+      tag: 'v1',
+      blobs: [],
+    });
+    expect(taken.status).toBe(409);
+  });
+
+  it('refuses an archive without layers the registry does not have, and stores nothing', async () => {
+    const plan = await planOf(archive);
+    const res = await commit(
+      'alice',
+      'alice/missing',
+      'v1',
+      Buffer.from(await plan.slim.arrayBuffer()),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/neither in it nor in the registry/);
+    const tags = await registryGet('/v2/alice/missing/tags/list');
+    expect(tags.status === 404 || (await tags.json()).tags === null).toBe(true);
+  });
+
+  it('refuses the flag on a legacy docker save archive', async () => {
+    const file = path.join(work, 'docker.tar');
+    await writeDockerSaveArchive(image, file);
+    const res = await commit(
+      'alice',
+      'alice/legacy',
+      'v1',
+      await fs.readFile(file),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/Only an OCI image layout/);
+  });
+
+  it('grants nothing outside the acting profile, nor for malformed blobs', async () => {
+    const digest = image.layers[0].digest;
+    expect(
+      (
+        await askGrant('alice', {
+          repository: 'bob/env',
+          tag: 'v1',
+          blobs: [{ digest, size: 1 }],
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await askGrant('alice', {
+          repository: 'shared/env',
+          tag: 'v1',
+          blobs: [{ digest, size: 1 }],
+        })
+      ).status,
+    ).toBe(403);
+    for (const blobs of [
+      [{ digest: 'sha256:../../x', size: 1 }],
+      [{ digest, size: -1 }],
+      [{ digest, size: 1.5 }],
+      [{ digest, size: 17 * MiB }],
+      'all',
+    ]) {
+      const res = await askGrant('alice', {
+        repository: 'alice/env',
+        tag: 'v1',
+        blobs,
+      });
+      expect(res.status).toBe(400);
+    }
+    const anonymous = await request(server)
+      .post('/api/knot/images/pushes')
+      .set('Authorization', mockCredentials.none.header())
+      .send({ repository: 'alice/env', tag: 'v1', blobs: [] });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('lets through the ingress only what the grant allows, for its user', async () => {
+    const layer = image.layers[0];
+    const granted = await askGrant('alice', {
+      repository: 'alice/guarded',
+      tag: 'v1',
+      blobs: [{ digest: layer.digest, size: layer.size }],
+    });
+    const grant = (granted.body as KnotImagePushGrant).grant;
+    const alice = {
+      Authorization: as('alice'),
+      [IMAGE_PUSH_GRANT_HEADER]: grant,
+    };
+    // Allowed: the registry answers (it lacks the blob in this repository).
+    const head = await viaIngress(
+      'HEAD',
+      `/v2/alice/guarded/blobs/${layer.digest}`,
+      alice,
+    );
+    expect(head.status).toBe(404);
+    const started = await viaIngress(
+      'POST',
+      '/v2/alice/guarded/blobs/uploads/',
+      alice,
+    );
+    expect(started.status).toBe(202);
+
+    // No grant, another user's, a forged one, no user at all: 401.
+    const refusals: Array<[Record<string, string>, number]> = [
+      [{ Authorization: as('alice') }, 401],
+      [{ Authorization: as('bob'), [IMAGE_PUSH_GRANT_HEADER]: grant }, 401],
+      [
+        {
+          Authorization: as('alice'),
+          [IMAGE_PUSH_GRANT_HEADER]: `${grant.slice(0, -2)}AA`,
+        },
+        401,
+      ],
+      [
+        {
+          Authorization: mockCredentials.none.header(),
+          [IMAGE_PUSH_GRANT_HEADER]: grant,
+        },
+        401,
+      ],
+    ];
+    for (const [headers, status] of refusals) {
+      const res = await viaIngress(
+        'POST',
+        '/v2/alice/guarded/blobs/uploads/',
+        headers,
+      );
+      expect(res.status).toBe(status);
+    }
+    // Alice's grant, used for what it does not allow: 403.
+    for (const [method, uri] of [
+      ['PUT', '/v2/alice/guarded/manifests/v1'],
+      ['GET', '/v2/_catalog'],
+      ['GET', '/v2/alice/direct/tags/list'],
+      ['POST', '/v2/bob/env/blobs/uploads/'],
+      [
+        'POST',
+        `/v2/alice/guarded/blobs/uploads/?mount=${image.layers[0].digest}&from=alice/direct`,
+      ],
+      ['HEAD', `/v2/alice/guarded/blobs/${image.layers[1].digest}`],
+      [
+        'POST',
+        '/v2/alice/guarded/blobs/uploads/../../../bob/env/blobs/uploads/',
+      ],
+      [
+        'POST',
+        '/v2/alice/guarded/blobs/uploads/..%2F..%2F..%2Fbob/env/blobs/uploads/',
+      ],
+    ]) {
+      const res = await viaIngress(method, uri, alice);
+      expect([method, uri, res.status]).toEqual([method, uri, 403]);
+    }
+  });
+});
