@@ -174,6 +174,7 @@ export function ImagesPage() {
         <UploadImageDialog
           areas={value.uploadAreas}
           registry={value.registry}
+          browserPushUrl={value.browserPushUrl}
           onClose={() => setUploading(false)}
           onUploaded={() => {
             setUploading(false);

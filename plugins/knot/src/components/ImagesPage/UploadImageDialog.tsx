@@ -38,10 +38,12 @@ function nameFromFile(file: string): string {
 export function UploadImageDialog(props: {
   areas: { profile: string; shared?: string };
   registry: string;
+  /** Where the browser pushes large layers itself, when the portal allows. */
+  browserPushUrl?: string;
   onClose: () => void;
   onUploaded: (result: KnotImageUploadResult) => void;
 }) {
-  const { areas, registry, onClose, onUploaded } = props;
+  const { areas, registry, browserPushUrl, onClose, onUploaded } = props;
   const api = useApi(imagesApiRef);
   const [area, setArea] = useState(areas.profile);
   const [name, setName] = useState('');
@@ -66,8 +68,12 @@ export function UploadImageDialog(props: {
     if (!file) return;
     setError(undefined);
     setProgress({ sent: 0, total: file.size });
-    transfer.current = api.uploadImage(repository, tag, file, (sent, total) =>
-      setProgress({ sent, total }),
+    transfer.current = api.uploadImage(
+      repository,
+      tag,
+      file,
+      (sent, total) => setProgress({ sent, total }),
+      { browserPushUrl },
     );
     try {
       onUploaded(await transfer.current.done);
