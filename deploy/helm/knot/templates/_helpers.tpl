@@ -68,6 +68,9 @@ https://kubernetes.default.svc
 {{- if and (eq .Values.storage.type "csi") (not .Values.storage.existingClaim) -}}
 {{- fail "storage.type=csi needs storage.existingClaim (the portal's mount of the same storage)" -}}
 {{- end -}}
+{{- if and .Values.ingress.registryRoute.enabled (not .Values.ingress.registryRoute.service.name) -}}
+{{- fail "ingress.registryRoute.enabled needs ingress.registryRoute.service.name (the registry's Service)" -}}
+{{- end -}}
 {{- if and (eq .Values.storage.type "nfs") (not .Values.storage.nfs.server) -}}
 {{- fail "storage.type=nfs needs storage.nfs.server" -}}
 {{- end -}}
