@@ -76,6 +76,16 @@ describe('pushRequestProblem: what a push grant lets through', () => {
     ],
     [
       'PUT',
+      `/v2/alice/env/blobs/uploads/${ID}?digest=${OTHER}&digest=${GRANTED}`,
+      'two digests, the granted one last',
+    ],
+    [
+      'PATCH',
+      `/v2/alice/env/blobs/uploads/${ID}?_state=a&_state=b`,
+      'two states',
+    ],
+    [
+      'PUT',
       `/v2/alice/env/blobs/uploads/${ID}?digest=${GRANTED}&mount=x`,
       'another parameter',
     ],
@@ -97,6 +107,7 @@ describe('pushRequestProblem: what a push grant lets through', () => {
     // Other repositories, and paths that could be read as one.
     ['POST', '/v2/bob/env/blobs/uploads/', 'another repository'],
     ['HEAD', `/v2/bob/env/blobs/${GRANTED}`, 'a lookup elsewhere'],
+    ['HEAD', `/v2/alice/enx/blobs/${GRANTED}`, 'a name of the same length'],
     ['POST', '/v2/alice/env/sub/blobs/uploads/', 'a repository below'],
     ['POST', '/v2/alice/blobs/uploads/', 'a repository above'],
     ['POST', '/v2/alice/env2/blobs/uploads/', 'a longer name'],
@@ -125,6 +136,9 @@ describe('pushRequestProblem: what a push grant lets through', () => {
     ['PATCH', `/v2/alice/env/blobs/uploads/a.b`, 'a dot in a session'],
     // Methods that are no part of a push.
     ['OPTIONS', '/v2/alice/env/blobs/uploads/', 'OPTIONS'],
+    ['OPTIONS', `/v2/alice/env/blobs/uploads/${ID}`, 'OPTIONS of a session'],
+    ['TRACE', `/v2/alice/env/blobs/uploads/${ID}`, 'TRACE of a session'],
+    ['patch', `/v2/alice/env/blobs/uploads/${ID}`, 'a lowercase PATCH'],
     ['CONNECT', '/v2/alice/env/blobs/uploads/', 'CONNECT'],
     ['post', '/v2/alice/env/blobs/uploads/', 'a lowercase method'],
     [
