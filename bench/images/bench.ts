@@ -1,6 +1,6 @@
 // The measuring half of bench/images/run.sh (see there).
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { openAsBlob, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +8,12 @@ import {
   buildTestImage,
   writeOciLayoutArchive,
 } from '../../packages/knot-test-utils/src/imageArchives';
+import { nodeRegistryTransport } from '../../packages/knot-test-utils/src/registryTransport';
+import {
+  planLayoutPush,
+  pushLayoutBlobs,
+  type KnotImagePushGrant,
+} from '../../plugins/knot-common/src';
 
 const { values: args } = parseArgs({
   options: {
@@ -19,6 +25,9 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     registry: { type: 'string' },
     crane: { type: 'string' },
+    /** Browser pushes through this ingress URL (KNOT_BENCH_DIRECT=1). */
+    direct: { type: 'string' },
+    'traefik-pid': { type: 'string' },
   },
 });
 const dir = args.dir!;
@@ -62,7 +71,11 @@ function cpuOf(pid: string): number {
  */
 async function measured(work: () => Promise<unknown>) {
   const before = rss();
-  const cpu0 = [cpuOf(args.pid!), cpuOf(args['registry-pid']!)];
+  const cpu0 = [
+    cpuOf(args.pid!),
+    cpuOf(args['registry-pid']!),
+    args['traefik-pid'] ? cpuOf(args['traefik-pid']) : 0,
+  ];
   let peak = before;
   const timer = setInterval(() => {
     peak = Math.max(peak, rss());
@@ -78,11 +91,70 @@ async function measured(work: () => Promise<unknown>) {
     growth: Math.max(peak, rss()) - before,
     backendCpu: cpuOf(args.pid!) - cpu0[0],
     registryCpu: cpuOf(args['registry-pid']!) - cpu0[1],
+    ingressCpu: args['traefik-pid'] ? cpuOf(args['traefik-pid']) - cpu0[2] : 0,
   };
 }
 
 const median = (xs: number[]) =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The Images page's upload with browser pushes, by its own code
+ * (`planLayoutPush`, `pushLayoutBlobs`) over node:http: the grant, the
+ * large layers through the ingress, then the archive without them.
+ */
+async function direct(archive: string, repository: string, token: string) {
+  // Where the time goes, and the client's own CPU (a browser's, elsewhere).
+  const cpu0 = process.cpuUsage();
+  const at = [process.hrtime.bigint()];
+  const lap = () => at.push(process.hrtime.bigint());
+  const file = await openAsBlob(archive);
+  const plan = (await planLayoutPush(file))!;
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    'Content-Type': 'application/json',
+  };
+  const res = await fetch(`${base}/knot/images/pushes`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      repository,
+      tag: 'latest',
+      blobs: plan.blobs.map(({ digest, size }) => ({ digest, size })),
+    }),
+  });
+  if (!res.ok) throw new Error(`grant: ${res.status} ${await res.text()}`);
+  const grant = (await res.json()) as KnotImagePushGrant;
+  lap();
+  await pushLayoutBlobs({
+    file,
+    plan,
+    grant,
+    repository,
+    transport: nodeRegistryTransport,
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  lap();
+  const commit = await fetch(
+    `${base}/knot/images/upload?repository=${repository}&tag=latest&pushed=browser`,
+    {
+      method: 'PUT',
+      headers: { ...headers, 'Content-Type': 'application/octet-stream' },
+      body: Buffer.from(await plan.slim.arrayBuffer()),
+    },
+  );
+  if (commit.status !== 201) {
+    throw new Error(`commit: ${commit.status} ${await commit.text()}`);
+  }
+  lap();
+  const s = (i: number) => (Number(at[i + 1] - at[i]) / 1e9).toFixed(2);
+  const { user, system } = process.cpuUsage(cpu0);
+  console.log(
+    `  plan + grant ${s(0)} s, layers ${s(1)} s, commit ${s(
+      2,
+    )} s; client cpu ${((user + system) / 1e6).toFixed(1)} s`,
+  );
+}
 
 async function main() {
   const res = await fetch(`${base}/auth/guest/refresh?env=development`, {
@@ -119,17 +191,19 @@ async function main() {
     );
     crane.push(c.seconds);
     const p = await measured(() =>
-      run('curl', [
-        '-sS',
-        '--fail-with-body',
-        '-T',
-        archive,
-        '-H',
-        `Authorization: Bearer ${token}`,
-        '-H',
-        'Content-Type: application/octet-stream',
-        `${base}/knot/images/upload?repository=guest/portal-${round}&tag=latest`,
-      ]),
+      args.direct
+        ? direct(archive, `guest/portal-${round}`, token)
+        : run('curl', [
+            '-sS',
+            '--fail-with-body',
+            '-T',
+            archive,
+            '-H',
+            `Authorization: Bearer ${token}`,
+            '-H',
+            'Content-Type: application/octet-stream',
+            `${base}/knot/images/upload?repository=guest/portal-${round}&tag=latest`,
+          ]),
     );
     portal.push(p.seconds);
     growth.push(p.growth);
@@ -142,9 +216,12 @@ async function main() {
         1,
       )} s (backend cpu ${p.backendCpu.toFixed(
         1,
-      )} s, registry cpu ${p.registryCpu.toFixed(1)} s), backend RSS +${(
-        p.growth / MiB
-      ).toFixed(1)} MiB; load ${readFileSync('/proc/loadavg', 'utf8')
+      )} s, registry cpu ${p.registryCpu.toFixed(1)} s${
+        args.direct ? `, traefik cpu ${p.ingressCpu.toFixed(1)} s` : ''
+      }), backend RSS +${(p.growth / MiB).toFixed(1)} MiB; load ${readFileSync(
+        '/proc/loadavg',
+        'utf8',
+      )
         .split(' ')
         .slice(0, 3)
         .join(' ')}`,
@@ -155,7 +232,11 @@ async function main() {
   const portalRate = mibps(median(portal));
   console.log(`archive: ${(bytes / MiB).toFixed(0)} MiB`);
   console.log(`crane push (median): ${craneRate.toFixed(0)} MiB/s`);
-  console.log(`portal upload (median): ${portalRate.toFixed(0)} MiB/s`);
+  console.log(
+    `portal upload${
+      args.direct ? ' (browser pushes via Traefik)' : ''
+    } (median): ${portalRate.toFixed(0)} MiB/s`,
+  );
   console.log(
     `ratio portal/crane: ${(portalRate / craneRate).toFixed(2)}× (goal ≥ 0.8)`,
   );

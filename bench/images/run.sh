@@ -12,12 +12,18 @@
 # Environment: KNOT_BENCH_PORT (default $KNOT_BACKEND_PORT or 7401),
 #              KNOT_BENCH_DIR  (default .knot/bench-images, same disk as the repo)
 #              KNOT_BENCH_PUSH_CONCURRENCY (knot.images.pushConcurrency, default 4)
+#              KNOT_BENCH_DIRECT=1: the portal upload as the Images page makes it
+#                with browser pushes (knot.images.registry.browserPushUrl): the
+#                large layers through Traefik (TLS, forwardAuth to the backend's
+#                /images/push-auth) straight to the registry, the rest to the
+#                portal; Traefik built by dev/cluster/cluster.sh build
+#              KNOT_BENCH_DIRECT_TLS=0: that Traefik without TLS (what TLS costs)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$KNOT_ROOT"
 knot_install_deps
 # shellcheck source=../../dev/cluster/versions.env
-source <(grep -E '^(DISTRIBUTION|REGISTRY)_VERSION=' dev/cluster/versions.env | sed 's/ *#.*//')
+source <(grep -E '^(DISTRIBUTION|REGISTRY|TRAEFIK)_VERSION=' dev/cluster/versions.env | sed 's/ *#.*//')
 source dev/cluster/lib/registry.sh
 crane="$KNOT_CACHE_DIR/bin/crane-$REGISTRY_VERSION/crane"
 [ -x "$crane" ] && [ -x "$DISTRIBUTION_BIN/registry" ] || {
@@ -31,6 +37,17 @@ rm -rf "${dir:?}"/* && mkdir -p "$dir/registry" "$dir/sqlite" "$dir/spool" "$dir
 say "starting a registry (distribution, plain HTTP, loopback)"
 registry_port="$(registry_free_port)"
 registry_serve_tmp "$registry_port" "$dir/registry"
+
+direct="${KNOT_BENCH_DIRECT:-0}"
+browser_push=""
+if [ "$direct" = 1 ]; then
+  traefik="$KNOT_CACHE_DIR/bin/traefik-$TRAEFIK_VERSION/traefik"
+  [ -x "$traefik" ] || { echo "traefik is built by dev/cluster/cluster.sh build" >&2; exit 1; }
+  traefik_port="$(registry_free_port)"
+  scheme=https
+  [ "${KNOT_BENCH_DIRECT_TLS:-1}" = 0 ] && scheme=http
+  browser_push="$scheme://localhost:$traefik_port"
+fi
 
 cat >"$dir/app-config.bench.yaml" <<YAML
 backend:
@@ -50,6 +67,7 @@ knot:
   images:
     registry:
       url: http://127.0.0.1:$registry_port
+${browser_push:+      browserPushUrl: $browser_push}
     spoolDir: $dir/spool
     pushConcurrency: ${KNOT_BENCH_PUSH_CONCURRENCY:-4}
 YAML
@@ -67,6 +85,43 @@ if ! knot_wait_http "http://localhost:$port/.backstage/health/v1/readiness" 240;
 fi
 pid="$(pgrep -g "$backend" -f 'src/index.ts' | head -1)"
 
+if [ "$direct" = 1 ]; then
+  say "starting Traefik on $browser_push (forwardAuth to the backend)"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/tls.key" \
+    -out "$dir/tls.crt" -subj /CN=localhost -addext subjectAltName=DNS:localhost -days 2 2>/dev/null
+  cat >"$dir/traefik.yaml" <<YAML
+http:
+  routers:
+    registry:
+      rule: PathPrefix(\`/v2/\`)
+      entryPoints: [websecure]
+      service: registry
+      middlewares: [knot-push-auth]
+$([ "$scheme" = https ] && echo "      tls: {}" || true)
+  middlewares:
+    knot-push-auth:
+      forwardAuth:
+        address: http://127.0.0.1:$port/api/knot/images/push-auth
+        authResponseHeaders: [Authorization]
+  services:
+    registry:
+      loadBalancer:
+        servers: [{url: "http://127.0.0.1:$registry_port"}]
+tls:
+  certificates: [{certFile: $dir/tls.crt, keyFile: $dir/tls.key}]
+YAML
+  "$traefik" --entryPoints.websecure.address="127.0.0.1:$traefik_port" \
+    --providers.file.filename="$dir/traefik.yaml" --log.level=ERROR >"$dir/traefik.log" 2>&1 &
+  traefik_pid=$!
+  trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID $traefik_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    curl -s -o /dev/null --cacert "$dir/tls.crt" "$browser_push/v2/" && break
+    sleep 0.2
+  done
+  export NODE_EXTRA_CA_CERTS="$dir/tls.crt"
+fi
+
 node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
   bench/images/bench.ts --port "$port" --pid "$pid" --registry-pid "$REGISTRY_TMP_PID" --dir "$dir" --size-mib "$size_mib" \
-  --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane"
+  --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane" \
+  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid"}
