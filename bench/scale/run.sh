@@ -9,6 +9,9 @@
 #   KNOT_SCALE_PODS=P               pods of the storm through the webhook (default 2000; 0: none)
 #   KNOT_SCALE_NODE_FLAGS           extra node flags for the backend (e.g. --cpu-prof --cpu-prof-dir=DIR)
 #   KNOT_SCALE_BUILT_APP=DIR        run the built backend in DIR (the portal image's /app) instead of the source
+#   KNOT_SCALE_BUILT_WEBHOOK=1      run the webhook bundled as its image runs it instead of the source
+#   KNOT_SCALE_WEBHOOK_NICE=K       the webhook's nice value (e.g. -10: first call on a CPU, as a pod's
+#                                   CPU request gives it on a node; default 0)
 # Ports: source a slot's env first (KNOT_TEST_APISERVER_PORT, KNOT_TEST_POSTGRES_PORT,
 # KNOT_BACKEND_PORT, KNOT_APP_PORT, KNOT_WEBHOOK_PORT), as the test scripts do;
 # the second replica listens on KNOT_SCALE_BACKEND2_PORT (default backend port + 1).
@@ -50,7 +53,15 @@ if [ "$pods" -gt 0 ]; then
   # Knot's webhook beside the cluster, registered as scripts/start does: every
   # workload and pod of the profile namespaces goes through it.
   webhook=yes
+  if [ "${KNOT_SCALE_BUILT_WEBHOOK:-0}" = 1 ]; then
+    "$root/packages/knot-webhook/dev/bundle.sh" "$work/webhook"
+    export KNOT_WEBHOOK_MAIN="$work/webhook/main.js"
+  fi
   knot_webhook_up "$app_port" "$backend_port" >/dev/null
+  if [ -n "${KNOT_SCALE_WEBHOOK_NICE:-}" ]; then
+    # Every thread (Linux nices threads one by one): the event loop, GC, the pool.
+    renice -n "$KNOT_SCALE_WEBHOOK_NICE" -p $(ls "/proc/$(cat "$KNOT_CLUSTER_DIR/webhook/pid")/task") >/dev/null
+  fi
 fi
 database="$(KNOT_TEST_POSTGRES_PORT="${KNOT_TEST_POSTGRES_PORT:-25432}" "$root/scripts/postgres.sh" start "$pg")"
 

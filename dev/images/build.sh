@@ -232,25 +232,15 @@ knot_labels() { # <image> <input paths...>
     "$name" "$(image_var "$name" | sed 's/.*://')" "$rev"
 }
 
-KNOT_WEBHOOK_INPUTS=(packages/knot-webhook/src packages/knot-webhook/package.json plugins/knot-common/src yarn.lock)
+KNOT_WEBHOOK_INPUTS=(packages/knot-webhook/src packages/knot-webhook/package.json packages/knot-webhook/dev/bundle.sh plugins/knot-common/src yarn.lock)
 
-# The webhook bundled by esbuild (one file) plus @kubernetes/client-node,
-# which it loads at run time through require (ESM-only): bundled on its own
-# as an ES module Node 22 can require.
+# The webhook bundled by esbuild as packages/knot-webhook/dev/bundle.sh does
+# it (main.js plus @kubernetes/client-node as an ES module).
 recipe_knot-webhook() {
   local app="$WORK/rootfs/app"
-  mkdir -p "$app/node_modules/@kubernetes/client-node"
   base_etc "$WORK/rootfs" knot /home/knot
   node_runtime "$WORK/rootfs"
-  local esb=(--bundle --platform=node --target=node22 --legal-comments=none --minify-syntax --minify-whitespace --log-level=warning)
-  "$ESBUILD" "$ROOT/packages/knot-webhook/src/main.ts" "${esb[@]}" --format=cjs --outfile="$app/main.js" >&2
-  printf "export * from '@kubernetes/client-node';\n" >"$ROOT/packages/knot-webhook/.client-node-entry.mjs"
-  "$ESBUILD" "$ROOT/packages/knot-webhook/.client-node-entry.mjs" "${esb[@]}" --format=esm \
-    --banner:js="import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" \
-    --outfile="$app/node_modules/@kubernetes/client-node/index.mjs" >&2 ||
-    { rm -f "$ROOT/packages/knot-webhook/.client-node-entry.mjs"; return 1; }
-  rm -f "$ROOT/packages/knot-webhook/.client-node-entry.mjs"
-  echo '{"name":"@kubernetes/client-node","type":"module","main":"index.mjs"}' >"$app/node_modules/@kubernetes/client-node/package.json"
+  "$ROOT/packages/knot-webhook/dev/bundle.sh" "$app"
   printf '{"Entrypoint":["/usr/local/bin/node","/app/main.js"],"Env":["NODE_ENV=production","PATH=/usr/local/bin"],"ExposedPorts":{"8443/tcp":{}},"User":"1000:100","WorkingDir":"/app","Labels":%s}' \
     "$(knot_labels knot-webhook "${KNOT_WEBHOOK_INPUTS[@]}")"
 }

@@ -7,7 +7,9 @@
 #   packages/knot-webhook/dev/webhook.sh down   delete the configurations, stop it
 # Uses the cluster of KNOT_CLUSTER_DIR (as dev/cluster/cluster.sh does).
 # Env: KNOT_WEBHOOK_PORT (default 9443), KNOT_WEBHOOK_CONFIG (a config file),
-# and any other KNOT_WEBHOOK_* setting (see the package README).
+# KNOT_WEBHOOK_MAIN (a main.js bundled by dev/bundle.sh, run as the image
+# runs it, instead of the source with the on-the-fly transform), and any other
+# KNOT_WEBHOOK_* setting (see the package README).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -34,7 +36,7 @@ up)
   cd "$root/packages/knot-webhook"
   KNOT_WEBHOOK_HOST=127.0.0.1 KNOT_WEBHOOK_PORT="$port" \
     KNOT_WEBHOOK_CERT_FILE="$dir/tls.crt" KNOT_WEBHOOK_KEY_FILE="$dir/tls.key" \
-    nohup node --require @backstage/cli/config/nodeTransform.cjs src/main.ts \
+    nohup node ${KNOT_WEBHOOK_MAIN:---require @backstage/cli/config/nodeTransform.cjs src/main.ts} \
     >"$dir/webhook.log" 2>&1 &
   echo $! >"$dir/pid"
   for _ in $(seq 1 100); do
