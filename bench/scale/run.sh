@@ -10,6 +10,7 @@
 #   KNOT_SCALE_NODE_FLAGS           extra node flags for the backend (e.g. --cpu-prof --cpu-prof-dir=DIR)
 #   KNOT_SCALE_BUILT_APP=DIR        run the built backend in DIR (the portal image's /app) instead of the source
 #   KNOT_SCALE_BUILT_WEBHOOK=1      run the webhook bundled as its image runs it instead of the source
+#   KNOT_SCALE_WEBHOOK_NODE_FLAGS   node flags for the built webhook (e.g. --trace-gc)
 #   KNOT_SCALE_WEBHOOK_NICE=K       the webhook's nice value (e.g. -10: first call on a CPU, as a pod's
 #                                   CPU request gives it on a node; default 0)
 # Ports: source a slot's env first (KNOT_TEST_APISERVER_PORT, KNOT_TEST_POSTGRES_PORT,
@@ -37,7 +38,9 @@ backend2=""
 webhook=no
 stop() {
   # KNOT_SCALE_KEEP_LOGS=<dir>: the backends' logs are kept there.
-  if [ -n "${KNOT_SCALE_KEEP_LOGS:-}" ]; then mkdir -p "$KNOT_SCALE_KEEP_LOGS" && cp "$work"/*.log "$KNOT_SCALE_KEEP_LOGS/" 2>/dev/null || true; fi
+  if [ -n "${KNOT_SCALE_KEEP_LOGS:-}" ]; then
+    mkdir -p "$KNOT_SCALE_KEEP_LOGS" && cp "$work"/*.log "$KNOT_CLUSTER_DIR/webhook/webhook.log" "$KNOT_SCALE_KEEP_LOGS/" 2>/dev/null || true
+  fi
   for pid in $backend $backend2; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   if [ "$webhook" = yes ]; then knot_webhook_down; fi
   KNOT_TEST_POSTGRES_PORT="${KNOT_TEST_POSTGRES_PORT:-25432}" "$root/scripts/postgres.sh" stop "$pg" || true
@@ -55,7 +58,7 @@ if [ "$pods" -gt 0 ]; then
   webhook=yes
   if [ "${KNOT_SCALE_BUILT_WEBHOOK:-0}" = 1 ]; then
     "$root/packages/knot-webhook/dev/bundle.sh" "$work/webhook"
-    export KNOT_WEBHOOK_MAIN="$work/webhook/main.js"
+    export KNOT_WEBHOOK_MAIN="${KNOT_SCALE_WEBHOOK_NODE_FLAGS:-} $work/webhook/main.js"
   fi
   knot_webhook_up "$app_port" "$backend_port" >/dev/null
   if [ -n "${KNOT_SCALE_WEBHOOK_NICE:-}" ]; then
