@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     /** Browser pushes through this ingress URL (KNOT_BENCH_DIRECT=1). */
     direct: { type: 'string' },
     'traefik-pid': { type: 'string' },
+    /** crane through the same Traefik, TLS without the grant check. */
+    'crane-ingress': { type: 'string' },
   },
 });
 const dir = args.dir!;
@@ -178,6 +180,7 @@ async function main() {
   execFileSync('sync');
 
   const crane: number[] = [];
+  const craneIngress: number[] = [];
   const portal: number[] = [];
   const growth: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -190,6 +193,17 @@ async function main() {
       ]),
     );
     crane.push(c.seconds);
+    const ci = args['crane-ingress']
+      ? await measured(() =>
+          run(args.crane!, [
+            'push',
+            '--insecure',
+            layout,
+            `${args['crane-ingress']}/bench/crane-ingress-${round}:latest`,
+          ]),
+        )
+      : undefined;
+    if (ci) craneIngress.push(ci.seconds);
     const p = await measured(() =>
       args.direct
         ? direct(archive, `guest/portal-${round}`, token)
@@ -210,11 +224,9 @@ async function main() {
     console.log(
       `round ${round + 1}: crane ${c.seconds.toFixed(
         1,
-      )} s (registry cpu ${c.registryCpu.toFixed(
-        1,
-      )} s), portal ${p.seconds.toFixed(
-        1,
-      )} s (backend cpu ${p.backendCpu.toFixed(
+      )} s (registry cpu ${c.registryCpu.toFixed(1)} s)${
+        ci ? `, crane via Traefik ${ci.seconds.toFixed(1)} s` : ''
+      }, portal ${p.seconds.toFixed(1)} s (backend cpu ${p.backendCpu.toFixed(
         1,
       )} s, registry cpu ${p.registryCpu.toFixed(1)} s${
         args.direct ? `, traefik cpu ${p.ingressCpu.toFixed(1)} s` : ''
@@ -240,6 +252,16 @@ async function main() {
   console.log(
     `ratio portal/crane: ${(portalRate / craneRate).toFixed(2)}× (goal ≥ 0.8)`,
   );
+  if (craneIngress.length) {
+    const viaIngress = mibps(median(craneIngress));
+    console.log(
+      `crane push through the same Traefik (median): ${viaIngress.toFixed(
+        0,
+      )} MiB/s; ratio portal/crane through the same ingress: ${(
+        portalRate / viaIngress
+      ).toFixed(2)}×`,
+    );
+  }
   console.log(
     `backend RSS growth, max over rounds: ${(Math.max(...growth) / MiB).toFixed(
       1,

@@ -47,6 +47,10 @@ if [ "$direct" = 1 ]; then
   scheme=https
   [ "${KNOT_BENCH_DIRECT_TLS:-1}" = 0 ] && scheme=http
   browser_push="$scheme://localhost:$traefik_port"
+  # crane through the same Traefik (same TLS, no grant to check): the
+  # like-for-like baseline, since users' pushes to a production registry
+  # also cross its TLS ingress.
+  crane_ingress_port="$(registry_free_port)"
 fi
 
 cat >"$dir/app-config.bench.yaml" <<YAML
@@ -98,6 +102,11 @@ http:
       service: registry
       middlewares: [knot-push-auth]
 $([ "$scheme" = https ] && echo "      tls: {}" || true)
+    crane:
+      rule: PathPrefix(\`/v2/\`)
+      entryPoints: [crane]
+      service: registry
+$([ "$scheme" = https ] && echo "      tls: {}" || true)
   middlewares:
     knot-push-auth:
       forwardAuth:
@@ -110,7 +119,7 @@ $([ "$scheme" = https ] && echo "      tls: {}" || true)
 tls:
   certificates: [{certFile: $dir/tls.crt, keyFile: $dir/tls.key}]
 YAML
-  "$traefik" --entryPoints.websecure.address="127.0.0.1:$traefik_port" \
+  "$traefik" --entryPoints.websecure.address="127.0.0.1:$traefik_port" --entryPoints.crane.address="127.0.0.1:$crane_ingress_port" \
     --providers.file.filename="$dir/traefik.yaml" --log.level=ERROR >"$dir/traefik.log" 2>&1 &
   traefik_pid=$!
   trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID $traefik_pid 2>/dev/null || true' EXIT
@@ -124,4 +133,4 @@ fi
 node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
   bench/images/bench.ts --port "$port" --pid "$pid" --registry-pid "$REGISTRY_TMP_PID" --dir "$dir" --size-mib "$size_mib" \
   --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane" \
-  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid"}
+  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid" --crane-ingress "localhost:$crane_ingress_port"}
