@@ -37,6 +37,58 @@ async function waitForPort(port: number, child: ChildProcess, log: string) {
 }
 
 /**
+ * Debian's nginx in the foreground with one `server` block, in a throw-away
+ * prefix `dir` that `stop` removes.
+ */
+async function runNginx(
+  dir: string,
+  port: number,
+  server: string,
+  workerConnections: number,
+): Promise<() => Promise<void>> {
+  const log = path.join(dir, 'error.log');
+  await fs.writeFile(
+    path.join(dir, 'nginx.conf'),
+    `
+worker_processes 1;
+error_log ${log} warn;
+pid ${dir}/nginx.pid;
+events { worker_connections ${workerConnections}; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+${server}
+}
+`,
+  );
+  const child = spawn(
+    '/usr/sbin/nginx',
+    [
+      '-p',
+      dir,
+      '-c',
+      path.join(dir, 'nginx.conf'),
+      '-e',
+      log,
+      '-g',
+      'daemon off; master_process off;',
+    ],
+    { stdio: 'ignore' },
+  );
+  await waitForPort(port, child, log);
+  return async () => {
+    const exited = new Promise(r => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    await fs.rm(dir, { recursive: true, force: true });
+  };
+}
+
+/**
  * Debian's nginx (built with auth_request) configured as an ingress would
  * be: every request to the upstream first asks Knot's forward-auth; a 401
  * becomes a redirect to the sign-in URL forward-auth names.
@@ -47,21 +99,10 @@ export async function startForwardAuthNginx(options: {
 }): Promise<{ port: number; stop: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-nginx-'));
   const port = await freePort();
-  const log = path.join(dir, 'error.log');
-  await fs.writeFile(
-    path.join(dir, 'nginx.conf'),
+  const stop = await runNginx(
+    dir,
+    port,
     `
-worker_processes 1;
-error_log ${log} warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
   server {
     listen 127.0.0.1:${port};
     location = /_knot_auth {
@@ -83,34 +124,10 @@ http {
     location @knot_signin {
       return 302 $knot_signin;
     }
-  }
-}
-`,
+  }`,
+    64,
   );
-  const child = spawn(
-    '/usr/sbin/nginx',
-    [
-      '-p',
-      dir,
-      '-c',
-      path.join(dir, 'nginx.conf'),
-      '-e',
-      log,
-      '-g',
-      'daemon off; master_process off;',
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitForPort(port, child, log);
-  return {
-    port,
-    stop: async () => {
-      const exited = new Promise(r => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { port, stop };
 }
 
 /**
@@ -131,21 +148,10 @@ export async function startRegistryPushNginx(options: {
 }): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-nginx-'));
   const port = options.port ?? (await freePort());
-  const log = path.join(dir, 'error.log');
-  await fs.writeFile(
-    path.join(dir, 'nginx.conf'),
+  const stop = await runNginx(
+    dir,
+    port,
     `
-worker_processes 1;
-error_log ${log} warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
   server {
     listen 127.0.0.1:${port};
     client_max_body_size 0;
@@ -168,32 +174,8 @@ http {
       proxy_buffering off;
       proxy_pass ${options.registryUrl};
     }
-  }
-}
-`,
+  }`,
+    256,
   );
-  const child = spawn(
-    '/usr/sbin/nginx',
-    [
-      '-p',
-      dir,
-      '-c',
-      path.join(dir, 'nginx.conf'),
-      '-e',
-      log,
-      '-g',
-      'daemon off; master_process off;',
-    ],
-    { stdio: 'ignore' },
-  );
-  await waitForPort(port, child, log);
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      const exited = new Promise(r => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
