@@ -251,23 +251,29 @@ describeWithCluster('service logs (real cluster)', () => {
     });
 
     it("reads a crashing container's previous run", async () => {
-      const pod = await podOf('crash', p =>
-        p.containers.some(c => !c.init && c.hasPrevious),
-      );
-      const main = pod.containers.find(c => !c.init)!;
-      expect(main.restarts).toBeGreaterThan(0);
-      // The kubelet answers 200 "unable to retrieve container logs" when
-      // the run it meant was removed meanwhile (the loop goes on): ask again.
-      const previous = await eventually(
+      // The kubelet answers 200 "unable to retrieve container logs", or 404,
+      // when the run it meant was removed meanwhile (the loop goes on), and a
+      // pod listed first may be on its way out: ask again, of the pod that
+      // is there now.
+      const { pod, res: previous } = await eventually(
         'the previous run of crash',
         async () => {
-          const res = await logs('crash', `pod=${pod.name}&previous=true`);
-          expect(res.status).toBe(200);
-          return /^crashing run \d+\n$/.test(res.text) ? res : undefined;
+          const current = await podOf('crash', p =>
+            p.containers.some(c => !c.init && c.hasPrevious),
+          );
+          const res = await logs('crash', `pod=${current.name}&previous=true`);
+          if (res.status === 200 && /^crashing run \d+\n$/.test(res.text)) {
+            return { pod: current, res };
+          }
+          // Retried; the last one is in the time-out's message.
+          throw new Error(
+            `${current.name}: ${res.status} ${res.text.slice(0, 200)}`,
+          );
         },
-        60_000,
+        120_000,
         1000,
       );
+      expect(pod.containers.find(c => !c.init)!.restarts).toBeGreaterThan(0);
       expect(previous.text).toMatch(/^crashing run \d+\n$/);
 
       // The ticker never restarted: no previous log, said in words.
