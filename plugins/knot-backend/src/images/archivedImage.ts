@@ -192,13 +192,13 @@ function smallBlob(
   d: Descriptor,
   what: string,
 ): Buffer {
-  const hex = /^sha256:([a-f0-9]{64})$/.exec(d?.digest ?? '')?.[1];
-  if (!hex) {
+  const where = blobPath(d);
+  if (!where) {
     throw new InputError(
       `The archive is corrupt: ${what} has no sha256 digest`,
     );
   }
-  const bytes = contents.small.get(`blobs/sha256/${hex}`);
+  const bytes = contents.small.get(where);
   if (!bytes) {
     throw new InputError(
       `The archive is incomplete: ${what} (${d.digest}) is missing`,
