@@ -16,17 +16,22 @@ export function testUsername(prefix = 'u'): string {
 }
 
 /**
- * Creates `knot-<user>` in the test cluster as provisioning would (label
- * `knot: enabled`), for suites that need a profile namespace without the
- * provisioning feature.
+ * Creates `knot-<user>` (or `<prefix><user>`) in the test cluster as
+ * provisioning would (label `knot: enabled`), for suites that need a profile
+ * namespace without the provisioning feature.
  */
 export async function createProfileNamespace(
   user: string,
   /** More labels, e.g. one a test's webhook selects namespaces by. */
   labels: Record<string, string> = {},
+  /**
+   * A backend that acts on every profile namespace of its prefix (idle stop,
+   * provisioning) must have one of its own: the suites share the cluster.
+   */
+  prefix?: string,
 ): Promise<{ namespace: string; remove: () => Promise<void> }> {
   const core = testKubeClient(lib => lib.CoreV1Api);
-  const namespace = profileNamespace(user);
+  const namespace = profileNamespace(user, prefix);
   await core.createNamespace({
     body: {
       metadata: {

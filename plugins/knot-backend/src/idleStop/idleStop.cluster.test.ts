@@ -54,7 +54,11 @@ const intervalScheduler = createServiceFactory({
 describeWithIngress('idle stop behind the real Traefik ingress', () => {
   const owner = testUsername('idl');
   const stranger = testUsername('ids');
-  const namespace = `knot-${owner}`;
+  // Idle stop scans every profile namespace of its prefix, and the other
+  // suites' services share the cluster (a 1-minute idle time stopped their
+  // pods mid-test): this backend's profiles have a prefix of their own.
+  const prefix = `${testUsername('ki')}-`;
+  const namespace = `${prefix}${owner}`;
   const hostOf = (svc: string) => `${svc}-${owner}.${domain}`;
   const token = (user: string) =>
     mockCredentials.limitedUser.token(`user:default/${user}`);
@@ -145,6 +149,7 @@ describeWithIngress('idle stop behind the real Traefik ingress', () => {
       config: {
         app: { baseUrl: `https://${domain}` },
         knot: {
+          namespacePrefix: prefix,
           kubernetes: { kubeconfig: testKubeconfig()! },
           ingress: { domain },
           services: {
@@ -160,7 +165,7 @@ describeWithIngress('idle stop behind the real Traefik ingress', () => {
     });
     server = backend.server as any;
     authUrl = `http://127.0.0.1:${backend.server.port()}/api/knot/forward-auth`;
-    profile = await createProfileNamespace(owner);
+    profile = await createProfileNamespace(owner, {}, prefix);
   });
 
   afterAll(async () => {
