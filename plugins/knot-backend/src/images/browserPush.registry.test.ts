@@ -45,6 +45,7 @@ let server: Server;
 let work: string;
 let image: TestImage;
 let archive: string;
+let knex: Awaited<ReturnType<typeof databases.init>>;
 
 async function registryGet(urlPath: string, accept?: string) {
   const { username, password } = registry.credentials;
@@ -100,7 +101,7 @@ beforeAll(async () => {
   archive = path.join(work, 'oci.tar');
   await writeOciLayoutArchive(image, archive);
   const ingressPort = await freePort();
-  const knex = await databases.init('SQLITE_3');
+  knex = await databases.init('SQLITE_3');
   ({ server } = await startKnotTestBackend({
     knex,
     config: {
@@ -119,7 +120,11 @@ beforeAll(async () => {
       },
     },
   }));
-  await seedKnotUsers(knex, { users: ['alice', 'bob'], admins: ['root'] });
+  await seedKnotUsers(knex, {
+    users: ['alice', 'bob', 'carol', 'dave'],
+    admins: ['root'],
+    teams: { lab: ['dave'] },
+  });
   ingress = await startRegistryPushNginx({
     backendPort: (server.address() as AddressInfo).port,
     registryUrl: registry.url,
@@ -363,5 +368,43 @@ describe('browser pushes through the ingress', () => {
       const res = await viaIngress(method, uri, alice);
       expect([method, uri, res.status]).toEqual([method, uri, 403]);
     }
+  });
+
+  it('lets a grant through only while its user may still act as its profile', async () => {
+    const layer = image.layers[0];
+    const grantFor = async (
+      user: string,
+      repository: string,
+      team?: string,
+    ) => {
+      const res = await askGrant(user, {
+        repository,
+        tag: 'v1',
+        blobs: [{ digest: layer.digest, size: layer.size }],
+      }).set(team ? { 'x-knot-profile': team } : {});
+      expect(res.status).toBe(200);
+      return {
+        Authorization: as(user),
+        [IMAGE_PUSH_GRANT_HEADER]: (res.body as KnotImagePushGrant).grant,
+      };
+    };
+    const start = (repository: string, headers: Record<string, string>) =>
+      viaIngress('POST', `/v2/${repository}/blobs/uploads/`, headers);
+
+    // carol is deactivated within her grant's 15 minutes.
+    const carol = await grantFor('carol', 'carol/env');
+    expect((await start('carol/env', carol)).status).toBe(202);
+    await knex('knot_users')
+      .where({ username: 'carol' })
+      .update({ active: false });
+    expect((await start('carol/env', carol)).status).toBe(403);
+
+    // dave leaves the team whose area his grant was for.
+    const dave = await grantFor('dave', 'lab/env', 'lab');
+    expect((await start('lab/env', dave)).status).toBe(202);
+    await knex('knot_team_members')
+      .where({ team: 'lab', member: 'dave' })
+      .del();
+    expect((await start('lab/env', dave)).status).toBe(403);
   });
 });

@@ -133,11 +133,12 @@ export function createBrowserPushRouter(
       for (const [digest, size] of Object.entries(declared)) {
         if (!(await client.hasBlob(repository, digest))) missing[digest] = size;
       }
-      const { grant, expiresAt } = grants.issue(
-        principal.userEntityRef,
+      const { grant, expiresAt } = grants.issue({
+        user: principal.userEntityRef,
+        profile: profile.name,
         repository,
-        missing,
-      );
+        blobs: missing,
+      });
       const body: KnotImagePushGrant = {
         url: registry.browserPushUrl,
         missing: Object.keys(missing),
@@ -178,6 +179,14 @@ export function createBrowserPushRouter(
       refuse(403, problem);
       return;
     }
+    // The grant's rights are checked again on each use, not only when it
+    // was issued: deactivated or out of the team within its 15 minutes, the
+    // user pushes nothing more (403); nor outside the areas they may write.
+    await profiles.resolve(req, 'write', grant.profile);
+    new ImageAreas(config.areas, grant.profile).checkUpload(
+      grant.repository,
+      await options.isAdmin(req),
+    );
     const { credentials } = registry;
     if (credentials) {
       res.setHeader(

@@ -4,6 +4,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export interface PushGrant {
   /** The user's entity ref. */
   user: string;
+  /**
+   * The profile the user acted as: each use checks they still may (a
+   * deactivated user, or one out of the team, pushes nothing more).
+   */
+  profile: string;
   /** The registry repository path (`alice/env`). */
   repository: string;
   /** The blobs it may push: digest → size in bytes. */
@@ -12,7 +17,7 @@ export interface PushGrant {
   expiresAt: number;
 }
 
-const VERSION = 'v1';
+const VERSION = 'v2';
 /** Longest a grant lives: enough for a large layer on a slow line. */
 export const PUSH_GRANT_TTL_MS = 15 * 60 * 1000;
 
@@ -42,14 +47,14 @@ export class PushGrants {
     }
   }
 
-  issue(
-    user: string,
-    repository: string,
-    blobs: Record<string, number>,
-  ): { grant: string; expiresAt: number } {
+  issue(what: Omit<PushGrant, 'expiresAt'>): {
+    grant: string;
+    expiresAt: number;
+  } {
     const expiresAt = this.now() + this.ttlMs;
+    const { user, profile, repository, blobs } = what;
     const payload = Buffer.from(
-      JSON.stringify({ user, repository, blobs, expiresAt }),
+      JSON.stringify({ user, profile, repository, blobs, expiresAt }),
     ).toString('base64url');
     const signature = mac(this.key, payload).toString('base64url');
     return { grant: `${VERSION}.${payload}.${signature}`, expiresAt };
@@ -73,6 +78,7 @@ export class PushGrants {
     }
     if (
       typeof parsed?.user !== 'string' ||
+      typeof parsed.profile !== 'string' ||
       typeof parsed.repository !== 'string' ||
       typeof parsed.blobs !== 'object' ||
       parsed.blobs === null ||

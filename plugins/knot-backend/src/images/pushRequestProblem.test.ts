@@ -8,6 +8,7 @@ const STATE = 'eyJuYW1lIjoiYWxpY2UvZW52In0%3D';
 
 const grant: PushGrant = {
   user: 'user:default/alice',
+  profile: 'alice',
   repository: 'alice/env',
   blobs: { [GRANTED]: 3 * 1024 * 1024 },
   expiresAt: Date.now() + 60_000,

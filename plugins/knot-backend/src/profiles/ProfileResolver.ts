@@ -9,7 +9,13 @@ import type { Request } from 'express';
 export interface ProfileResolver {
   /**
    * `mode` overrides what the request's method says: switching to a profile
-   * (a POST) needs only the right to look at it.
+   * (a POST) needs only the right to look at it. `profile` overrides the
+   * request's profile header, for a request that cannot carry it (the
+   * ingress's auth request for a registry push names it in its grant).
    */
-  resolve(req: Request, mode?: 'read' | 'write'): Promise<ActingProfile>;
+  resolve(
+    req: Request,
+    mode?: 'read' | 'write',
+    profile?: string,
+  ): Promise<ActingProfile>;
 }

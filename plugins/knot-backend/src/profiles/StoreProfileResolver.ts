@@ -34,12 +34,16 @@ export class StoreProfileResolver implements ProfileResolver {
     },
   ) {}
 
-  async resolve(req: Request, mode?: 'read' | 'write'): Promise<ActingProfile> {
+  async resolve(
+    req: Request,
+    mode?: 'read' | 'write',
+    profile?: string,
+  ): Promise<ActingProfile> {
     const { httpAuth, userInfo, access } = this.options;
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     const { userEntityRef } = await userInfo.getUserInfo(credentials);
     const actor = parseEntityRef(userEntityRef).name;
-    const requested = req.header(PROFILE_HEADER) || actor;
+    const requested = profile ?? (req.header(PROFILE_HEADER) || actor);
     if (!USERNAME_PATTERN.test(requested)) {
       throw new InputError(
         `The ${PROFILE_HEADER} header '${requested}' is not a profile name`,
