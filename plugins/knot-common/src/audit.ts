@@ -38,6 +38,8 @@ export const AUDIT_ACTIONS = {
   'dataset.create': 'A dataset was created',
   'dataset.delete': 'A dataset was deleted',
   'image.create': 'An image was uploaded',
+  'image.pushGrant':
+    "A user was let push an upload's layers to the registry from the browser",
   'image.delete': 'An image or repository was deleted',
   // OIDC.
   'oidc.grant': 'A user granted an OIDC client access',

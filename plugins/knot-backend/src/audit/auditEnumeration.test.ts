@@ -506,6 +506,18 @@ const DRIVERS: Array<[AuditAction, Driver]> = [
     },
   ],
   [
+    'image.pushGrant',
+    {
+      actor: 'alice',
+      actingProfile: 'alice',
+      result: 'failure',
+      run: ctx =>
+        call(ctx, 'post', '/images/pushes', 'alice', {
+          body: { repository: 'alice/x', tag: '1', blobs: [] },
+        }),
+    },
+  ],
+  [
     'image.delete',
     {
       actor: 'dana',

@@ -164,6 +164,25 @@ describe('browser pushes through the ingress', () => {
     expect(grant.url).toBe(ingress.url);
     expect(grant.missing.sort()).toEqual(large.map(l => l.digest).sort());
     expect(JSON.stringify(grant)).not.toContain(registry.credentials.password);
+    // The audit log says who was let push what; the grant is not in it.
+    const logged = await knex('knot_audit_log').where({
+      action: 'image.pushGrant',
+      target: 'image alice/direct:v1',
+    });
+    expect(
+      logged.map(r => [r.actor, r.acting_profile, r.result, r.details]),
+    ).toEqual([
+      [
+        'alice',
+        'alice',
+        'success',
+        JSON.stringify({
+          blobs: large.length,
+          bytes: large.reduce((s, l) => s + l.size, 0),
+        }),
+      ],
+    ]);
+    expect(JSON.stringify(logged)).not.toContain(grant.grant);
 
     const from = (await registry.requests()).length;
     let sent = 0;

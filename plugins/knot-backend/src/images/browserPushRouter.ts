@@ -7,6 +7,11 @@ import {
   imageTagProblem,
   type KnotImagePushGrant,
 } from '@knot-platform/plugin-knot-common';
+import {
+  notAudited,
+  recordOutcome,
+  type AuditRecorder,
+} from '../audit/AuditRecorder';
 import type { ProfileResolver } from '../profiles/ProfileResolver';
 import {
   type IngressController,
@@ -14,6 +19,7 @@ import {
 } from '../forwardAuth/ingressControllers';
 import type { ImagesConfig, RegistryConfig } from './config';
 import { ImageAreas } from './imageAreas';
+import { imageAuditEntry } from './imageAuditEntry';
 import type { PushGrants } from './pushGrants';
 import { pushRequestProblem } from './pushRequestProblem';
 import type { RegistryClient } from './RegistryClient';
@@ -38,6 +44,8 @@ export interface BrowserPushRouterOptions {
   /** Unset: browser pushes are off, both routes answer 404. */
   setup?: BrowserPushSetup;
   isAdmin: (req: Request) => Promise<boolean>;
+  /** Records each grant asked for (`image.pushGrant`). */
+  audit?: AuditRecorder;
 }
 
 function off(): never {
@@ -115,36 +123,57 @@ export function createBrowserPushRouter(
       if (typeof repository !== 'string' || typeof tag !== 'string') {
         throw new InputError('repository and tag are required');
       }
-      new ImageAreas(config.areas, profile.name).checkUpload(
-        repository,
-        await options.isAdmin(req),
+      // Blobs pushed with a grant and never committed stay in the registry
+      // until its garbage collection: the log says who was let push them.
+      const entry = imageAuditEntry(
+        req,
+        profile.actor,
+        profile.name,
+        'image.pushGrant',
+        { repository, tag },
       );
-      const tagProblem = imageTagProblem(tag);
-      if (tagProblem) throw new InputError(tagProblem);
-      const declared = declaredBlobs(req.body, config.maxUploadBytes);
-      if (!setup) off();
-      const { client, grants, registry } = setup;
-      if (await client.manifest(repository, tag)) {
-        throw new ConflictError(
-          `${repository}:${tag} exists already: choose another tag (only an admin can delete it)`,
-        );
-      }
-      const missing: Record<string, number> = {};
-      for (const [digest, size] of Object.entries(declared)) {
-        if (!(await client.hasBlob(repository, digest))) missing[digest] = size;
-      }
-      const { grant, expiresAt } = grants.issue({
-        user: principal.userEntityRef,
-        profile: profile.name,
-        repository,
-        blobs: missing,
-      });
-      const body: KnotImagePushGrant = {
-        url: registry.browserPushUrl,
-        missing: Object.keys(missing),
-        grant,
-        expiresAt,
-      };
+      const body = await recordOutcome(
+        options.audit ?? notAudited,
+        entry,
+        async (): Promise<KnotImagePushGrant> => {
+          new ImageAreas(config.areas, profile.name).checkUpload(
+            repository,
+            await options.isAdmin(req),
+          );
+          const tagProblem = imageTagProblem(tag);
+          if (tagProblem) throw new InputError(tagProblem);
+          const declared = declaredBlobs(req.body, config.maxUploadBytes);
+          if (!setup) off();
+          const { client, grants, registry } = setup;
+          if (await client.manifest(repository, tag)) {
+            throw new ConflictError(
+              `${repository}:${tag} exists already: choose another tag (only an admin can delete it)`,
+            );
+          }
+          const missing: Record<string, number> = {};
+          for (const [digest, size] of Object.entries(declared)) {
+            if (!(await client.hasBlob(repository, digest))) {
+              missing[digest] = size;
+            }
+          }
+          const { grant, expiresAt } = grants.issue({
+            user: principal.userEntityRef,
+            profile: profile.name,
+            repository,
+            blobs: missing,
+          });
+          entry.details = {
+            blobs: Object.keys(missing).length,
+            bytes: Object.values(missing).reduce((a, b) => a + b, 0),
+          };
+          return {
+            url: registry.browserPushUrl,
+            missing: Object.keys(missing),
+            grant,
+            expiresAt,
+          };
+        },
+      );
       res.json(body);
     },
   );

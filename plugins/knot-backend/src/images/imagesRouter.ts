@@ -20,18 +20,17 @@ import {
 } from '../permissions/requirePermission';
 import type { ImagesConfig } from './config';
 import { ImageAreas } from './imageAreas';
+import { imageAuditEntry } from './imageAuditEntry';
 import { listImages } from './imageList';
 import { ImageUploader } from './ImageUploader';
 import { checkDeclaredUploadSize, limitedUpload } from './uploadLimit';
 import { releasingReceived } from './receivedChunks';
 import { RegistryClient } from './RegistryClient';
-import type { AuditRecord } from '../audit/AuditLog';
 import {
   notAudited,
   recordOutcome,
   type AuditRecorder,
 } from '../audit/AuditRecorder';
-import { sourceAddress } from '../audit/sourceAddress';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { IngressController } from '../forwardAuth/ingressControllers';
 import { createBrowserPushRouter, pushedByBrowser } from './browserPushRouter';
@@ -85,21 +84,6 @@ export function createImagesRouter(
   const { profiles, permissions, config } = options;
   const audit = options.audit ?? notAudited;
   const router = Router();
-  const imageEntry = (
-    req: Request,
-    actor: string,
-    actingProfile: string,
-    action: AuditRecord['action'],
-    image: { repository: string; tag?: string },
-  ): AuditRecord => ({
-    action,
-    actor,
-    actingProfile,
-    target: `image ${image.repository.slice(0, 256)}${
-      image.tag ? `:${image.tag.slice(0, 128)}` : ''
-    }`,
-    sourceIp: sourceAddress(req),
-  });
   const registryConfig = () => {
     if (!config.registry) {
       throw new ServiceUnavailableError(
@@ -127,6 +111,7 @@ export function createImagesRouter(
             }
           : undefined,
       isAdmin,
+      audit,
     }),
   );
 
@@ -159,10 +144,16 @@ export function createImagesRouter(
     const repository = query(req, 'repository');
     const tag = query(req, 'tag');
     const absentInRegistry = pushedByBrowser(req);
-    const entry = imageEntry(req, profile.actor, profile.name, 'image.create', {
-      repository,
-      tag,
-    });
+    const entry = imageAuditEntry(
+      req,
+      profile.actor,
+      profile.name,
+      'image.create',
+      {
+        repository,
+        tag,
+      },
+    );
     const body = await recordOutcome(audit, entry, async () => {
       const registry = registryConfig();
       const tagProblem = imageTagProblem(tag);
@@ -247,7 +238,7 @@ export function createImagesRouter(
     );
     const repository = query(req, 'repository');
     const tag = query(req, 'tag');
-    const entry = imageEntry(req, admin, admin, 'image.delete', {
+    const entry = imageAuditEntry(req, admin, admin, 'image.delete', {
       repository,
       tag: tag || undefined,
     });
