@@ -1,9 +1,10 @@
 // The measuring half of bench/images/run.sh (see there).
 import { execFileSync, spawn } from 'node:child_process';
-import { openAsBlob, readFileSync } from 'node:fs';
+import { openAsBlob, readdirSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { chromium, type Page } from 'playwright-core';
 import {
   buildTestImage,
   writeOciLayoutArchive,
@@ -30,6 +31,11 @@ const { values: args } = parseArgs({
     'traefik-pid': { type: 'string' },
     /** crane through the same Traefik, TLS without the grant check. */
     'crane-ingress': { type: 'string' },
+    /**
+     * The Images page in Chromium as well, at this origin (the portal and
+     * its `/v2/` route on one Traefik; KNOT_BENCH_BROWSER=1).
+     */
+    browser: { type: 'string' },
   },
 });
 const dir = args.dir!;
@@ -65,6 +71,43 @@ function cpuOf(pid: string): number {
     .split(') ')[1]
     .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds `root` and its descendants used so far, by Chromium's process
+ * type (`--type=renderer`, `utility` for the network service, `gpu-process`;
+ * `browser` for the root).
+ */
+function cpuOfTree(root: number): Map<string, number> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(
+        readFileSync(`/proc/${entry}/stat`, 'utf8')
+          .split(') ')[1]
+          .split(' ')[1],
+      );
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const byType = new Map<string, number>();
+  const walk = (pid: number) => {
+    try {
+      const type =
+        /--type=([\w-]+)/.exec(
+          readFileSync(`/proc/${pid}/cmdline`, 'utf8'),
+        )?.[1] ?? 'browser';
+      byType.set(type, (byType.get(type) ?? 0) + cpuOf(String(pid)));
+    } catch {
+      return;
+    }
+    (children.get(pid) ?? []).forEach(walk);
+  };
+  walk(root);
+  return byType;
 }
 
 /**
@@ -158,6 +201,68 @@ async function direct(archive: string, repository: string, token: string) {
   );
 }
 
+/**
+ * The Images page itself in Chromium (KNOT_BENCH_BROWSER=1), signed in as
+ * the guest at the portal's origin, whose `/v2/` goes to the registry
+ * through the same Traefik: what a user's upload costs, the browser's own
+ * CPU included (Chromium's, not the Node stand-in's).
+ */
+async function imagesPage(origin: string) {
+  const browser = await chromium.launch({
+    executablePath: process.env.KNOT_CHROMIUM ?? '/usr/bin/chromium',
+  });
+  const page = await (
+    await browser.newContext({ ignoreHTTPSErrors: true })
+  ).newPage();
+  await page.goto(`${origin}/knot/images`);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page
+    .getByRole('button', { name: 'Upload image' })
+    .waitFor({ timeout: 120_000 });
+  // Playwright starts Chromium as this process's child.
+  const roots = readdirSync('/proc').filter(
+    pid =>
+      /^\d+$/.test(pid) &&
+      readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] ===
+        String(process.pid) &&
+      readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('chrom'),
+  );
+  const cpu = () => {
+    const all = new Map<string, number>();
+    for (const pid of roots) {
+      for (const [type, seconds] of cpuOfTree(+pid)) {
+        all.set(type, (all.get(type) ?? 0) + seconds);
+      }
+    }
+    return all;
+  };
+  return { browser, page, cpu };
+}
+
+/**
+ * Fills the upload dialog; the returned function clicks Upload and waits
+ * for the dialog to close (timed), or throws what the page says.
+ */
+async function prepareUpload(page: Page, archive: string, name: string) {
+  await page.getByRole('button', { name: 'Upload image' }).click();
+  const dialog = page.getByRole('dialog');
+  // A local browser gets the path: Chromium reads the file itself.
+  await dialog.getByTestId('image-file-input').setInputFiles(archive);
+  await dialog.getByRole('textbox', { name: 'Image name' }).fill(name);
+  await dialog.getByRole('textbox', { name: 'Tag' }).fill('latest');
+  const alert = dialog.getByRole('alert');
+  return async () => {
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    for (;;) {
+      if (!(await dialog.isVisible())) return;
+      if (await alert.isVisible()) {
+        throw new Error(`the Images page says: ${await alert.textContent()}`);
+      }
+      await new Promise(r => setTimeout(r, 100));
+    }
+  };
+}
+
 async function main() {
   const res = await fetch(`${base}/auth/guest/refresh?env=development`, {
     headers: { 'x-requested-with': 'XMLHttpRequest' },
@@ -182,7 +287,11 @@ async function main() {
   const crane: number[] = [];
   const craneIngress: number[] = [];
   const portal: number[] = [];
+  const inBrowser: number[] = [];
   const growth: number[] = [];
+  const chromiumPage = args.browser
+    ? await imagesPage(args.browser)
+    : undefined;
   for (let round = 0; round < rounds; round++) {
     const c = await measured(() =>
       run(args.crane!, [
@@ -221,6 +330,34 @@ async function main() {
     );
     portal.push(p.seconds);
     growth.push(p.growth);
+    let b:
+      | (Awaited<ReturnType<typeof measured>> & {
+          cpu: number;
+          byType: string;
+        })
+      | undefined;
+    if (chromiumPage) {
+      const upload = await prepareUpload(
+        chromiumPage.page,
+        archive,
+        `browser-${round}`,
+      );
+      const cpu0 = chromiumPage.cpu();
+      const m = await measured(upload);
+      const spent = [...chromiumPage.cpu()].map(
+        ([type, s]) => [type, s - (cpu0.get(type) ?? 0)] as const,
+      );
+      b = {
+        ...m,
+        cpu: spent.reduce((sum, [, s]) => sum + s, 0),
+        byType: spent
+          .filter(([, s]) => s >= 0.05)
+          .map(([type, s]) => `${type} ${s.toFixed(1)}`)
+          .join(', '),
+      };
+      inBrowser.push(b.seconds);
+      growth.push(b.growth);
+    }
     console.log(
       `round ${round + 1}: crane ${c.seconds.toFixed(
         1,
@@ -230,10 +367,17 @@ async function main() {
         1,
       )} s, registry cpu ${p.registryCpu.toFixed(1)} s${
         args.direct ? `, traefik cpu ${p.ingressCpu.toFixed(1)} s` : ''
-      }), backend RSS +${(p.growth / MiB).toFixed(1)} MiB; load ${readFileSync(
-        '/proc/loadavg',
-        'utf8',
-      )
+      }), backend RSS +${(p.growth / MiB).toFixed(1)} MiB${
+        b
+          ? `, Chromium's Images page ${b.seconds.toFixed(
+              1,
+            )} s (chromium cpu ${b.cpu.toFixed(1)} s: ${
+              b.byType
+            }; backend cpu ${b.backendCpu.toFixed(
+              1,
+            )} s, traefik cpu ${b.ingressCpu.toFixed(1)} s)`
+          : ''
+      }; load ${readFileSync('/proc/loadavg', 'utf8')
         .split(' ')
         .slice(0, 3)
         .join(' ')}`,
@@ -262,6 +406,24 @@ async function main() {
       ).toFixed(2)}×`,
     );
   }
+  if (inBrowser.length) {
+    const pageRate = mibps(median(inBrowser));
+    const viaIngress = craneIngress.length
+      ? mibps(median(craneIngress))
+      : undefined;
+    console.log(
+      `Chromium's Images page (median): ${pageRate.toFixed(
+        0,
+      )} MiB/s; ratio to crane: ${(pageRate / craneRate).toFixed(2)}×${
+        viaIngress
+          ? `; to crane through the same ingress: ${(
+              pageRate / viaIngress
+            ).toFixed(2)}×`
+          : ''
+      }`,
+    );
+  }
+  await chromiumPage?.browser.close();
   console.log(
     `backend RSS growth, max over rounds: ${(Math.max(...growth) / MiB).toFixed(
       1,

@@ -18,6 +18,13 @@
 #                /images/push-auth) straight to the registry, the rest to the
 #                portal; Traefik built by dev/cluster/cluster.sh build
 #              KNOT_BENCH_DIRECT_TLS=0: that Traefik without TLS (what TLS costs)
+#              KNOT_BENCH_INGRESS_ALPN=http/1.1: that Traefik's TLS without HTTP/2
+#              KNOT_BENCH_BROWSER=1 (sets KNOT_BENCH_DIRECT=1): each round also
+#                uploads from the Images page in Chromium (playwright-core,
+#                /usr/bin/chromium or KNOT_CHROMIUM), the portal and its /v2/
+#                route on the one Traefik origin as the chart's
+#                ingress.registryRoute makes them; builds packages/app/dist
+#                first (seconds when webpack's cache is warm)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$KNOT_ROOT"
@@ -39,6 +46,13 @@ registry_port="$(registry_free_port)"
 registry_serve_tmp "$registry_port" "$dir/registry"
 
 direct="${KNOT_BENCH_DIRECT:-0}"
+browser="${KNOT_BENCH_BROWSER:-0}"
+[ "$browser" = 1 ] && direct=1
+if [ "$browser" = 1 ]; then
+  say "building the frontend bundle (packages/app/dist) for Chromium"
+  (cd packages/app && yarn backstage-cli package build --config "$KNOT_ROOT/app-config.yaml" >"$dir/app-build.log" 2>&1) ||
+    { tail -40 "$dir/app-build.log"; exit 1; }
+fi
 browser_push=""
 if [ "$direct" = 1 ]; then
   traefik="$KNOT_CACHE_DIR/bin/traefik-$TRAEFIK_VERSION/traefik"
@@ -53,9 +67,14 @@ if [ "$direct" = 1 ]; then
   crane_ingress_port="$(registry_free_port)"
 fi
 
+# In Chromium the portal is at Traefik's origin, which also routes /v2/.
+portal_url="http://localhost:$port"
+[ "$browser" = 1 ] && portal_url="$browser_push"
 cat >"$dir/app-config.bench.yaml" <<YAML
+app:
+  baseUrl: $portal_url
 backend:
-  baseUrl: http://localhost:$port
+  baseUrl: $portal_url
   listen:
     port: $port
   database:
@@ -102,6 +121,8 @@ http:
       service: registry
       middlewares: [knot-push-auth]
 $([ "$scheme" = https ] && echo "      tls: {}" || true)
+$([ "$browser" = 1 ] && printf '    portal:\n      rule: PathPrefix(`/`)\n      entryPoints: [websecure]\n      service: backend\n' || true)
+$([ "$browser" = 1 ] && [ "$scheme" = https ] && echo "      tls: {}" || true)
     crane:
       rule: PathPrefix(\`/v2/\`)
       entryPoints: [crane]
@@ -116,8 +137,12 @@ $([ "$scheme" = https ] && echo "      tls: {}" || true)
     registry:
       loadBalancer:
         servers: [{url: "http://127.0.0.1:$registry_port"}]
+    backend:
+      loadBalancer:
+        servers: [{url: "http://127.0.0.1:$port"}]
 tls:
   certificates: [{certFile: $dir/tls.crt, keyFile: $dir/tls.key}]
+$([ -n "${KNOT_BENCH_INGRESS_ALPN:-}" ] && printf '  options:\n    default:\n      alpnProtocols: [%s]\n' "$KNOT_BENCH_INGRESS_ALPN" || true)
 YAML
   "$traefik" --entryPoints.websecure.address="127.0.0.1:$traefik_port" --entryPoints.crane.address="127.0.0.1:$crane_ingress_port" \
     --providers.file.filename="$dir/traefik.yaml" --log.level=ERROR >"$dir/traefik.log" 2>&1 &
@@ -133,4 +158,5 @@ fi
 node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
   bench/images/bench.ts --port "$port" --pid "$pid" --registry-pid "$REGISTRY_TMP_PID" --dir "$dir" --size-mib "$size_mib" \
   --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane" \
-  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid" --crane-ingress "localhost:$crane_ingress_port"}
+  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid" --crane-ingress "localhost:$crane_ingress_port"} \
+  $([ "$browser" = 1 ] && echo "--browser $browser_push" || true)
