@@ -4,47 +4,107 @@
 // portal image does. It stands where the dev server would, with its
 // certificate, so app.baseUrl, cookies and sign-in redirects are the same.
 //
-//   node scripts/app-front.mjs <port> <backend port> [<cert file> <key file>]
+// With --ingress, requests for /v2/ go to the cluster's ingress instead
+// (https, as <domain>, trusting --ca), whose route for /v2/ of <domain>
+// asks the backend's push-auth and goes on to the registry: the portal's
+// origin then has the registry route that the chart's
+// ingress.registryRoute gives it in production (browser pushes of image
+// layers). Either way a dumb pass-through: method, path and headers as
+// sent (Host included, so the registry's Location names this origin).
+//
+//   node scripts/app-front.mjs <port> <backend port> [--cert <file> --key <file>]
+//     [--ingress <host:port> --domain <domain> --ca <file>]
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { parseArgs } from 'node:util';
 
-const [port, backendPort, cert, key] = process.argv.slice(2);
-const agent = new http.Agent({ keepAlive: true });
+const {
+  positionals: [port, backendPort],
+  values: options,
+} = parseArgs({
+  allowPositionals: true,
+  options: {
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    ingress: { type: 'string' },
+    domain: { type: 'string' },
+    ca: { type: 'string' },
+  },
+});
+
+const backend = {
+  name: 'the backend',
+  request: http.request,
+  target: {
+    host: '127.0.0.1',
+    port: Number(backendPort),
+    agent: new http.Agent({ keepAlive: true }),
+  },
+};
+
+let ingress;
+if (options.ingress) {
+  if (!options.domain || !options.ca) {
+    throw new Error('--ingress needs --domain and --ca');
+  }
+  const at = options.ingress.lastIndexOf(':');
+  ingress = {
+    name: 'the ingress',
+    request: https.request,
+    target: {
+      host: options.ingress.slice(0, at),
+      port: Number(options.ingress.slice(at + 1)),
+      servername: options.domain,
+      agent: new https.Agent({
+        keepAlive: true,
+        ca: fs.readFileSync(options.ca),
+      }),
+    },
+  };
+}
 
 function pass(req, res) {
-  const upstream = http.request(
+  const upstream = ingress && req.url.startsWith('/v2/') ? ingress : backend;
+  const forwarded = upstream.request(
     {
-      host: '127.0.0.1',
-      port: Number(backendPort),
+      ...upstream.target,
       method: req.method,
       path: req.url,
       headers: req.headers,
-      agent,
     },
     answer => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     },
   );
-  upstream.on('error', error => {
+  forwarded.on('error', error => {
     // The backend is still starting (or gone): the wait loops retry.
     if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-    res.end(`the backend does not answer: ${error.message}\n`);
+    res.end(`${upstream.name} does not answer: ${error.message}\n`);
   });
-  req.pipe(upstream);
+  // The browser went away (a cancelled upload): so does the request on.
+  res.on('close', () => {
+    if (!res.writableFinished) forwarded.destroy();
+  });
+  req.pipe(forwarded);
 }
 
-const server = cert
+const server = options.cert
   ? https.createServer(
-      { cert: fs.readFileSync(cert), key: fs.readFileSync(key) },
+      {
+        cert: fs.readFileSync(options.cert),
+        key: fs.readFileSync(options.key),
+      },
       pass,
     )
   : http.createServer(pass);
 server.listen(Number(port), () =>
   console.log(
     `frontend bundle at ${
-      cert ? 'https' : 'http'
-    }://localhost:${port} (backend :${backendPort})`,
+      options.cert ? 'https' : 'http'
+    }://localhost:${port} (backend :${backendPort}${
+      ingress ? `, /v2/ to ${options.domain} at ${options.ingress}` : ''
+    })`,
   ),
 );
