@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import {
   buildTestImage,
   writeDockerSaveArchive,
+  writeOciLayoutArchive,
 } from '../../packages/knot-test-utils/src/imageArchives';
-import { expect, sidebarLink, signInAsGuest, test } from '../fixtures';
+import { INGRESS, expect, sidebarLink, signInAsGuest, test } from '../fixtures';
 
 /**
  * Holds the browser's next image upload request until `release` (which
@@ -105,6 +107,198 @@ test('upload an exported image with progress, copy its reference, cancel an uplo
     await expect(page.getByRole('row').filter({ hasText: 'v2' })).toHaveCount(
       0,
     );
+
+    // As admin: delete the repository.
+    await row
+      .getByRole('button', { name: `Delete repository ${repository}` })
+      .click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect(row).toHaveCount(0);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * The Content-Length of each request Chromium sends, by URL, from its raw
+ * headers: Playwright has no body of a file's slices, and while a
+ * `page.route` is set it keeps no raw headers of any request.
+ */
+async function sentBodySizes(page: Page): Promise<Map<string, number>> {
+  const cdp = await page.context().newCDPSession(page);
+  const urls = new Map<string, string>();
+  const sizes = new Map<string, number>();
+  cdp.on('Network.requestWillBeSent', e =>
+    urls.set(e.requestId, e.request.url),
+  );
+  cdp.on('Network.requestWillBeSentExtraInfo', e => {
+    const url = urls.get(e.requestId);
+    const length = Object.entries(e.headers).find(
+      ([header]) => header.toLowerCase() === 'content-length',
+    )?.[1];
+    if (url && length !== undefined) sizes.set(url, Number(length));
+  });
+  await cdp.send('Network.enable');
+  return sizes;
+}
+
+const sha256 = (bytes: Buffer) =>
+  `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+
+test("an OCI layout's large layer goes from the browser to the registry through /v2/ of the portal's origin, which refuses what the grant does not allow", async ({
+  page,
+}) => {
+  // scripts/start routes /v2/ of the portal's origin through the cluster's
+  // Traefik (forwardAuth to the backend's push-auth) to its registry, and
+  // sets knot.images.registry.browserPushUrl, with the real node's ingress
+  // and registry and the frontend's bundle (not the dev server).
+  const registry = process.env.KNOT_IMAGE_REGISTRY_ADDRESS;
+  test.skip(
+    !INGRESS || !registry || process.env.KNOT_APP_BUNDLE === '0',
+    'browser pushes need the real node (ingress, registry) and the bundle',
+  );
+  // A 3 MiB layer (above BROWSER_PUSH_MIN_BYTES: the browser pushes it),
+  // random every run so that the registry, which keeps blobs after
+  // deletes, lacks it; and a 16 KiB one, which goes to the portal.
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-e2e-layout-'));
+  const archive = path.join(dir, 'e2e-layout.tar');
+  const image = await buildTestImage(dir, {
+    layerSizes: [3 * 1024 * 1024, 16 * 1024],
+  });
+  await writeOciLayoutArchive(image, archive);
+  const archiveBytes = (await fs.stat(archive)).size;
+  const [large, small] = image.layers;
+  expect(small.size).toBeLessThan(1024 * 1024);
+  const name = `e2e-push-${Date.now().toString(36)}`;
+  const repository = `guest/${name}`;
+  try {
+    const sizes = await sentBodySizes(page);
+    const registryRequests: Request[] = [];
+    page.on('request', r => {
+      if (new URL(r.url()).pathname.startsWith('/v2/')) {
+        registryRequests.push(r);
+      }
+    });
+    await signInAsGuest(page, '/knot');
+    const origin = new URL(page.url()).origin;
+    await sidebarLink(page, 'Images').click();
+
+    // Upload, the portal's part held: by then the browser has pushed.
+    const held = await holdUpload(page);
+    const granted = page.waitForResponse(
+      r => r.url().endsWith('/api/knot/images/pushes') && r.ok(),
+    );
+    const portalUpload = page.waitForRequest(r =>
+      new URL(r.url()).pathname.endsWith('/knot/images/upload'),
+    );
+    await page.getByRole('button', { name: 'Upload image' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('image-file-input').setInputFiles(archive);
+    await dialog.getByRole('textbox', { name: 'Image name' }).fill(name);
+    await dialog.getByRole('textbox', { name: 'Tag' }).fill('v1');
+    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    const grant = await (await granted).json();
+    expect(grant.url).toBe(origin);
+    expect(grant.missing).toEqual([large.digest]);
+    const upload = await portalUpload;
+    expect(new URL(upload.url()).searchParams.get('pushed')).toBe('browser');
+
+    // The large layer went to /v2/ of the portal's origin: an upload
+    // session (POST), then its bytes in one PUT with its digest.
+    const uploads = `/v2/${repository}/blobs/uploads/`;
+    const started = registryRequests.filter(r => r.method() === 'POST');
+    expect(started.map(r => r.url())).toEqual([`${origin}${uploads}`]);
+    expect((await started[0].response())?.status()).toBe(202);
+    const puts = registryRequests.filter(r => r.method() === 'PUT');
+    expect(puts).toHaveLength(1);
+    const put = new URL(puts[0].url());
+    expect(put.origin).toBe(origin);
+    expect(put.pathname.startsWith(uploads)).toBe(true);
+    expect(put.searchParams.get('digest')).toBe(large.digest);
+    expect((await puts[0].response())?.status()).toBe(201);
+    expect(sizes.get(puts[0].url())).toBe(large.size);
+    expect(registryRequests).toHaveLength(2);
+
+    // The progress bar counts the pushed bytes while the portal's part waits.
+    await expect(
+      dialog.getByRole('progressbar', { name: 'Upload progress' }),
+    ).toBeVisible();
+    const percent = dialog.getByText(/^\d+% of 3\.\d MiB$/);
+    await expect(percent).toBeVisible();
+    expect(parseInt((await percent.textContent())!, 10)).toBeGreaterThan(90);
+
+    held.release();
+    await expect(dialog).toBeHidden({ timeout: 60_000 });
+    const row = page.getByRole('row').filter({ hasText: repository });
+    await expect(row).toContainText('v1');
+    // The portal got the archive without the large layer.
+    const portalBytes = sizes.get(upload.url());
+    expect(portalBytes).toBeGreaterThan(0);
+    expect(portalBytes).toBeLessThanOrEqual(archiveBytes - large.size);
+
+    // The registry holds the pushed layer, byte for byte, in the image.
+    const blob = await fetch(
+      `http://${registry}/v2/${repository}/blobs/${large.digest}`,
+    );
+    expect(blob.status).toBe(200);
+    const bytes = Buffer.from(await blob.arrayBuffer());
+    expect(bytes.length).toBe(large.size);
+    expect(sha256(bytes)).toBe(large.digest);
+    const manifest = await fetch(
+      `http://${registry}/v2/${repository}/manifests/v1`,
+      { headers: { Accept: 'application/vnd.oci.image.manifest.v1+json' } },
+    );
+    expect(
+      (await manifest.json()).layers.map(
+        (l: { digest: string; size: number }) => [l.digest, l.size],
+      ),
+    ).toEqual([
+      [large.digest, large.size],
+      [small.digest, small.size],
+    ]);
+
+    // The route lets through only the uploads of a grant: with the user's
+    // token and this upload's grant, another repository's upload and this
+    // repository's manifest are refused (403); without a grant or a token
+    // too (401). The registry itself, without credentials, would take all.
+    const token = puts[0].headers().authorization;
+    expect(token).toMatch(/^Bearer /);
+    const refused = await page.evaluate(
+      async ({ other, own, token: bearer, grant: given }) => {
+        const send = async (
+          method: string,
+          url: string,
+          headers: Record<string, string>,
+        ) => (await fetch(url, { method, headers })).status;
+        const both = { Authorization: bearer, 'X-Knot-Push-Grant': given };
+        return {
+          otherRepository: await send(
+            'POST',
+            `/v2/${other}/blobs/uploads/`,
+            both,
+          ),
+          manifest: await send('PUT', `/v2/${own}/manifests/v2`, both),
+          noGrant: await send('POST', `/v2/${other}/blobs/uploads/`, {
+            Authorization: bearer,
+          }),
+          noToken: await send('POST', `/v2/${own}/blobs/uploads/`, {
+            'X-Knot-Push-Grant': given,
+          }),
+        };
+      },
+      {
+        other: `guest/${name}-other`,
+        own: repository,
+        token,
+        grant: grant.grant,
+      },
+    );
+    expect(refused).toEqual({
+      otherRepository: 403,
+      manifest: 403,
+      noGrant: 401,
+      noToken: 401,
+    });
 
     // As admin: delete the repository.
     await row
