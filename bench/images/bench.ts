@@ -36,6 +36,12 @@ const { values: args } = parseArgs({
      * its `/v2/` route on one Traefik; KNOT_BENCH_BROWSER=1).
      */
     browser: { type: 'string' },
+    /**
+     * The network namespace Chromium and the crane through Traefik run in
+     * (KNOT_BENCH_CLIENT_LINK: their uploads cross a line of `link`).
+     */
+    'client-netns': { type: 'string' },
+    link: { type: 'string' },
   },
 });
 const dir = args.dir!;
@@ -302,14 +308,23 @@ async function main() {
       ]),
     );
     crane.push(c.seconds);
+    const craneArgs = [
+      'push',
+      '--insecure',
+      layout,
+      `${args['crane-ingress']}/bench/crane-ingress-${round}:latest`,
+    ];
     const ci = args['crane-ingress']
       ? await measured(() =>
-          run(args.crane!, [
-            'push',
-            '--insecure',
-            layout,
-            `${args['crane-ingress']}/bench/crane-ingress-${round}:latest`,
-          ]),
+          args['client-netns']
+            ? run('ip', [
+                'netns',
+                'exec',
+                args['client-netns']!,
+                args.crane!,
+                ...craneArgs,
+              ])
+            : run(args.crane!, craneArgs),
         )
       : undefined;
     if (ci) craneIngress.push(ci.seconds);
@@ -384,6 +399,11 @@ async function main() {
     );
   }
   const mibps = (s: number) => bytes / MiB / s;
+  if (args.link) {
+    console.log(
+      `crane through Traefik and Chromium: from their own network namespace, uploads shaped to ${args.link}`,
+    );
+  }
   const craneRate = mibps(median(crane));
   const portalRate = mibps(median(portal));
   console.log(`archive: ${(bytes / MiB).toFixed(0)} MiB`);

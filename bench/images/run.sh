@@ -19,6 +19,10 @@
 #                portal; Traefik built by dev/cluster/cluster.sh build
 #              KNOT_BENCH_DIRECT_TLS=0: that Traefik without TLS (what TLS costs)
 #              KNOT_BENCH_INGRESS_ALPN=http/1.1: that Traefik's TLS without HTTP/2
+#              KNOT_BENCH_CLIENT_LINK=<rate> (e.g. 1gbit; with KNOT_BENCH_BROWSER=1,
+#                root): Chromium and the crane through Traefik run in a network
+#                namespace of their own, whose uploads cross a veth pair shaped
+#                to <rate> (tc tbf): the user's line to the ingress
 #              KNOT_BENCH_BROWSER=1 (sets KNOT_BENCH_DIRECT=1): each round also
 #                uploads from the Images page in Chromium (playwright-core,
 #                /usr/bin/chromium or KNOT_CHROMIUM), the portal and its /v2/
@@ -67,6 +71,27 @@ if [ "$direct" = 1 ]; then
   crane_ingress_port="$(registry_free_port)"
 fi
 
+# The user's line: a network namespace for the clients, its uploads shaped.
+link="${KNOT_BENCH_CLIENT_LINK:-}"
+client_ns=""
+ingress_host=localhost
+if [ -n "$link" ]; then
+  [ "$browser" = 1 ] || { echo "KNOT_BENCH_CLIENT_LINK needs KNOT_BENCH_BROWSER=1" >&2; exit 1; }
+  client_ns="knot-bench-$$"
+  ip netns add "$client_ns"
+  ip link add "kbh$$" type veth peer name "kbc$$" netns "$client_ns"
+  ip addr add 10.213.0.1/30 dev "kbh$$" && ip link set "kbh$$" up
+  ip -n "$client_ns" addr add 10.213.0.2/30 dev "kbc$$"
+  ip -n "$client_ns" link set "kbc$$" up && ip -n "$client_ns" link set lo up
+  ip netns exec "$client_ns" tc qdisc add dev "kbc$$" root tbf rate "$link" burst 1mb latency 100ms
+  ingress_host=10.213.0.1
+  browser_push="$scheme://$ingress_host:$traefik_port"
+  printf '#!/bin/sh\nexec ip netns exec %s %s "$@"\n' "$client_ns" "${KNOT_CHROMIUM:-/usr/bin/chromium}" >"$dir/chromium"
+  chmod +x "$dir/chromium"
+  export KNOT_CHROMIUM="$dir/chromium"
+fi
+cleanup_netns() { [ -z "$client_ns" ] || ip netns del "$client_ns" 2>/dev/null || true; }
+
 # In Chromium the portal is at Traefik's origin, which also routes /v2/.
 portal_url="http://localhost:$port"
 [ "$browser" = 1 ] && portal_url="$browser_push"
@@ -102,7 +127,7 @@ say "starting the Knot backend on port $port"
   --config "$dir/app-config.bench.yaml" \
   >"$dir/backend.log" 2>&1) &
 backend=$!
-trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID 2>/dev/null || true' EXIT
+trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID 2>/dev/null || true; cleanup_netns' EXIT
 if ! knot_wait_http "http://localhost:$port/.backstage/health/v1/readiness" 240; then
   tail -40 "$dir/backend.log"; exit 1
 fi
@@ -111,7 +136,7 @@ pid="$(pgrep -g "$backend" -f 'src/index.ts' | head -1)"
 if [ "$direct" = 1 ]; then
   say "starting Traefik on $browser_push (forwardAuth to the backend)"
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/tls.key" \
-    -out "$dir/tls.crt" -subj /CN=localhost -addext subjectAltName=DNS:localhost -days 2 2>/dev/null
+    -out "$dir/tls.crt" -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:10.213.0.1 -days 2 2>/dev/null
   cat >"$dir/traefik.yaml" <<YAML
 http:
   routers:
@@ -144,10 +169,11 @@ tls:
   certificates: [{certFile: $dir/tls.crt, keyFile: $dir/tls.key}]
 $([ -n "${KNOT_BENCH_INGRESS_ALPN:-}" ] && printf '  options:\n    default:\n      alpnProtocols: [%s]\n' "$KNOT_BENCH_INGRESS_ALPN" || true)
 YAML
-  "$traefik" --entryPoints.websecure.address="127.0.0.1:$traefik_port" --entryPoints.crane.address="127.0.0.1:$crane_ingress_port" \
+  # On every address: the clients' namespace reaches it at 10.213.0.1.
+  "$traefik" --entryPoints.websecure.address=":$traefik_port" --entryPoints.crane.address=":$crane_ingress_port" \
     --providers.file.filename="$dir/traefik.yaml" --log.level=ERROR >"$dir/traefik.log" 2>&1 &
   traefik_pid=$!
-  trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID $traefik_pid 2>/dev/null || true' EXIT
+  trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID $traefik_pid 2>/dev/null || true; cleanup_netns' EXIT
   for _ in $(seq 100); do
     curl -s -o /dev/null --cacert "$dir/tls.crt" "$browser_push/v2/" && break
     sleep 0.2
@@ -158,5 +184,5 @@ fi
 node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
   bench/images/bench.ts --port "$port" --pid "$pid" --registry-pid "$REGISTRY_TMP_PID" --dir "$dir" --size-mib "$size_mib" \
   --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane" \
-  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid" --crane-ingress "localhost:$crane_ingress_port"} \
-  $([ "$browser" = 1 ] && echo "--browser $browser_push" || true)
+  ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid" --crane-ingress "$ingress_host:$crane_ingress_port"} \
+  $([ "$browser" = 1 ] && echo "--browser $browser_push" || true) ${client_ns:+--client-netns "$client_ns" --link "$link"}
