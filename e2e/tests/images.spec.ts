@@ -31,6 +31,16 @@ async function holdUpload(page: Page) {
   return { release: () => release(true), drop: () => release(false) };
 }
 
+/** Deletes `repository` from the Images page (the guest is an admin). */
+async function deleteAsAdmin(page: Page, repository: string) {
+  const row = page.getByRole('row').filter({ hasText: repository });
+  await row
+    .getByRole('button', { name: `Delete repository ${repository}` })
+    .click();
+  await page.getByRole('button', { name: 'Confirm delete' }).click();
+  await expect(row).toHaveCount(0);
+}
+
 test('upload an exported image with progress, copy its reference, cancel an upload, delete it as admin', async ({
   page,
   context,
@@ -108,12 +118,7 @@ test('upload an exported image with progress, copy its reference, cancel an uplo
       0,
     );
 
-    // As admin: delete the repository.
-    await row
-      .getByRole('button', { name: `Delete repository ${repository}` })
-      .click();
-    await page.getByRole('button', { name: 'Confirm delete' }).click();
-    await expect(row).toHaveCount(0);
+    await deleteAsAdmin(page, repository);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -300,12 +305,7 @@ test("an OCI layout's large layer goes from the browser to the registry through 
       noToken: 401,
     });
 
-    // As admin: delete the repository.
-    await row
-      .getByRole('button', { name: `Delete repository ${repository}` })
-      .click();
-    await page.getByRole('button', { name: 'Confirm delete' }).click();
-    await expect(row).toHaveCount(0);
+    await deleteAsAdmin(page, repository);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
