@@ -3,6 +3,7 @@ import type { FileDomain } from '@knot-platform/plugin-knot-common';
 import type { FilesApi, UploadHandle } from '../../api/FilesApi';
 import type { PickedFile } from './droppedFiles';
 import { errorMessage } from '../../api/errorMessage';
+import { progressByPercent } from '../progressByPercent';
 
 export interface Upload {
   id: number;
@@ -54,7 +55,9 @@ export function useUploads(api: FilesApi, onUploaded: () => void) {
             folder,
             picked.file,
             picked.path,
-            (sent, total) => update(upload.id, { sent, total }),
+            progressByPercent((sent, total) =>
+              update(upload.id, { sent, total }),
+            ),
           );
           handles.current.set(upload.id, handle);
           try {

@@ -20,6 +20,7 @@ import { errorMessage } from '../../api/errorMessage';
 import { imagesApiRef } from '../../api/ImagesApi';
 import type { KnotTransfer } from '../../api/KnotFetch';
 import { formatBytes } from '../FilesPage/format';
+import { progressByPercent } from '../progressByPercent';
 
 /** A name for the repository from the file's (`my-env.tar.gz` → `my-env`). */
 function nameFromFile(file: string): string {
@@ -72,7 +73,7 @@ export function UploadImageDialog(props: {
       repository,
       tag,
       file,
-      (sent, total) => setProgress({ sent, total }),
+      progressByPercent((sent, total) => setProgress({ sent, total })),
       { browserPushUrl },
     );
     try {
