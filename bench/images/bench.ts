@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
      */
     'client-netns': { type: 'string' },
     link: { type: 'string' },
+    /** The CPUs the clients run on (KNOT_BENCH_CLIENT_CPUS), for the report. */
+    'client-cpus': { type: 'string' },
   },
 });
 const dir = args.dir!;
@@ -401,7 +403,12 @@ async function main() {
   const mibps = (s: number) => bytes / MiB / s;
   if (args.link) {
     console.log(
-      `crane through Traefik and Chromium: from their own network namespace, uploads shaped to ${args.link}`,
+      `crane through Traefik and Chromium: from their own network namespace, uploads shaped to ${args.link} (the portal upload's Node client is not)`,
+    );
+  }
+  if (args['client-cpus']) {
+    console.log(
+      `clients (crane, the Node client, Chromium) on CPUs ${args['client-cpus']}; registry, backend and Traefik on the others`,
     );
   }
   const craneRate = mibps(median(crane));
@@ -418,12 +425,17 @@ async function main() {
   );
   if (craneIngress.length) {
     const viaIngress = mibps(median(craneIngress));
+    // Over a line only crane and Chromium cross it; the Node client does not.
     console.log(
       `crane push through the same Traefik (median): ${viaIngress.toFixed(
         0,
-      )} MiB/s; ratio portal/crane through the same ingress: ${(
-        portalRate / viaIngress
-      ).toFixed(2)}×`,
+      )} MiB/s${
+        args.link
+          ? ''
+          : `; ratio portal/crane through the same ingress: ${(
+              portalRate / viaIngress
+            ).toFixed(2)}×`
+      }`,
     );
   }
   if (inBrowser.length) {

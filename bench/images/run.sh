@@ -23,6 +23,10 @@
 #                root): Chromium and the crane through Traefik run in a network
 #                namespace of their own, whose uploads cross a veth pair shaped
 #                to <rate> (tc tbf): the user's line to the ingress
+#              KNOT_BENCH_CLIENT_CPUS=<cpu list> (e.g. 0): every client (crane,
+#                the Node client, Chromium) on these CPUs, the registry, the
+#                backend and Traefik on the others, as the user's machine and
+#                the servers are apart in a deployment
 #              KNOT_BENCH_BROWSER=1 (sets KNOT_BENCH_DIRECT=1): each round also
 #                uploads from the Images page in Chromium (playwright-core,
 #                /usr/bin/chromium or KNOT_CHROMIUM), the portal and its /v2/
@@ -48,6 +52,22 @@ rm -rf "${dir:?}"/* && mkdir -p "$dir/registry" "$dir/sqlite" "$dir/spool" "$dir
 say "starting a registry (distribution, plain HTTP, loopback)"
 registry_port="$(registry_free_port)"
 registry_serve_tmp "$registry_port" "$dir/registry"
+
+# Clients and servers on CPUs of their own (KNOT_BENCH_CLIENT_CPUS).
+client_cpus="${KNOT_BENCH_CLIENT_CPUS:-}"
+server_cpus=""
+if [ -n "$client_cpus" ]; then
+  server_cpus="$(python3 -c 'import os,sys
+c=set()
+for part in sys.argv[1].split(","):
+    a,_,b=part.partition("-"); c.update(range(int(a),int(b or a)+1))
+print(",".join(str(x) for x in sorted(os.sched_getaffinity(0)-c)))' "$client_cpus")"
+  [ -n "$server_cpus" ] || { echo "KNOT_BENCH_CLIENT_CPUS=$client_cpus leaves no CPU for the servers" >&2; exit 1; }
+  say "clients on CPUs $client_cpus, registry, backend and Traefik on $server_cpus"
+fi
+# Moves a running server (every thread) onto the servers' CPUs.
+pin_server() { [ -z "$server_cpus" ] || taskset -a -p -c "$server_cpus" "$1" >/dev/null; }
+pin_server "$REGISTRY_TMP_PID"
 
 direct="${KNOT_BENCH_DIRECT:-0}"
 browser="${KNOT_BENCH_BROWSER:-0}"
@@ -132,6 +152,7 @@ if ! knot_wait_http "http://localhost:$port/.backstage/health/v1/readiness" 240;
   tail -40 "$dir/backend.log"; exit 1
 fi
 pid="$(pgrep -g "$backend" -f 'src/index.ts' | head -1)"
+for p in $(pgrep -g "$backend"); do pin_server "$p"; done
 
 if [ "$direct" = 1 ]; then
   say "starting Traefik on $browser_push (forwardAuth to the backend)"
@@ -173,6 +194,7 @@ YAML
   "$traefik" --entryPoints.websecure.address=":$traefik_port" --entryPoints.crane.address=":$crane_ingress_port" \
     --providers.file.filename="$dir/traefik.yaml" --log.level=ERROR >"$dir/traefik.log" 2>&1 &
   traefik_pid=$!
+  pin_server "$traefik_pid"
   trap 'knot_kill_group "$backend"; kill $REGISTRY_TMP_PID $traefik_pid 2>/dev/null || true; cleanup_netns' EXIT
   for _ in $(seq 100); do
     curl -s -o /dev/null --cacert "$dir/tls.crt" "$browser_push/v2/" && break
@@ -181,8 +203,11 @@ YAML
   export NODE_EXTRA_CA_CERTS="$dir/tls.crt"
 fi
 
-node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
+# The bench's process is the clients': crane, Chromium and the Node client
+# are it or its children, so they inherit its CPUs.
+${client_cpus:+taskset -c "$client_cpus"} node --require "$KNOT_ROOT/node_modules/@backstage/cli/config/nodeTransform.cjs" \
   bench/images/bench.ts --port "$port" --pid "$pid" --registry-pid "$REGISTRY_TMP_PID" --dir "$dir" --size-mib "$size_mib" \
   --rounds "${ROUNDS:-3}" --registry "127.0.0.1:$registry_port" --crane "$crane" \
   ${browser_push:+--direct "$browser_push" --traefik-pid "$traefik_pid" --crane-ingress "$ingress_host:$crane_ingress_port"} \
-  $([ "$browser" = 1 ] && echo "--browser $browser_push" || true) ${client_ns:+--client-netns "$client_ns" --link "$link"}
+  $([ "$browser" = 1 ] && echo "--browser $browser_push" || true) ${client_ns:+--client-netns "$client_ns" --link "$link"} \
+  ${client_cpus:+--client-cpus "$client_cpus"}
