@@ -425,5 +425,13 @@ describe('browser pushes through the ingress', () => {
       .where({ team: 'lab', member: 'dave' })
       .del();
     expect((await start('lab/env', dave)).status).toBe(403);
+
+    // root, an admin acting as alice, is no longer an admin.
+    const root = await grantFor('root', 'alice/env', 'alice');
+    expect((await start('alice/env', root)).status).toBe(202);
+    await knex('knot_users')
+      .where({ username: 'root' })
+      .update({ admin: false });
+    expect((await start('alice/env', root)).status).toBe(403);
   });
 });
