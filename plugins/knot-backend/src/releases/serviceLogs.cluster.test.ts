@@ -63,8 +63,8 @@ describeWithCluster('service logs (real cluster)', () => {
       edit('ticker', [
         'i=0; while true; do i=$((i+1)); echo "tick $i $(date +%s)"; sleep 0.5; done',
       ]),
-      // Prints one line and exits: restarted again and again.
-      edit('crash', ['echo "crashing run $(date +%s)"; exit 1']),
+      // Prints one line, runs 8 s and fails: restarted again and again.
+      edit('crash', ['echo "crashing run $(date +%s)"; sleep 8; exit 1']),
     ]);
   });
   afterAll(async () => {
@@ -250,16 +250,17 @@ describeWithCluster('service logs (real cluster)', () => {
       );
     });
 
-    it("reads a crashing container's previous run", async () => {
-      // The kubelet answers 200 "unable to retrieve container logs", or 404,
-      // when the run it meant was removed meanwhile (the loop goes on), and a
-      // pod listed first may be on its way out: ask again, of the pod that
-      // is there now.
+    it("reads a crashing container's previous run, and says when the node no longer has it", async () => {
+      // The kubelet keeps one ended run of a container: the run before is
+      // on the node while the next one runs (8 s here), and removed once
+      // that one has ended too. Read it while crash runs again.
       const { pod, res: previous } = await eventually(
         'the previous run of crash',
         async () => {
           const current = await podOf('crash', p =>
-            p.containers.some(c => !c.init && c.hasPrevious),
+            p.containers.some(
+              c => !c.init && c.hasPrevious && c.state === 'running',
+            ),
           );
           const res = await logs('crash', `pod=${current.name}&previous=true`);
           if (res.status === 200 && /^crashing run \d+\n$/.test(res.text)) {
@@ -270,11 +271,34 @@ describeWithCluster('service logs (real cluster)', () => {
             `${current.name}: ${res.status} ${res.text.slice(0, 200)}`,
           );
         },
-        120_000,
+        200_000,
         1000,
       );
       expect(pod.containers.find(c => !c.init)!.restarts).toBeGreaterThan(0);
       expect(previous.text).toMatch(/^crashing run \d+\n$/);
+
+      // Once the next run has ended too (waiting for its restart), the run
+      // before it is gone from the node: said in words, not the kubelet's
+      // "unable to retrieve container logs for containerd://...".
+      const gone = await eventually(
+        'the previous run of crash to be gone',
+        async () => {
+          const current = await podOf('crash', p =>
+            p.containers.some(
+              c => !c.init && c.hasPrevious && c.state === 'terminated',
+            ),
+          );
+          const res = await logs('crash', `pod=${current.name}&previous=true`);
+          expect(res.status).toBe(404);
+          return res;
+        },
+        200_000,
+        1000,
+      );
+      expect(gone.body.error.message).toBe(
+        'The run before the last of container hello-kubernetes is no longer on the node (Kubernetes keeps only the last ended run): read the log without "Previous run"',
+      );
+      expect(gone.text).not.toContain('unable to retrieve');
 
       // The ticker never restarted: no previous log, said in words.
       const ticker = await podOf('ticker', () => true);
@@ -283,6 +307,6 @@ describeWithCluster('service logs (real cluster)', () => {
       expect(none.body.error.message).toBe(
         `Container hello-kubernetes of pod ${ticker.name} has not restarted: there is no previous log`,
       );
-    });
+    }, 420_000);
   });
 });

@@ -146,6 +146,10 @@ describe('podLogRequest', () => {
  * 50 ms for as long as the request stays open.
  */
 describe('streamPodLog', () => {
+  const longLog = Array.from(
+    { length: 5000 },
+    (_, i) => `line ${i} of the previous run\n`,
+  ).join('');
   let api: http.Server;
   let portal: http.Server;
   let kubeconfig: string;
@@ -156,6 +160,21 @@ describe('streamPodLog', () => {
     api = http.createServer((req, res) => {
       const url = new URL(req.url!, 'http://api');
       lastQuery = url.searchParams;
+      if (url.pathname.endsWith('/pods/crashing/log')) {
+        // What the kubelet answers for a run it removed, and for one it has.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(
+          url.searchParams.get('container') === 'removed'
+            ? 'unable to retrieve container logs for containerd://9c2b40646fdb37ff1985b147821a70a5f4a62b5583172596a0c696558fa1c87b'
+            : 'crashing run 1796424580\n',
+        );
+        return;
+      }
+      if (url.pathname.endsWith('/pods/long/log')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(longLog);
+        return;
+      }
       if (url.pathname.endsWith('/pods/gone/log')) {
         res.writeHead(400, { 'content-type': 'application/json' });
         res.end(
@@ -207,6 +226,20 @@ describe('streamPodLog', () => {
         res,
       );
     });
+    router.get('/previous/:pod/:container', async (req, res) => {
+      await streamPodLog(
+        kubernetes,
+        'knot-alice',
+        req.params.pod,
+        {
+          container: req.params.container,
+          previous: true,
+          follow: false,
+          tailLines: 1000,
+        },
+        res,
+      );
+    });
     const app = express().use(router);
     app.use(
       (
@@ -214,7 +247,12 @@ describe('streamPodLog', () => {
         _req: express.Request,
         res: express.Response,
         _next: express.NextFunction,
-      ) => res.status(e.name === 'InputError' ? 400 : 500).send(e.message),
+      ) =>
+        res
+          .status(
+            { InputError: 400, NotFoundError: 404 }[e.name as string] ?? 500,
+          )
+          .send(e.message),
     );
     portal = app.listen(0, '127.0.0.1');
     await new Promise(r => portal.once('listening', r));
@@ -260,6 +298,23 @@ describe('streamPodLog', () => {
     expect(upstreamClosed).toEqual([
       '/api/v1/namespaces/knot-alice/pods/web-1/log',
     ]);
+  });
+
+  it('says so when the previous run is no longer on the node, and gives it whole when it is', async () => {
+    const removed = await fetch(portalUrl('/previous/crashing/removed'));
+    expect(removed.status).toBe(404);
+    expect(await removed.text()).toBe(
+      'The run before the last of container removed is no longer on the node (Kubernetes keeps only the last ended run): read the log without "Previous run"',
+    );
+    const kept = await fetch(portalUrl('/previous/crashing/server'));
+    expect(kept.status).toBe(200);
+    expect(await kept.text()).toBe('crashing run 1796424580\n');
+    expect(lastQuery?.get('previous')).toBe('true');
+    // Longer than what is read first to tell: all of it, in order.
+    const long = await fetch(portalUrl('/previous/long/server'));
+    expect(long.status).toBe(200);
+    expect(await long.text()).toBe(longLog);
+    expect(openPodLogStreams()).toBe(0);
   });
 
   it("gives the API server's refusal in its words", async () => {

@@ -188,6 +188,52 @@ function statusMessage(body: string): string {
   }
 }
 
+const RUN_GONE =
+  /^unable to retrieve container logs for [a-z0-9]+:\/\/[a-f0-9]+\s*$/;
+
+function sendLogHeaders(res: Response) {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  // no-transform: the backend's compression would hold lines back.
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.flushHeaders();
+}
+
+/**
+ * The first `limit` bytes of `stream`, or all of it when it ends sooner;
+ * the rest stays in the (paused) stream for a pipe.
+ */
+function peek(
+  stream: http.IncomingMessage,
+  limit: number,
+): Promise<{ head: Buffer; ended: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done: (ended: boolean) => void = () => undefined;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= limit) done(false);
+    };
+    const onEnd = () => done(true);
+    done = ended => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('close', onEnd);
+      stream.off('error', reject);
+      if (!ended) stream.pause();
+      resolve({ head: Buffer.concat(chunks), ended });
+    };
+    stream.on('data', onData);
+    stream.once('end', onEnd);
+    // Closed without an end: the reader left and the request was destroyed.
+    stream.once('close', onEnd);
+    stream.once('error', reject);
+  });
+}
+
 /**
  * Streams a container's log from the API server to `res` as text/plain,
  * chunk by chunk as the kubelet gives it (with `follow`, while the
@@ -249,12 +295,28 @@ export async function streamPodLog(
       `The cluster did not give the log (${answer.statusCode}): ${message}`,
     );
   }
-  res.status(200);
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  // no-transform: the backend's compression would hold lines back.
-  res.setHeader('Cache-Control', 'no-cache, no-transform');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.flushHeaders();
+  // The kubelet answers 200 with this one line when the run it was asked
+  // for is no longer on the node: it keeps one ended run of a container,
+  // so once a crashing container has ended again the run before is gone
+  // (on the real node, a second or two after each restart).
+  let head: Buffer | undefined;
+  if (request.previous) {
+    const peeked = await peek(answer, 512);
+    if (peeked.ended && RUN_GONE.test(peeked.head.toString('utf8'))) {
+      upstream.destroy();
+      throw new NotFoundError(
+        `The run before the last of container ${request.container} is no longer on the node (Kubernetes keeps only the last ended run): read the log without "Previous run"`,
+      );
+    }
+    head = peeked.head;
+    if (peeked.ended) {
+      sendLogHeaders(res);
+      res.end(head);
+      return;
+    }
+  }
+  sendLogHeaders(res);
+  if (head?.length) res.write(head);
   answer.on('error', () => res.end());
   answer.pipe(res);
 }
