@@ -1,5 +1,6 @@
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import type { ServiceHealth } from './serviceHealth';
+import { KUBELET_RUN_GONE } from './serviceLogs';
 
 const TAIL_LINES = 5;
 
@@ -29,11 +30,7 @@ export async function withCrashLogLines(
       .split('\n')
       .map(l => l.trimEnd())
       .filter(Boolean);
-    // The kubelet answers 200 with this when the run's container is gone.
-    if (
-      lines.length === 0 ||
-      /^unable to retrieve container logs/.test(lines[0])
-    ) {
+    if (lines.length === 0 || KUBELET_RUN_GONE.test(String(log).trim())) {
       return health;
     }
     return {

@@ -188,7 +188,11 @@ function statusMessage(body: string): string {
   }
 }
 
-const RUN_GONE =
+/**
+ * The kubelet's whole answer (200) for a run whose container is no longer
+ * on the node.
+ */
+export const KUBELET_RUN_GONE =
   /^unable to retrieve container logs for [a-z0-9]+:\/\/[a-f0-9]+\s*$/;
 
 function sendLogHeaders(res: Response) {
@@ -302,7 +306,7 @@ export async function streamPodLog(
   let head: Buffer | undefined;
   if (request.previous) {
     const peeked = await peek(answer, 512);
-    if (peeked.ended && RUN_GONE.test(peeked.head.toString('utf8'))) {
+    if (peeked.ended && KUBELET_RUN_GONE.test(peeked.head.toString('utf8'))) {
       upstream.destroy();
       throw new NotFoundError(
         `The run before the last of container ${request.container} is no longer on the node (Kubernetes keeps only the last ended run): read the log without "Previous run"`,
