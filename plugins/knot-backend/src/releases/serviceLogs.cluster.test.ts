@@ -250,6 +250,14 @@ describeWithCluster('service logs (real cluster)', () => {
       );
     });
 
+    /** The previous run's log of crash's pod once its container is `state`. */
+    const previousOfCrash = async (state: 'running' | 'terminated') => {
+      const pod = await podOf('crash', p =>
+        p.containers.some(c => !c.init && c.hasPrevious && c.state === state),
+      );
+      return { pod, res: await logs('crash', `pod=${pod.name}&previous=true`) };
+    };
+
     it("reads a crashing container's previous run, and says when the node no longer has it", async () => {
       // The kubelet keeps one ended run of a container: the run before is
       // on the node while the next one runs (8 s here), and removed once
@@ -257,12 +265,7 @@ describeWithCluster('service logs (real cluster)', () => {
       const { pod, res: previous } = await eventually(
         'the previous run of crash',
         async () => {
-          const current = await podOf('crash', p =>
-            p.containers.some(
-              c => !c.init && c.hasPrevious && c.state === 'running',
-            ),
-          );
-          const res = await logs('crash', `pod=${current.name}&previous=true`);
+          const { pod: current, res } = await previousOfCrash('running');
           if (res.status === 200 && /^crashing run \d+\n$/.test(res.text)) {
             return { pod: current, res };
           }
@@ -283,12 +286,7 @@ describeWithCluster('service logs (real cluster)', () => {
       const gone = await eventually(
         'the previous run of crash to be gone',
         async () => {
-          const current = await podOf('crash', p =>
-            p.containers.some(
-              c => !c.init && c.hasPrevious && c.state === 'terminated',
-            ),
-          );
-          const res = await logs('crash', `pod=${current.name}&previous=true`);
+          const { res } = await previousOfCrash('terminated');
           expect(res.status).toBe(404);
           return res;
         },
