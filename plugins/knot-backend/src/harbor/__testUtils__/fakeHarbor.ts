@@ -328,10 +328,10 @@ export async function startFakeHarbor(options: {
   function token(req: http.IncomingMessage, url: URL): [number, unknown] {
     const who = basic(req);
     let allowed: (repository: string) => string[];
-    if (
+    const isAdmin =
       who?.username === options.admin.username &&
-      who.password === options.admin.password
-    ) {
+      who.password === options.admin.password;
+    if (isAdmin) {
       allowed = () => ['pull', 'push', 'delete', '*'];
     } else {
       const robot = [...robots.values()].find(
@@ -351,6 +351,10 @@ export async function startFakeHarbor(options: {
     }
     const access = url.searchParams.getAll('scope').flatMap(scope => {
       const [type, name, actions] = scope.split(':');
+      // The whole catalog is a system admin's to list.
+      if (type === 'registry' && name === 'catalog' && isAdmin) {
+        return [{ type, name, actions: ['*'] }];
+      }
       if (type !== 'repository') return [];
       const may = allowed(name);
       return [
