@@ -27,6 +27,7 @@ import {
   type LayoutPushPlan,
 } from '@knot-platform/plugin-knot-common';
 import request from 'supertest';
+import { as, uploadImage } from './__testUtils__/imagesApi';
 
 // Browser pushes (knot.images.registry.browserPushUrl): the Images page's
 // own code, run from Node, pushes the large layers through nginx set up as
@@ -36,8 +37,6 @@ jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const MiB = 1024 * 1024;
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 
 let registry: AuthenticatedRegistry;
 let ingress: Awaited<ReturnType<typeof startRegistryPushNginx>>;
@@ -72,14 +71,8 @@ async function planOf(file: string): Promise<LayoutPushPlan> {
   return plan;
 }
 
-function commit(user: string, repository: string, tag: string, body: Buffer) {
-  return request(server)
-    .put('/api/knot/images/upload')
-    .query({ repository, tag, pushed: 'browser' })
-    .set('Authorization', as(user))
-    .set('Content-Type', 'application/octet-stream')
-    .send(body);
-}
+const commit = (user: string, repository: string, tag: string, body: Buffer) =>
+  uploadImage(server, user, { repository, tag, pushed: 'browser' }, body);
 
 /** A request through the ingress, as a browser would send it. */
 function viaIngress(

@@ -2,7 +2,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   buildTestImage,
   createTestDatabases,
@@ -15,6 +14,7 @@ import {
 } from '@knot-platform/knot-test-utils';
 import type { KnotImageList } from '@knot-platform/plugin-knot-common';
 import request from 'supertest';
+import { as, uploadImage } from './__testUtils__/imagesApi';
 import {
   startFakeHarbor,
   type FakeHarbor,
@@ -25,9 +25,6 @@ jest.setTimeout(120_000);
 const databases = createTestDatabases();
 const MiB = 1024 * 1024;
 const admin = { username: 'admin', password: 'Harbor12345' };
-
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 
 let harbor: FakeHarbor;
 let registry: AuthenticatedRegistry;
@@ -96,12 +93,12 @@ afterAll(async () => {
 
 describe('images API against a registry with token authentication (Harbor)', () => {
   it('uploads, lists, serves and deletes through Harbor-issued tokens', async () => {
-    const uploaded = await request(server)
-      .put('/api/knot/images/upload')
-      .query({ repository: 'alice/env', tag: 'v1' })
-      .set('Authorization', as('alice'))
-      .set('Content-Type', 'application/octet-stream')
-      .send(archive);
+    const uploaded = await uploadImage(
+      server,
+      'alice',
+      { repository: 'alice/env', tag: 'v1' },
+      archive,
+    );
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({
       reference: `${harbor.host}/alice/env:v1`,

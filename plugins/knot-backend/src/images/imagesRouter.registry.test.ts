@@ -4,7 +4,6 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   buildTestImage,
   createTestDatabases,
@@ -22,15 +21,13 @@ import {
 import type { KnotImageList } from '@knot-platform/plugin-knot-common';
 import type { Server } from 'node:http';
 import request from 'supertest';
+import { as, uploadImage } from './__testUtils__/imagesApi';
 
 // The knot plugin's migrations and a registry process start once.
 jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const MiB = 1024 * 1024;
-
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 
 let registry: AuthenticatedRegistry;
 /** The backend's way to the registry: counts (and can hold) blob uploads. */
@@ -64,14 +61,8 @@ async function tagsOf(repository: string): Promise<string[]> {
 const sha256 = (bytes: Buffer) =>
   `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-function upload(user: string, repository: string, tag: string, body: Buffer) {
-  return request(server)
-    .put('/api/knot/images/upload')
-    .query({ repository, tag })
-    .set('Authorization', as(user))
-    .set('Content-Type', 'application/octet-stream')
-    .send(body);
-}
+const upload = (user: string, repository: string, tag: string, body: Buffer) =>
+  uploadImage(server, user, { repository, tag }, body);
 
 /** Blob uploads the registry saw since `from` (requests index). */
 async function blobUploads(from: number) {
