@@ -98,10 +98,13 @@ knot_backend_ingress_url() {
 # server (KNOT_APP_BUNDLE=0) passes everything to the backend: no browser
 # pushes there (the Images page sends whole archives to the portal).
 knot_portal_ingress_up() { # <app-port> <backend-port> [<bundle>]
-  local app backend push=no
+  local app backend push=no push_key
   app="$(KNOT_APP_PORT=$1 knot_portal_url)"
   backend="$(knot_backend_ingress_url)"
   if [ "${3:-0}" = 1 ] && [ -n "${KNOT_IMAGE_REGISTRY_ADDRESS:-}" ]; then push=yes; fi
+  # The ingress's key to push-auth (its answer holds the registry's
+  # credentials): new at each start, in this route and in the config only.
+  push_key="$(head -c 30 /dev/urandom | base64 | tr '+/' '-_')"
   {
     cat <<YAML
 # Written by scripts/start (removed when it stops): the backend at $backend.
@@ -124,7 +127,7 @@ YAML
   middlewares:
     knot-portal-push-auth:
       forwardAuth:
-        address: http://127.0.0.1:$2/api/knot/images/push-auth
+        address: http://127.0.0.1:$2/api/knot/images/push-auth?key=$push_key
         authResponseHeaders: [Authorization]
 YAML
     fi
@@ -169,7 +172,7 @@ knot:
     urlPort: ${KNOT_INGRESS_ADDRESS##*:}
 YAML
   if [ "$push" = yes ]; then
-    printf '  images:\n    registry:\n      browserPushUrl: %s\n' "$app" >>"$KNOT_RUN_DIR/app-config.ingress.yaml"
+    printf '  images:\n    registry:\n      browserPushUrl: %s\n      pushAuthKey: %s\n' "$app" "$push_key" >>"$KNOT_RUN_DIR/app-config.ingress.yaml"
   fi
   # A second binding of cluster.sh's real-node policy: Knot's profile
   # namespaces (label knot=enabled) run their pods on the real node.

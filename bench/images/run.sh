@@ -78,6 +78,8 @@ if [ "$browser" = 1 ]; then
     { tail -40 "$dir/app-build.log"; exit 1; }
 fi
 browser_push=""
+# The key of the Traefik forwardAuth to push-auth (knot.images.registry.pushAuthKey).
+push_key="$(head -c 30 /dev/urandom | base64 | tr '+/' '-_')"
 if [ "$direct" = 1 ]; then
   traefik="$KNOT_CACHE_DIR/bin/traefik-$TRAEFIK_VERSION/traefik"
   [ -x "$traefik" ] || { echo "traefik is built by dev/cluster/cluster.sh build" >&2; exit 1; }
@@ -136,6 +138,7 @@ knot:
     registry:
       url: http://127.0.0.1:$registry_port
 ${browser_push:+      browserPushUrl: $browser_push}
+${browser_push:+      pushAuthKey: $push_key}
     spoolDir: $dir/spool
     pushConcurrency: ${KNOT_BENCH_PUSH_CONCURRENCY:-4}
 YAML
@@ -177,7 +180,7 @@ $([ "$scheme" = https ] && echo "      tls: {}" || true)
   middlewares:
     knot-push-auth:
       forwardAuth:
-        address: http://127.0.0.1:$port/api/knot/images/push-auth
+        address: http://127.0.0.1:$port/api/knot/images/push-auth?key=$push_key
         authResponseHeaders: [Authorization]
   services:
     registry:

@@ -191,6 +191,16 @@ export interface Config {
          * through the portal whole.
          */
         browserPushUrl?: string;
+        /**
+         * A secret only the ingress knows, at least 32 characters, required
+         * with `browserPushUrl`: the ingress's auth-url is
+         * `<backend>/api/knot/images/push-auth?key=<pushAuthKey>`. push-auth
+         * answers Knot's registry credentials, and anyone who reaches the
+         * portal can send the headers an ingress sets: without the key it
+         * answers 404.
+         * @visibility secret
+         */
+        pushAuthKey?: string;
       };
       /** How repositories are organised. */
       areas?: {

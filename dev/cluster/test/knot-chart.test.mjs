@@ -758,6 +758,46 @@ test('knot chart: the default installation carries no development profile, admin
   }
 });
 
+test("knot chart: the registry route's auth-url carries the key the portal reads from its Secret, and the ConfigMap holds no key", async () => {
+  // push-auth answers Knot's registry credentials to the holder of the key
+  // only; the route (ingress-nginx's auth-url) and the portal must agree
+  // on it within one render.
+  const { stdout } = await helm([
+    'template',
+    'knot',
+    chart,
+    '-n',
+    'knot',
+    '--kube-version',
+    await kubeVersion(),
+    '-f',
+    allOptions,
+    ...[
+      'portal-secret.yaml',
+      'registry-route-ingress.yaml',
+      'portal-config.yaml',
+      'portal-deployment.yaml',
+    ].flatMap(t => ['--show-only', `templates/${t}`]),
+  ]);
+  const secret = /\n\s+push-auth-key: (\S+)/.exec(stdout)?.[1];
+  assert.ok(secret, 'the Secret has push-auth-key');
+  const key = Buffer.from(secret, 'base64').toString();
+  assert.ok(key.length >= 32, key);
+  const authUrl = /auth-url: "([^"]+)"/.exec(stdout)?.[1];
+  assert.equal(
+    authUrl,
+    `http://knot-portal.knot.svc:8080/api/knot/images/push-auth?key=${key}`,
+  );
+  assert.match(stdout, /\n\s+pushAuthKey: \$\{KNOT_PUSH_AUTH_KEY\}\n/);
+  assert.match(
+    stdout,
+    /- name: KNOT_PUSH_AUTH_KEY\n\s+valueFrom: \{ secretKeyRef: \{ name: knot-portal-secrets, key: push-auth-key \} \}/,
+  );
+  // The ConfigMap names the variable, never the key.
+  const config = stdout.split(/^---$/m).find(d => /kind: ConfigMap/.test(d));
+  assert.ok(!config.includes(key));
+});
+
 test('knot chart: a stopping replica of the portal or the webhook keeps answering for its shutdown delay, within its grace period', async () => {
   const grace = text =>
     Number(/terminationGracePeriodSeconds: (\d+)/.exec(text)?.[1]);

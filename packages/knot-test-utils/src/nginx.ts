@@ -132,7 +132,7 @@ export async function startForwardAuthNginx(options: {
 
 /**
  * Debian's nginx routing `/v2/` to a registry as ingress-nginx does with
- * Knot's `auth-url` and `auth-response-headers: Authorization` annotations
+ * Knot's `auth-url` (with the key) and `auth-response-headers: Authorization` annotations
  * and `auth-method: GET` (the chart's `registryRoute`): each request
  * first asks `GET /api/knot/images/push-auth` (`X-Original-URL`,
  * `X-Original-Method`),
@@ -143,6 +143,8 @@ export async function startRegistryPushNginx(options: {
   backendPort: number;
   /** `http://127.0.0.1:<port>` of the registry. */
   registryUrl: string;
+  /** `knot.images.registry.pushAuthKey`, in the auth-url as `?key=`. */
+  pushAuthKey: string;
   /** A free port chosen beforehand (the backend's config names it). */
   port?: number;
 }): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -157,7 +159,11 @@ export async function startRegistryPushNginx(options: {
     client_max_body_size 0;
     location = /_knot_push_auth {
       internal;
-      proxy_pass http://127.0.0.1:${options.backendPort}/api/knot/images/push-auth;
+      proxy_pass http://127.0.0.1:${
+        options.backendPort
+      }/api/knot/images/push-auth?key=${encodeURIComponent(
+      options.pushAuthKey,
+    )};
       proxy_method GET;
       proxy_pass_request_body off;
       proxy_set_header Content-Length "";

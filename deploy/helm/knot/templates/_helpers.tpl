@@ -35,6 +35,17 @@ app.kubernetes.io/component: webhook
 {{- printf "%s/%s:%s" $root.Values.image.registry $img.repository (default $root.Chart.AppVersion $img.tag) -}}
 {{- end -}}
 
+{{/* The registry route's key to push-auth (knot.images.registry.pushAuthKey):
+  made once and kept in the portal's Secret; one value for the Secret and the
+  route's auth-url in a render (held in .Values, which every template shares). */}}
+{{- define "knot.pushAuthKey" -}}
+{{- if not (hasKey .Values "knotPushAuthKeyOfThisRender") -}}
+{{- $old := (lookup "v1" "Secret" .Release.Namespace (printf "%s-secrets" (include "knot.portal" .))).data | default dict -}}
+{{- $_ := set .Values "knotPushAuthKeyOfThisRender" (index $old "push-auth-key" | default "" | b64dec | default (randAlphaNum 40)) -}}
+{{- end -}}
+{{- .Values.knotPushAuthKeyOfThisRender -}}
+{{- end -}}
+
 {{- define "knot.publicUrl" -}}
 {{- if .Values.publicUrl -}}{{ trimSuffix "/" .Values.publicUrl }}{{- else if .Values.ingress.port -}}https://{{ .Values.domain }}:{{ .Values.ingress.port }}{{- else -}}https://{{ .Values.domain }}{{- end -}}
 {{- end -}}

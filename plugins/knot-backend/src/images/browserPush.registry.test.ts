@@ -37,6 +37,8 @@ jest.setTimeout(120_000);
 
 const databases = createTestDatabases();
 const MiB = 1024 * 1024;
+/** knot.images.registry.pushAuthKey: the ingress's auth-url carries it. */
+const PUSH_AUTH_KEY = 'test-push-auth-key-of-the-ingress-0123456789';
 
 let registry: AuthenticatedRegistry;
 let ingress: Awaited<ReturnType<typeof startRegistryPushNginx>>;
@@ -105,6 +107,7 @@ beforeAll(async () => {
             url: registry.url,
             pullHost: 'registry.knot.test',
             browserPushUrl: `http://127.0.0.1:${ingressPort}`,
+            pushAuthKey: PUSH_AUTH_KEY,
             ...registry.credentials,
           },
           spoolDir: work,
@@ -121,6 +124,7 @@ beforeAll(async () => {
   ingress = await startRegistryPushNginx({
     backendPort: (server.address() as AddressInfo).port,
     registryUrl: registry.url,
+    pushAuthKey: PUSH_AUTH_KEY,
     port: ingressPort,
   });
 }, 180_000);
@@ -316,13 +320,7 @@ describe('browser pushes through the ingress', () => {
       Authorization: as('alice'),
       [IMAGE_PUSH_GRANT_HEADER]: grant,
     };
-    // Allowed: the registry answers (it lacks the blob in this repository).
-    const head = await viaIngress(
-      'HEAD',
-      `/v2/alice/guarded/blobs/${layer.digest}`,
-      alice,
-    );
-    expect(head.status).toBe(404);
+    // Allowed: the registry answers.
     const started = await viaIngress(
       'POST',
       '/v2/alice/guarded/blobs/uploads/',
@@ -357,8 +355,16 @@ describe('browser pushes through the ingress', () => {
       );
       expect(res.status).toBe(status);
     }
-    // Alice's grant, used for what it does not allow: 403.
+    // Alice's grant, used for what it does not allow: 403. Of a session
+    // only the PUT of a granted digest: a PATCH would take bytes without
+    // end, whatever size the grant names.
+    const session = new URL(started.headers.get('location')!, ingress.url)
+      .pathname;
     for (const [method, uri] of [
+      ['PATCH', session],
+      ['GET', session],
+      ['DELETE', session],
+      ['HEAD', `/v2/alice/guarded/blobs/${layer.digest}`],
       ['PUT', '/v2/alice/guarded/manifests/v1'],
       ['GET', '/v2/_catalog'],
       ['GET', '/v2/alice/direct/tags/list'],
@@ -380,6 +386,45 @@ describe('browser pushes through the ingress', () => {
       const res = await viaIngress(method, uri, alice);
       expect([method, uri, res.status]).toEqual([method, uri, 403]);
     }
+  });
+
+  it('answers the registry credentials to the ingress only: to a user who sends the headers an ingress sets, 404', async () => {
+    const layer = image.layers[0];
+    const granted = await askGrant('alice', {
+      repository: 'alice/forged',
+      tag: 'v1',
+      blobs: [{ digest: layer.digest, size: layer.size }],
+    });
+    // What nginx's auth subrequest sends (ingress-nginx's headers), sent by
+    // alice herself, straight to the portal (through its own ingress, or
+    // from a pod in the cluster).
+    const forged = (query: string) =>
+      request(server)
+        .get(`/api/knot/images/push-auth${query}`)
+        .set('Authorization', as('alice'))
+        .set(IMAGE_PUSH_GRANT_HEADER, granted.body.grant)
+        .set('X-Original-Method', 'POST')
+        .set('X-Original-URL', `${ingress.url}/v2/alice/forged/blobs/uploads/`);
+    for (const query of [
+      '',
+      '?key=',
+      `?key=${PUSH_AUTH_KEY.slice(0, -1)}`,
+      `?key=${PUSH_AUTH_KEY}x`,
+      `?key[]=${PUSH_AUTH_KEY}`,
+    ]) {
+      const res = await forged(query);
+      expect([query, res.status, res.headers.authorization]).toEqual([
+        query,
+        404,
+        undefined,
+      ]);
+      expect(res.text).not.toContain(registry.credentials.password);
+    }
+    // The same request with the ingress's key: the credentials (what the
+    // refusals above kept from alice).
+    const ingressAsks = await forged(`?key=${PUSH_AUTH_KEY}`);
+    expect(ingressAsks.status).toBe(200);
+    expect(ingressAsks.headers.authorization).toMatch(/^Basic /);
   });
 
   it('lets a grant through only while its user may still act as its profile', async () => {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Request } from 'express';
 import Router from 'express-promise-router';
 import type { HttpAuthService } from '@backstage/backend-plugin-api';
@@ -30,7 +31,7 @@ const MAX_BLOBS = 1000;
 
 /** What browser pushes need, when they are on. */
 export interface BrowserPushSetup {
-  registry: RegistryConfig & { browserPushUrl: string };
+  registry: RegistryConfig & { browserPushUrl: string; pushAuthKey: string };
   client: RegistryClient;
   grants: PushGrants;
   /** Which headers name the routed request (forward-auth's setting). */
@@ -58,6 +59,18 @@ function off(): never {
 function single(req: Request, name: string): string | undefined {
   const values = req.headersDistinct[name];
   return values?.length === 1 ? values[0].trim() : undefined;
+}
+
+/**
+ * Whether the request carries the ingress's key (`?key=`), compared in
+ * constant time; the log line of the request then shows no key.
+ */
+function fromIngress(req: Request, pushAuthKey: string): boolean {
+  const given = req.query.key;
+  req.originalUrl = req.originalUrl.replace(/([?&]key=)[^&]*/g, '$1-');
+  if (typeof given !== 'string') return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(pushAuthKey));
 }
 
 /** The blobs a push request declares, checked. */
@@ -183,9 +196,14 @@ export function createBrowserPushRouter(
     res.setHeader('Cache-Control', 'no-store');
     const refuse = (status: number, message: string) =>
       res.status(status).type('text/plain').send(message);
-    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
     if (!setup) off();
     const { grants, registry, controller } = setup;
+    // Only the ingress: its answer holds Knot's registry credentials, and a
+    // user who calls it with the headers an ingress sets would read them.
+    if (!fromIngress(req, registry.pushAuthKey)) {
+      throw new NotFoundError('Not found');
+    }
+    const { principal } = await httpAuth.credentials(req, { allow: ['user'] });
     const given = single(req, IMAGE_PUSH_GRANT_HEADER);
     const grant = given ? grants.verify(given) : undefined;
     if (!grant || grant.user !== principal.userEntityRef) {

@@ -13,7 +13,16 @@ export interface RegistryConfig {
    * (no trailing slash): set, it pushes an upload's large blobs itself.
    */
   browserPushUrl?: string;
+  /**
+   * The secret in the ingress's auth-url (`?key=`), set with
+   * `browserPushUrl`: push-auth answers Knot's registry credentials, so it
+   * answers only the ingress (anyone may send the headers an ingress sets).
+   */
+  pushAuthKey?: string;
 }
+
+/** Fewest characters of `pushAuthKey`. */
+export const PUSH_AUTH_KEY_MIN_LENGTH = 32;
 
 /** `knot.images`. */
 export interface ImagesConfig {
@@ -51,6 +60,11 @@ export function readImagesConfig(config: Config): ImagesConfig {
   }
   if (!profile.includes('{profile}')) {
     throw new Error(`knot.images.areas.profile must contain {profile}`);
+  }
+  if (profile.startsWith(`${shared}/`)) {
+    throw new Error(
+      `knot.images.areas.profile must not lie in the shared area (${shared}/): every profile's images would be shared, not '${profile}'`,
+    );
   }
   const sharedUploads =
     images?.getOptionalString('areas.sharedUploads') ?? 'admins';
@@ -99,9 +113,19 @@ function readRegistry(registry: Config): RegistryConfig {
       );
     }
   }
+  const pushAuthKey = registry.getOptionalString('pushAuthKey');
+  if (
+    browserPushUrl !== undefined &&
+    (pushAuthKey?.length ?? 0) < PUSH_AUTH_KEY_MIN_LENGTH
+  ) {
+    throw new Error(
+      `knot.images.registry.pushAuthKey must be set, at least ${PUSH_AUTH_KEY_MIN_LENGTH} characters, with browserPushUrl: the ingress's auth-url carries it (…/api/knot/images/push-auth?key=<pushAuthKey>)`,
+    );
+  }
   return {
     url: url.href.replace(/\/+$/, ''),
     browserPushUrl: browserPushUrl?.replace(/\/+$/, ''),
+    pushAuthKey,
     pullHost: registry.getOptionalString('pullHost') ?? url.host,
     credentials:
       username !== undefined

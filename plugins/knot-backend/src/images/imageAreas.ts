@@ -13,6 +13,13 @@ import type { ImagesConfig } from './config';
 export class ImageAreas {
   readonly shared: string;
   readonly profile: string;
+  /**
+   * False when the profile's area would be the shared area, lie in it or
+   * hold it (a user or team named like the shared area, `library` with
+   * `areas.shared: library`): such a profile owns no area, and the shared
+   * area stays the shared area's rules.
+   */
+  private readonly ownsArea: boolean;
 
   constructor(
     private readonly config: ImagesConfig['areas'],
@@ -20,11 +27,18 @@ export class ImageAreas {
   ) {
     this.shared = config.shared;
     this.profile = config.profile.replaceAll('{profile}', profileName);
+    const within = (inner: string, outer: string) =>
+      inner === outer || inner.startsWith(`${outer}/`);
+    this.ownsArea = !(
+      within(this.profile, this.shared) || within(this.shared, this.profile)
+    );
   }
 
   /** The area a repository is in, if the profile sees it. */
   areaOf(repository: string): KnotImageArea | undefined {
-    if (repository.startsWith(`${this.profile}/`)) return 'profile';
+    if (this.ownsArea && repository.startsWith(`${this.profile}/`)) {
+      return 'profile';
+    }
     if (repository.startsWith(`${this.shared}/`)) return 'shared';
     return undefined;
   }
@@ -44,6 +58,11 @@ export class ImageAreas {
       if (this.maySharedUpload(admin)) return;
       throw new NotAllowedError(
         `Only admins may upload into the shared area (${this.shared}/): use ${this.profile}/`,
+      );
+    }
+    if (!this.ownsArea) {
+      throw new NotAllowedError(
+        `This profile has no area of its own: ${this.profile}/ would be the shared area's (${this.shared}/)`,
       );
     }
     throw new NotAllowedError(

@@ -97,16 +97,18 @@ export function createImagesRouter(
     (await hasPermission(permissions, req, knotImagesManagePermission)).allowed;
 
   const browserPushUrl = options.browserPush && config.registry?.browserPushUrl;
+  // readImagesConfig requires the key with browserPushUrl.
+  const pushAuthKey = config.registry?.pushAuthKey;
   router.use(
     createBrowserPushRouter({
       httpAuth: options.httpAuth,
       profiles,
       config,
       setup:
-        options.browserPush && browserPushUrl
+        options.browserPush && browserPushUrl && pushAuthKey
           ? {
               ...options.browserPush,
-              registry: { ...config.registry!, browserPushUrl },
+              registry: { ...config.registry!, browserPushUrl, pushAuthKey },
               client: client!,
             }
           : undefined,

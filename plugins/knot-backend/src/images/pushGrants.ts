@@ -31,7 +31,7 @@ function mac(key: Buffer, payload: string): Buffer {
 /**
  * Grants for the browser to push an upload's large blobs to the registry
  * itself (through the ingress, `knot.images.registry.browserPushUrl`):
- * `v1.<payload>.<HMAC>`, signed with a key every replica shares
+ * `v2.<payload>.<HMAC>`, signed with a key every replica shares
  * (`sharedSecret`), so any replica checks what another issued. Stateless:
  * short-lived instead of revocable.
  */

@@ -30,17 +30,19 @@ function params(
  * Why a registry request the browser sends through the ingress is not one
  * its push grant allows, or undefined when it is. Allowed, in the grant's
  * repository only, compared with the path exactly as sent (no dot segment,
- * escape, doubled slash or other case can name another repository):
+ * escape, doubled slash or other case can name another repository), only
+ * what the Images page sends (`pushLayoutBlobs`):
  *
- * - `HEAD /v2/<repo>/blobs/<digest>` for a digest of the grant;
  * - `POST /v2/<repo>/blobs/uploads/` with no query: a cross-repository
  *   mount (`?mount=&from=`) with Knot's credentials would copy a blob of
  *   any repository, another tenant's included;
- * - `PATCH`, `GET` (status) and `DELETE` (cancel) of an upload session
- *   `/v2/<repo>/blobs/uploads/<id>` (`?_state=` only), and its closing
- *   `PUT` only with `digest=` a digest of the grant.
+ * - the closing `PUT` of an upload session `/v2/<repo>/blobs/uploads/<id>`
+ *   (`?_state=` and `digest=` a digest of the grant): the registry keeps
+ *   only bytes of that digest.
  *
- * Manifests, tags, the catalog, other blobs and repositories: refused.
+ * Not a session's `PATCH` (bytes of no digest, without end), `GET` or
+ * `DELETE`, nor a `HEAD` of a blob; manifests, tags, the catalog, other
+ * blobs and repositories: refused.
  */
 export function pushRequestProblem(
   grant: PushGrant,
@@ -57,28 +59,19 @@ export function pushRequestProblem(
   if (!path.startsWith(blobs)) {
     return `The grant is for the blobs of ${grant.repository} only`;
   }
-  if (method === 'HEAD') {
-    if (query === undefined && granted(path.slice(blobs.length))) {
-      return undefined;
-    }
-    return 'Only the blobs of the grant may be looked up';
-  }
   if (method === 'POST') {
     // `uri`, not `path`: even an empty `?` is refused.
     if (uri === uploads) return undefined;
     return 'Only a plain upload may be started (no mount from another repository)';
   }
-  if (!['PATCH', 'PUT', 'GET', 'DELETE'].includes(method)) {
-    return `${method} is not part of a blob upload`;
+  if (method !== 'PUT') {
+    return `${method} is not what the Images page sends for an upload`;
   }
   const id = path.startsWith(uploads) ? path.slice(uploads.length) : '';
   if (!UPLOAD_ID.test(id)) return 'Not an upload session of the grant';
-  const given = params(
-    query,
-    method === 'PUT' ? ['_state', 'digest'] : ['_state'],
-  );
+  const given = params(query, ['_state', 'digest']);
   if (!given) return 'The upload has parameters the grant does not allow';
-  if (method === 'PUT' && !granted(given.get('digest'))) {
+  if (!granted(given.get('digest'))) {
     return 'Only the blobs of the grant may be stored';
   }
   return undefined;
