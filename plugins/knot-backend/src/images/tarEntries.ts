@@ -21,6 +21,16 @@ export class TruncatedArchiveError extends InputError {
 }
 
 /**
+ * A count of bytes to read must be a whole number: of 1.5 bytes, the last
+ * half would be read forever as empty parts, without any I/O.
+ */
+function checkCount(n: number) {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`Cannot read ${n} bytes of a tar archive`);
+  }
+}
+
+/**
  * Reads exact byte counts from a stream of chunks, holding at most one
  * chunk: the archive flows through with the source's backpressure.
  */
@@ -34,6 +44,7 @@ class ByteReader {
 
   /** The next `n` bytes, or undefined at a clean end before any of them. */
   async read(n: number): Promise<Buffer | undefined> {
+    checkCount(n);
     const parts: Buffer[] = [];
     let missing = n;
     while (missing > 0) {
@@ -51,6 +62,7 @@ class ByteReader {
 
   /** The next `n` bytes as they come; `taken.bytes` counts those read. */
   async *stream(n: number, taken: { bytes: number }): AsyncGenerator<Buffer> {
+    checkCount(n);
     while (taken.bytes < n) {
       if (!this.chunk.length && !(await this.fill())) {
         throw new TruncatedArchiveError();
@@ -95,7 +107,24 @@ function number(header: Buffer, start: number, length: number): number {
     return value;
   }
   const digits = text(header, start, length).trim();
-  return digits ? parseInt(digits, 8) : 0;
+  if (!digits) return 0;
+  // Not parseInt alone: it reads `-1` and stops silently at `8` or `.`.
+  return /^[0-7]+$/.test(digits) ? parseInt(digits, 8) : NaN;
+}
+
+/** A pax record's number: decimal digits only, unlike `Number('1e3')`. */
+function decimal(value: string): number {
+  return /^[0-9]+$/.test(value) ? Number(value) : NaN;
+}
+
+/** `size`, unless it is no size (negative, fractional, not a number). */
+function checkedSize(size: number, name: string): number {
+  if (!Number.isSafeInteger(size) || size < 0) {
+    throw new InputError(
+      `This is not an image archive: entry ${name} has an invalid size`,
+    );
+  }
+  return size;
 }
 
 function checksumOk(header: Buffer): boolean {
@@ -158,7 +187,7 @@ export async function* tarEntries(
     const flag = String.fromCharCode(header[156] || 48);
     const padded = Math.ceil(size / BLOCK) * BLOCK;
     if (flag === 'x' || flag === 'g' || flag === 'L' || flag === 'K') {
-      if (size > 1024 * 1024) {
+      if (checkedSize(size, text(header, 0, 100)) > 1024 * 1024) {
         throw new InputError(
           'The archive is corrupt: a tar header is too long',
         );
@@ -180,7 +209,10 @@ export async function* tarEntries(
         longName ??
         (prefix ? `${prefix}/${text(header, 0, 100)}` : text(header, 0, 100)),
     );
-    const entrySize = pax.size !== undefined ? Number(pax.size) : size;
+    const entrySize = checkedSize(
+      pax.size !== undefined ? decimal(pax.size) : size,
+      name,
+    );
     const linkName = pax.linkpath ?? longLink ?? text(header, 157, 100);
     pax = {};
     longName = undefined;
