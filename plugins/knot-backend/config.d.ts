@@ -223,8 +223,9 @@ export interface Config {
        */
       pushConcurrency?: number;
       /**
-       * The largest image archive an upload may send, in bytes (larger
-       * ones are refused with 413). @default 21474836480 (20 GiB)
+       * The largest image archive an upload may send, in bytes, and the
+       * most a `.tar.gz` may unpack to (larger ones are refused with 413).
+       * @default 21474836480 (20 GiB)
        */
       maxUploadBytes?: number;
     };

@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { InputError } from '@backstage/errors';
 import { spoolFile } from './spoolFile';
 import { tarEntries, TruncatedArchiveError } from './tarEntries';
+import { limitedUpload } from './uploadLimit';
 
 /** Files up to this size are kept in memory: indexes, manifests, configs. */
 export const SMALL_FILE_BYTES = 1024 * 1024;
@@ -72,9 +73,13 @@ function digester(expected?: string) {
   };
 }
 
-/** The archive's bytes, gunzipped when it is a `.tar.gz`. */
+/**
+ * The archive's bytes, gunzipped when it is a `.tar.gz`: then refused (413)
+ * past `maxUnpackedBytes`, a bound its compressed size is not.
+ */
 async function* tarBytes(
   source: AsyncIterable<Buffer>,
+  maxUnpackedBytes: number,
 ): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
@@ -93,7 +98,7 @@ async function* tarBytes(
   const flowing = pipeline(Readable.from(all), gunzip);
   flowing.catch(() => undefined);
   try {
-    yield* gunzip;
+    yield* limitedUpload(gunzip, maxUnpackedBytes, { unpacked: true });
     await flowing;
   } catch (error) {
     if ((error as any)?.code === 'Z_BUF_ERROR') {
@@ -124,6 +129,8 @@ export async function readImageArchive(
     spoolFolder: () => Promise<string>;
     /** Stops spooling (the upload failed elsewhere). */
     signal?: AbortSignal;
+    /** What a `.tar.gz`'s tar may unpack to (`knot.images.maxUploadBytes`). */
+    maxUnpackedBytes: number;
   },
 ): Promise<ArchiveContents> {
   const contents: ArchiveContents = {
@@ -134,7 +141,9 @@ export async function readImageArchive(
   };
   let smallBytes = 0;
   let spooledFiles = 0;
-  for await (const entry of tarEntries(tarBytes(source))) {
+  for await (const entry of tarEntries(
+    tarBytes(source, options.maxUnpackedBytes),
+  )) {
     if (entry.type === 'symlink') {
       contents.links.set(
         entry.name,

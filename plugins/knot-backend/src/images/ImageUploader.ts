@@ -30,6 +30,8 @@ export class ImageUploader {
     private readonly spoolDir: string,
     /** Blobs pushed at once (`knot.images.pushConcurrency`). */
     private readonly concurrency: number,
+    /** What a `.tar.gz`'s tar may unpack to (`knot.images.maxUploadBytes`). */
+    private readonly maxUnpackedBytes: number,
   ) {}
 
   /** `cancelled` aborts the upload (the client went away). */
@@ -58,6 +60,7 @@ export class ImageUploader {
       const contents = await readImageArchive(source, {
         spoolFolder,
         signal: pusher.signal,
+        maxUnpackedBytes: this.maxUnpackedBytes,
         sink: {
           blob: async (digest, size, body) => {
             pusher.check();

@@ -35,7 +35,7 @@ export interface ImagesConfig {
     sharedUploads: 'admins' | 'everyone';
   };
   spoolDir: string;
-  /** The largest archive an upload may send. */
+  /** The largest archive an upload may send, and a `.tar.gz` unpack to. */
   maxUploadBytes: number;
   /** Blobs of one upload pushed to the registry at once. */
   pushConcurrency: number;

@@ -187,6 +187,7 @@ export function createImagesRouter(
           client!,
           config.spoolDir,
           config.pushConcurrency,
+          config.maxUploadBytes,
         ).upload(repository, tag, source, clientGone.signal, {
           absentInRegistry,
         });
