@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import {
   buildTestImage,
   createTestDatabases,
@@ -22,6 +23,7 @@ import type { KnotImageList } from '@knot-platform/plugin-knot-common';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { as, uploadImage } from './__testUtils__/imagesApi';
+import { tarArchive } from './__testUtils__/tarArchive';
 
 // The knot plugin's migrations and a registry process start once.
 jest.setTimeout(120_000);
@@ -123,6 +125,9 @@ beforeAll(async () => {
   });
   await write('parallel-oci.tar', f => writeOciLayoutArchive(parallel, f));
   await write('parallel-docker.tar', f => writeDockerSaveArchive(parallel, f));
+  archives['pax-size.tar'] = tarArchive([
+    { name: 'index.json', body: Buffer.from('{}'), pax: { size: '1.5' } },
+  ]);
 
   const knex = await databases.init('SQLITE_3');
   ({ server } = await startKnotTestBackend({
@@ -280,11 +285,12 @@ describe('images API against an authenticated registry', () => {
 
   describe('refuses an archive over knot.images.maxUploadBytes with 413, storing nothing', () => {
     const oversized = Buffer.alloc(9 * MiB, 7);
-    const refused = async (res: { status: number; text: string }) => {
+    const refused = async (
+      res: { status: number; text: string },
+      message = /larger than the 8 MiB an upload may have/,
+    ) => {
       expect(res.status).toBe(413);
-      expect(JSON.parse(res.text).error.message).toMatch(
-        /larger than the 8 MiB an upload may have/,
-      );
+      expect(JSON.parse(res.text).error.message).toMatch(message);
       const tags = await registryGet('/v2/alice/big/tags/list');
       expect(tags.status).toBe(404);
     };
@@ -336,6 +342,17 @@ describe('images API against an authenticated registry', () => {
       );
       expect(res.status).toBe(413);
       await refused(res);
+    });
+
+    it('unpacked from a .tar.gz of a few KiB', async () => {
+      const archive = gzipSync(
+        tarArchive([{ name: `${'a'.repeat(64)}/layer.tar`, body: oversized }]),
+      );
+      expect(archive.length).toBeLessThan(64 * 1024);
+      await refused(
+        await upload('alice', 'alice/big', '1', archive),
+        /^This image archive unpacks to more than the 8 MiB an upload may have \(knot.images.maxUploadBytes\)$/,
+      );
     });
   });
 
@@ -472,6 +489,12 @@ describe('images API against an authenticated registry', () => {
         /corrupt.*does not match its digest/,
       ],
       ['not an archive at all', 'random', 'whole', /not an image archive/],
+      [
+        'a pax size of 1.5 bytes',
+        'pax-size.tar',
+        'whole',
+        /^This is not an image archive: entry index.json has an invalid size$/,
+      ],
     ])('%s', async (_case, name, part, message) => {
       const archive =
         name === 'random' ? Buffer.alloc(4096, 7) : archives[name];
