@@ -100,3 +100,34 @@ describe('ImageUploader, with knot.images.maxUploadBytes of 1 MiB', () => {
     expect(await fs.readdir(spool)).toEqual([]);
   });
 });
+
+describe('ImageUploader, failing', () => {
+  it('keeps the blobs it pushed: another upload into the repository may use them', async () => {
+    const image = await buildTestImage(dir, {
+      layerSizes: [1.5 * MiB, 1.5 * MiB],
+    });
+    const file = path.join(dir, 'oci.tar');
+    await writeOciLayoutArchive(image, file);
+    const { registry, stored } = emptyRegistry();
+    // The registry takes the first layer and refuses the second.
+    const push = registry.pushBlob.bind(registry);
+    const asked: string[] = [];
+    registry.pushBlob = async (repository, body, digest) => {
+      asked.push(digest());
+      if (asked.length === 2) {
+        throw new Error(`The registry refused ${digest()}`);
+      }
+      return push(repository, body, digest);
+    };
+    await expect(
+      new ImageUploader(registry, spool, 1, 64 * MiB).upload(
+        'shared/base',
+        'v1',
+        pieces(await fs.readFile(file)),
+      ),
+    ).rejects.toThrow(/^The registry refused sha256:/);
+    expect([...asked].sort()).toEqual(image.layers.map(l => l.digest).sort());
+    expect(stored).toEqual([`blob ${asked[0]}`]);
+    expect(await fs.readdir(spool)).toEqual([]);
+  });
+});

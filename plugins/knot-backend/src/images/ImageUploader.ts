@@ -19,8 +19,9 @@ export interface UploadOutcome {
  * Pushes an exported image, read as it arrives, to `repository:tag`:
  * blobs the registry already has are skipped, digests are checked, and
  * only once every blob is stored are the manifests put — so a refused
- * archive leaves no tag or manifest behind (blobs it had pushed are deleted
- * where the registry allows). Each large blob is spooled once and pushed
+ * archive leaves no tag or manifest behind (blobs it had pushed stay,
+ * unlisted, for the registry's garbage collection: another upload may use
+ * them). Each large blob is spooled once and pushed
  * from disk while the next ones arrive, several at once; its file is
  * deleted once pushed, and the spool folder in every case.
  */
@@ -148,10 +149,12 @@ export class ImageUploader {
         skippedBlobs: image.digests.length - pushed,
       };
     } catch (error) {
+      // Blobs already pushed stay (unreferenced, not listed: no tag) until
+      // the registry's garbage collection, as a browser push's do: another
+      // upload into this repository may have found one here, skipped it
+      // and put an image that uses it (two images on one base layer, one
+      // of them cancelled), and deleting it would break that image.
       await pusher.cancel(error);
-      for (const digest of pusher.pushed) {
-        await this.registry.deleteBlob(repository, digest);
-      }
       throw error;
     } finally {
       cancelled?.removeEventListener('abort', cancel);
