@@ -26,8 +26,8 @@ async function kubeVersion() {
   return v.serverVersion.gitVersion.replace(/^v/, '');
 }
 
-/** One template of the chart, rendered with `--set` values. */
-async function renderTemplate(template, ...set) {
+/** Templates of the chart rendered together, with more `helm` arguments. */
+async function renderTemplates(templates, args = []) {
   const { stdout } = await helm([
     'template',
     'knot',
@@ -36,11 +36,18 @@ async function renderTemplate(template, ...set) {
     'knot',
     '--kube-version',
     await kubeVersion(),
-    '--show-only',
-    `templates/${template}`,
-    ...set.flatMap(value => ['--set', value]),
+    ...templates.flatMap(t => ['--show-only', `templates/${t}`]),
+    ...args,
   ]);
   return stdout;
+}
+
+/** One template of the chart, rendered with `--set` values. */
+function renderTemplate(template, ...set) {
+  return renderTemplates(
+    [template],
+    set.flatMap(value => ['--set', value]),
+  );
 }
 
 // Objects of APIs this cluster does not serve (cert-manager's CRDs).
@@ -762,23 +769,15 @@ test("knot chart: the registry route's auth-url carries the key the portal reads
   // push-auth answers Knot's registry credentials to the holder of the key
   // only; the route (ingress-nginx's auth-url) and the portal must agree
   // on it within one render.
-  const { stdout } = await helm([
-    'template',
-    'knot',
-    chart,
-    '-n',
-    'knot',
-    '--kube-version',
-    await kubeVersion(),
-    '-f',
-    allOptions,
-    ...[
+  const stdout = await renderTemplates(
+    [
       'portal-secret.yaml',
       'registry-route-ingress.yaml',
       'portal-config.yaml',
       'portal-deployment.yaml',
-    ].flatMap(t => ['--show-only', `templates/${t}`]),
-  ]);
+    ],
+    ['-f', allOptions],
+  );
   const secret = /\n\s+push-auth-key: (\S+)/.exec(stdout)?.[1];
   assert.ok(secret, 'the Secret has push-auth-key');
   const key = Buffer.from(secret, 'base64').toString();
