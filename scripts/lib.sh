@@ -87,21 +87,25 @@ knot_backend_ingress_url() {
 # real node. Node processes get the ingress CA and, without DNS for
 # <domain>, a lookup of it to 127.0.0.1.
 #
-# Browser pushes of image layers, with the frontend's bundle (<bundle> 1)
-# and the cluster's registry: /v2/ of <domain> goes to the registry, every
-# request first asked of the backend's /api/knot/images/push-auth
-# (forwardAuth; its Authorization answer replaces the browser's, and the
-# local registry's, without credentials, is none: the browser's token
-# never reaches the registry), as the chart's ingress.registryRoute does.
-# scripts/app-front.mjs passes /v2/ of the portal's origin to this route,
-# so knot.images.registry.browserPushUrl is the portal's origin. The dev
-# server (KNOT_APP_BUNDLE=0) passes everything to the backend: no browser
-# pushes there (the Images page sends whole archives to the portal).
+# Browser pushes of image layers, with the cluster's registry: /v2/ of
+# <domain> goes to the registry, every request first asked of the backend's
+# /api/knot/images/push-auth (forwardAuth; its Authorization answer replaces
+# the browser's, and the local registry's, without credentials, is none: the
+# browser's token never reaches the registry), as the chart's
+# ingress.registryRoute does. With the frontend's bundle (<bundle> 1)
+# scripts/app-front.mjs passes /v2/ of the portal's origin to this route, so
+# knot.images.registry.browserPushUrl is the portal's origin, as in
+# production. The dev server (<bundle> 0) has no such pass-through: the
+# browser pushes to the backend's ingress URL, another origin than the
+# page's, so the route also answers CORS for the portal's origin (and no
+# other), the preflight before forwardAuth, which would refuse it.
 knot_portal_ingress_up() { # <app-port> <backend-port> [<bundle>]
-  local app backend push=no push_key
+  local app backend push=no push_url push_key
   app="$(KNOT_APP_PORT=$1 knot_portal_url)"
   backend="$(knot_backend_ingress_url)"
-  if [ "${3:-0}" = 1 ] && [ -n "${KNOT_IMAGE_REGISTRY_ADDRESS:-}" ]; then push=yes; fi
+  if [ -n "${KNOT_IMAGE_REGISTRY_ADDRESS:-}" ]; then push=yes; fi
+  push_url="$app"
+  if [ "${3:-0}" != 1 ]; then push_url="$backend"; fi
   # The ingress's key to push-auth (its answer holds the registry's
   # credentials): new at each start, in this route and in the config only.
   push_key="$(head -c 30 /dev/urandom | base64 | tr '+/' '-_')"
@@ -122,9 +126,19 @@ YAML
       rule: Host(\`$KNOT_INGRESS_DOMAIN\`) && PathPrefix(\`/v2/\`)
       entryPoints: [websecure]
       service: knot-portal-registry
-      middlewares: [knot-portal-push-auth]
+      middlewares: [knot-portal-push-cors, knot-portal-push-auth]
       tls: {}
   middlewares:
+    # Answers the preflight itself; adds the CORS headers to every answer,
+    # push-auth's refusals included (their words reach the page).
+    knot-portal-push-cors:
+      headers:
+        accessControlAllowOriginList: ["$app"]
+        accessControlAllowMethods: [POST, PUT]
+        accessControlAllowHeaders: [Authorization, Content-Type, X-Knot-Push-Grant]
+        accessControlExposeHeaders: [Location]
+        accessControlMaxAge: 600
+        addVaryHeader: true
     knot-portal-push-auth:
       forwardAuth:
         address: http://127.0.0.1:$2/api/knot/images/push-auth?key=$push_key
@@ -172,7 +186,7 @@ knot:
     urlPort: ${KNOT_INGRESS_ADDRESS##*:}
 YAML
   if [ "$push" = yes ]; then
-    printf '  images:\n    registry:\n      browserPushUrl: %s\n      pushAuthKey: %s\n' "$app" "$push_key" >>"$KNOT_RUN_DIR/app-config.ingress.yaml"
+    printf '  images:\n    registry:\n      browserPushUrl: %s\n      pushAuthKey: %s\n' "$push_url" "$push_key" >>"$KNOT_RUN_DIR/app-config.ingress.yaml"
   fi
   # A second binding of cluster.sh's real-node policy: Knot's profile
   # namespaces (label knot=enabled) run their pods on the real node.

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page, Request } from '@playwright/test';
@@ -29,6 +31,22 @@ async function holdUpload(page: Page) {
     { times: 1 },
   );
   return { release: () => release(true), drop: () => release(false) };
+}
+
+/** Fills in the Images page's upload dialog and clicks Upload: the dialog. */
+async function submitUpload(
+  page: Page,
+  archive: string,
+  name: string,
+  tag: string,
+) {
+  await page.getByRole('button', { name: 'Upload image' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByTestId('image-file-input').setInputFiles(archive);
+  await dialog.getByRole('textbox', { name: 'Image name' }).fill(name);
+  await dialog.getByRole('textbox', { name: 'Tag' }).fill(tag);
+  await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+  return dialog;
 }
 
 /** Deletes `repository` from the Images page (the guest is an admin). */
@@ -61,12 +79,7 @@ test('upload an exported image with progress, copy its reference, cancel an uplo
     await sidebarLink(page, 'Images').click();
 
     const upload = async (tag: string) => {
-      await page.getByRole('button', { name: 'Upload image' }).click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByTestId('image-file-input').setInputFiles(archive);
-      await dialog.getByRole('textbox', { name: 'Image name' }).fill(name);
-      await dialog.getByRole('textbox', { name: 'Tag' }).fill(tag);
-      await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+      const dialog = await submitUpload(page, archive, name, tag);
       await expect(
         dialog.getByRole('progressbar', { name: 'Upload progress' }),
       ).toBeVisible();
@@ -196,12 +209,7 @@ test("an OCI layout's large layer goes from the browser to the registry through 
     const portalUpload = page.waitForRequest(r =>
       new URL(r.url()).pathname.endsWith('/knot/images/upload'),
     );
-    await page.getByRole('button', { name: 'Upload image' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByTestId('image-file-input').setInputFiles(archive);
-    await dialog.getByRole('textbox', { name: 'Image name' }).fill(name);
-    await dialog.getByRole('textbox', { name: 'Tag' }).fill('v1');
-    await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+    const dialog = await submitUpload(page, archive, name, 'v1');
     const grant = await (await granted).json();
     expect(grant.url).toBe(origin);
     expect(grant.missing).toEqual([large.digest]);
@@ -304,6 +312,165 @@ test("an OCI layout's large layer goes from the browser to the registry through 
       noGrant: 401,
       noToken: 401,
     });
+
+    await deleteAsAdmin(page, repository);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+/**
+ * The CORS headers the ingress answers a preflight of `path` from `origin`
+ * with (Node, not the browser: a page cannot choose its Origin).
+ */
+function preflight(
+  path: string,
+  origin: string,
+): Promise<{ status: number; allowOrigin?: string; allowHeaders?: string }> {
+  const { domain, port } = INGRESS!;
+  return new Promise((resolve, reject) => {
+    https
+      .request(
+        {
+          host: '127.0.0.1',
+          port,
+          servername: domain,
+          ca: readFileSync(process.env.KNOT_INGRESS_CA!),
+          method: 'OPTIONS',
+          path,
+          headers: {
+            Host: `${domain}:${port}`,
+            Origin: origin,
+            'Access-Control-Request-Method': 'PUT',
+            'Access-Control-Request-Headers':
+              'authorization,content-type,x-knot-push-grant',
+          },
+        },
+        res => {
+          res.resume();
+          resolve({
+            status: res.statusCode!,
+            allowOrigin: res.headers['access-control-allow-origin'] as string,
+            allowHeaders: res.headers['access-control-allow-headers'] as string,
+          });
+        },
+      )
+      .on('error', reject)
+      .end();
+  });
+}
+
+test("from another origin than the ingress's (the dev server's), a large layer goes to /v2/ of the backend's ingress URL, whose CORS answers the portal's origin only", async ({
+  page,
+}) => {
+  // With the dev server (KNOT_APP_BUNDLE=0) scripts/start sets the backend's
+  // ingress URL as knot.images.registry.browserPushUrl: the page's origin
+  // has no /v2/. With the bundle the grant names the portal's origin; it is
+  // replaced here by the backend's ingress URL, so either way the browser
+  // pushes across origins, as with the dev server.
+  const registry = process.env.KNOT_IMAGE_REGISTRY_ADDRESS;
+  test.skip(
+    !INGRESS || !registry,
+    'browser pushes need the real node (ingress, registry)',
+  );
+  const ingressOrigin = `https://${INGRESS!.domain}:${INGRESS!.port}`;
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'knot-e2e-cors-'));
+  const archive = path.join(dir, 'e2e-cors.tar');
+  const image = await buildTestImage(dir, {
+    layerSizes: [2 * 1024 * 1024, 16 * 1024],
+  });
+  await writeOciLayoutArchive(image, archive);
+  const [large] = image.layers;
+  const name = `e2e-cors-${Date.now().toString(36)}`;
+  const repository = `guest/${name}`;
+  try {
+    const registryRequests: Request[] = [];
+    page.on('request', r => {
+      if (new URL(r.url()).pathname.startsWith('/v2/')) {
+        registryRequests.push(r);
+      }
+    });
+    // The grant's URL, rewritten in the page (the test's Node has no DNS
+    // for the domain to fetch it itself).
+    await page.addInitScript(to => {
+      const original = window.fetch;
+      window.fetch = async (input, init) => {
+        const res = await original(input, init);
+        const url = input instanceof Request ? input.url : String(input);
+        if (
+          !res.ok ||
+          !new URL(url, location.href).pathname.endsWith(
+            '/api/knot/images/pushes',
+          )
+        ) {
+          return res;
+        }
+        const grant = await res.json();
+        return new Response(JSON.stringify({ ...grant, url: to }), {
+          status: res.status,
+          headers: res.headers,
+        });
+      };
+    }, ingressOrigin);
+    await signInAsGuest(page, '/knot');
+    const origin = new URL(page.url()).origin;
+    expect(origin).not.toBe(ingressOrigin);
+    await sidebarLink(page, 'Images').click();
+    const dialog = await submitUpload(page, archive, name, 'v1');
+    await expect(dialog).toBeHidden({ timeout: 60_000 });
+    await expect(
+      page.getByRole('row').filter({ hasText: repository }),
+    ).toContainText('v1');
+
+    // The browser pushed the large layer to the ingress's origin: an upload
+    // session, then its bytes, past the preflights (which Chromium answers
+    // from the ingress's CORS headers, and which no request event shows).
+    const uploads = `${ingressOrigin}/v2/${repository}/blobs/uploads/`;
+    expect(
+      await Promise.all(
+        registryRequests.map(async r => [
+          r.method(),
+          r.url().startsWith(uploads),
+          (await r.response())?.status(),
+        ]),
+      ),
+    ).toEqual([
+      ['POST', true, 202],
+      ['PUT', true, 201],
+    ]);
+    const blob = await fetch(
+      `http://${registry}/v2/${repository}/blobs/${large.digest}`,
+    );
+    expect(sha256(Buffer.from(await blob.arrayBuffer()))).toBe(large.digest);
+
+    // push-auth's refusal reaches the page with its words (the CORS headers
+    // are on every answer of the route, not only on the registry's).
+    const token = await registryRequests[0].headerValue('authorization');
+    const refused = await page.evaluate(
+      async ({ url, bearer }) => {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { Authorization: bearer!, 'X-Knot-Push-Grant': 'v2.x.y' },
+        });
+        return { status: res.status, text: await res.text() };
+      },
+      { url: uploads, bearer: token },
+    );
+    expect(refused).toEqual({
+      status: 401,
+      text: 'No valid push grant of yours: start the upload again',
+    });
+
+    // The preflight: answered for the portal's origin, for no other.
+    const ours = await preflight(`/v2/${repository}/blobs/uploads/`, origin);
+    expect(ours.status).toBe(200);
+    expect(ours.allowOrigin).toBe(origin);
+    expect(ours.allowHeaders?.toLowerCase()).toContain('x-knot-push-grant');
+    const theirs = await preflight(
+      `/v2/${repository}/blobs/uploads/`,
+      `https://evil-${INGRESS!.domain}`,
+    );
+    expect(theirs.allowOrigin).toBeUndefined();
 
     await deleteAsAdmin(page, repository);
   } finally {

@@ -187,8 +187,12 @@ export interface Config {
          * minutes for exactly those blobs of that repository. The ingress
          * must ask `<backend>/api/knot/images/push-auth` before each such
          * request (auth-url) and copy the `Authorization` header it answers
-         * (Knot's registry credentials) to the registry. Unset: uploads go
-         * through the portal whole.
+         * (Knot's registry credentials) to the registry. On another origin
+         * than the app's (a registry host, the dev server), the ingress
+         * must also answer CORS for the app's origin: preflights of POST
+         * and PUT with `Authorization`, `Content-Type` and
+         * `X-Knot-Push-Grant`, answered before the auth-url, and
+         * `Location` exposed. Unset: uploads go through the portal whole.
          */
         browserPushUrl?: string;
         /**
