@@ -1,4 +1,4 @@
-import { valuesDiff } from './valuesDiff';
+import { MAX_RECORDED_CHANGES, valuesDiff } from './valuesDiff';
 
 describe('valuesDiff', () => {
   it('lists the changed keys with old and new values, secrets masked', () => {
@@ -42,5 +42,53 @@ describe('valuesDiff', () => {
   it('shortens long values', () => {
     const diff = valuesDiff({ text: 'a' }, { text: 'b'.repeat(1000) });
     expect(String(diff.text.to).length).toBeLessThan(210);
+  });
+
+  it('shows no secret inside an object or list added or removed whole', () => {
+    const secrets = {
+      db: { host: 'pg', password: 's3cret-1' },
+      env: [
+        { name: 'MODE', value: 'fast' },
+        { name: 'DB_PASSWORD', value: 's3cret-2' },
+        { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 's3cret-3' } } },
+      ],
+      args: ['--verbose', '--db-password=s3cret-4'],
+    };
+    for (const diff of [valuesDiff({}, secrets), valuesDiff(secrets, {})]) {
+      expect(JSON.stringify(diff)).not.toMatch(/s3cret/);
+    }
+    expect(valuesDiff({}, secrets)).toEqual({
+      'db.host': { from: null, to: 'pg' },
+      'db.password': { from: null, to: '***' },
+      'env[0].name': { from: null, to: 'MODE' },
+      'env[0].value': { from: null, to: 'fast' },
+      'env[1].name': { from: null, to: '***' },
+      'env[1].value': { from: null, to: '***' },
+      'env[2].name': { from: null, to: '***' },
+      'env[2].valueFrom.secretKeyRef.name': { from: null, to: '***' },
+      'args[0]': { from: null, to: '--verbose' },
+      'args[1]': { from: null, to: '***' },
+    });
+  });
+
+  it('masks a value that turns into an object holding a secret, and back', () => {
+    const diff = valuesDiff({ db: 'none' }, { db: { token: 's3cret' } });
+    expect(diff).toEqual({
+      db: { from: 'none', to: null },
+      'db.token': { from: null, to: '***' },
+    });
+  });
+
+  it(`records at most ${MAX_RECORDED_CHANGES} changes, then how many more`, () => {
+    const many = Object.fromEntries(
+      Array.from({ length: 1000 }, (_, i) => [`k${i}`, i]),
+    );
+    const diff = valuesDiff({}, many);
+    expect(Object.keys(diff)).toHaveLength(MAX_RECORDED_CHANGES + 1);
+    expect(diff['…']).toEqual({
+      from: null,
+      to: `${1000 - MAX_RECORDED_CHANGES} more changes`,
+    });
+    expect(JSON.stringify(diff).length).toBeLessThan(4096);
   });
 });
