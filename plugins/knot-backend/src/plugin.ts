@@ -391,6 +391,7 @@ export const knotPlugin = createBackendPlugin({
               exposure,
               clusterReleaseLookup(kubernetes),
               fit,
+              shares,
             ),
             entities: new ReleaseEntities(
               helm,

@@ -20,6 +20,7 @@ import {
 import type { ChartInfo } from '@knot-platform/plugin-knot-node';
 import type { ChartCatalog } from '../charts/ChartCatalog';
 import type { QuotaFit } from '../quotaFit/QuotaFit';
+import type { ServiceShares } from '../sharing/ServiceShares';
 import type { ExposureSettings } from './config';
 import { HelmError, type Helm, type HelmChartOptions } from './Helm';
 import { helmInputError } from './helmInputError';
@@ -50,6 +51,8 @@ export class ServiceInstaller {
     private readonly cluster: ReleaseLookup,
     /** Refuses what the profile's quota cannot hold, before helm installs. */
     private readonly fit?: QuotaFit,
+    /** Shares of an earlier service of the same name, ended on install. */
+    private readonly shares?: Pick<ServiceShares, 'revokeAll'>,
   ) {}
 
   /** Whether the install would fit the profile's quota (nothing deployed). */
@@ -122,6 +125,10 @@ export class ServiceInstaller {
         throw e;
       }
     }
+    // Helm installed it anew, so a share of this name is an earlier
+    // service's, which ended without the portal's delete (helm uninstall in
+    // a terminal): it must not open the new one to that service's guests.
+    await this.shares?.revokeAll(profile, release);
     return {
       release,
       namespace,
