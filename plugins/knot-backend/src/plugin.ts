@@ -222,15 +222,11 @@ export const knotPlugin = createBackendPlugin({
         );
 
         // Quotas: admins' overrides in the database, merged over the
-        // config's by the reconciler; a deleted profile's go with it.
+        // config's by the reconciler; a deleted profile's go with it
+        // (UserStore.deleteProfile).
         const quotaOverrides = new QuotaOverrideStore(
           await deps.database.getClient(),
         );
-        store.onChange(async change => {
-          if (change.kind === 'deleted') {
-            await quotaOverrides.clear(change.profile);
-          }
-        });
         const profileSource = new StoreProfileSource(
           store,
           new ConfigProfileSource(knot.provisioning.profiles),

@@ -23,6 +23,7 @@ const USERS = 'knot_users';
 const MEMBERS = 'knot_team_members';
 const INVITATIONS = 'knot_team_invitations';
 const SHARES = 'knot_service_shares';
+const QUOTA_OVERRIDES = 'knot_quota_overrides';
 
 interface MemberRow {
   team: string;
@@ -436,6 +437,10 @@ export class UserStore {
         .where({ owner: name })
         .orWhere({ grantee: name })
         .delete();
+      // Its quota overrides (a raised GPU limit), in this transaction: a
+      // listener after it could fail, and the next profile of the name
+      // would have them.
+      await tx(QUOTA_OVERRIDES).where({ profile: name }).delete();
       const count = await tx(USERS).where({ username: name }).delete();
       if (count === 0) {
         throw new NotFoundError(`No user or team named '${name}'`);

@@ -44,8 +44,25 @@ describe.each(databases.eachSupportedId())(
       expect(row.updated_by).toBe('dana');
 
       await store.replace('alice', {}, 'dana');
-      await store.clear('t');
+      await store.replace('t', {}, 'dana');
       expect((await store.listAll()).size).toBe(0);
+    });
+
+    it("goes with a deleted profile, in the delete's transaction: a later profile of the name has none", async () => {
+      const { knex, store } = await createStore();
+      const users = await UserStore.create({
+        database: { getClient: async () => knex },
+      });
+      await users.createTeam('gpu-lab');
+      await store.replace(
+        'gpu-lab',
+        { 'requests.nvidia.com/gpu': '8' },
+        'dana',
+      );
+      await store.replace('alice', { pods: '4' }, 'dana');
+      await users.deleteTeam('gpu-lab');
+      expect(await store.get('gpu-lab')).toEqual({});
+      expect(await store.get('alice')).toEqual({ pods: '4' });
     });
 
     it('writes nothing when a set fails half-way (one transaction)', async () => {

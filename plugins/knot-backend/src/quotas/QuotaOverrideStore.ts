@@ -68,9 +68,4 @@ export class QuotaOverrideStore {
       await alongside?.(tx);
     });
   }
-
-  /** Forgets a profile's overrides (the profile was deleted). */
-  async clear(profile: string): Promise<void> {
-    await this.knex(OVERRIDES).where({ profile }).delete();
-  }
 }
