@@ -210,6 +210,16 @@ export function createReleasesRouter(
       pod.metadata!.name!,
       podLogRequest(pod, req.query),
       res,
+      {
+        user: profile.actor,
+        // As the request was resolved: the user active, still of the
+        // profile (a token that has expired ends the log too).
+        stillAllowed: () =>
+          profiles.resolve(req).then(
+            () => true,
+            () => false,
+          ),
+      },
     );
   });
 

@@ -8,6 +8,7 @@ import Router from 'express-promise-router';
 import type { V1Pod } from '@kubernetes/client-node';
 import { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
 import {
+  MAX_FOLLOWED_LOGS_PER_USER,
   openPodLogStreams,
   podLogRequest,
   streamPodLog,
@@ -155,6 +156,8 @@ describe('streamPodLog', () => {
   let kubeconfig: string;
   const upstreamClosed: string[] = [];
   let lastQuery: URLSearchParams | undefined;
+  /** What a follower's rights check answers. */
+  let allowed = true;
 
   beforeAll(async () => {
     api = http.createServer((req, res) => {
@@ -226,6 +229,20 @@ describe('streamPodLog', () => {
         res,
       );
     });
+    router.get('/followed-by/:user/:pod', async (req, res) => {
+      await streamPodLog(
+        kubernetes,
+        'knot-alice',
+        req.params.pod,
+        { container: 'server', previous: false, follow: true, tailLines: 5 },
+        res,
+        {
+          user: req.params.user,
+          stillAllowed: async () => allowed,
+          recheckMs: 50,
+        },
+      );
+    });
     router.get('/previous/:pod/:container', async (req, res) => {
       await streamPodLog(
         kubernetes,
@@ -250,7 +267,9 @@ describe('streamPodLog', () => {
       ) =>
         res
           .status(
-            { InputError: 400, NotFoundError: 404 }[e.name as string] ?? 500,
+            (e as { statusCode?: number }).statusCode ??
+              { InputError: 400, NotFoundError: 404 }[e.name as string] ??
+              500,
           )
           .send(e.message),
     );
@@ -298,6 +317,74 @@ describe('streamPodLog', () => {
     expect(upstreamClosed).toEqual([
       '/api/v1/namespaces/knot-alice/pods/web-1/log',
     ]);
+  });
+
+  it('ends a followed log once its reader may no longer read it', async () => {
+    allowed = true;
+    const response = await fetch(portalUrl('/followed-by/bob/web-2'));
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes('line 3\n')) {
+      text += new TextDecoder().decode((await reader.read()).value);
+    }
+    // Out of the team (or deactivated): the next check ends it.
+    allowed = false;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toMatch(
+      /\n\[Knot: the log stops here: you may no longer read it\]\n$/,
+    );
+    for (let i = 0; i < 100 && openPodLogStreams() > 0; i++) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(openPodLogStreams()).toBe(0);
+    expect(upstreamClosed).toContain(
+      '/api/v1/namespaces/knot-alice/pods/web-2/log',
+    );
+  });
+
+  it(`lets one user follow ${MAX_FOLLOWED_LOGS_PER_USER} logs at once, not more`, async () => {
+    allowed = true;
+    const controllers = Array.from(
+      { length: MAX_FOLLOWED_LOGS_PER_USER },
+      () => new AbortController(),
+    );
+    const open = await Promise.all(
+      controllers.map((c, i) =>
+        fetch(portalUrl(`/followed-by/carol/many-${i}`), { signal: c.signal }),
+      ),
+    );
+    expect(open.map(r => r.status)).toEqual(controllers.map(() => 200));
+    const refused = await fetch(portalUrl('/followed-by/carol/one-more'));
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toBe(
+      `You follow ${MAX_FOLLOWED_LOGS_PER_USER} logs already: close one to follow another`,
+    );
+    // Another user is not counted with carol.
+    const dave = new AbortController();
+    expect(
+      (
+        await fetch(portalUrl('/followed-by/dave/web-3'), {
+          signal: dave.signal,
+        })
+      ).status,
+    ).toBe(200);
+    // One closed: carol may follow one again.
+    controllers[0].abort();
+    let again: Response | undefined;
+    for (let i = 0; i < 100; i++) {
+      again = await fetch(portalUrl('/followed-by/carol/again'));
+      if (again.status === 200) break;
+      await again.body?.cancel();
+      await new Promise(r => setTimeout(r, 20));
+    }
+    expect(again?.status).toBe(200);
+    await again?.body?.cancel();
+    controllers.slice(1).forEach(c => c.abort());
+    dave.abort();
   });
 
   it('says so when the previous run is no longer on the node, and gives it whole when it is', async () => {

@@ -9,6 +9,7 @@ import {
   type KnotServicePod,
 } from '@knot-platform/plugin-knot-common';
 import type { KubernetesClientFactory } from '../kubernetes/KubernetesClientFactory';
+import { HttpStatusError } from '../files/fsErrors';
 import { INSTANCE_LABEL } from './releaseStatus';
 
 /** Lines a log starts with when the request does not say (`tailLines`). */
@@ -26,6 +27,26 @@ const openStreams = new Set<http.ClientRequest>();
 /** How many container logs are being streamed from the API server now. */
 export function openPodLogStreams(): number {
   return openStreams.size;
+}
+
+/**
+ * Logs one user may follow at once: each holds a request to the API
+ * server open for as long as the container runs.
+ */
+export const MAX_FOLLOWED_LOGS_PER_USER = 8;
+
+/** How often a followed log asks whether its reader may still read it. */
+const FOLLOW_RECHECK_MS = 30_000;
+
+/** Followed logs open now, by user. */
+const followed = new Map<string, number>();
+
+/** Who follows a log, and whether they still may (rights change). */
+export interface LogFollower {
+  user: string;
+  stillAllowed: () => Promise<boolean>;
+  /** Tests only: how often to ask. */
+  recheckMs?: number;
 }
 
 function toContainer(
@@ -251,7 +272,23 @@ export async function streamPodLog(
   pod: string,
   request: PodLogRequest,
   res: Response,
+  follower?: LogFollower,
 ): Promise<void> {
+  if (request.follow && follower) {
+    const count = followed.get(follower.user) ?? 0;
+    if (count >= MAX_FOLLOWED_LOGS_PER_USER) {
+      throw new HttpStatusError(
+        429,
+        `You follow ${count} logs already: close one to follow another`,
+      );
+    }
+    followed.set(follower.user, count + 1);
+    res.once('close', () => {
+      const left = (followed.get(follower.user) ?? 1) - 1;
+      if (left > 0) followed.set(follower.user, left);
+      else followed.delete(follower.user);
+    });
+  }
   const kubeConfig = await kubernetes.kubeConfig();
   const server = kubeConfig.getCurrentCluster()?.server?.replace(/\/+$/, '');
   if (!server) throw new Error('No Kubernetes cluster is configured');
@@ -323,4 +360,17 @@ export async function streamPodLog(
   if (head?.length) res.write(head);
   answer.on('error', () => res.end());
   answer.pipe(res);
+  if (request.follow && follower) {
+    // Rights are checked when a log opens; a followed one runs as long as
+    // the container, so they are asked again: a user deactivated or out
+    // of the team stops reading it.
+    const recheck = setInterval(async () => {
+      if (await follower.stillAllowed().catch(() => false)) return;
+      clearInterval(recheck);
+      answer.unpipe(res);
+      upstream.destroy();
+      res.end('\n[Knot: the log stops here: you may no longer read it]\n');
+    }, follower.recheckMs ?? FOLLOW_RECHECK_MS);
+    res.once('close', () => clearInterval(recheck));
+  }
 }
