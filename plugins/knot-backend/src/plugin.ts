@@ -497,6 +497,10 @@ export const knotPlugin = createBackendPlugin({
             audit,
             access,
             teamsOf: username => store.teamsOf(username),
+            createdAt: async profile => {
+              const account = await store.getUser(profile);
+              return account && new Date(account.createdAt);
+            },
             permissions,
           }),
         );

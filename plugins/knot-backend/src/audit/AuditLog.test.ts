@@ -70,10 +70,19 @@ describe.each(databases.eachSupportedId())('AuditLog on %p', databaseId => {
       'alice',
     ]);
     expect(await filtered({ profile: 't' })).toEqual(['carol']);
-    expect(await filtered({ profiles: ['alice', 'dana'] })).toEqual([
-      'alice',
-      'dana',
-    ]);
+    expect(
+      await filtered({ profiles: [{ name: 'alice' }, { name: 'dana' }] }),
+    ).toEqual(['alice', 'dana']);
+    // dana's entry is older than a profile dana created on 2026-12-02.
+    expect(
+      await filtered({
+        profiles: [
+          { name: 'alice' },
+          { name: 'dana', since: new Date('2026-12-02T00:00:00Z') },
+        ],
+      }),
+    ).toEqual(['alice']);
+    expect(await filtered({ profiles: [] })).toEqual([]);
     expect(await filtered({ from: new Date('2026-12-02T00:00:00Z') })).toEqual([
       'carol',
       'alice',

@@ -24,6 +24,13 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
+/** A profile whose entries a reader may see: from `since` on, if given. */
+export interface ProfileSince {
+  name: string;
+  /** The profile's creation: entries before it are a former holder's. */
+  since?: Date;
+}
+
 /** Which entries a reader asks for; `profiles` limits to entries about them. */
 export interface AuditFilter {
   user?: string;
@@ -31,8 +38,12 @@ export interface AuditFilter {
   action?: AuditAction;
   from?: Date;
   to?: Date;
-  /** Only entries whose acting or target profile is one of these. */
-  profiles?: string[];
+  /**
+   * Only entries whose acting or target profile is one of these, each from
+   * its `since` on (the log outlives a deleted user or team; a new one of
+   * the same name must not read its entries).
+   */
+  profiles?: ProfileSince[];
 }
 
 interface AuditRow {
@@ -134,11 +145,18 @@ export class AuditLog {
     if (filter.to) query.where('at', '<', filter.to);
     if (filter.profiles) {
       const profiles = filter.profiles;
-      query.where(q =>
-        q
-          .whereIn('acting_profile', profiles)
-          .orWhereIn('target_profile', profiles),
-      );
+      query.where(q => {
+        // No profile, no entry (an empty group would filter nothing).
+        if (profiles.length === 0) q.whereRaw('1 = 0');
+        for (const { name, since } of profiles) {
+          q.orWhere(about => {
+            about.where(p =>
+              p.where('acting_profile', name).orWhere('target_profile', name),
+            );
+            if (since) about.where('at', '>=', since);
+          });
+        }
+      });
     }
     return query;
   }

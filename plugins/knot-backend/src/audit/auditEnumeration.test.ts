@@ -764,6 +764,80 @@ describe.each(databases.eachSupportedId())(
       expect(bad.body.error.message).toContain('not an audited action');
     });
 
+    it("shows whoever takes a deleted profile's name none of its entries", async () => {
+      await seedKnotUsers(ctx.knex, {
+        users: ['gina', 'hank', 'ivy'],
+        teams: { research: ['gina'] },
+      });
+      const switchTo = (user: string, profile: string) =>
+        call(ctx, 'post', '/profile/switch', user, { profile, expect: 200 });
+      const start = await lastId();
+      await switchTo('gina', 'research');
+      await switchTo('dana', 'ivy');
+      await call(ctx, 'patch', '/users/ivy', 'dana', {
+        body: { admin: false },
+        expect: 200,
+      });
+      await call(ctx, 'delete', '/teams/research', 'dana', { expect: 204 });
+      await call(ctx, 'delete', '/users/ivy', 'dana', { expect: 204 });
+      const deleted = await lastId();
+      // A deleted user's unexpired session reads nothing under the name.
+      const gone = await call(ctx, 'get', '/audit', 'ivy', { expect: 200 });
+      expect(gone.body.items).toEqual([]);
+      // Times are kept to the millisecond: the new profiles come later.
+      await new Promise(resolve => setTimeout(resolve, 5));
+      await call(ctx, 'post', '/me/teams', 'hank', {
+        body: { name: 'research' },
+        expect: 201,
+      });
+      await seedKnotUsers(ctx.knex, { users: ['ivy'] });
+      await switchTo('hank', 'research');
+      await switchTo('dana', 'ivy');
+
+      /** Ids of the entries about `profile` in (after, upTo], newest first. */
+      const about = async (profile: string, after: number, upTo = Infinity) =>
+        (await entriesAfter(after))
+          .filter(
+            r =>
+              Number(r.id) <= upTo &&
+              (r.acting_profile === profile || r.target_profile === profile),
+          )
+          .map(r => Number(r.id))
+          .reverse();
+      const seen = async (url: string, user: string, profile: string) =>
+        (await call(ctx, 'get', url, user, { expect: 200 })).body.items
+          .filter(
+            (e: { actingProfile?: string; targetProfile?: string }) =>
+              e.actingProfile === profile || e.targetProfile === profile,
+          )
+          .map((e: { id: number }) => e.id);
+
+      const oldResearch = await about('research', start, deleted);
+      const newResearch = await about('research', deleted);
+      expect(oldResearch).toHaveLength(2);
+      expect(newResearch).toHaveLength(2);
+      expect(await seen('/audit', 'hank', 'research')).toEqual(newResearch);
+      expect(await seen('/audit?profile=research', 'hank', 'research')).toEqual(
+        newResearch,
+      );
+
+      const oldIvy = await about('ivy', start, deleted);
+      const newIvy = await about('ivy', deleted);
+      expect(oldIvy).toHaveLength(3);
+      expect(newIvy).toHaveLength(1);
+      expect(await seen('/audit', 'ivy', 'ivy')).toEqual(newIvy);
+      expect(await seen('/audit?profile=ivy', 'ivy', 'ivy')).toEqual(newIvy);
+
+      // Admins read the whole log, the old profiles' entries included.
+      expect(await seen('/audit?profile=research', 'dana', 'research')).toEqual(
+        [...newResearch, ...oldResearch],
+      );
+      expect(await seen('/audit?profile=ivy', 'dana', 'ivy')).toEqual([
+        ...newIvy,
+        ...oldIvy,
+      ]);
+    });
+
     it('records the address Express sees, not a forged X-Forwarded-For', async () => {
       const before = await lastId();
       const res = await request(ctx.server)

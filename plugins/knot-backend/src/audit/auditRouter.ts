@@ -16,7 +16,7 @@ import {
   type PermissionCheck,
 } from '../permissions/requirePermission';
 import type { StoreProfileAccess } from '../profiles/StoreProfileAccess';
-import type { AuditFilter, AuditLog } from './AuditLog';
+import type { AuditFilter, AuditLog, ProfileSince } from './AuditLog';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
@@ -104,7 +104,8 @@ function filterOf(query: express.Request['query']): AuditFilter {
  * The audit log, mounted at `/api/knot`: `GET /audit` answers admins (the
  * `knot.audit.read` permission) every entry, filtered by user, profile,
  * action and time; everyone else — and admins with `mine=true` — only the
- * entries whose acting or target profile is one they may act as.
+ * entries whose acting or target profile is one they may act as, recorded
+ * since that profile's creation.
  * `GET /audit/export?format=csv|json` streams the filtered log to admins.
  */
 export function createAuditRouter(options: {
@@ -113,6 +114,8 @@ export function createAuditRouter(options: {
   audit: Pick<AuditLog, 'list' | 'entries'>;
   access: Pick<StoreProfileAccess, 'actingProfilesOf'>;
   teamsOf: (username: string) => Promise<string[]>;
+  /** When a user or team was created; undefined when there is none. */
+  createdAt: (profile: string) => Promise<Date | undefined>;
   permissions: PermissionCheck;
 }): express.Router {
   const { httpAuth, userInfo, audit, access, permissions } = options;
@@ -124,13 +127,25 @@ export function createAuditRouter(options: {
     return parseEntityRef(userEntityRef).name;
   }
 
-  /** The profiles whose entries a user sees without the read permission. */
-  async function ownProfiles(actor: string): Promise<string[]> {
+  /**
+   * The profiles whose entries a user sees without the read permission,
+   * each since its creation: a deleted user's or team's entries stay in the
+   * log, and whoever takes the name later must not read them.
+   */
+  async function ownProfiles(actor: string): Promise<ProfileSince[]> {
     const acting = await access.actingProfilesOf(actor);
     // An admin "may act as" everyone: their own are themself and teams.
-    return acting.admin
+    const names = acting.admin
       ? [actor, ...(await options.teamsOf(actor))]
       : acting.profiles;
+    const own: ProfileSince[] = [];
+    for (const name of names) {
+      const since = await options.createdAt(name);
+      // A name without an account (a deleted user's unexpired session) has
+      // no entries that are provably its holder's; an admin may read all.
+      if (since || acting.admin) own.push({ name, since });
+    }
+    return own;
   }
 
   router.get('/audit', async (req, res) => {
