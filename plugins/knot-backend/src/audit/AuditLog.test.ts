@@ -92,6 +92,19 @@ describe.each(databases.eachSupportedId())('AuditLog on %p', databaseId => {
     ]);
   });
 
+  it('keeps control characters out of its text columns', async () => {
+    await audit.record({
+      action: 'share.revoke',
+      actor: 'alice',
+      actingProfile: 'alice',
+      target: 'service alice/web\nuser.delete dana',
+      targetProfile: 'alice\r',
+    });
+    const [entry] = (await audit.list({}, { limit: 1 })).items;
+    expect(entry.target).toBe('service alice/web\uFFFDuser.delete dana');
+    expect(entry.targetProfile).toBe('alice\uFFFD');
+  });
+
   it('streams every entry in batches, oldest first', async () => {
     for (let i = 0; i < 7; i++) await record('file.delete', `u${i}`, 'p');
     const seen: string[] = [];

@@ -59,8 +59,17 @@ interface AuditRow {
   details: string | null;
 }
 
+/**
+ * Text as an entry keeps it: control characters (newlines, terminal escapes)
+ * as U+FFFD, so that a value cannot pose as more lines or entries in a log
+ * viewer. Replaced, not dropped: `alice` and a newline must not read `alice`.
+ */
+export function withoutControls(text: string): string {
+  return text.replace(/\p{Cc}/gu, '\uFFFD');
+}
+
 const clip = (value: string | undefined, length: number) =>
-  value === undefined ? null : value.slice(0, length);
+  value === undefined ? null : withoutControls(value.slice(0, length));
 
 function toEntry(row: AuditRow): KnotAuditEntry {
   return {
@@ -107,7 +116,7 @@ export class AuditLog {
     const row: Omit<AuditRow, 'id'> = {
       at: this.now(),
       action: entry.action,
-      actor: entry.actor.slice(0, 63),
+      actor: withoutControls(entry.actor.slice(0, 63)),
       acting_profile: clip(entry.actingProfile, 63),
       target: clip(entry.target, 512),
       target_profile: clip(entry.targetProfile, 63),

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AuditRecord } from './AuditLog';
+import { withoutControls, type AuditRecord } from './AuditLog';
 
 /** What a feature needs to record its actions (the AuditLog, or a test's). */
 export interface AuditRecorder {
@@ -66,10 +66,11 @@ export async function recordFailureOf<T>(
 }
 
 /**
- * A value the client sent, as an audit entry shows it: a string, clipped;
- * anything else as nothing. Never String() it: an object's toString is the
- * client's.
+ * A value the client sent, as an audit entry shows it: a string, clipped,
+ * its control characters replaced (in details too, where the log's own
+ * columns would not catch them); anything else as nothing. Never String()
+ * it: an object's toString is the client's.
  */
 export function clientText(value: unknown, max = 63): string {
-  return typeof value === 'string' ? value.slice(0, max) : '';
+  return typeof value === 'string' ? withoutControls(value.slice(0, max)) : '';
 }

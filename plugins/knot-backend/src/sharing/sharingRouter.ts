@@ -63,9 +63,9 @@ export function createSharingRouter(
     action,
     actor: profile.actor,
     actingProfile: profile.name,
-    target: `service ${profile.name}/${req.params.name} grantee ${clientText(
-      grantee,
-    )}`,
+    target: `service ${profile.name}/${clientText(
+      req.params.name,
+    )} grantee ${clientText(grantee)}`,
     targetProfile: profile.name,
     sourceIp: sourceAddress(req),
     details: { grantee: clientText(grantee), ...details },
@@ -96,7 +96,8 @@ export function createSharingRouter(
     const grantee = req.body?.grantee;
     const expiresAt = req.body?.expiresAt;
     const entry = shareEntry(req, acting, 'share.grant', grantee, {
-      expiresAt: typeof expiresAt === 'string' ? expiresAt : undefined,
+      expiresAt:
+        typeof expiresAt === 'string' ? clientText(expiresAt) : undefined,
     });
     const share = await recordFailureOf(audit, entry, async () => {
       await shares.checkRequest(acting.name, grantee, expiresAt);
