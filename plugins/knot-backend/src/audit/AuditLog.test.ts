@@ -153,9 +153,17 @@ describe.each(databases.eachSupportedId())('AuditLog on %p', databaseId => {
         updated_at: new Date(),
       });
     });
-    await broken.record({ action: 'user.delete', actor: 'dana' });
+    await broken.record({
+      action: 'user.delete',
+      actor: 'dana',
+      target: 'user erin\nuser.delete by alice',
+    });
     expect(broken.failures).toBe(2);
     expect(logger.error).toHaveBeenCalledTimes(2);
+    // The log line is one line, whatever the client sent.
+    expect(logger.error).toHaveBeenLastCalledWith(
+      expect.stringContaining('on user erin\uFFFDuser.delete by alice:'),
+    );
     expect(await knex('knot_users').where({ username: 'zed' })).toHaveLength(1);
   });
 });

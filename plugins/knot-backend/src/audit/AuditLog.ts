@@ -132,9 +132,10 @@ export class AuditLog {
       }
     } catch (error) {
       this.failureCount++;
+      // The row's text, not the caller's: control characters replaced.
       this.logger.error(
-        `Could not write the audit entry ${entry.action} by ${entry.actor} on ${
-          entry.target ?? '-'
+        `Could not write the audit entry ${row.action} by ${row.actor} on ${
+          row.target ?? '-'
         }: ${String(error)}`,
       );
     }
