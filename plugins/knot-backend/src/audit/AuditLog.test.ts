@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '@knot-platform/knot-test-utils';
 import { UserStore } from '../identity/UserStore';
-import { AuditLog } from './AuditLog';
+import { AuditLog, MAX_DETAILS_CHARS } from './AuditLog';
 
 const databases = createTestDatabases();
 
@@ -34,6 +34,28 @@ describe.each(databases.eachSupportedId())('AuditLog on %p', databaseId => {
       sourceIp: '10.0.0.1',
       details: { n: 1 },
     });
+
+  it('keeps details up to a bound, and past it only that they were too long', async () => {
+    const at = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`key${i}`, i]));
+    // Just under the bound: kept whole.
+    let n = 1;
+    while (JSON.stringify(at(n + 1)).length <= MAX_DETAILS_CHARS) n++;
+    for (const details of [at(n), at(10 * n)]) {
+      await audit.record({ action: 'file.delete', actor: 'mallory', details });
+    }
+    const [big, fits] = (await audit.list({}, { limit: 2 })).items;
+    expect(fits.details).toEqual(at(n));
+    expect(big.details).toEqual({
+      truncated: `${
+        JSON.stringify(at(10 * n)).length
+      } characters of details, more than an entry keeps`,
+    });
+    const stored = await knex('knot_audit_log').select('details');
+    for (const row of stored) {
+      expect(row.details.length).toBeLessThanOrEqual(MAX_DETAILS_CHARS);
+    }
+  });
 
   it('reads back what it records, newest first, filtered and paged', async () => {
     await record('user.delete', 'dana', 'dana');

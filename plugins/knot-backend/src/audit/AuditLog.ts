@@ -68,6 +68,23 @@ export function withoutControls(text: string): string {
   return text.replace(/\p{Cc}/gu, '\uFFFD');
 }
 
+/** Most characters of an entry's details (JSON): a bound on each row. */
+export const MAX_DETAILS_CHARS = 16 * 1024;
+
+/**
+ * Details as a row keeps them: past {@link MAX_DETAILS_CHARS}, only that
+ * they were too long (a request of 100 KB of values must not write 100 KB
+ * into a log kept for a year).
+ */
+function storedDetails(details: Record<string, unknown> | undefined) {
+  if (!details) return null;
+  const text = JSON.stringify(details);
+  if (text.length <= MAX_DETAILS_CHARS) return text;
+  return JSON.stringify({
+    truncated: `${text.length} characters of details, more than an entry keeps`,
+  });
+}
+
 const clip = (value: string | undefined, length: number) =>
   value === undefined ? null : withoutControls(value.slice(0, length));
 
@@ -122,7 +139,7 @@ export class AuditLog {
       target_profile: clip(entry.targetProfile, 63),
       result: entry.result ?? 'success',
       source_ip: clip(entry.sourceIp, 64),
-      details: entry.details ? JSON.stringify(entry.details) : null,
+      details: storedDetails(entry.details),
     };
     try {
       if (tx) {
