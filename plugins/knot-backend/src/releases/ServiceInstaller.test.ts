@@ -1,22 +1,10 @@
-import type { ChartInfo } from '@knot-platform/plugin-knot-node';
 import type { ChartCatalog } from '../charts/ChartCatalog';
 import { HelmError, type Helm } from './Helm';
 import { ServiceInstaller } from './ServiceInstaller';
 import type { ExposureSettings } from './config';
+import { helloChart } from './__testUtils__/helloChart';
 
-const chart: ChartInfo = {
-  name: 'hello',
-  version: '1.0.0',
-  title: 'Hello',
-  tags: [],
-  annotations: {},
-  labels: {},
-  hidden: false,
-  singleton: false,
-  valuesYaml: 'message: hi\n',
-  source: 'bundled',
-  helmRef: { chart: '/charts/hello' },
-};
+const chart = helloChart;
 
 const exposure: ExposureSettings = {
   domain: 'knot.test',

@@ -3,7 +3,6 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type { ChartInfo } from '@knot-platform/plugin-knot-node';
 import { startKnotTestBackend } from '@knot-platform/knot-test-utils';
 import express from 'express';
 import request from 'supertest';
@@ -15,23 +14,12 @@ import type { ReleaseEntities } from './releaseEntities';
 import { createReleasesRouter } from './releasesRouter';
 import type { ServiceInstaller } from './ServiceInstaller';
 import { QuotaFit } from '../quotaFit/QuotaFit';
+import { helloChart } from './__testUtils__/helloChart';
 
 const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
 
-const chart: ChartInfo = {
-  name: 'hello',
-  version: '1.0.0',
-  title: 'Hello',
-  tags: [],
-  annotations: {},
-  labels: {},
-  hidden: false,
-  singleton: false,
-  valuesYaml: '# The greeting\nmessage: hi\nknot:\n  hostname: ""\n',
-  source: 'bundled',
-  helmRef: { chart: '/charts/hello' },
-};
+const chart = helloChart;
 
 /** The services API over a fake helm: alice has `web`, team t = {alice}. */
 async function start(options: { installError?: Error } = {}) {

@@ -13,6 +13,7 @@ import {
   podLogRequest,
   streamPodLog,
   toKnotServicePod,
+  type LogFollower,
 } from './serviceLogs';
 
 const pod: V1Pod = {
@@ -220,28 +221,29 @@ describe('streamPodLog', () => {
     );
     const kubernetes = new KubernetesClientFactory(kubeconfig);
     const router = Router();
-    router.get('/log/:pod', async (req, res) => {
-      await streamPodLog(
+    /** Follows the `server` container of a pod, for `follower` when given. */
+    const follow = (
+      podName: string,
+      res: express.Response,
+      follower?: LogFollower,
+    ) =>
+      streamPodLog(
         kubernetes,
         'knot-alice',
-        req.params.pod,
+        podName,
         { container: 'server', previous: false, follow: true, tailLines: 5 },
         res,
+        follower,
       );
+    router.get('/log/:pod', async (req, res) => {
+      await follow(req.params.pod, res);
     });
     router.get('/followed-by/:user/:pod', async (req, res) => {
-      await streamPodLog(
-        kubernetes,
-        'knot-alice',
-        req.params.pod,
-        { container: 'server', previous: false, follow: true, tailLines: 5 },
-        res,
-        {
-          user: req.params.user,
-          stillAllowed: async () => allowed,
-          recheckMs: 50,
-        },
-      );
+      await follow(req.params.pod, res, {
+        user: req.params.user,
+        stillAllowed: async () => allowed,
+        recheckMs: 50,
+      });
     });
     router.get('/previous/:pod/:container', async (req, res) => {
       await streamPodLog(
