@@ -10,6 +10,10 @@ import { shareWithDataGroup } from './dataGroup';
 import { fsError } from './fsErrors';
 import { isWithin } from './safePath';
 
+/** Reading a file: a final symlink not followed, a FIFO never waited on. */
+const READ_ONLY_NO_LINK =
+  constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
 /**
  * One data domain of one profile: a real folder on the backend's filesystem.
  * Every path a request names is resolved here, with realpath, so that no
@@ -124,14 +128,51 @@ export class DomainRoot {
     return isWithin(this.realRoot, real);
   }
 
-  /** Opens an existing regular file for reading without following a final symlink swapped in meanwhile. */
+  /**
+   * Whether an open file lies inside the domain: what was opened, not the
+   * path that was checked before. A container may swap a folder or a file
+   * of its own for a link out (to another profile's folder) between the
+   * check and the open; the file descriptor tells where the open landed.
+   */
+  private async opensInside(handle: fs.FileHandle, real: string) {
+    const opened = await fs
+      .readlink(`/proc/self/fd/${handle.fd}`)
+      .catch(() => undefined);
+    if (opened !== undefined) return isWithin(this.realRoot, opened);
+    // No /proc (not Linux): the checked path must still be this very file.
+    const [now, was] = await Promise.all([
+      handle.stat(),
+      fs.lstat(real).catch(() => undefined),
+    ]);
+    return !!was && now.dev === was.dev && now.ino === was.ino;
+  }
+
+  /**
+   * Opens a regular file at a real path for reading, or undefined when it
+   * is none or lies outside the domain: the last name not followed, a FIFO
+   * never waited on (O_NONBLOCK), the opened file checked.
+   */
+  async openWithin(real: string): Promise<fs.FileHandle | undefined> {
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(real, READ_ONLY_NO_LINK);
+    } catch {
+      return undefined;
+    }
+    const regular = (await handle.stat()).isFile();
+    if (regular && (await this.opensInside(handle, real))) return handle;
+    await handle.close();
+    return undefined;
+  }
+
+  /** Opens an existing regular file for reading, checked as {@link openWithin}. */
   async openFile(
     names: string[],
   ): Promise<{ real: string; handle: fs.FileHandle }> {
     const real = await this.existing(names);
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
+      handle = await fs.open(real, READ_ONLY_NO_LINK);
     } catch (error) {
       throw fsError(error, this.shown(names));
     }
@@ -139,6 +180,10 @@ export class DomainRoot {
     if (!stat.isFile()) {
       await handle.close();
       throw new InputError(`${this.shown(names)} is not a file`);
+    }
+    if (!(await this.opensInside(handle, real))) {
+      await handle.close();
+      throw this.outside(names);
     }
     return { real, handle };
   }

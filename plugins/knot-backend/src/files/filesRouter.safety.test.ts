@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -374,6 +375,55 @@ describe('file API safety', () => {
     }
     return { tempsWhileSending, after: fs.readdirSync(aliceDir) };
   }
+
+  it('zips only what lies inside the domain, though its files are swapped for links out while the zip is read', async () => {
+    // alice's container: files of 8 MiB (incompressible), so the zip's
+    // reader, pausing, holds the backend at the first one.
+    const race = path.join(aliceDir, 'race');
+    fs.mkdirSync(race);
+    const contents = new Map<string, Buffer>();
+    for (let i = 0; i < 4; i++) {
+      contents.set(`f${i}.bin`, randomBytes(8 * 1024 * 1024));
+      fs.writeFileSync(
+        path.join(race, `f${i}.bin`),
+        contents.get(`f${i}.bin`)!,
+      );
+    }
+    const chunks: Buffer[] = [];
+    const response = await new Promise<http.IncomingMessage>(resolve =>
+      http.get(
+        `http://127.0.0.1:${b.port}${api('/private/zip')}?path=race`,
+        { headers: { Authorization: alice } },
+        resolve,
+      ),
+    );
+    expect(response.statusCode).toBe(200);
+    response.pause();
+    await new Promise(r => setTimeout(r, 500));
+    // Meanwhile, in the container: every file a link to bob's secret.
+    for (const name of contents.keys()) {
+      fs.rmSync(path.join(race, name));
+      fs.symlinkSync(
+        path.join(b.privateDir, 'bob', 'secret.bin'),
+        path.join(race, name),
+      );
+    }
+    response.on('data', (c: Buffer) => chunks.push(c));
+    response.resume();
+    await new Promise(r => response.on('end', r));
+    const zipFile = path.join(b.outsideDir, 'race.zip');
+    const unzipped = path.join(b.outsideDir, 'race-unzipped');
+    fs.writeFileSync(zipFile, Buffer.concat(chunks));
+    execFileSync('unzip', ['-q', '-o', zipFile, '-d', unzipped]);
+    const got = fs.readdirSync(path.join(unzipped, 'race'));
+    // What was read before the swaps, alice's; nothing of bob's.
+    expect(got.length).toBeGreaterThanOrEqual(1);
+    for (const name of got) {
+      const bytes = fs.readFileSync(path.join(unzipped, 'race', name));
+      expect(bytes.equals(b.secrets.bob)).toBe(false);
+      expect(bytes.equals(contents.get(name)!)).toBe(true);
+    }
+  });
 
   it('leaves no file and no temp file when the connection drops mid-upload', async () => {
     const boundary = 'knotboundary';

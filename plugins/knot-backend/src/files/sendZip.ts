@@ -1,6 +1,6 @@
 import archiver from 'archiver';
 import type { Response } from 'express';
-import type { Dirent } from 'node:fs';
+import type { Dirent, ReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DomainRoot } from './DomainRoot';
@@ -8,9 +8,13 @@ import { UPLOAD_TEMP_PREFIX } from './safePath';
 
 /**
  * Streams a folder as a zip built on the fly (no temp file, bounded memory:
- * archiver reads one file at a time and follows the response's
- * backpressure). Upload temp files and symlinks are left out, so the zip
- * holds exactly what lies inside the domain and no link can loop.
+ * one file open at a time, read as the response's backpressure allows).
+ * Upload temp files and symlinks are left out, so no link can loop. Each
+ * file is opened when its turn comes and checked as opened
+ * (`DomainRoot.openWithin`), each folder by its real path before it is
+ * read: the zip is slow as its reader, and a container may meanwhile swap
+ * an entry for a link out of the domain (another profile's files, the
+ * backend's own), which archiver, opening files by path later, followed.
  */
 export async function sendZip(
   res: Response,
@@ -27,9 +31,11 @@ export async function sendZip(
     'X-Content-Type-Options': 'nosniff',
   });
   let aborted = false;
+  let reading: ReadStream | undefined;
   res.on('close', () => {
     if (!res.writableFinished) {
       aborted = true;
+      reading?.destroy();
       archive.abort();
     }
   });
@@ -50,10 +56,21 @@ export async function sendZip(
       const full = path.join(dir, entry.name);
       const name = `${prefix}${entry.name}`;
       if (entry.isDirectory()) {
+        const inside = await fs.realpath(full).catch(() => undefined);
+        if (!inside || !root.contains(inside)) continue;
         archive.append('', { name: `${name}/` });
-        await walk(full, `${name}/`);
+        await walk(inside, `${name}/`);
       } else if (entry.isFile()) {
-        archive.file(full, { name });
+        const handle = await root.openWithin(full);
+        if (!handle) continue;
+        // The next file is opened once this one is read (or the reader
+        // has gone): one descriptor at a time, however large the folder.
+        const stream = handle.createReadStream();
+        const done = new Promise(resolve => stream.once('close', resolve));
+        reading = stream;
+        archive.append(stream, { name });
+        await done;
+        reading = undefined;
       }
     }
   };
