@@ -132,7 +132,9 @@ export function createInteractionRouter(options: {
     const details = await provider.interactionDetails(req, res);
     const username = String(req.body?.username ?? '').trim();
     const password = String(req.body?.password ?? '');
-    if (await throttle.blocked(username)) {
+    // Counted before the password is checked, so concurrent guesses are too.
+    const attempt = await throttle.attempt(username);
+    if (!attempt.allowed) {
       send(
         res,
         429,
@@ -146,8 +148,9 @@ export function createInteractionRouter(options: {
     }
     const result = await accounts.authenticate(username, password);
     if (!result.ok) {
-      if (result.reason === 'invalid-credentials') {
-        await throttle.fail(username);
+      if (result.reason !== 'invalid-credentials') {
+        // The password was right (awaiting approval): not a guess.
+        await throttle.release(attempt.id);
       }
       send(
         res,
