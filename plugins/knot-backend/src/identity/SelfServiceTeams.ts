@@ -218,6 +218,20 @@ export class SelfServiceTeams {
     if (!row) {
       throw new NotFoundError(`You have no invitation to team '${team}'`);
     }
+    // An invitation is worth what its sender's rights are worth now: one
+    // sent by an owner since demoted, removed or deactivated (say, for
+    // misuse) lets nobody in, with whatever role it named.
+    const inviter = await this.store.getUser(row.invited_by);
+    const inviterRole = await this.store.roleIn(team, row.invited_by);
+    if (
+      !inviter?.active ||
+      !inviterRole ||
+      !teamRoleMay(inviterRole, 'manage')
+    ) {
+      throw new NotAllowedError(
+        `Your invitation to team '${team}' no longer holds: '${row.invited_by}', who sent it, no longer manages the team. Ask an owner to invite you again.`,
+      );
+    }
     // Joining and using up the invitation: one transaction.
     await this.store.addMember(
       team,

@@ -211,6 +211,40 @@ describe.each(databases.eachSupportedId())(
       expect((await call('carol').get('/me/teams')).body.items).toEqual([]);
     });
 
+    it('lets nobody in on an invitation whose sender no longer manages the team', async () => {
+      const { call } = await withTeam();
+      expect(
+        (
+          await call('alice').post('/me/teams/proj/invitations', {
+            username: 'carol',
+            role: 'owner',
+          })
+        ).status,
+      ).toBe(201);
+      // alice hands the team to bob: she is a member now.
+      expect(
+        (
+          await call('alice').post('/me/teams/proj/transfer', {
+            username: 'bob',
+          })
+        ).status,
+      ).toBe(204);
+      const accepted = await call('carol').post('/me/invitations/proj/accept');
+      expect(accepted.status).toBe(403);
+      expect(accepted.body.error.message).toBe(
+        "Your invitation to team 'proj' no longer holds: 'alice', who sent it, no longer manages the team. Ask an owner to invite you again.",
+      );
+      expect((await call('carol').get('/me')).body.teams).toEqual([]);
+      // Invited again by an owner: in, with that invitation's role.
+      await call('bob').post('/me/teams/proj/invitations', {
+        username: 'carol',
+        role: 'member',
+      });
+      expect(
+        (await call('carol').post('/me/invitations/proj/accept')).status,
+      ).toBe(204);
+    });
+
     it('keeps an owner: the last owner transfers before leaving', async () => {
       const { call } = await withTeam();
       const leave = await call('alice').post('/me/teams/proj/leave');
