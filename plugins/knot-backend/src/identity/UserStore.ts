@@ -584,6 +584,18 @@ export class UserStore {
       .pluck('team');
   }
 
+  /**
+   * The active teams a user is a member of: a team awaiting an admin's
+   * approval (its owner is a member from its creation) grants nothing yet.
+   */
+  async activeTeamsOf(username: string): Promise<string[]> {
+    return this.knex(MEMBERS)
+      .join(USERS, `${USERS}.username`, `${MEMBERS}.team`)
+      .where({ [`${MEMBERS}.member`]: username, [`${USERS}.active`]: true })
+      .orderBy(`${MEMBERS}.team`)
+      .pluck(`${MEMBERS}.team`);
+  }
+
   async isMember(team: string, username: string): Promise<boolean> {
     const row = await this.knex(MEMBERS)
       .where({ team, member: username })

@@ -361,6 +361,22 @@ describe.each(databases.eachSupportedId())(
         joined.refresh_token ?? tokens.refresh_token!,
       );
       expect(left.claims()?.groups).toEqual(['vision']);
+
+      // A team awaiting an admin's approval is in no token yet.
+      await new SelfServiceTeams(knex, store, {
+        creationNeedsApproval: true,
+      }).create('alice', 'pending-team');
+      const pending = await client.refreshTokenGrant(
+        rp,
+        left.refresh_token ?? tokens.refresh_token!,
+      );
+      expect(pending.claims()?.groups).toEqual(['vision']);
+      await store.approveTeam('pending-team');
+      const approved = await client.refreshTokenGrant(
+        rp,
+        pending.refresh_token ?? tokens.refresh_token!,
+      );
+      expect(approved.claims()?.groups).toEqual(['pending-team', 'vision']);
     });
   },
 );

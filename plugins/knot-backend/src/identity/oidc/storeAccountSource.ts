@@ -50,7 +50,8 @@ export function storeAccountSource(
       return {
         username,
         email: user.email,
-        groups: await store.teamsOf(username),
+        // Only approved teams: integrations map groups to namespaces.
+        groups: await store.activeTeamsOf(username),
         roles: (await isAdmin(username)) ? ['admin'] : [],
         knotClaims: claimsOf(username),
       };
