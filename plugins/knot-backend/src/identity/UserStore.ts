@@ -86,6 +86,15 @@ function toTeam(row: UserRow, members: KnotTeamMember[]): KnotTeam {
   };
 }
 
+/**
+ * Locks a team's account row for the transaction (PostgreSQL; SQLite
+ * writes one transaction at a time anyway): two owners leaving at once
+ * would each see the other still there, and both go.
+ */
+async function lockTeam(tx: Knex, team: string): Promise<void> {
+  await tx(USERS).where({ username: team }).forUpdate().first();
+}
+
 /** Throws 409 when a team has no owner left (inside a transaction). */
 async function refuseOwnerless(tx: Knex, team: string): Promise<void> {
   const owner = await tx(MEMBERS).where({ team, role: 'owner' }).first();
@@ -645,6 +654,7 @@ export class UserStore {
     also?: InTransaction,
   ): Promise<void> {
     await this.knex.transaction(async tx => {
+      if (options.keepAnOwner) await lockTeam(tx, team);
       for (const [member, role] of Object.entries(roles)) {
         const count = await tx(MEMBERS)
           .where({ team, member })
@@ -670,6 +680,7 @@ export class UserStore {
     also?: InTransaction,
   ): Promise<void> {
     await this.knex.transaction(async tx => {
+      if (options.keepAnOwner) await lockTeam(tx, team);
       const count = await tx(MEMBERS)
         .where({ team, member: username })
         .delete();

@@ -245,6 +245,28 @@ describe.each(databases.eachSupportedId())(
       ).toBe(204);
     });
 
+    it('keeps an owner when two owners leave at once: one goes, the other is refused', async () => {
+      const { call } = await withTeam();
+      expect(
+        (
+          await call('alice').put('/me/teams/proj/members/bob/role', {
+            role: 'owner',
+          })
+        ).status,
+      ).toBe(204);
+      const left = await Promise.all([
+        call('alice').post('/me/teams/proj/leave'),
+        call('bob').post('/me/teams/proj/leave'),
+      ]);
+      expect(left.map(r => r.status).sort()).toEqual([204, 409]);
+      const stayed = left[0].status === 409 ? 'alice' : 'bob';
+      expect((await call(stayed).get('/me/teams')).body.items[0]).toMatchObject(
+        {
+          members: [{ username: stayed, role: 'owner' }],
+        },
+      );
+    });
+
     it('keeps an owner: the last owner transfers before leaving', async () => {
       const { call } = await withTeam();
       const leave = await call('alice').post('/me/teams/proj/leave');
