@@ -138,14 +138,12 @@ export function createAuditRouter(options: {
     const names = acting.admin
       ? [actor, ...(await options.teamsOf(actor))]
       : acting.profiles;
-    const own: ProfileSince[] = [];
-    for (const name of names) {
-      const since = await options.createdAt(name);
-      // A name without an account (a deleted user's unexpired session) has
-      // no entries that are provably its holder's; an admin may read all.
-      if (since || acting.admin) own.push({ name, since });
-    }
-    return own;
+    const created = await Promise.all(names.map(options.createdAt));
+    // A name without an account (a deleted user's unexpired session) has
+    // no entries that are provably its holder's; an admin may read all.
+    return names
+      .map((name, i): ProfileSince => ({ name, since: created[i] }))
+      .filter(p => p.since || acting.admin);
   }
 
   router.get('/audit', async (req, res) => {

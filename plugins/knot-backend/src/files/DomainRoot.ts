@@ -148,19 +148,27 @@ export class DomainRoot {
   }
 
   /**
+   * Why an opened file may not be read: not a regular file, or not inside
+   * the domain; undefined when it may.
+   */
+  private async openedProblem(
+    handle: fs.FileHandle,
+    real: string,
+  ): Promise<'not-a-file' | 'outside' | undefined> {
+    if (!(await handle.stat()).isFile()) return 'not-a-file';
+    return (await this.opensInside(handle, real)) ? undefined : 'outside';
+  }
+
+  /**
    * Opens a regular file at a real path for reading, or undefined when it
    * is none or lies outside the domain: the last name not followed, a FIFO
    * never waited on (O_NONBLOCK), the opened file checked.
    */
   async openWithin(real: string): Promise<fs.FileHandle | undefined> {
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(real, READ_ONLY_NO_LINK);
-    } catch {
-      return undefined;
-    }
-    const regular = (await handle.stat()).isFile();
-    if (regular && (await this.opensInside(handle, real))) return handle;
+    const handle = await fs
+      .open(real, READ_ONLY_NO_LINK)
+      .catch(() => undefined);
+    if (!handle || !(await this.openedProblem(handle, real))) return handle;
     await handle.close();
     return undefined;
   }
@@ -176,14 +184,12 @@ export class DomainRoot {
     } catch (error) {
       throw fsError(error, this.shown(names));
     }
-    const stat = await handle.stat();
-    if (!stat.isFile()) {
+    const problem = await this.openedProblem(handle, real);
+    if (problem) {
       await handle.close();
-      throw new InputError(`${this.shown(names)} is not a file`);
-    }
-    if (!(await this.opensInside(handle, real))) {
-      await handle.close();
-      throw this.outside(names);
+      throw problem === 'outside'
+        ? this.outside(names)
+        : new InputError(`${this.shown(names)} is not a file`);
     }
     return { real, handle };
   }

@@ -63,9 +63,10 @@ export function createSharingRouter(
     action,
     actor: profile.actor,
     actingProfile: profile.name,
-    target: `service ${profile.name}/${clientText(
-      req.params.name,
-    )} grantee ${clientText(grantee)}`,
+    // AuditLog.record replaces control characters in the target.
+    target: `service ${profile.name}/${req.params.name} grantee ${clientText(
+      grantee,
+    )}`,
     targetProfile: profile.name,
     sourceIp: sourceAddress(req),
     details: { grantee: clientText(grantee), ...details },
